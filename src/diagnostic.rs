@@ -1,0 +1,86 @@
+//! The diagnostic record every rule produces and every output format reads.
+//!
+//! Plain data: positions are already resolved to lines and columns, so a diagnostic can
+//! leave the thread that parsed its file (syn trees and spans cannot).
+
+use crate::rules::{Level, Rule};
+
+/// A position in a file. `line` and `column` are 1-based; `column` counts characters.
+/// `offset` is the 0-based byte offset into the file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+}
+
+/// A range in one file, `start` inclusive, `end` exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+/// A secondary place a diagnostic points at (an `.await`, the end of a call chain).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub file: String,
+    pub span: Span,
+    pub message: String,
+}
+
+/// One text replacement of a fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub file: String,
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A suggested fix: what it does and the edits that do it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub level: Level,
+    /// Lowercase, names the item in backticks, no final period.
+    pub message: String,
+    /// The file as reached from the path the user gave.
+    pub file: String,
+    /// The smallest span that shows the problem (the callee path, the guard binding).
+    pub span: Span,
+    /// Text shown under the primary span.
+    pub label: String,
+    /// Secondary places.
+    pub labels: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// The key output is sorted by: file, line, column, rule.
+    pub fn sort_key(&self) -> (&str, u32, u32, &'static str) {
+        (
+            &self.file,
+            self.span.start.line,
+            self.span.start.column,
+            self.rule.name(),
+        )
+    }
+}
+
+/// Sorts diagnostics into output order (file, line, column, rule, then message).
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}

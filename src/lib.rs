@@ -1,0 +1,21 @@
+//! async-lint: finds the async mistakes that Rust's compiler accepts.
+//!
+//! The core is [`lint_source`]: pure, total, no I/O. The runner walks paths, reads files
+//! and calls it on worker threads; the reporters print what comes back.
+
+pub mod analysis;
+pub mod diagnostic;
+pub mod rules;
+pub mod settings;
+
+pub use diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};
+pub use rules::{Level, Rule};
+pub use settings::Settings;
+
+/// Lints one file's source. `name` is the file as it should appear in diagnostics.
+///
+/// Never panics and does no I/O: a file syn cannot parse comes back as a `parse_error`
+/// diagnostic. Call it on a thread with a large stack (syn recurses on nesting).
+pub fn lint_source(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    analysis::lint_file(name, text, settings)
+}

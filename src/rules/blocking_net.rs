@@ -1,0 +1,32 @@
+use super::RuleDoc;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    summary: "blocking network call in async context",
+    what_it_does: "Finds blocking network I/O in async context: `std::net` sockets \
+(`TcpStream::connect`, `TcpListener::accept` and `incoming`, reads and writes on std sockets, \
+`UdpSocket` I/O), DNS lookups through `to_socket_addrs`, and the blocking HTTP clients \
+`reqwest::blocking` and `ureq`.",
+    why_is_this_bad: "A blocking socket holds the runtime worker until the peer answers, which \
+may be never. `reqwest::blocking` also starts and drops a runtime of its own, which panics inside \
+a tokio runtime.",
+    known_problems: "A socket method is reported only when the source shows the socket is \
+std's (a constructor, an annotation, a parameter or field type).",
+    example: r#"
+use std::io::Write;
+use std::net::TcpStream;
+
+async fn notify(addr: &str) -> std::io::Result<()> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.write_all(b"ping")
+}
+"#,
+    use_instead: r#"
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+async fn notify(addr: &str) -> std::io::Result<()> {
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.write_all(b"ping").await
+}
+"#,
+};

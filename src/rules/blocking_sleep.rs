@@ -1,0 +1,24 @@
+use super::RuleDoc;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    summary: "thread sleep or park in async context",
+    what_it_does: "Finds calls in async context to `std::thread::sleep` and `std::thread::park`, \
+`park_timeout`.",
+    why_is_this_bad: "A sleeping thread runs nothing else. Every task scheduled on that runtime \
+worker stops for the whole sleep, and a current-thread runtime stops entirely.",
+    known_problems: "None known.",
+    example: r#"
+use std::time::Duration;
+
+async fn retry_later() {
+    std::thread::sleep(Duration::from_millis(100));
+}
+"#,
+    use_instead: r#"
+use std::time::Duration;
+
+async fn retry_later() {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+"#,
+};

@@ -1,0 +1,145 @@
+//! The rule registry: every rule's name, default level and documentation.
+//!
+//! One rule, one file, one name: the file stem, the rule name, the config key and the
+//! fixture marker are the same word. The blocking rules share one detector (the catalogue
+//! in `analysis::known_paths`); each rule file holds the rule's documentation, which
+//! `--explain` prints and a test runs.
+
+mod block_on_in_async;
+mod blocking_fs;
+mod blocking_net;
+mod blocking_process;
+mod blocking_sleep;
+mod blocking_wait;
+mod parse_error;
+
+use std::fmt;
+
+/// How a rule's findings are treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// The severity word used in output (`warning[...]`, `"level": "error"`).
+    pub fn severity(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warning",
+            Level::Deny => "error",
+        }
+    }
+}
+
+/// A rule's documentation, in clippy's fixed sections.
+#[derive(Debug)]
+pub struct RuleDoc {
+    /// One line, for `--list-rules` and SARIF's short description.
+    pub summary: &'static str,
+    pub what_it_does: &'static str,
+    pub why_is_this_bad: &'static str,
+    pub known_problems: &'static str,
+    /// A complete source file the rule fires on.
+    pub example: &'static str,
+    /// The same code written correctly: the rule stays silent on it.
+    pub use_instead: &'static str,
+}
+
+macro_rules! rules {
+    ($($variant:ident => $module:ident, $level:expr;)*) => {
+        /// Every rule the tool knows.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $($variant,)*
+        }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => stringify!($module),)*
+                }
+            }
+
+            pub fn default_level(self) -> Level {
+                match self {
+                    $(Rule::$variant => $level,)*
+                }
+            }
+
+            pub fn doc(self) -> &'static RuleDoc {
+                match self {
+                    $(Rule::$variant => &$module::DOC,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    BlockingFs => blocking_fs, Level::Warn;
+    BlockingSleep => blocking_sleep, Level::Warn;
+    BlockingNet => blocking_net, Level::Warn;
+    BlockingProcess => blocking_process, Level::Warn;
+    BlockingWait => blocking_wait, Level::Warn;
+    BlockOnInAsync => block_on_in_async, Level::Deny;
+    ParseError => parse_error, Level::Deny;
+}
+
+impl Rule {
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|rule| rule.name() == name)
+    }
+
+    /// `--explain RULE`: the documentation as text.
+    pub fn explain(self) -> String {
+        let doc = self.doc();
+        let mut out = format!(
+            "# {} (default: {})\n\n{}\n\n",
+            self.name(),
+            self.default_level().as_str(),
+            doc.summary
+        );
+        for (heading, body) in [
+            ("What it does", doc.what_it_does),
+            ("Why is this bad", doc.why_is_this_bad),
+            ("Known problems", doc.known_problems),
+        ] {
+            out.push_str(&format!("## {heading}\n{}\n\n", body.trim()));
+        }
+        if !doc.example.is_empty() {
+            out.push_str(&format!("## Example\n```rust\n{}\n```\n\n", doc.example.trim()));
+        }
+        if !doc.use_instead.is_empty() {
+            out.push_str(&format!("## Use instead\n```rust\n{}\n```\n", doc.use_instead.trim()));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
