@@ -4,8 +4,12 @@
 //! and calls it on worker threads; the reporters print what comes back.
 
 pub mod analysis;
+pub mod cli;
 pub mod diagnostic;
+pub mod discover;
+pub mod report;
 pub mod rules;
+pub mod runner;
 pub mod settings;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};

@@ -1,0 +1,346 @@
+//! The command line as clap sees it (SPEC §4), and its resolution into a [`Command`].
+//!
+//! Flags are parsed low (clap validates names and values) and then resolved high
+//! (rule levels, color, input mode), so every usage error is a clap error: exit 2.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, ValueEnum};
+
+use crate::report::Format;
+use crate::rules::{Level, Rule};
+use crate::settings::Settings;
+
+/// Finds the async mistakes Rust's compiler accepts: blocking calls in async code,
+/// guards held across `.await`, nested runtimes.
+#[derive(Debug, Parser)]
+#[command(name = "async-lint", version, about, max_term_width = 100)]
+pub struct Args {
+    /// Files or directories to check (directories are walked for `*.rs`); `-` reads stdin
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Human, value_name = "FORMAT")]
+    pub format: FormatArg,
+
+    /// When to color human output (`auto`: on a terminal, unless NO_COLOR is set)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    /// Check only these rules (comma-separated), at their default level
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    pub select: Option<Vec<Rule>>,
+
+    /// Do not check these rules (comma-separated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    pub ignore: Vec<Rule>,
+
+    /// Exit 0 even when findings are reported (a file that cannot be read or parsed still exits 2)
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// List every rule with its default level and summary, then exit
+    #[arg(long, conflicts_with = "explain")]
+    pub list_rules: bool,
+
+    /// Print a rule's documentation, then exit
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    pub explain: Option<Rule>,
+
+    /// Worker threads (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+
+    /// Read one file's source from stdin and report it under NAME (pass `-` as the PATH)
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}
+
+/// `--format` values. The ones after `json` are specified but not built yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+    #[value(name = "rustc-json")]
+    RustcJson,
+}
+
+/// `--color` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_rule(name: &str) -> Result<Rule, String> {
+    Rule::from_name(name)
+        .ok_or_else(|| format!("unknown rule `{name}` (`async-lint --list-rules` lists the rules)"))
+}
+
+/// What the user asked for, resolved.
+#[derive(Debug)]
+pub enum Command {
+    ListRules,
+    Explain(Rule),
+    Lint(Lint),
+}
+
+/// A lint run, resolved.
+#[derive(Debug)]
+pub struct Lint {
+    pub input: Input,
+    pub settings: Settings,
+    pub format: Format,
+    /// Whether human output is colored.
+    pub color: bool,
+    pub threads: Option<usize>,
+    pub exit_zero: bool,
+}
+
+/// Where the source comes from.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Input {
+    Paths(Vec<PathBuf>),
+    Stdin { name: String },
+}
+
+impl Args {
+    /// Parses the process's arguments; on a usage error prints it and exits 2, on
+    /// `--help` / `--version` prints and exits 0.
+    pub fn from_env() -> Args {
+        Args::parse_from(args_os())
+    }
+
+    /// Resolves flags into a [`Command`], or a usage error (exit 2).
+    pub fn resolve(self) -> Result<Command, clap::Error> {
+        if self.list_rules {
+            return Ok(Command::ListRules);
+        }
+        if let Some(rule) = self.explain {
+            return Ok(Command::Explain(rule));
+        }
+        let format = match self.format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Concise => Format::Concise,
+            FormatArg::Json => Format::Json,
+            other @ (FormatArg::Sarif | FormatArg::Github | FormatArg::RustcJson) => {
+                let name = other
+                    .to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_string());
+                return Err(usage(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "`--format {name}` is not yet supported (supported: human, concise, json)"
+                    ),
+                ));
+            }
+        };
+        let settings = rule_settings(self.select.as_deref(), &self.ignore)?;
+        let input = input(self.paths, self.stdin_filename)?;
+        let color = match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        Ok(Command::Lint(Lint {
+            input,
+            settings,
+            format,
+            color,
+            threads: self.threads.map(|n| n as usize),
+            exit_zero: self.exit_zero,
+        }))
+    }
+}
+
+fn usage(kind: ErrorKind, message: String) -> clap::Error {
+    Args::command().error(kind, message)
+}
+
+/// `--select` sets the listed rules to their default level (warn when that is allow) and
+/// every other rule off; `parse_error` is always on. `--ignore` then turns rules off.
+fn rule_settings(select: Option<&[Rule]>, ignore: &[Rule]) -> Result<Settings, clap::Error> {
+    let mut settings = Settings::default();
+    if let Some(selected) = select {
+        for &rule in Rule::ALL {
+            let level = if rule == Rule::ParseError || selected.contains(&rule) {
+                match rule.default_level() {
+                    Level::Allow => Level::Warn,
+                    level => level,
+                }
+            } else {
+                Level::Allow
+            };
+            settings.set_level(rule, level);
+        }
+    }
+    for &rule in ignore {
+        if rule == Rule::ParseError {
+            return Err(usage(
+                ErrorKind::InvalidValue,
+                "`parse_error` cannot be ignored: a file that cannot be read or parsed is never \
+                 checked"
+                    .to_string(),
+            ));
+        }
+        settings.set_level(rule, Level::Allow);
+    }
+    Ok(settings)
+}
+
+/// `-` (alone) or `--stdin-filename` without paths reads stdin; otherwise paths.
+fn input(paths: Vec<PathBuf>, stdin_filename: Option<String>) -> Result<Input, clap::Error> {
+    let dash = paths.iter().any(|p| p.as_os_str() == "-");
+    if dash && paths.len() > 1 {
+        return Err(usage(
+            ErrorKind::ArgumentConflict,
+            "`-` (read stdin) cannot be combined with other paths".to_string(),
+        ));
+    }
+    match stdin_filename {
+        Some(name) if dash || paths.is_empty() => Ok(Input::Stdin { name }),
+        Some(_) => Err(usage(
+            ErrorKind::ArgumentConflict,
+            "`--stdin-filename` reads the source from stdin: pass `-` as the only PATH".to_string(),
+        )),
+        None if dash => Ok(Input::Stdin {
+            name: "<stdin>".to_string(),
+        }),
+        None => Ok(Input::Paths(paths)),
+    }
+}
+
+/// The process's arguments. Run as `cargo async-lint`, cargo passes the subcommand's name
+/// first; it is dropped so both spellings take the same arguments.
+fn args_os() -> Vec<OsString> {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    let via_cargo = args
+        .first()
+        .and_then(|argv0| PathBuf::from(argv0).file_stem().map(|s| s.to_owned()))
+        .is_some_and(|stem| stem.to_string_lossy().starts_with("cargo-"));
+    if via_cargo && args.get(1).is_some_and(|a| a == "async-lint") {
+        args.remove(1);
+    }
+    args
+}
+
+/// `--list-rules`: name, default level and summary, one rule a line, aligned.
+pub fn list_rules() -> String {
+    let width = Rule::ALL
+        .iter()
+        .map(|rule| rule.name().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for rule in Rule::ALL {
+        out.push_str(&format!(
+            "{:width$}  {:5}  {}\n",
+            rule.name(),
+            rule.default_level().as_str(),
+            rule.doc().summary
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(args: &[&str]) -> Result<Command, clap::Error> {
+        let args = std::iter::once("async-lint").chain(args.iter().copied());
+        Args::try_parse_from(args)?.resolve()
+    }
+
+    fn lint(args: &[&str]) -> Lint {
+        match resolve(args) {
+            Ok(Command::Lint(lint)) => lint,
+            other => panic!("not a lint run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn select_turns_everything_else_off_but_parse_error() {
+        let settings = lint(&["--select", "blocking_fs,block_on_in_async"]).settings;
+        assert_eq!(settings.level(Rule::BlockingFs), Level::Warn);
+        assert_eq!(settings.level(Rule::BlockOnInAsync), Level::Deny);
+        assert_eq!(settings.level(Rule::BlockingSleep), Level::Allow);
+        assert!(settings.is_enabled(Rule::ParseError));
+    }
+
+    #[test]
+    fn ignore_turns_rules_off() {
+        let settings = lint(&["--ignore", "blocking_fs", "--ignore=blocking_net"]).settings;
+        assert!(!settings.is_enabled(Rule::BlockingFs));
+        assert!(!settings.is_enabled(Rule::BlockingNet));
+        assert!(settings.is_enabled(Rule::BlockingSleep));
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        for args in [
+            &["--select", "nope"][..],
+            &["--ignore", "blocking_fs,nope"],
+            &["--ignore", "parse_error"],
+            &["--explain", "nope"],
+            &["--format", "sarif"],
+            &["--format", "rustc-json"],
+            &["--threads", "0"],
+            &["-", "src"],
+            &["--stdin-filename", "x.rs", "src"],
+        ] {
+            let err = resolve(args).expect_err(&format!("{args:?}"));
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+        let err = resolve(&["--select", "nope"]).unwrap_err().to_string();
+        assert!(err.contains("unknown rule `nope`"), "{err}");
+    }
+
+    #[test]
+    fn stdin_modes() {
+        assert_eq!(
+            lint(&["--stdin-filename", "src/x.rs", "-"]).input,
+            Input::Stdin {
+                name: "src/x.rs".to_string()
+            }
+        );
+        assert_eq!(
+            lint(&["--stdin-filename", "src/x.rs"]).input,
+            Input::Stdin {
+                name: "src/x.rs".to_string()
+            }
+        );
+        assert_eq!(lint(&[]).input, Input::Paths(Vec::new()));
+    }
+
+    #[test]
+    fn list_rules_is_aligned_and_complete() {
+        let listing = list_rules();
+        assert_eq!(listing.lines().count(), Rule::ALL.len());
+        let column = Rule::ALL.iter().map(|r| r.name().len()).max().unwrap() + 2;
+        for (line, rule) in listing.lines().zip(Rule::ALL) {
+            assert!(line.starts_with(rule.name()), "{line}");
+            assert!(
+                line[column..].starts_with(rule.default_level().as_str()),
+                "{line}"
+            );
+            assert!(line.ends_with(rule.doc().summary), "{line}");
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Walking the paths the user gave and grouping the files into crates.
+//!
+//! A file argument is taken as it is, whatever its extension. A directory is walked for
+//! `*.rs` files with the `ignore` crate: `.gitignore` is honored even outside a git
+//! repository, hidden directories and any directory named `target` are skipped, symbolic
+//! links are followed and a link back to an ancestor is reported, not looped on. A path
+//! that is missing or cannot be walked is an error for that path only: everything else
+//! is still found.
+//!
+//! Files are grouped into crates by their nearest `Cargo.toml`; the crate's edition is read
+//! from it. Everything comes back sorted, so the result does not depend on the walk.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+/// The edition assumed for files that belong to no crate.
+pub const LOOSE_EDITION: &str = "2021";
+/// Cargo's edition for a `[package]` that names none.
+const CARGO_DEFAULT_EDITION: &str = "2015";
+
+/// The files of one crate (or the loose files that belong to none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crate {
+    /// The directory holding the crate's `Cargo.toml`; `None` for loose files.
+    pub root: Option<PathBuf>,
+    /// The crate's edition (`"2021"`, `"2024"`, ...).
+    pub edition: String,
+    /// The files, as reached from the path the user gave, sorted.
+    pub files: Vec<PathBuf>,
+}
+
+/// A path that could not be walked (missing, unreadable, a symlink loop).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    /// The path the problem is about, as reached from the path the user gave.
+    pub path: PathBuf,
+    /// Lowercase, names the path in backticks, no final period.
+    pub message: String,
+}
+
+/// What [`discover`] found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// Crates, sorted by root (loose files first).
+    pub crates: Vec<Crate>,
+    /// Paths that could not be walked, sorted by path.
+    pub errors: Vec<PathError>,
+    /// Problems that lose no file (a malformed `.gitignore` line), for stderr.
+    pub warnings: Vec<String>,
+}
+
+impl Discovery {
+    /// Every file found, in crate order.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.crates
+            .iter()
+            .flat_map(|krate| krate.files.iter().map(PathBuf::as_path))
+    }
+}
+
+/// Finds the files to lint under `paths` (`.` when empty) and groups them into crates.
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+
+    let mut files = Vec::new();
+    let mut discovery = Discovery::default();
+    for path in paths {
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut discovery),
+            Ok(_) => files.push(path.clone()),
+            Err(err) => discovery.errors.push(PathError {
+                path: path.clone(),
+                message: format!("could not read `{}`: {err}", path.display()),
+            }),
+        }
+    }
+    files.sort();
+    files.dedup();
+    discovery.crates = group_into_crates(files);
+    discovery.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery.errors.dedup();
+    discovery
+}
+
+fn walk(root: &Path, files: &mut Vec<PathBuf>, discovery: &mut Discovery) {
+    let walker = WalkBuilder::new(root)
+        .standard_filters(true)
+        .require_git(false)
+        .hidden(true)
+        .follow_links(true)
+        .filter_entry(|entry| {
+            // The walk root itself is always entered, whatever its name.
+            entry.depth() == 0
+                || !(entry.file_name() == "target"
+                    && entry.file_type().is_some_and(|kind| kind.is_dir()))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                let is_rs = entry.path().extension().is_some_and(|ext| ext == "rs");
+                if is_file && is_rs {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(err) => record_walk_error(root, &err, discovery),
+        }
+    }
+}
+
+fn record_walk_error(root: &Path, err: &ignore::Error, discovery: &mut Discovery) {
+    match classify(err) {
+        WalkProblem::Loop { ancestor, child } => discovery.errors.push(PathError {
+            message: format!(
+                "symbolic link loop: `{}` points to its ancestor `{}`",
+                child.display(),
+                ancestor.display()
+            ),
+            path: child,
+        }),
+        WalkProblem::Io { path, message } => {
+            let path = path.unwrap_or_else(|| root.to_path_buf());
+            discovery.errors.push(PathError {
+                message: format!("could not read `{}`: {message}", path.display()),
+                path,
+            });
+        }
+        WalkProblem::IgnoreFile(message) => discovery.warnings.push(message),
+    }
+}
+
+enum WalkProblem {
+    Loop {
+        ancestor: PathBuf,
+        child: PathBuf,
+    },
+    Io {
+        path: Option<PathBuf>,
+        message: String,
+    },
+    IgnoreFile(String),
+}
+
+fn classify(err: &ignore::Error) -> WalkProblem {
+    use ignore::Error;
+    match err {
+        Error::Loop { ancestor, child } => WalkProblem::Loop {
+            ancestor: ancestor.clone(),
+            child: child.clone(),
+        },
+        Error::WithPath { path, err } => match classify(err) {
+            WalkProblem::Io {
+                path: None,
+                message,
+            } => WalkProblem::Io {
+                path: Some(path.clone()),
+                message,
+            },
+            other => other,
+        },
+        Error::WithDepth { err, .. } => classify(err),
+        Error::Io(io) => WalkProblem::Io {
+            path: None,
+            message: io.to_string(),
+        },
+        Error::Partial(_)
+        | Error::WithLineNumber { .. }
+        | Error::Glob { .. }
+        | Error::UnrecognizedFileType(_)
+        | Error::InvalidDefinition => WalkProblem::IgnoreFile(format!("ignore file: {err}")),
+    }
+}
+
+/// Groups sorted files by their nearest `Cargo.toml`.
+fn group_into_crates(files: Vec<PathBuf>) -> Vec<Crate> {
+    let mut manifests = ManifestCache::default();
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for file in files {
+        let root = manifests.crate_root_of(&file);
+        groups.entry(root).or_default().push(file);
+    }
+    groups
+        .into_iter()
+        .map(|(root, files)| {
+            let edition = match &root {
+                Some(root) => manifests.edition_of(root),
+                None => LOOSE_EDITION.to_string(),
+            };
+            Crate {
+                root,
+                edition,
+                files,
+            }
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct ManifestCache {
+    /// Directory (absolute) -> the crate root that holds it, if any.
+    roots: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl ManifestCache {
+    fn crate_root_of(&mut self, file: &Path) -> Option<PathBuf> {
+        let dir = file.parent().unwrap_or(Path::new(""));
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let dir = fs::canonicalize(dir)
+            .or_else(|_| std::path::absolute(dir))
+            .ok()?;
+        self.root_for_dir(&dir)
+    }
+
+    fn root_for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        // Iterative walk up, filling the cache for every directory visited.
+        let mut visited = Vec::new();
+        let mut current = Some(dir);
+        let found = loop {
+            let Some(here) = current else { break None };
+            if let Some(known) = self.roots.get(here) {
+                break known.clone();
+            }
+            visited.push(here.to_path_buf());
+            if here.join("Cargo.toml").is_file() {
+                break Some(here.to_path_buf());
+            }
+            current = here.parent();
+        };
+        for dir in visited {
+            self.roots.insert(dir, found.clone());
+        }
+        found
+    }
+
+    fn edition_of(&mut self, root: &Path) -> String {
+        let Some(manifest) = read_manifest(root) else {
+            return LOOSE_EDITION.to_string();
+        };
+        let Some(package) = manifest.get("package").and_then(|p| p.as_table()) else {
+            // A virtual manifest: a workspace's own defaults, if any.
+            return workspace_edition(&manifest).unwrap_or_else(|| LOOSE_EDITION.to_string());
+        };
+        match package.get("edition") {
+            Some(toml::Value::String(edition)) => edition.clone(),
+            Some(toml::Value::Table(inherit)) if inherit.get("workspace").is_some() => {
+                self.inherited_edition(root)
+            }
+            Some(_) => LOOSE_EDITION.to_string(),
+            None => CARGO_DEFAULT_EDITION.to_string(),
+        }
+    }
+
+    /// `edition.workspace = true`: the nearest ancestor workspace's `[workspace.package]`.
+    fn inherited_edition(&mut self, root: &Path) -> String {
+        let mut current = Some(root);
+        while let Some(dir) = current {
+            if let Some(manifest) = read_manifest(dir)
+                && manifest.contains_key("workspace")
+            {
+                return workspace_edition(&manifest)
+                    .unwrap_or_else(|| CARGO_DEFAULT_EDITION.to_string());
+            }
+            current = dir.parent();
+        }
+        LOOSE_EDITION.to_string()
+    }
+}
+
+fn read_manifest(dir: &Path) -> Option<toml::Table> {
+    let text = fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    text.parse::<toml::Table>().ok()
+}
+
+fn workspace_edition(manifest: &toml::Table) -> Option<String> {
+    manifest
+        .get("workspace")?
+        .get("package")?
+        .get("edition")?
+        .as_str()
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn walks_groups_and_skips() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(
+            &root.join("a/Cargo.toml"),
+            "[package]\nname = \"a\"\nedition = \"2024\"\n",
+        );
+        write(&root.join("a/src/lib.rs"), "");
+        write(&root.join("a/src/main.rs"), "");
+        write(&root.join("a/target/debug/gen.rs"), "");
+        write(&root.join("a/.hidden/x.rs"), "");
+        write(&root.join("a/src/notes.txt"), "");
+        write(&root.join(".gitignore"), "ignored.rs\n");
+        write(&root.join("ignored.rs"), "");
+        write(&root.join("loose.rs"), "");
+        fs::create_dir_all(root.join("dir.rs")).unwrap();
+        write(
+            &root.join("b/Cargo.toml"),
+            "[package]\nname = \"b\"\nedition.workspace = true\n[workspace.package]\nedition = \"2018\"\n[workspace]\n",
+        );
+        write(&root.join("b/src/lib.rs"), "");
+
+        let found = discover(&[root.to_path_buf()]);
+        assert!(found.errors.is_empty(), "{:?}", found.errors);
+        let crates: Vec<(String, Vec<PathBuf>)> = found
+            .crates
+            .iter()
+            .map(|c| {
+                let files = c
+                    .files
+                    .iter()
+                    .map(|f| f.strip_prefix(root).unwrap().to_path_buf())
+                    .collect();
+                (c.edition.clone(), files)
+            })
+            .collect();
+        // The temp dir may itself sit under a Cargo.toml-free tree: loose files come first.
+        assert_eq!(
+            crates,
+            vec![
+                (LOOSE_EDITION.to_string(), vec![PathBuf::from("loose.rs")]),
+                (
+                    "2024".to_string(),
+                    vec![
+                        PathBuf::from("a/src/lib.rs"),
+                        PathBuf::from("a/src/main.rs")
+                    ]
+                ),
+                ("2018".to_string(), vec![PathBuf::from("b/src/lib.rs")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_path_is_an_error_for_that_path_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("x.rs");
+        write(&file, "");
+        let missing = tmp.path().join("nope");
+        let found = discover(&[missing.clone(), file.clone()]);
+        assert_eq!(found.files().collect::<Vec<_>>(), vec![file.as_path()]);
+        assert_eq!(found.errors.len(), 1);
+        assert_eq!(found.errors[0].path, missing);
+        assert!(found.errors[0].message.contains("nope"));
+    }
+
+    #[test]
+    fn file_argument_is_taken_whatever_its_extension() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("script.txt");
+        write(&file, "");
+        let found = discover(std::slice::from_ref(&file));
+        assert_eq!(found.files().collect::<Vec<_>>(), vec![file.as_path()]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loop_is_reported_not_followed_forever() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join("d/x.rs"), "");
+        std::os::unix::fs::symlink(tmp.path().join("d"), tmp.path().join("d/back")).unwrap();
+        let found = discover(&[tmp.path().join("d")]);
+        assert_eq!(found.files().count(), 1);
+        assert_eq!(found.errors.len(), 1, "{:?}", found.errors);
+        assert!(found.errors[0].message.contains("loop"));
+    }
+}

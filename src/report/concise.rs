@@ -1,0 +1,38 @@
+//! `--format concise`: `path:line:col: level[rule] message`, one finding per line.
+
+use std::fmt::Write;
+
+use crate::runner::Report;
+
+pub(super) fn render(report: &Report) -> Vec<u8> {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            d.file,
+            d.span.start.line,
+            d.span.start.column,
+            d.level.severity(),
+            d.rule.name(),
+            d.message
+        );
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::sample;
+
+    #[test]
+    fn one_line_per_finding() {
+        let out = String::from_utf8(render(&sample())).unwrap();
+        assert_eq!(
+            out,
+            "src/a.rs:2:5: warning[blocking_sleep] `std::thread::sleep` blocks the executor thread\n\
+             src/b.rs:1:1: error[parse_error] could not read `src/b.rs`: permission denied\n"
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! `--format human`: codespan-style snippets, then a summary line.
+//!
+//! ```text
+//! warning[blocking_sleep]: `std::thread::sleep` blocks the executor thread
+//!   ┌─ src/a.rs:2:5
+//!   │
+//! 2 │     std::thread::sleep(d);
+//!   │     ^^^^^^^^^^^^^^^^^^ blocks the thread
+//!   │
+//!   = note: ...
+//!   = help: ...
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::{Buffer, WriteColor};
+use codespan_reporting::term::{self, Config};
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::Level;
+use crate::runner::Report;
+
+pub(super) fn render(report: &Report, color: bool) -> Vec<u8> {
+    let mut files = SimpleFiles::new();
+    let ids: BTreeMap<&str, usize> = report
+        .sources
+        .iter()
+        .map(|(name, source)| (name.as_str(), files.add(name.as_str(), source.as_str())))
+        .collect();
+    let config = Config::default();
+
+    let new_buffer = || {
+        if color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        }
+    };
+    let mut out = Vec::new();
+    for d in &report.diagnostics {
+        let mut buffer = new_buffer();
+        let rendered = to_codespan(d, report, &ids);
+        if term::emit_to_write_style(&mut buffer, &config, &files, &rendered).is_err() {
+            // codespan refused a range: show the finding without its snippet.
+            buffer = new_buffer();
+            let plain = without_snippet(d);
+            let _ = term::emit_to_write_style(&mut buffer, &config, &files, &plain);
+        }
+        let _ = buffer.reset();
+        let _ = writeln!(buffer);
+        out.extend_from_slice(buffer.as_slice());
+    }
+    out.extend_from_slice(summary(report).as_bytes());
+    out
+}
+
+fn severity(level: Level) -> Severity {
+    match level {
+        Level::Deny => Severity::Error,
+        Level::Warn => Severity::Warning,
+        Level::Allow => Severity::Note,
+    }
+}
+
+/// The byte range of `span` in `source`, if it is a valid one.
+fn byte_range(source: &str, span: Span) -> Option<Range<usize>> {
+    let (start, end) = (span.start.offset, span.end.offset);
+    (start <= end
+        && end <= source.len()
+        && source.is_char_boundary(start)
+        && source.is_char_boundary(end))
+    .then_some(start..end)
+}
+
+fn to_codespan(
+    d: &Diagnostic,
+    report: &Report,
+    ids: &BTreeMap<&str, usize>,
+) -> CsDiagnostic<usize> {
+    let place = |file: &str, span: Span| -> Option<(usize, Range<usize>)> {
+        let id = *ids.get(file)?;
+        let range = byte_range(report.sources.get(file)?, span)?;
+        Some((id, range))
+    };
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    match place(&d.file, d.span) {
+        Some((id, range)) => labels.push(CsLabel::primary(id, range).with_message(&d.label)),
+        None => notes.push(location_note(&d.file, d.span)),
+    }
+    for label in &d.labels {
+        if let Some((id, range)) = place(&label.file, label.span) {
+            labels.push(CsLabel::secondary(id, range).with_message(&label.message));
+        } else {
+            notes.push(format!(
+                "note: {} ({})",
+                label.message,
+                location(&label.file, label.span)
+            ));
+        }
+    }
+    notes.extend(trailing_notes(d));
+    CsDiagnostic::new(severity(d.level))
+        .with_code(d.rule.name())
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn without_snippet(d: &Diagnostic) -> CsDiagnostic<usize> {
+    let mut notes = vec![location_note(&d.file, d.span)];
+    notes.extend(trailing_notes(d));
+    CsDiagnostic::new(severity(d.level))
+        .with_code(d.rule.name())
+        .with_message(&d.message)
+        .with_notes(notes)
+}
+
+fn trailing_notes(d: &Diagnostic) -> Vec<String> {
+    let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    if let Some(fix) = &d.fix
+        && d.help.as_deref() != Some(fix.message.as_str())
+    {
+        notes.push(format!("help: {}", fix.message));
+    }
+    notes
+}
+
+fn location(file: &str, span: Span) -> String {
+    format!("{file}:{}:{}", span.start.line, span.start.column)
+}
+
+fn location_note(file: &str, span: Span) -> String {
+    format!("at {}", location(file, span))
+}
+
+/// `Found 3 problems (2 warnings, 1 error) in 2 files`, or `No problems found in 5 files`.
+fn summary(report: &Report) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let total = report.diagnostics.len();
+    if total == 0 {
+        return format!(
+            "No problems found in {}\n",
+            plural(report.files_checked, "file")
+        );
+    }
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Deny)
+        .count();
+    let warnings = total - errors;
+    let mut parts = Vec::new();
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning"));
+    }
+    if errors > 0 {
+        parts.push(plural(errors, "error"));
+    }
+    let mut files: Vec<&str> = report.diagnostics.iter().map(|d| d.file.as_str()).collect();
+    files.dedup();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Found {} ({}) in {}",
+        plural(total, "problem"),
+        parts.join(", "),
+        plural(files.len(), "file")
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::{sample, span};
+
+    #[test]
+    fn renders_snippet_labels_notes_help_and_summary() {
+        let out = String::from_utf8(render(&sample(), false)).unwrap();
+        assert!(
+            out.starts_with(
+                "warning[blocking_sleep]: `std::thread::sleep` blocks the executor thread\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("src/a.rs:2:5"), "{out}");
+        assert!(
+            out.contains("^^^^^^^^^^^^^^^^^^ blocks the thread"),
+            "{out}"
+        );
+        assert!(out.contains("in this async fn"), "{out}");
+        assert!(
+            out.contains("= note: the runtime cannot run other tasks meanwhile"),
+            "{out}"
+        );
+        assert!(
+            out.contains("= help: use `tokio::time::sleep(d).await`"),
+            "{out}"
+        );
+        assert!(
+            out.contains("error[parse_error]: could not read `src/b.rs`"),
+            "{out}"
+        );
+        assert!(out.contains("= at src/b.rs:1:1"), "{out}");
+        assert!(
+            out.ends_with("Found 2 problems (1 warning, 1 error) in 2 files\n"),
+            "{out}"
+        );
+        assert!(!out.contains('\x1b'));
+    }
+
+    #[test]
+    fn color_adds_escapes() {
+        let out = render(&sample(), true);
+        assert!(out.contains(&b'\x1b'));
+    }
+
+    #[test]
+    fn bad_span_does_not_panic() {
+        let mut report = sample();
+        report.diagnostics[0].span = span(9, 9, 1000, 5);
+        report.diagnostics[0].labels[0].span = span(1, 1, 3, 100);
+        let out = String::from_utf8(render(&report, false)).unwrap();
+        assert!(out.contains("= at src/a.rs:9:9"), "{out}");
+    }
+
+    #[test]
+    fn clean_summary() {
+        let report = Report {
+            files_checked: 1,
+            ..Report::default()
+        };
+        assert_eq!(
+            String::from_utf8(render(&report, false)).unwrap(),
+            "No problems found in 1 file\n"
+        );
+    }
+}
