@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity};
@@ -52,7 +51,6 @@ pub(super) fn render(report: &Report, color: bool) -> Vec<u8> {
             let _ = term::emit_to_write_style(&mut buffer, &config, &files, &plain);
         }
         let _ = buffer.reset();
-        let _ = writeln!(buffer);
         out.extend_from_slice(buffer.as_slice());
     }
     out.extend_from_slice(summary(report).as_bytes());
@@ -91,7 +89,11 @@ fn to_codespan(
     let mut notes = Vec::new();
     match place(&d.file, d.span) {
         Some((id, range)) => labels.push(CsLabel::primary(id, range).with_message(&d.label)),
-        None => notes.push(location_note(&d.file, d.span)),
+        // A file that could not be read has no text to show: its message names it.
+        None if report.sources.contains_key(d.file.as_str()) || !at_start(d.span) => {
+            notes.push(location_note(&d.file, d.span));
+        }
+        None => {}
     }
     for label in &d.labels {
         if let Some((id, range)) = place(&label.file, label.span) {
@@ -132,6 +134,10 @@ fn trailing_notes(d: &Diagnostic) -> Vec<String> {
         notes.push(format!("help: {}", fix.message));
     }
     notes
+}
+
+fn at_start(span: Span) -> bool {
+    (span.start.line, span.start.column) == (1, 1)
 }
 
 fn location(file: &str, span: Span) -> String {
@@ -216,7 +222,11 @@ mod tests {
             out.contains("error[parse_error]: could not read `src/b.rs`"),
             "{out}"
         );
-        assert!(out.contains("= at src/b.rs:1:1"), "{out}");
+        assert!(!out.contains("= at src/b.rs"), "{out}");
+        assert!(
+            !out.contains("\n\n\n"),
+            "one blank line between findings: {out}"
+        );
         assert!(
             out.ends_with("Found 2 problems (1 warning, 1 error) in 2 files\n"),
             "{out}"
