@@ -1,7 +1,98 @@
 //! One pass over a file builds the facts every rule reads.
 
-use crate::{Diagnostic, Settings};
+mod imports;
+mod known_paths;
+mod scopes;
+mod source;
+mod types;
+mod walker;
 
-pub(crate) fn lint_file(_name: &str, _text: &str, _settings: &Settings) -> Vec<Diagnostic> {
-    Vec::new()
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::rules::Rule;
+use crate::settings::Settings;
+
+/// Deeper bracket nesting than this is refused before syn recurses into it.
+const MAX_NESTING: usize = 2_000;
+/// Stack wanted before parsing; a caller's thread with less gets a new segment this big.
+const MIN_STACK: usize = 48 * 1024 * 1024;
+const PARSE_STACK: usize = 256 * 1024 * 1024;
+
+pub(crate) fn lint_file(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let run = || {
+        catch_unwind(AssertUnwindSafe(|| analyze(name, text, settings))).unwrap_or_else(|_| {
+            proc_macro2::extra::invalidate_current_thread_spans();
+            vec![file_error(
+                name,
+                1,
+                format!("internal error while analyzing `{name}`; the file was skipped"),
+            )]
+        })
+    };
+    if stacker::remaining_stack().is_some_and(|left| left >= MIN_STACK) {
+        run()
+    } else {
+        stacker::grow(PARSE_STACK, run)
+    }
 }
+
+fn analyze(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    if let Some(line) = source::nesting_beyond(text, MAX_NESTING) {
+        return vec![file_error(
+            name,
+            line,
+            format!("`{name}` nests brackets more than {MAX_NESTING} deep; the file was not analyzed"),
+        )];
+    }
+    let file = match syn::parse_file(text) {
+        Ok(file) => file,
+        Err(error) => {
+            let start = error.span().start();
+            let diagnostic = parse_error(name, text, start, &error.to_string());
+            proc_macro2::extra::invalidate_current_thread_spans();
+            return vec![diagnostic];
+        }
+    };
+    let index = source::LineIndex::new(text);
+    let mut walker = walker::Walker::new(&index, name, settings);
+    walker.walk_file(&file);
+    let diagnostics = walker.diagnostics;
+    drop(file);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    diagnostics
+}
+
+fn parse_error(name: &str, text: &str, at: proc_macro2::LineColumn, message: &str) -> Diagnostic {
+    let index = source::LineIndex::new(text);
+    let start = index.pos(at);
+    let mut diagnostic = file_error(name, start.line as usize, format!("could not parse `{name}`: {message}"));
+    diagnostic.span = Span { start, end: start };
+    diagnostic.label = message.to_string();
+    diagnostic
+}
+
+/// A `parse_error` diagnostic at the start of a line.
+pub(crate) fn file_error(name: &str, line: usize, message: String) -> Diagnostic {
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    let pos = Pos {
+        line,
+        column: 1,
+        offset: 0,
+    };
+    Diagnostic {
+        rule: Rule::ParseError,
+        level: Rule::ParseError.default_level(),
+        message,
+        file: name.to_string(),
+        span: Span { start: pos, end: pos },
+        label: String::new(),
+        labels: Vec::new(),
+        notes: Vec::new(),
+        help: None,
+        fix: None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

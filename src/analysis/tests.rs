@@ -1,0 +1,269 @@
+//! Data-driven checks of the core: each case is source text whose expected findings are
+//! marked on their lines with `//~ rule`, the same markers the fixtures use.
+
+use crate::{Settings, lint_source};
+
+/// Lints `source` and compares (line, rule) with its `//~` markers, exactly.
+#[track_caller]
+fn check(source: &str) {
+    let mut expected: Vec<(u32, String)> = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        if let Some((_, marks)) = line.split_once("//~") {
+            for rule in marks.split_whitespace() {
+                expected.push((i as u32 + 1, rule.to_string()));
+            }
+        }
+    }
+    let mut found: Vec<(u32, String)> = lint_source("test.rs", source, &Settings::default())
+        .iter()
+        .map(|d| (d.span.start.line, d.rule.name().to_string()))
+        .collect();
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected, "findings differ from markers in:\n{source}");
+}
+
+#[test]
+fn std_paths_resolve_through_use_items() {
+    check(
+        r#"
+use std::fs;
+use std::fs::read_to_string as slurp;
+use std::thread::{self, sleep};
+use std::time::Duration;
+
+async fn handler() {
+    fs::read("a");                                  //~ blocking_fs
+    slurp("a");                                     //~ blocking_fs
+    thread::sleep(Duration::from_secs(1));          //~ blocking_sleep
+    sleep(Duration::from_secs(1));                  //~ blocking_sleep
+    ::std::fs::write("a", b"x");                    //~ blocking_fs
+}
+"#,
+    );
+}
+
+#[test]
+fn other_crates_and_local_items_shadow_std() {
+    check(
+        r#"
+mod fs {
+    pub fn read(_: &str) {}
+}
+
+async fn local() {
+    fs::read("a");
+}
+
+mod uses_tokio {
+    use tokio::fs;
+    async fn f() {
+        fs::read("a").await.unwrap();
+    }
+}
+
+fn read_to_string(_: &str) {}
+async fn shadowed() {
+    read_to_string("x");
+}
+"#,
+    );
+}
+
+#[test]
+fn async_context_boundaries() {
+    check(
+        r#"
+use std::fs;
+
+fn sync_code() {
+    fs::read("a");
+}
+
+async fn outer() {
+    fn nested() {
+        fs::read("a");
+    }
+    let items = vec![1, 2];
+    items.iter().map(|_| fs::read("a"));             //~ blocking_fs
+    tokio::task::spawn_blocking(|| fs::read("a"));
+    tokio::task::spawn_blocking(move || {
+        fs::read("a");
+    });
+    std::thread::spawn(|| fs::read("a"));
+    tokio::task::spawn_blocking(load);
+}
+
+fn load() {}
+
+fn spawner() {
+    tokio::spawn(async move {
+        fs::read("a");                              //~ blocking_fs
+    });
+}
+
+struct Fut;
+impl std::future::Future for Fut {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        std::thread::sleep(std::time::Duration::from_millis(1)); //~ blocking_sleep
+        std::task::Poll::Ready(())
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn method_findings_need_evidence() {
+    check(
+        r#"
+use std::sync::mpsc;
+use std::path::Path;
+use std::io::Read;
+
+async fn channels(rx: mpsc::Receiver<u8>, other: Other) {
+    rx.recv().unwrap();                             //~ blocking_wait
+    other.recv();
+    let (tx, rx2) = mpsc::channel::<u8>();
+    rx2.recv_timeout(std::time::Duration::from_secs(1)); //~ blocking_wait
+    let h = std::thread::spawn(|| 1);
+    h.join().unwrap();                              //~ blocking_wait
+    let parts = vec!["a", "b"];
+    parts.join(",");
+    Path::new("x").exists();                        //~ blocking_fs
+    let p = Path::new("y").join("z");
+    p.is_file();                                    //~ blocking_fs
+    let mut f = std::fs::File::open("x").unwrap();  //~ blocking_fs
+    let mut s = String::new();
+    f.read_to_string(&mut s);                       //~ blocking_fs
+    std::fs::File::open("x").unwrap().read_to_string(&mut s); //~ blocking_fs
+}
+
+struct Other;
+impl Other { fn recv(&self) {} }
+"#,
+    );
+}
+
+#[test]
+fn fields_and_self_give_evidence() {
+    check(
+        r#"
+use std::sync::mpsc::Receiver;
+use std::process::Command;
+
+struct Worker {
+    jobs: Receiver<u32>,
+}
+
+impl Worker {
+    async fn next(&self) -> u32 {
+        self.jobs.recv().unwrap()                   //~ blocking_wait
+    }
+}
+
+async fn git() {
+    let out = Command::new("git").arg("status").output(); //~ blocking_process
+    let mut cmd = Command::new("ls");
+    cmd.status();                                   //~ blocking_process
+    let mut child = Command::new("sleep").spawn().unwrap();
+    child.wait();                                   //~ blocking_process
+    tokio::process::Command::new("ls").output().await;
+}
+"#,
+    );
+}
+
+#[test]
+fn block_on_and_runtimes() {
+    check(
+        r#"
+async fn nested() {
+    futures::executor::block_on(async {});          //~ block_on_in_async
+    let rt = tokio::runtime::Runtime::new().unwrap(); //~ block_on_in_async
+    rt.block_on(async {});                          //~ block_on_in_async
+    tokio::runtime::Handle::current().block_on(async {}); //~ block_on_in_async
+    let rt2 = tokio::runtime::Builder::new_current_thread().enable_all().build(); //~ block_on_in_async
+}
+
+fn main() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {});
+}
+"#,
+    );
+}
+
+#[test]
+fn macro_bodies_are_code() {
+    check(
+        r#"
+async fn logs(path: &str) {
+    println!("{}", std::fs::read_to_string(path).unwrap()); //~ blocking_fs
+    let v = vec![std::fs::read(path).unwrap(); 2];  //~ blocking_fs
+    tokio::select! {
+        _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {
+            std::thread::sleep(std::time::Duration::from_secs(1)); //~ blocking_sleep
+        }
+        else => {}
+    }
+    tokio::join!(async { std::fs::read(path) });    //~ blocking_fs
+    my_macro!(this is not an expression);
+}
+
+fn sync_macro() {
+    println!("{:?}", std::fs::read("x"));
+}
+"#,
+    );
+}
+
+#[test]
+fn super_glob_in_test_modules() {
+    check(
+        r#"
+use std::fs;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn reads() {
+        fs::read_to_string("x").unwrap();           //~ blocking_fs
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn awaited_calls_are_never_std() {
+    check(
+        r#"
+use tokio::net::TcpStream;
+use tokio::sync::Mutex;
+
+async fn f(m: Mutex<u8>) {
+    let s = TcpStream::connect("x").await;
+    let g = m.lock().await;
+    std::net::TcpStream::connect("x");              //~ blocking_net
+    "example.com:80".to_socket_addrs();             //~ blocking_net
+    "example.com:80".to_socket_addrs().await;       // async-std's ToSocketAddrs is a future
+}
+"#,
+    );
+}
+
+#[test]
+fn parse_errors_are_diagnostics() {
+    let found = lint_source("bad.rs", "fn main() {\n    let x = ;\n}\n", &Settings::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule.name(), "parse_error");
+    assert_eq!(found[0].span.start.line, 2);
+    let deep = format!("fn f() {{ {}1{} }}", "(".repeat(100_000), ")".repeat(100_000));
+    let found = lint_source("deep.rs", &deep, &Settings::default());
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("nests brackets"));
+}

@@ -1,0 +1,1002 @@
+//! The one pass over a file: tracks use-resolution, async context and the evidence of
+//! value types, and reports blocking calls made in async context.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Span as PmSpan, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::visit::{self, Visit};
+use syn::{
+    Block, Expr, ExprAsync, ExprAwait, ExprCall, ExprClosure, ExprForLoop, ExprIf, ExprLet,
+    ExprMatch, ExprMethodCall, ExprWhile, FnArg, ImplItem, Item, ItemFn, ItemImpl, ItemMod,
+    ItemTrait, Local, Macro, Pat, Signature, Stmt, Token, Type,
+};
+
+use super::imports::{Imports, Resolved};
+use super::known_paths::{self, Blocking};
+use super::scopes;
+use super::source::LineIndex;
+use super::types::{Ty, resolve_type};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::Rule;
+use crate::settings::Settings;
+
+/// Stack kept free before recursing further; past it, recursion moves to a new segment.
+const RED_ZONE: usize = 256 * 1024;
+const NEW_STACK: usize = 16 * 1024 * 1024;
+const MAX_TYPE_DEPTH: usize = 48;
+
+pub(crate) struct Walker<'a> {
+    index: &'a LineIndex<'a>,
+    file: &'a str,
+    settings: &'a Settings,
+    imports: Imports,
+    /// Local variables and what is known of their types, innermost scope last.
+    env: Vec<HashMap<String, Ty>>,
+    /// Whether code at this point runs in async context, innermost last.
+    context: Vec<bool>,
+    /// The `Self` type of the enclosing impl, innermost last.
+    self_ty: Vec<Ty>,
+    /// Field types of this file's structs, by struct name.
+    structs: HashMap<String, HashMap<String, Ty>>,
+    /// Return types of this file's fns: `f`, `Type::f`, `Type.method`.
+    fn_returns: HashMap<String, Ty>,
+    /// Addresses of call expressions whose result is `.await`ed.
+    awaited: HashSet<usize>,
+    /// Addresses of closures handed directly to an offloader.
+    offloaded: HashSet<usize>,
+    /// Addresses of calls already reported, so a chain on their result is not reported again.
+    reported: HashSet<usize>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+fn addr<T>(node: &T) -> usize {
+    node as *const T as usize
+}
+
+/// The address a call or closure is keyed by, whether reached as `&Expr` or its node.
+fn expr_addr(expr: &Expr) -> usize {
+    match peel(expr) {
+        Expr::Call(call) => addr(call),
+        Expr::MethodCall(call) => addr(call),
+        Expr::Closure(closure) => addr(closure),
+        other => addr(other),
+    }
+}
+
+/// Peels parentheses and groups.
+fn peel(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(paren) => peel(&paren.expr),
+        Expr::Group(group) => peel(&group.expr),
+        _ => expr,
+    }
+}
+
+impl<'a> Walker<'a> {
+    pub(crate) fn new(index: &'a LineIndex<'a>, file: &'a str, settings: &'a Settings) -> Self {
+        Walker {
+            index,
+            file,
+            settings,
+            imports: Imports::default(),
+            env: Vec::new(),
+            context: vec![false],
+            self_ty: Vec::new(),
+            structs: HashMap::new(),
+            fn_returns: HashMap::new(),
+            awaited: HashSet::new(),
+            offloaded: HashSet::new(),
+            reported: HashSet::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub(crate) fn walk_file(&mut self, file: &syn::File) {
+        self.imports.push_module(&file.items);
+        self.collect_items(&file.items);
+        for item in &file.items {
+            self.visit_item(item);
+        }
+        self.imports.pop();
+    }
+
+    fn in_async(&self) -> bool {
+        self.context.last().copied().unwrap_or(false)
+    }
+
+    fn current_self(&self) -> Ty {
+        self.self_ty.last().cloned().unwrap_or_default()
+    }
+
+    // ----- facts collected before a module's items are walked -----
+
+    fn collect_items(&mut self, items: &[Item]) {
+        let no_self = Ty::Unknown;
+        for item in items {
+            match item {
+                Item::Struct(item) => {
+                    let mut fields = HashMap::new();
+                    for (i, field) in item.fields.iter().enumerate() {
+                        let name = field
+                            .ident
+                            .as_ref()
+                            .map_or_else(|| i.to_string(), ToString::to_string);
+                        fields.insert(name, resolve_type(&field.ty, &self.imports, &no_self));
+                    }
+                    self.structs.insert(item.ident.to_string(), fields);
+                }
+                Item::Fn(item) => {
+                    if let Some(ty) = self.return_type(&item.sig, &no_self) {
+                        self.fn_returns.insert(item.sig.ident.to_string(), ty);
+                    }
+                }
+                Item::Impl(item) => {
+                    let self_ty = resolve_type(&item.self_ty, &self.imports, &no_self);
+                    let Some(type_name) = self_ty.path().map(last_segment) else {
+                        continue;
+                    };
+                    let type_name = type_name.to_string();
+                    for impl_item in &item.items {
+                        if let ImplItem::Fn(method) = impl_item
+                            && let Some(ty) = self.return_type(&method.sig, &self_ty)
+                        {
+                            let separator = if method.sig.receiver().is_some() { "." } else { "::" };
+                            self.fn_returns
+                                .insert(format!("{type_name}{separator}{}", method.sig.ident), ty);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn return_type(&self, sig: &Signature, self_ty: &Ty) -> Option<Ty> {
+        match &sig.output {
+            syn::ReturnType::Type(_, ty) if sig.asyncness.is_none() => {
+                Some(resolve_type(ty, &self.imports, self_ty))
+            }
+            _ => None,
+        }
+    }
+
+    // ----- scopes -----
+
+    fn with_fn_body(&mut self, sig: &Signature, block: &Block, self_ty: Ty) {
+        let is_async = scopes::is_async_fn(sig);
+        let saved_env = std::mem::take(&mut self.env);
+        self.env.push(HashMap::new());
+        for input in &sig.inputs {
+            match input {
+                FnArg::Receiver(_) => {
+                    self.env
+                        .last_mut()
+                        .map(|frame| frame.insert("self".into(), self_ty.clone()));
+                }
+                FnArg::Typed(typed) => {
+                    let ty = resolve_type(&typed.ty, &self.imports, &self_ty);
+                    self.bind_pat(&typed.pat, ty);
+                }
+            }
+        }
+        self.self_ty.push(self_ty);
+        self.context.push(is_async);
+        self.visit_block(block);
+        self.context.pop();
+        self.self_ty.pop();
+        self.env = saved_env;
+    }
+
+    fn bind(&mut self, name: String, ty: Ty) {
+        if self.env.is_empty() {
+            self.env.push(HashMap::new());
+        }
+        if let Some(frame) = self.env.last_mut() {
+            frame.insert(name, ty);
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Ty {
+        self.env
+            .iter()
+            .rev()
+            .find_map(|frame| frame.get(name))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Binds every name a pattern introduces, with the type it can be shown to have.
+    fn bind_pat(&mut self, pat: &Pat, ty: Ty) {
+        match pat {
+            Pat::Ident(ident) => {
+                if let Some((_, sub)) = &ident.subpat {
+                    self.bind_pat(sub, ty.clone());
+                }
+                self.bind(ident.ident.to_string(), ty);
+            }
+            Pat::Type(typed) => {
+                let self_ty = self.current_self();
+                let ty = resolve_type(&typed.ty, &self.imports, &self_ty);
+                self.bind_pat(&typed.pat, ty);
+            }
+            Pat::Tuple(tuple) => {
+                let elems = match ty {
+                    Ty::Tuple(elems) => elems,
+                    _ => Vec::new(),
+                };
+                for (i, elem) in tuple.elems.iter().enumerate() {
+                    self.bind_pat(elem, elems.get(i).cloned().unwrap_or_default());
+                }
+            }
+            Pat::TupleStruct(tuple) => {
+                let variant = tuple.path.segments.last().map(|s| s.ident.to_string());
+                let inner = match variant.as_deref() {
+                    Some("Some" | "Ok") => ty.unwrapped(),
+                    _ => Ty::Unknown,
+                };
+                for (i, elem) in tuple.elems.iter().enumerate() {
+                    let ty = if i == 0 { inner.clone() } else { Ty::Unknown };
+                    self.bind_pat(elem, ty);
+                }
+            }
+            Pat::Reference(reference) => self.bind_pat(&reference.pat, ty),
+            Pat::Guard(guarded) => self.bind_pat(&guarded.pat, ty),
+            Pat::Paren(paren) => self.bind_pat(&paren.pat, ty),
+            Pat::Struct(pat) => {
+                for field in &pat.fields {
+                    self.bind_pat(&field.pat, Ty::Unknown);
+                }
+            }
+            Pat::Slice(slice) => {
+                for elem in &slice.elems {
+                    self.bind_pat(elem, Ty::Unknown);
+                }
+            }
+            Pat::Or(or) => {
+                for case in &or.cases {
+                    self.bind_pat(case, Ty::Unknown);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ----- evidence of types -----
+
+    fn type_of(&self, expr: &Expr) -> Ty {
+        self.type_of_at(expr, 0)
+    }
+
+    fn type_of_at(&self, expr: &Expr, depth: usize) -> Ty {
+        if depth > MAX_TYPE_DEPTH {
+            return Ty::Unknown;
+        }
+        match peel(expr) {
+            Expr::Path(path) if path.qself.is_none() => {
+                if let Some(ident) = path.path.get_ident() {
+                    return self.lookup(&ident.to_string());
+                }
+                Ty::Unknown
+            }
+            Expr::Reference(reference) => self.type_of_at(&reference.expr, depth + 1),
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => {
+                self.type_of_at(&unary.expr, depth + 1)
+            }
+            Expr::Try(try_expr) => self.type_of_at(&try_expr.expr, depth + 1).unwrapped(),
+            Expr::Field(field) => {
+                let base = self.type_of_at(&field.base, depth + 1);
+                let member = match &field.member {
+                    syn::Member::Named(ident) => ident.to_string(),
+                    syn::Member::Unnamed(index) => index.index.to_string(),
+                };
+                base.path()
+                    .and_then(|path| self.structs.get(last_segment(path)))
+                    .and_then(|fields| fields.get(&member))
+                    .cloned()
+                    .unwrap_or_default()
+            }
+            Expr::Struct(literal) => match self.resolve_expr_path(&literal.path) {
+                Resolved::Extern(path) | Resolved::Local(path) => Ty::named(&path),
+            },
+            Expr::Call(call) => {
+                let Expr::Path(func) = peel(&call.func) else {
+                    return Ty::Unknown;
+                };
+                let args: Vec<Ty> = call
+                    .args
+                    .iter()
+                    .take(1)
+                    .map(|arg| self.type_of_at(arg, depth + 1))
+                    .collect();
+                match self.resolve_expr_path(&func.path) {
+                    Resolved::Extern(path) => known_paths::returns(&path)
+                        .map(|spec| Ty::from_spec(spec, &Ty::Unknown, &args).normalized())
+                        .unwrap_or_default(),
+                    Resolved::Local(path) => {
+                        let key = local_fn_key(&path);
+                        self.fn_returns.get(&key).cloned().unwrap_or_default()
+                    }
+                }
+            }
+            Expr::MethodCall(call) => {
+                let receiver = self.type_of_at(&call.receiver, depth + 1);
+                self.method_return(&receiver, &call.method.to_string(), call, depth)
+            }
+            Expr::Cast(cast) => {
+                let self_ty = self.current_self();
+                resolve_type(&cast.ty, &self.imports, &self_ty)
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn method_return(&self, receiver: &Ty, method: &str, call: &ExprMethodCall, depth: usize) -> Ty {
+        let path = receiver.path().unwrap_or("");
+        match method {
+            "unwrap" | "expect" | "unwrap_or_default" | "unwrap_unchecked" => {
+                return receiver.clone().unwrapped();
+            }
+            "clone" | "to_owned" | "as_ref" | "as_mut" | "by_ref" | "take" | "as_deref"
+            | "as_deref_mut" => return receiver.clone(),
+            "lock" | "try_lock" if path.ends_with("::Mutex") || path.ends_with("::FairMutex") => {
+                return receiver.arg(0).normalized();
+            }
+            "read" | "write" | "try_read" | "try_write" if path.ends_with("::RwLock") => {
+                return receiver.arg(0).normalized();
+            }
+            "borrow" | "borrow_mut" | "try_borrow" | "try_borrow_mut"
+                if path == "std::cell::RefCell" =>
+            {
+                return receiver.arg(0).normalized();
+            }
+            _ => {}
+        }
+        if path.is_empty() {
+            return Ty::Unknown;
+        }
+        let key = format!("{path}.{method}");
+        if let Some(spec) = known_paths::returns(&key) {
+            let args: Vec<Ty> = call
+                .args
+                .iter()
+                .take(1)
+                .map(|arg| self.type_of_at(arg, depth + 1))
+                .collect();
+            return Ty::from_spec(spec, receiver, &args).normalized();
+        }
+        if path.starts_with("local::") {
+            let key = format!("{}.{method}", last_segment(path));
+            return self.fn_returns.get(&key).cloned().unwrap_or_default();
+        }
+        Ty::Unknown
+    }
+
+    fn resolve_expr_path(&self, path: &syn::Path) -> Resolved {
+        let first = path.segments.first().map(|s| s.ident.to_string());
+        if first.as_deref() == Some("Self") {
+            let self_ty = self.current_self();
+            let rest: Vec<String> = path.segments.iter().skip(1).map(|s| s.ident.to_string()).collect();
+            return match self_ty.path() {
+                Some(type_path) if !rest.is_empty() => {
+                    let joined = format!("{type_path}::{}", rest.join("::"));
+                    if type_path.starts_with("local::") {
+                        Resolved::Local(joined)
+                    } else {
+                        Resolved::Extern(joined)
+                    }
+                }
+                _ => Resolved::Local(String::from("local::Self")),
+            };
+        }
+        match self.imports.resolve_path(path) {
+            Resolved::Extern(text) => Resolved::Extern(known_paths::canonical(&text).into_owned()),
+            local => local,
+        }
+    }
+
+    // ----- findings -----
+
+    fn check_call(&mut self, call: &ExprCall) {
+        if !self.in_async() || self.awaited.contains(&addr(call)) {
+            return;
+        }
+        let Expr::Path(func) = peel(&call.func) else {
+            return;
+        };
+        let Resolved::Extern(path) = self.resolve_expr_path(&func.path) else {
+            return;
+        };
+        if let Some(entry) = known_paths::blocking(&path) {
+            let span = self.path_span(&func.path);
+            self.report(entry, entry.callee.replace('.', "::"), span);
+            self.reported.insert(addr(call));
+        }
+    }
+
+    fn check_method(&mut self, call: &ExprMethodCall) {
+        if !self.in_async() || self.awaited.contains(&addr(call)) {
+            return;
+        }
+        if self.receiver_reported(&call.receiver) {
+            self.reported.insert(addr(call));
+            return;
+        }
+        let method = call.method.to_string();
+        let receiver = self.type_of(&call.receiver);
+        let entry = self.method_entry(&receiver, &method, call);
+        if let Some((entry, item)) = entry {
+            let span = self.index.span(call.method.span());
+            self.report(entry, item, span);
+            self.reported.insert(addr(call));
+        }
+    }
+
+    /// The catalogue entry a method call matches, and the item name to show.
+    fn method_entry(
+        &self,
+        receiver: &Ty,
+        method: &str,
+        call: &ExprMethodCall,
+    ) -> Option<(&'static Blocking, String)> {
+        if let Some(path) = receiver.path() {
+            if let Some(entry) = known_paths::blocking(&format!("{path}.{method}")) {
+                return Some((entry, format!("{path}::{method}")));
+            }
+            // Buffered adapters do their inner reader's or writer's I/O.
+            if let Some(direction) = io_adapter_direction(path, method) {
+                let inner = receiver.arg(0);
+                if let Some(inner_path) = inner.path()
+                    && let Some(entry) = known_paths::blocking(&format!("{inner_path}.{direction}"))
+                {
+                    return Some((entry, format!("{path}::{method}")));
+                }
+            }
+        }
+        if let Some(entry) = known_paths::blocking(&format!(".{method}")) {
+            return Some((entry, method.to_string()));
+        }
+        if method == "block_on"
+            && call.args.is_empty()
+            && (self.imports.imports("pollster::FutureExt") || self.imports.imports("pollster"))
+        {
+            let entry = known_paths::blocking("pollster::FutureExt.block_on")?;
+            return Some((entry, "pollster::FutureExt::block_on".to_string()));
+        }
+        None
+    }
+
+    /// Is the receiver (through `?`, `unwrap`, references) a call already reported?
+    fn receiver_reported(&self, receiver: &Expr) -> bool {
+        let mut expr = peel(receiver);
+        loop {
+            if self.reported.contains(&expr_addr(expr)) {
+                return true;
+            }
+            expr = match expr {
+                Expr::Try(inner) => peel(&inner.expr),
+                Expr::Reference(inner) => peel(&inner.expr),
+                Expr::MethodCall(inner)
+                    if matches!(
+                        inner.method.to_string().as_str(),
+                        "unwrap" | "expect" | "unwrap_or_default" | "by_ref" | "as_mut"
+                    ) =>
+                {
+                    peel(&inner.receiver)
+                }
+                _ => return false,
+            };
+        }
+    }
+
+    fn path_span(&self, path: &syn::Path) -> Span {
+        let first = path
+            .leading_colon
+            .map(|colon| colon.spans[0])
+            .or_else(|| path.segments.first().map(|s| s.ident.span()));
+        let last = path.segments.last().map(|s| s.ident.span());
+        match (first, last) {
+            (Some(first), Some(last)) => self.index.join(first, last),
+            _ => self.index.span(PmSpan::call_site()),
+        }
+    }
+
+    fn report(&mut self, entry: &Blocking, item: String, span: Span) {
+        let rule = entry.rule;
+        if !self.settings.is_enabled(rule) {
+            return;
+        }
+        self.diagnostics.push(blocking_diagnostic(
+            rule,
+            self.settings.level(rule),
+            self.file,
+            span,
+            &item,
+            entry,
+        ));
+    }
+
+    // ----- macros -----
+
+    fn walk_macro(&mut self, mac: &Macro) {
+        let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        if known_paths::OPAQUE_MACROS.contains(&name.as_str()) {
+            return;
+        }
+        if !self.in_async() && !mentions_async(&mac.tokens) {
+            return;
+        }
+        let tokens = mac.tokens.clone();
+        if matches!(name.as_str(), "select" | "select_biased") {
+            if let Ok(branches) = parse_select.parse2(tokens) {
+                self.walk_select(&branches);
+            }
+            return;
+        }
+        if let Ok(args) = parse_args.parse2(tokens.clone()) {
+            let implicit_await = matches!(name.as_str(), "join" | "try_join");
+            for arg in &args {
+                if implicit_await {
+                    self.awaited.insert(expr_addr(arg));
+                }
+                self.visit_expr(arg);
+            }
+            return;
+        }
+        if let Ok((value, count)) = parse_repeat.parse2(tokens.clone()) {
+            self.visit_expr(&value);
+            self.visit_expr(&count);
+            return;
+        }
+        if let Ok(stmts) = Block::parse_within.parse2(tokens) {
+            self.env.push(HashMap::new());
+            for stmt in &stmts {
+                self.visit_stmt(stmt);
+            }
+            self.env.pop();
+        }
+    }
+
+    fn walk_select(&mut self, branches: &[SelectBranch]) {
+        for branch in branches {
+            if let Some(future) = &branch.future {
+                self.awaited.insert(expr_addr(future));
+                self.visit_expr(future);
+            }
+            if let Some(guard) = &branch.guard {
+                self.visit_expr(guard);
+            }
+            self.env.push(HashMap::new());
+            if let Some(pat) = &branch.pat {
+                self.bind_pat(pat, Ty::Unknown);
+            }
+            self.visit_expr(&branch.handler);
+            self.env.pop();
+        }
+    }
+}
+
+/// The direction (`read` or `write`) of a buffered adapter's method, if it does I/O.
+fn io_adapter_direction(path: &str, method: &str) -> Option<&'static str> {
+    match path {
+        "std::io::BufReader" => matches!(
+            method,
+            "read" | "read_line" | "lines" | "read_until" | "split" | "fill_buf" | "read_to_string"
+                | "read_to_end" | "read_exact"
+        )
+        .then_some("read"),
+        "std::io::BufWriter" | "std::io::LineWriter" => {
+            matches!(method, "write" | "write_all" | "flush" | "write_fmt").then_some("write")
+        }
+        _ => None,
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The key of a crate-local fn in `fn_returns`: `f` or `Type::f`.
+fn local_fn_key(path: &str) -> String {
+    let segments: Vec<&str> = path.split("::").filter(|s| *s != "local").collect();
+    match segments.as_slice() {
+        [.., ty, f] if ty.starts_with(char::is_uppercase) => format!("{ty}::{f}"),
+        [.., f] => (*f).to_string(),
+        [] => String::new(),
+    }
+}
+
+/// Does the token stream contain the `async` keyword anywhere?
+fn mentions_async(tokens: &TokenStream) -> bool {
+    let mut stack = vec![tokens.clone()];
+    while let Some(stream) = stack.pop() {
+        for tree in stream {
+            match tree {
+                TokenTree::Ident(ident) if ident == "async" => return true,
+                TokenTree::Group(group) => stack.push(group.stream()),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// `println!`-style arguments: expressions separated by commas, after an optional
+/// `target: expr,` (the log crates).
+fn parse_args(input: ParseStream) -> syn::Result<Punctuated<Expr, Token![,]>> {
+    if input.peek(syn::Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
+        input.parse::<syn::Ident>()?;
+        input.parse::<Token![:]>()?;
+        input.parse::<Expr>()?;
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Punctuated::parse_terminated(input)
+}
+
+/// `vec![value; count]`.
+fn parse_repeat(input: ParseStream) -> syn::Result<(Expr, Expr)> {
+    let value = input.parse()?;
+    input.parse::<Token![;]>()?;
+    let count = input.parse()?;
+    Ok((value, count))
+}
+
+struct SelectBranch {
+    pat: Option<Pat>,
+    future: Option<Expr>,
+    guard: Option<Expr>,
+    handler: Expr,
+}
+
+/// `tokio::select!` / `futures::select!` branches:
+/// `biased;`? then `pat = future (, if guard)? => handler,` and `else`/`complete`/`default => handler`.
+fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectBranch>> {
+    let mut branches = Vec::new();
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        input.parse::<syn::Ident>()?;
+        input.parse::<Token![;]>()?;
+    }
+    while !input.is_empty() {
+        let fallback = (input.peek(Token![else]) || input.peek(syn::Ident))
+            && input.peek2(Token![=>]);
+        let (pat, future, guard) = if fallback {
+            if input.peek(Token![else]) {
+                input.parse::<Token![else]>()?;
+            } else {
+                input.parse::<syn::Ident>()?;
+            }
+            (None, None, None)
+        } else {
+            let pat = Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<Token![=]>()?;
+            let future: Expr = input.parse()?;
+            let guard = if input.peek(Token![,]) && input.peek2(Token![if]) {
+                input.parse::<Token![,]>()?;
+                input.parse::<Token![if]>()?;
+                Some(input.parse::<Expr>()?)
+            } else {
+                None
+            };
+            (Some(pat), Some(future), guard)
+        };
+        input.parse::<Token![=>]>()?;
+        let handler: Expr = input.parse()?;
+        if !input.is_empty() {
+            // A block handler may omit the comma.
+            if input.peek(Token![,]) || !matches!(handler, Expr::Block(_)) {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        branches.push(SelectBranch {
+            pat,
+            future,
+            guard,
+            handler,
+        });
+    }
+    Ok(branches)
+}
+
+fn blocking_diagnostic(
+    rule: Rule,
+    level: crate::rules::Level,
+    file: &str,
+    span: Span,
+    item: &str,
+    entry: &Blocking,
+) -> Diagnostic {
+    let is_runtime = item.ends_with("Runtime::new") || item.ends_with("Builder::build");
+    let (message, label) = match rule {
+        Rule::BlockOnInAsync if is_runtime => (
+            format!("creating a runtime with `{item}` inside async code"),
+            "tokio panics: cannot start a runtime from within a runtime",
+        ),
+        Rule::BlockOnInAsync => (
+            format!("blocking on a future with `{item}` inside async code"),
+            "blocks this thread until the future completes, and deadlocks if the future needs it",
+        ),
+        _ if item.starts_with("blocking_") => (
+            format!("blocking call to `{item}` in async context"),
+            "panics when called inside a tokio runtime, and blocks the thread outside one",
+        ),
+        _ => (
+            format!("blocking call to `{item}` in async context"),
+            match rule {
+                Rule::BlockingFs => "blocks this thread on file-system I/O",
+                Rule::BlockingSleep => "puts the whole runtime thread to sleep",
+                Rule::BlockingNet => "blocks this thread on the network",
+                Rule::BlockingProcess => "blocks this thread until the child process exits",
+                _ => "blocks this thread until another thread acts",
+            },
+        ),
+    };
+    let help = match entry.replacement {
+        "" => "run the blocking code in `tokio::task::spawn_blocking`".to_string(),
+        "`.await`" => "`.await` the future instead".to_string(),
+        replacement if rule == Rule::BlockOnInAsync => format!("use {replacement} instead"),
+        replacement => format!(
+            "use {replacement} instead, or run the blocking code in `tokio::task::spawn_blocking`"
+        ),
+    };
+    Diagnostic {
+        rule,
+        level,
+        message,
+        file: file.to_string(),
+        span,
+        label: label.to_string(),
+        labels: Vec::new(),
+        notes: Vec::new(),
+        help: Some(help),
+        fix: None,
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_item(&mut self, item: &'ast Item) {
+        stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_item(self, item));
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_expr(self, expr));
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_stmt(self, stmt));
+    }
+
+    // Types, patterns and attributes hold no code that runs.
+    fn visit_type(&mut self, _: &'ast Type) {}
+    fn visit_pat(&mut self, _: &'ast Pat) {}
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_item_fn(&mut self, item: &'ast ItemFn) {
+        self.with_fn_body(&item.sig, &item.block, Ty::Unknown);
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        let self_ty = self.current_self();
+        self.with_fn_body(&item.sig, &item.block, self_ty);
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        if let Some(block) = &item.default {
+            self.with_fn_body(&item.sig, block, Ty::Unknown);
+        }
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast ItemImpl) {
+        let outer_self = self.current_self();
+        let self_ty = resolve_type(&item.self_ty, &self.imports, &outer_self);
+        self.self_ty.push(self_ty);
+        self.context.push(false);
+        for impl_item in &item.items {
+            self.visit_impl_item(impl_item);
+        }
+        self.context.pop();
+        self.self_ty.pop();
+    }
+
+    fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
+        self.self_ty.push(Ty::Unknown);
+        self.context.push(false);
+        for trait_item in &item.items {
+            self.visit_trait_item(trait_item);
+        }
+        self.context.pop();
+        self.self_ty.pop();
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast ItemMod) {
+        let Some((_, items)) = &item.content else {
+            return;
+        };
+        self.imports.push_module(items);
+        self.collect_items(items);
+        let saved_env = std::mem::take(&mut self.env);
+        self.context.push(false);
+        for item in items {
+            self.visit_item(item);
+        }
+        self.context.pop();
+        self.env = saved_env;
+        self.imports.pop();
+    }
+
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.context.push(false);
+        self.visit_expr(&item.expr);
+        self.context.pop();
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        self.context.push(false);
+        self.visit_expr(&item.expr);
+        self.context.pop();
+    }
+
+    fn visit_item_macro(&mut self, _: &'ast syn::ItemMacro) {}
+
+    fn visit_block(&mut self, block: &'ast Block) {
+        let items = block.stmts.iter().filter_map(|stmt| match stmt {
+            Stmt::Item(item) => Some(item),
+            _ => None,
+        });
+        self.imports.push_block(items);
+        let items: Vec<Item> = block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => {
+                    Some(item.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        if !items.is_empty() {
+            self.collect_items(&items);
+        }
+        self.env.push(HashMap::new());
+        for stmt in &block.stmts {
+            self.visit_stmt(stmt);
+        }
+        self.env.pop();
+        self.imports.pop();
+    }
+
+    fn visit_local(&mut self, local: &'ast Local) {
+        let mut ty = Ty::Unknown;
+        if let Some(init) = &local.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+            ty = self.type_of(&init.expr);
+        }
+        self.bind_pat(&local.pat, ty);
+    }
+
+    fn visit_expr_async(&mut self, expr: &'ast ExprAsync) {
+        self.context.push(true);
+        self.visit_block(&expr.block);
+        self.context.pop();
+    }
+
+    fn visit_expr_await(&mut self, expr: &'ast ExprAwait) {
+        self.awaited.insert(expr_addr(&expr.base));
+        self.visit_expr(&expr.base);
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
+        let is_async = if closure.asyncness.is_some() {
+            true
+        } else if self.offloaded.remove(&addr(closure)) {
+            false
+        } else {
+            self.in_async()
+        };
+        self.env.push(HashMap::new());
+        for input in &closure.inputs {
+            self.bind_pat(input, Ty::Unknown);
+        }
+        self.context.push(is_async);
+        self.visit_expr(&closure.body);
+        self.context.pop();
+        self.env.pop();
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast ExprCall) {
+        self.visit_expr(&call.func);
+        if let Expr::Path(func) = peel(&call.func) {
+            let resolved = self.resolve_expr_path(&func.path);
+            if scopes::is_offloader_path(&resolved) {
+                self.mark_offloaded(call.args.iter());
+            }
+        }
+        self.check_call(call);
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
+        self.visit_expr(&call.receiver);
+        if scopes::is_offloading_method(&call.method.to_string()) {
+            self.mark_offloaded(call.args.iter());
+        }
+        self.check_method(call);
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_match(&mut self, expr: &'ast ExprMatch) {
+        self.visit_expr(&expr.expr);
+        let ty = self.type_of(&expr.expr);
+        for arm in &expr.arms {
+            self.env.push(HashMap::new());
+            self.bind_pat(&arm.pat, ty.clone());
+            if let Pat::Guard(guarded) = &arm.pat {
+                self.visit_expr(&guarded.guard);
+            }
+            self.visit_expr(&arm.body);
+            self.env.pop();
+        }
+    }
+
+    fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
+        self.env.push(HashMap::new());
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.then_branch);
+        self.env.pop();
+        if let Some((_, else_branch)) = &expr.else_branch {
+            self.visit_expr(else_branch);
+        }
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast ExprWhile) {
+        self.env.push(HashMap::new());
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.body);
+        self.env.pop();
+    }
+
+    fn visit_expr_let(&mut self, expr: &'ast ExprLet) {
+        self.visit_expr(&expr.expr);
+        let ty = self.type_of(&expr.expr);
+        self.bind_pat(&expr.pat, ty);
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {
+        self.visit_expr(&expr.expr);
+        let item = match self.type_of(&expr.expr) {
+            Ty::Iter(item) => *item,
+            _ => Ty::Unknown,
+        };
+        self.env.push(HashMap::new());
+        self.bind_pat(&expr.pat, item);
+        self.visit_block(&expr.body);
+        self.env.pop();
+    }
+
+    fn visit_macro(&mut self, mac: &'ast Macro) {
+        self.walk_macro(mac);
+    }
+}
+
+impl Walker<'_> {
+    fn mark_offloaded<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        for arg in args {
+            if let Expr::Closure(closure) = peel(arg)
+                && closure.asyncness.is_none()
+            {
+                self.offloaded.insert(addr(closure));
+            }
+        }
+    }
+}
