@@ -107,7 +107,13 @@ impl Imports {
     }
 
     /// Resolves with only the frames below `top` visible (`top` is an exclusive index).
-    fn resolve_in(&self, top: usize, segments: &[String], leading_colon: bool, hops: usize) -> Resolved {
+    fn resolve_in(
+        &self,
+        top: usize,
+        segments: &[String],
+        leading_colon: bool,
+        hops: usize,
+    ) -> Resolved {
         let Some((first, rest)) = segments.split_first() else {
             return Resolved::Local(String::new());
         };
@@ -151,7 +157,10 @@ impl Imports {
     /// The frames below the result are what the parent module sees.
     fn enclosing_module_top(&self, top: usize) -> Option<usize> {
         let current = self.frames[..top].iter().rposition(|f| f.module)?;
-        self.frames[..current].iter().any(|f| f.module).then_some(current)
+        self.frames[..current]
+            .iter()
+            .any(|f| f.module)
+            .then_some(current)
     }
 
     /// Looks `name` up in the frames below `top`, up to and including the nearest module.
@@ -224,10 +233,14 @@ impl Imports {
     /// Does any visible frame import the trait or item at `path` (`pollster::FutureExt`)?
     pub(crate) fn imports(&self, path: &str) -> bool {
         self.frames.iter().any(|frame| {
-            frame.names.values().any(|b| matches!(b, Binding::Use(p) if p.join("::") == path))
-                || frame.globs.iter().any(|g| {
-                    matches!(g, Glob::Path(p) if path.starts_with(&p.join("::")))
-                })
+            frame
+                .names
+                .values()
+                .any(|b| matches!(b, Binding::Use(p) if p.join("::") == path))
+                || frame
+                    .globs
+                    .iter()
+                    .any(|g| matches!(g, Glob::Path(p) if path.starts_with(&p.join("::"))))
         })
     }
 }
@@ -262,9 +275,10 @@ fn collect_item(frame: &mut Frame, item: &Item) {
         Item::ExternCrate(item) => {
             // `extern crate foo as bar;` binds `bar` to the crate `foo`.
             if let Some((_, rename)) = &item.rename {
-                frame
-                    .names
-                    .insert(rename.to_string(), Binding::Use(vec![item.ident.to_string()]));
+                frame.names.insert(
+                    rename.to_string(),
+                    Binding::Use(vec![item.ident.to_string()]),
+                );
             }
             return;
         }

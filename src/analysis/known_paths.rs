@@ -141,7 +141,6 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "std::sync::mpsc::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., rx.recv()).await` on a tokio channel";
     "std::sync::mpsc::Receiver.recv_deadline" => WAIT, "`tokio::time::timeout_at(.., rx.recv()).await` on a tokio channel";
     "std::sync::mpsc::Receiver.iter" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await` in a loop";
-    "std::sync::mpsc::SyncSender.send" => WAIT, "`tokio::sync::mpsc::Sender::send(..).await`";
     "std::thread::JoinHandle.join" => WAIT, "`tokio::task::spawn_blocking(..).await` instead of a thread";
     "std::thread::ScopedJoinHandle.join" => WAIT, "";
     "std::sync::Condvar.wait" => WAIT, "`tokio::sync::Notify::notified().await`";
@@ -164,7 +163,6 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "crossbeam_channel::Receiver.recv" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await`";
     "crossbeam_channel::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., rx.recv()).await` on a tokio channel";
     "crossbeam_channel::Receiver.iter" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await` in a loop";
-    "crossbeam_channel::BoundedSender.send" => WAIT, "`tokio::sync::mpsc::Sender::send(..).await`";
     ".blocking_recv" => WAIT, "`recv().await`";
     ".blocking_send" => WAIT, "`send(..).await`";
     ".blocking_lock" => WAIT, "`lock().await`";
@@ -223,11 +221,20 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::env::temp_dir", "std::path::PathBuf"),
     ("std::env::current_exe", "std::path::PathBuf"),
     ("std::net::TcpStream::connect", "std::net::TcpStream"),
-    ("std::net::TcpStream::connect_timeout", "std::net::TcpStream"),
+    (
+        "std::net::TcpStream::connect_timeout",
+        "std::net::TcpStream",
+    ),
     ("std::net::TcpStream.try_clone", "std::net::TcpStream"),
     ("std::net::TcpListener::bind", "std::net::TcpListener"),
-    ("std::net::TcpListener.accept", "(std::net::TcpStream, std::net::SocketAddr)"),
-    ("std::net::TcpListener.incoming", "iter<std::net::TcpStream>"),
+    (
+        "std::net::TcpListener.accept",
+        "(std::net::TcpStream, std::net::SocketAddr)",
+    ),
+    (
+        "std::net::TcpListener.incoming",
+        "iter<std::net::TcpStream>",
+    ),
     ("std::net::UdpSocket::bind", "std::net::UdpSocket"),
     ("std::process::Command::new", "std::process::Command"),
     ("std::process::Command.arg", "Self"),
@@ -243,10 +250,22 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::process::Command.uid", "Self"),
     ("std::process::Command.gid", "Self"),
     ("std::process::Command.spawn", "std::process::Child"),
-    ("std::sync::mpsc::channel", "(std::sync::mpsc::Sender, std::sync::mpsc::Receiver)"),
-    ("std::sync::mpsc::sync_channel", "(std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver)"),
-    ("crossbeam_channel::unbounded", "(crossbeam_channel::Sender, crossbeam_channel::Receiver)"),
-    ("crossbeam_channel::bounded", "(crossbeam_channel::BoundedSender, crossbeam_channel::Receiver)"),
+    (
+        "std::sync::mpsc::channel",
+        "(std::sync::mpsc::Sender, std::sync::mpsc::Receiver)",
+    ),
+    (
+        "std::sync::mpsc::sync_channel",
+        "(std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver)",
+    ),
+    (
+        "crossbeam_channel::unbounded",
+        "(crossbeam_channel::Sender, crossbeam_channel::Receiver)",
+    ),
+    (
+        "crossbeam_channel::bounded",
+        "(crossbeam_channel::BoundedSender, crossbeam_channel::Receiver)",
+    ),
     ("std::thread::spawn", "std::thread::JoinHandle"),
     ("std::thread::Builder::new", "std::thread::Builder"),
     ("std::thread::Builder.name", "Self"),
@@ -258,8 +277,14 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::io::stdin", "std::io::Stdin"),
     ("std::io::Stdin.lock", "std::io::StdinLock"),
     ("tokio::runtime::Runtime::new", "tokio::runtime::Runtime"),
-    ("tokio::runtime::Builder::new_multi_thread", "tokio::runtime::Builder"),
-    ("tokio::runtime::Builder::new_current_thread", "tokio::runtime::Builder"),
+    (
+        "tokio::runtime::Builder::new_multi_thread",
+        "tokio::runtime::Builder",
+    ),
+    (
+        "tokio::runtime::Builder::new_current_thread",
+        "tokio::runtime::Builder",
+    ),
     ("tokio::runtime::Builder.enable_all", "Self"),
     ("tokio::runtime::Builder.enable_io", "Self"),
     ("tokio::runtime::Builder.enable_time", "Self"),
@@ -268,14 +293,35 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("tokio::runtime::Builder.max_blocking_threads", "Self"),
     ("tokio::runtime::Builder.build", "tokio::runtime::Runtime"),
     ("tokio::runtime::Handle::current", "tokio::runtime::Handle"),
-    ("tokio::runtime::Handle::try_current", "tokio::runtime::Handle"),
+    (
+        "tokio::runtime::Handle::try_current",
+        "tokio::runtime::Handle",
+    ),
     ("tokio::runtime::Runtime.handle", "tokio::runtime::Handle"),
-    ("reqwest::blocking::Client::new", "reqwest::blocking::Client"),
-    ("reqwest::blocking::Client.get", "reqwest::blocking::RequestBuilder"),
-    ("reqwest::blocking::Client.post", "reqwest::blocking::RequestBuilder"),
-    ("reqwest::blocking::Client.put", "reqwest::blocking::RequestBuilder"),
-    ("reqwest::blocking::Client.delete", "reqwest::blocking::RequestBuilder"),
-    ("reqwest::blocking::Client.request", "reqwest::blocking::RequestBuilder"),
+    (
+        "reqwest::blocking::Client::new",
+        "reqwest::blocking::Client",
+    ),
+    (
+        "reqwest::blocking::Client.get",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.post",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.put",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.delete",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.request",
+        "reqwest::blocking::RequestBuilder",
+    ),
     ("ureq::agent", "ureq::Agent"),
     ("ureq::Agent::new", "ureq::Agent"),
     ("std::sync::Arc::new", "arg0"),
@@ -302,8 +348,14 @@ pub(crate) static ALIASES: &[(&str, &str)] = &[
     ("std::path::PathBuf.", "std::path::Path."),
     ("std::sync::mpsc::IntoIter", "std::sync::mpsc::Receiver"),
     ("std::thread::sleep_until", "std::thread::sleep"),
-    ("std::thread::Builder.spawn_scoped", "std::thread::Builder.spawn"),
-    ("tokio::runtime::Builder.build_local", "tokio::runtime::Builder.build"),
+    (
+        "std::thread::Builder.spawn_scoped",
+        "std::thread::Builder.spawn",
+    ),
+    (
+        "tokio::runtime::Builder.build_local",
+        "tokio::runtime::Builder.build",
+    ),
 ];
 
 /// Functions that run the closure or fn item given to them off the async thread.
@@ -442,7 +494,11 @@ mod tests {
     fn every_catalogue_entry_is_unique_and_well_formed() {
         let mut seen = HashSet::new();
         for entry in BLOCKING {
-            assert!(seen.insert(entry.callee), "duplicate entry {}", entry.callee);
+            assert!(
+                seen.insert(entry.callee),
+                "duplicate entry {}",
+                entry.callee
+            );
             assert!(!entry.callee.is_empty());
             assert!(!entry.callee.ends_with("::"));
         }

@@ -42,7 +42,9 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
         return vec![file_error(
             name,
             line,
-            format!("`{name}` nests brackets more than {MAX_NESTING} deep; the file was not analyzed"),
+            format!(
+                "`{name}` nests brackets more than {MAX_NESTING} deep; the file was not analyzed"
+            ),
         )];
     }
     let file = match syn::parse_file(text) {
@@ -66,7 +68,11 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
 fn parse_error(name: &str, text: &str, at: proc_macro2::LineColumn, message: &str) -> Diagnostic {
     let index = source::LineIndex::new(text);
     let start = index.pos(at);
-    let mut diagnostic = file_error(name, start.line as usize, format!("could not parse `{name}`: {message}"));
+    let mut diagnostic = file_error(
+        name,
+        start.line as usize,
+        format!("could not parse `{name}`: {message}"),
+    );
     diagnostic.span = Span { start, end: start };
     diagnostic.label = message.to_string();
     diagnostic
@@ -85,7 +91,10 @@ pub(crate) fn file_error(name: &str, line: usize, message: String) -> Diagnostic
         level: Rule::ParseError.default_level(),
         message,
         file: name.to_string(),
-        span: Span { start: pos, end: pos },
+        span: Span {
+            start: pos,
+            end: pos,
+        },
         label: String::new(),
         labels: Vec::new(),
         notes: Vec::new(),

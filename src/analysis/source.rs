@@ -187,7 +187,10 @@ mod tests {
         assert_eq!(nesting_beyond("// ((((((\nfn f() {}", 2), None);
         assert_eq!(nesting_beyond("fn f() { \"((((((\"; }", 2), None);
         assert_eq!(nesting_beyond("fn f() { r#\"((((\"#; '('; }", 2), None);
-        assert_eq!(nesting_beyond("fn f<'a>(x: &'a u8) { (((x))) }", 3), Some(1));
+        assert_eq!(
+            nesting_beyond("fn f<'a>(x: &'a u8) { (((x))) }", 3),
+            Some(1)
+        );
         assert_eq!(nesting_beyond("/* ( /* ( */ ( */ fn f() {}", 1), None);
     }
 

@@ -20,7 +20,10 @@ fn check(source: &str) {
         .collect();
     expected.sort();
     found.sort();
-    assert_eq!(found, expected, "findings differ from markers in:\n{source}");
+    assert_eq!(
+        found, expected,
+        "findings differ from markers in:\n{source}"
+    );
 }
 
 #[test]
@@ -92,6 +95,10 @@ async fn outer() {
     });
     std::thread::spawn(|| fs::read("a"));
     tokio::task::spawn_blocking(load);
+    let work = move || fs::read("a");
+    tokio::task::spawn_blocking(work).await;
+    let inline = || fs::read("a");                  //~ blocking_fs
+    inline();
 }
 
 fn load() {}
@@ -258,11 +265,19 @@ async fn f(m: Mutex<u8>) {
 
 #[test]
 fn parse_errors_are_diagnostics() {
-    let found = lint_source("bad.rs", "fn main() {\n    let x = ;\n}\n", &Settings::default());
+    let found = lint_source(
+        "bad.rs",
+        "fn main() {\n    let x = ;\n}\n",
+        &Settings::default(),
+    );
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].rule.name(), "parse_error");
     assert_eq!(found[0].span.start.line, 2);
-    let deep = format!("fn f() {{ {}1{} }}", "(".repeat(100_000), ")".repeat(100_000));
+    let deep = format!(
+        "fn f() {{ {}1{} }}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
     let found = lint_source("deep.rs", &deep, &Settings::default());
     assert_eq!(found.len(), 1);
     assert!(found[0].message.contains("nests brackets"));

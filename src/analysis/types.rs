@@ -36,6 +36,19 @@ const FALLIBLE_WRAPPERS: &[&str] = &[
 
 const MAX_DEPTH: usize = 32;
 
+/// Slices and arrays: a sequence of their first argument.
+pub(crate) const SEQUENCE: &str = "[]";
+
+/// Collections whose iteration yields their first type argument.
+const SEQUENCES: &[&str] = &[
+    SEQUENCE,
+    "std::vec::Vec",
+    "std::collections::VecDeque",
+    "std::collections::HashSet",
+    "std::collections::BTreeSet",
+    "std::collections::LinkedList",
+];
+
 impl Ty {
     pub(crate) fn named(path: &str) -> Ty {
         Ty::Named(path.to_string(), Vec::new())
@@ -77,6 +90,17 @@ impl Ty {
                 args.into_iter().next().unwrap_or_default().normalized()
             }
             other => other,
+        }
+    }
+
+    /// What iterating over this value yields, if the source shows it.
+    pub(crate) fn item(&self) -> Ty {
+        match self {
+            Ty::Iter(item) => (**item).clone(),
+            Ty::Named(path, args) if SEQUENCES.contains(&path.as_str()) => {
+                args.first().cloned().unwrap_or_default()
+            }
+            _ => Ty::Unknown,
         }
     }
 
@@ -157,6 +181,14 @@ fn resolve_type_at(ty: &Type, imports: &Imports, self_ty: &Ty, depth: usize) -> 
                 .iter()
                 .map(|elem| resolve_type_at(elem, imports, self_ty, depth + 1))
                 .collect(),
+        ),
+        Type::Slice(slice) => Ty::Named(
+            SEQUENCE.to_string(),
+            vec![resolve_type_at(&slice.elem, imports, self_ty, depth + 1)],
+        ),
+        Type::Array(array) => Ty::Named(
+            SEQUENCE.to_string(),
+            vec![resolve_type_at(&array.elem, imports, self_ty, depth + 1)],
         ),
         Type::Path(path) if path.qself.is_none() => {
             let segments = &path.path.segments;

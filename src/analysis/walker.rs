@@ -46,6 +46,8 @@ pub(crate) struct Walker<'a> {
     awaited: HashSet<usize>,
     /// Addresses of closures handed directly to an offloader.
     offloaded: HashSet<usize>,
+    /// Types of the first parameter of closures given to iterator adapters.
+    closure_params: HashMap<usize, Ty>,
     /// Addresses of calls already reported, so a chain on their result is not reported again.
     reported: HashSet<usize>,
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -88,6 +90,7 @@ impl<'a> Walker<'a> {
             fn_returns: HashMap::new(),
             awaited: HashSet::new(),
             offloaded: HashSet::new(),
+            closure_params: HashMap::new(),
             reported: HashSet::new(),
             diagnostics: Vec::new(),
         }
@@ -142,7 +145,11 @@ impl<'a> Walker<'a> {
                         if let ImplItem::Fn(method) = impl_item
                             && let Some(ty) = self.return_type(&method.sig, &self_ty)
                         {
-                            let separator = if method.sig.receiver().is_some() { "." } else { "::" };
+                            let separator = if method.sig.receiver().is_some() {
+                                "."
+                            } else {
+                                "::"
+                            };
                             self.fn_returns
                                 .insert(format!("{type_name}{separator}{}", method.sig.ident), ty);
                         }
@@ -332,8 +339,23 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn method_return(&self, receiver: &Ty, method: &str, call: &ExprMethodCall, depth: usize) -> Ty {
+    fn method_return(
+        &self,
+        receiver: &Ty,
+        method: &str,
+        call: &ExprMethodCall,
+        depth: usize,
+    ) -> Ty {
         let path = receiver.path().unwrap_or("");
+        if ITERATING.contains(&method) {
+            return match receiver.item() {
+                Ty::Unknown => Ty::Unknown,
+                item => Ty::Iter(Box::new(item)),
+            };
+        }
+        if matches!(receiver, Ty::Iter(_)) && ITER_PRESERVING.contains(&method) {
+            return receiver.clone();
+        }
         match method {
             "unwrap" | "expect" | "unwrap_or_default" | "unwrap_unchecked" => {
                 return receiver.clone().unwrapped();
@@ -377,7 +399,12 @@ impl<'a> Walker<'a> {
         let first = path.segments.first().map(|s| s.ident.to_string());
         if first.as_deref() == Some("Self") {
             let self_ty = self.current_self();
-            let rest: Vec<String> = path.segments.iter().skip(1).map(|s| s.ident.to_string()).collect();
+            let rest: Vec<String> = path
+                .segments
+                .iter()
+                .skip(1)
+                .map(|s| s.ident.to_string())
+                .collect();
             return match self_ty.path() {
                 Some(type_path) if !rest.is_empty() => {
                     let joined = format!("{type_path}::{}", rest.join("::"));
@@ -579,13 +606,56 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Methods that iterate a collection or pass an iterator on.
+const ITERATING: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
+const ITER_PRESERVING: &[&str] = &[
+    "filter",
+    "skip",
+    "take",
+    "rev",
+    "peekable",
+    "by_ref",
+    "skip_while",
+    "take_while",
+    "inspect",
+    "chain",
+    "cycle",
+    "step_by",
+    "fuse",
+];
+/// Iterator adapters whose closure's first parameter is the item.
+const ITEM_CLOSURES: &[&str] = &[
+    "map",
+    "filter_map",
+    "for_each",
+    "filter",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "flat_map",
+    "inspect",
+    "take_while",
+    "skip_while",
+    "position",
+    "try_for_each",
+    "map_while",
+];
+
 /// The direction (`read` or `write`) of a buffered adapter's method, if it does I/O.
 fn io_adapter_direction(path: &str, method: &str) -> Option<&'static str> {
     match path {
         "std::io::BufReader" => matches!(
             method,
-            "read" | "read_line" | "lines" | "read_until" | "split" | "fill_buf" | "read_to_string"
-                | "read_to_end" | "read_exact"
+            "read"
+                | "read_line"
+                | "lines"
+                | "read_until"
+                | "split"
+                | "fill_buf"
+                | "read_to_string"
+                | "read_to_end"
+                | "read_exact"
         )
         .then_some("read"),
         "std::io::BufWriter" | "std::io::LineWriter" => {
@@ -662,8 +732,8 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectBranch>> {
         input.parse::<Token![;]>()?;
     }
     while !input.is_empty() {
-        let fallback = (input.peek(Token![else]) || input.peek(syn::Ident))
-            && input.peek2(Token![=>]);
+        let fallback =
+            (input.peek(Token![else]) || input.peek(syn::Ident)) && input.peek2(Token![=>]);
         let (pat, future, guard) = if fallback {
             if input.peek(Token![else]) {
                 input.parse::<Token![else]>()?;
@@ -862,6 +932,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.collect_items(&items);
         }
         self.env.push(HashMap::new());
+        if self.in_async() {
+            self.mark_closures_offloaded_later(block);
+        }
         for stmt in &block.stmts {
             self.visit_stmt(stmt);
         }
@@ -901,8 +974,17 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.in_async()
         };
         self.env.push(HashMap::new());
-        for input in &closure.inputs {
-            self.bind_pat(input, Ty::Unknown);
+        let first_param = self
+            .closure_params
+            .remove(&addr(closure))
+            .unwrap_or_default();
+        for (i, input) in closure.inputs.iter().enumerate() {
+            let ty = if i == 0 {
+                first_param.clone()
+            } else {
+                Ty::Unknown
+            };
+            self.bind_pat(input, ty);
         }
         self.context.push(is_async);
         self.visit_expr(&closure.body);
@@ -930,6 +1012,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.mark_offloaded(call.args.iter());
         }
         self.check_method(call);
+        if ITEM_CLOSURES.contains(&call.method.to_string().as_str())
+            && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
+        {
+            let item = self.type_of(&call.receiver).item();
+            if item != Ty::Unknown {
+                self.closure_params.insert(addr(closure), item);
+            }
+        }
         for arg in &call.args {
             self.visit_expr(arg);
         }
@@ -974,10 +1064,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {
         self.visit_expr(&expr.expr);
-        let item = match self.type_of(&expr.expr) {
-            Ty::Iter(item) => *item,
-            _ => Ty::Unknown,
-        };
+        let item = self.type_of(&expr.expr).item();
         self.env.push(HashMap::new());
         self.bind_pat(&expr.pat, item);
         self.visit_block(&expr.body);
@@ -989,7 +1076,85 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 }
 
+/// Collects the names passed as whole arguments to offloaders.
+struct OffloadedNames<'w> {
+    walker: &'w Walker<'w>,
+    names: HashSet<String>,
+}
+
+impl OffloadedNames<'_> {
+    fn collect<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        for arg in args {
+            if let Expr::Path(path) = peel(arg)
+                && let Some(ident) = path.path.get_ident()
+            {
+                self.names.insert(ident.to_string());
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for OffloadedNames<'_> {
+    fn visit_expr_call(&mut self, call: &'ast ExprCall) {
+        if let Expr::Path(func) = peel(&call.func)
+            && scopes::is_offloader_path(&self.walker.resolve_expr_path(&func.path))
+        {
+            self.collect(call.args.iter());
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
+        if scopes::is_offloading_method(&call.method.to_string()) {
+            self.collect(call.args.iter());
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_expr(self, expr));
+    }
+
+    fn visit_item(&mut self, _: &'ast Item) {}
+}
+
 impl Walker<'_> {
+    /// `let work = move || ..; spawn_blocking(work)`: the closure runs off the async thread.
+    fn mark_closures_offloaded_later(&mut self, block: &Block) {
+        let closures: Vec<(String, usize)> = block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Local(local) => {
+                    let Pat::Ident(name) = &local.pat else {
+                        return None;
+                    };
+                    match local.init.as_ref().map(|init| peel(&init.expr)) {
+                        Some(Expr::Closure(closure)) if closure.asyncness.is_none() => {
+                            Some((name.ident.to_string(), addr(closure)))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .collect();
+        if closures.is_empty() {
+            return;
+        }
+        let mut finder = OffloadedNames {
+            walker: self,
+            names: HashSet::new(),
+        };
+        finder.visit_block(block);
+        let names = finder.names;
+        for (name, closure) in closures {
+            if names.contains(&name) {
+                self.offloaded.insert(closure);
+            }
+        }
+    }
+
     fn mark_offloaded<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
         for arg in args {
             if let Expr::Closure(closure) = peel(arg)

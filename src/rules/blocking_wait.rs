@@ -3,7 +3,7 @@ use super::RuleDoc;
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "blocking wait on a channel, thread, condition or stdin in async context",
     what_it_does: "Finds, in async context: `recv` and `recv_timeout` on `std::sync::mpsc` and \
-crossbeam receivers, `send` on bounded std and crossbeam senders, `join` on a \
+crossbeam receivers, `join` on a \
 `std::thread::JoinHandle`, `Condvar::wait*`, `Barrier::wait`, reads from `std::io::stdin()`, and \
 tokio's `blocking_recv`, `blocking_send`, `blocking_lock`, `blocking_read` and `blocking_write`.",
     why_is_this_bad: "The thread sleeps until another thread acts; if that thread is waiting on \

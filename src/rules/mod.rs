@@ -129,10 +129,16 @@ impl Rule {
             out.push_str(&format!("## {heading}\n{}\n\n", body.trim()));
         }
         if !doc.example.is_empty() {
-            out.push_str(&format!("## Example\n```rust\n{}\n```\n\n", doc.example.trim()));
+            out.push_str(&format!(
+                "## Example\n```rust\n{}\n```\n\n",
+                doc.example.trim()
+            ));
         }
         if !doc.use_instead.is_empty() {
-            out.push_str(&format!("## Use instead\n```rust\n{}\n```\n", doc.use_instead.trim()));
+            out.push_str(&format!(
+                "## Use instead\n```rust\n{}\n```\n",
+                doc.use_instead.trim()
+            ));
         }
         out
     }
