@@ -66,6 +66,7 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "std::fs::File.read_exact" => FS, "`tokio::io::AsyncReadExt::read_exact(..).await` on a `tokio::fs::File`";
     "std::fs::File.write" => FS, "`tokio::io::AsyncWriteExt::write(..).await` on a `tokio::fs::File`";
     "std::fs::File.write_all" => FS, "`tokio::io::AsyncWriteExt::write_all(..).await` on a `tokio::fs::File`";
+    "std::fs::File.write_fmt" => FS, "`tokio::io::AsyncWriteExt::write_all(..).await` on a `tokio::fs::File`";
     "std::fs::File.flush" => FS, "`tokio::io::AsyncWriteExt::flush(..).await` on a `tokio::fs::File`";
     "std::fs::File.sync_all" => FS, "`tokio::fs::File::sync_all(..).await`";
     "std::fs::File.sync_data" => FS, "`tokio::fs::File::sync_data(..).await`";
@@ -103,6 +104,7 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "std::net::TcpStream.read_to_string" => NET, "a `tokio::net::TcpStream` with `AsyncReadExt`";
     "std::net::TcpStream.write" => NET, "a `tokio::net::TcpStream` with `AsyncWriteExt`";
     "std::net::TcpStream.write_all" => NET, "a `tokio::net::TcpStream` with `AsyncWriteExt`";
+    "std::net::TcpStream.write_fmt" => NET, "a `tokio::net::TcpStream` with `AsyncWriteExt`";
     "std::net::TcpStream.flush" => NET, "a `tokio::net::TcpStream` with `AsyncWriteExt`";
     "std::net::TcpStream.peek" => NET, "`tokio::net::TcpStream::peek(..).await`";
     "std::net::TcpListener.accept" => NET, "`tokio::net::TcpListener::accept().await`";
@@ -275,6 +277,13 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::sync::Condvar::new", "std::sync::Condvar"),
     ("std::sync::Barrier::new", "std::sync::Barrier"),
     ("std::io::stdin", "std::io::Stdin"),
+    ("std::io::BufReader::new", "std::io::BufReader<arg0>"),
+    (
+        "std::io::BufReader::with_capacity",
+        "std::io::BufReader<arg1>",
+    ),
+    ("std::io::BufWriter::new", "std::io::BufWriter<arg0>"),
+    ("std::io::LineWriter::new", "std::io::LineWriter<arg0>"),
     ("std::io::Stdin.lock", "std::io::StdinLock"),
     ("tokio::runtime::Runtime::new", "tokio::runtime::Runtime"),
     (

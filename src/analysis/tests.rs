@@ -282,3 +282,48 @@ fn parse_errors_are_diagnostics() {
     assert_eq!(found.len(), 1);
     assert!(found[0].message.contains("nests brackets"));
 }
+
+#[test]
+fn evidence_flows_through_tuples_wrappers_and_adapters() {
+    check(
+        r#"
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+struct Service {
+    worker: Option<JoinHandle<()>>,
+}
+
+impl Service {
+    async fn shutdown(&mut self) {
+        if let Some(handle) = self.worker.take() {
+            handle.join().unwrap();                 //~ blocking_wait
+        }
+    }
+}
+
+async fn wait_ready(pair: Arc<(Mutex<bool>, Condvar)>) {
+    let (lock, cvar) = &*pair;
+    let mut ready = lock.lock().unwrap();
+    while !*ready {
+        ready = cvar.wait(ready).unwrap();          //~ blocking_wait
+    }
+}
+
+async fn scan(path: &str) -> std::io::Result<usize> {
+    let reader = BufReader::new(File::open(path)?); //~ blocking_fs
+    let mut n = 0;
+    for line in reader.lines() {                    //~ blocking_fs
+        n += line?.len();
+    }
+    let mut out = File::create("out.txt")?;         //~ blocking_fs
+    writeln!(out, "{n}")?;                          //~ blocking_fs
+    let words = vec!["a", "b"];
+    let joined = words.iter().map(|w| w.to_uppercase()).collect::<Vec<_>>().join(" ");
+    Ok(n)
+}
+"#,
+    );
+}

@@ -314,7 +314,7 @@ impl<'a> Walker<'a> {
                 let args: Vec<Ty> = call
                     .args
                     .iter()
-                    .take(1)
+                    .take(2)
                     .map(|arg| self.type_of_at(arg, depth + 1))
                     .collect();
                 match self.resolve_expr_path(&func.path) {
@@ -331,6 +331,13 @@ impl<'a> Walker<'a> {
                 let receiver = self.type_of_at(&call.receiver, depth + 1);
                 self.method_return(&receiver, &call.method.to_string(), call, depth)
             }
+            Expr::Tuple(tuple) => Ty::Tuple(
+                tuple
+                    .elems
+                    .iter()
+                    .map(|elem| self.type_of_at(elem, depth + 1))
+                    .collect(),
+            ),
             Expr::Cast(cast) => {
                 let self_ty = self.current_self();
                 resolve_type(&cast.ty, &self.imports, &self_ty)
@@ -494,6 +501,20 @@ impl<'a> Walker<'a> {
         None
     }
 
+    /// `write!(file, ..)` calls `write_fmt` on a std file or socket.
+    fn check_write_macro(&mut self, mac: &Macro, destination: &Expr) {
+        if !self.in_async() {
+            return;
+        }
+        let ty = self.type_of(destination);
+        if let Some(path) = ty.path()
+            && let Some(entry) = known_paths::blocking(&format!("{path}.write_fmt"))
+        {
+            let span = self.path_span(&mac.path);
+            self.report(entry, format!("{path}::write_fmt"), span);
+        }
+    }
+
     /// Is the receiver (through `?`, `unwrap`, references) a call already reported?
     fn receiver_reported(&self, receiver: &Expr) -> bool {
         let mut expr = peel(receiver);
@@ -564,6 +585,11 @@ impl<'a> Walker<'a> {
             return;
         }
         if let Ok(args) = parse_args.parse2(tokens.clone()) {
+            if matches!(name.as_str(), "write" | "writeln")
+                && let Some(destination) = args.first()
+            {
+                self.check_write_macro(mac, destination);
+            }
             let implicit_await = matches!(name.as_str(), "join" | "try_join");
             for arg in &args {
                 if implicit_await {
