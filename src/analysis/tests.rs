@@ -327,3 +327,24 @@ async fn scan(path: &str) -> std::io::Result<usize> {
 "#,
     );
 }
+
+/// Regression: trees parsed from earlier macro bodies were freed and their addresses
+/// reused, so a later call looked already awaited and went unreported.
+#[test]
+fn findings_in_later_macros_survive_earlier_macros() {
+    check(
+        r#"
+use std::path::Path;
+async fn dump(p: &str) { println!("{}", std::fs::read_to_string(p).unwrap()); } //~ blocking_fs
+async fn watch(p: &Path) {
+    tokio::select! { _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => { let _ = std::fs::copy(p, p); } } //~ blocking_fs
+}
+async fn warm() {
+    tokio::join!(
+        async { std::fs::File::open("a.cache").is_ok() }, //~ blocking_fs
+        async { Path::new("b.cache").is_file() }          //~ blocking_fs
+    );
+}
+"#,
+    );
+}

@@ -1,7 +1,9 @@
 //! The one pass over a file: tracks use-resolution, async context and the evidence of
 //! value types, and reports blocking calls made in async context.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use proc_macro2::{Span as PmSpan, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
@@ -50,6 +52,9 @@ pub(crate) struct Walker<'a> {
     closure_params: HashMap<usize, Ty>,
     /// Addresses of calls already reported, so a chain on their result is not reported again.
     reported: HashSet<usize>,
+    /// Trees parsed from macro bodies, kept alive until the file is done so that no
+    /// address in the sets above is ever reused by another node.
+    macro_trees: Vec<Rc<dyn Any>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -92,6 +97,7 @@ impl<'a> Walker<'a> {
             offloaded: HashSet::new(),
             closure_params: HashMap::new(),
             reported: HashSet::new(),
+            macro_trees: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -580,18 +586,20 @@ impl<'a> Walker<'a> {
         let tokens = mac.tokens.clone();
         if matches!(name.as_str(), "select" | "select_biased") {
             if let Ok(branches) = parse_select.parse2(tokens) {
+                let branches = self.keep(branches);
                 self.walk_select(&branches);
             }
             return;
         }
         if let Ok(args) = parse_args.parse2(tokens.clone()) {
+            let args = self.keep(args);
             if matches!(name.as_str(), "write" | "writeln")
                 && let Some(destination) = args.first()
             {
                 self.check_write_macro(mac, destination);
             }
             let implicit_await = matches!(name.as_str(), "join" | "try_join");
-            for arg in &args {
+            for arg in args.iter() {
                 if implicit_await {
                     self.awaited.insert(expr_addr(arg));
                 }
@@ -599,18 +607,28 @@ impl<'a> Walker<'a> {
             }
             return;
         }
-        if let Ok((value, count)) = parse_repeat.parse2(tokens.clone()) {
-            self.visit_expr(&value);
-            self.visit_expr(&count);
+        if let Ok(repeat) = parse_repeat.parse2(tokens.clone()) {
+            let repeat = self.keep(repeat);
+            let (value, count) = &*repeat;
+            self.visit_expr(value);
+            self.visit_expr(count);
             return;
         }
         if let Ok(stmts) = Block::parse_within.parse2(tokens) {
+            let stmts = self.keep(stmts);
             self.env.push(HashMap::new());
-            for stmt in &stmts {
+            for stmt in stmts.iter() {
                 self.visit_stmt(stmt);
             }
             self.env.pop();
         }
+    }
+
+    /// Keeps a tree parsed from a macro body alive for the rest of the file.
+    fn keep<T: 'static>(&mut self, tree: T) -> Rc<T> {
+        let tree = Rc::new(tree);
+        self.macro_trees.push(tree.clone());
+        tree
     }
 
     fn walk_select(&mut self, branches: &[SelectBranch]) {
