@@ -14,7 +14,7 @@ pub mod settings;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};
 pub use rules::{Level, Rule};
-pub use settings::Settings;
+pub use settings::{Edition, Settings};
 
 /// Lints one file's source. `name` is the file as it should appear in diagnostics.
 ///

@@ -9,6 +9,31 @@ use crate::rules::{Level, Rule};
 pub struct Settings {
     /// Levels that differ from a rule's default.
     overrides: BTreeMap<Rule, Level>,
+    /// The edition of the crate being linted (drop order of `if let` temporaries differs).
+    pub edition: Edition,
+}
+
+/// A Rust edition, as named in `Cargo.toml`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Edition {
+    E2015,
+    E2018,
+    #[default]
+    E2021,
+    E2024,
+}
+
+impl Edition {
+    /// Parses `"2021"`; unknown text gives `None`.
+    pub fn parse(text: &str) -> Option<Edition> {
+        Some(match text {
+            "2015" => Edition::E2015,
+            "2018" => Edition::E2018,
+            "2021" => Edition::E2021,
+            "2024" => Edition::E2024,
+            _ => return None,
+        })
+    }
 }
 
 impl Settings {
