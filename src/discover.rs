@@ -180,6 +180,16 @@ fn classify(err: &ignore::Error) -> WalkProblem {
     }
 }
 
+/// The edition of the crate `file` belongs to (by its nearest `Cargo.toml`), or the loose
+/// files' edition. `file` need not exist (stdin's `--stdin-filename`).
+pub fn edition_of_file(file: &Path) -> String {
+    let mut manifests = ManifestCache::default();
+    match manifests.crate_root_of(file) {
+        Some(root) => manifests.edition_of(&root),
+        None => LOOSE_EDITION.to_string(),
+    }
+}
+
 /// Groups sorted files by their nearest `Cargo.toml`.
 fn group_into_crates(files: Vec<PathBuf>) -> Vec<Crate> {
     let mut manifests = ManifestCache::default();
@@ -367,6 +377,23 @@ mod tests {
         assert_eq!(found.errors.len(), 1);
         assert_eq!(found.errors[0].path, missing);
         assert!(found.errors[0].message.contains("nope"));
+    }
+
+    #[test]
+    fn edition_of_a_file_that_need_not_exist() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(
+            &tmp.path().join("c/Cargo.toml"),
+            "[package]\nname = \"c\"\nedition = \"2024\"\n",
+        );
+        assert_eq!(edition_of_file(&tmp.path().join("c/src/new.rs")), "2024");
+        write(
+            &tmp.path().join("d/Cargo.toml"),
+            "[package]\nname = \"d\"\n",
+        );
+        assert_eq!(edition_of_file(&tmp.path().join("d/src/x.rs")), "2015");
+        write(&tmp.path().join("e/Cargo.toml"), "not toml [");
+        assert_eq!(edition_of_file(&tmp.path().join("e/x.rs")), LOOSE_EDITION);
     }
 
     #[test]

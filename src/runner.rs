@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{self, Diagnostic, Pos, Span};
 use crate::discover::{Discovery, PathError};
 use crate::rules::{Level, Rule};
-use crate::settings::Settings;
+use crate::settings::{Edition, Settings};
 
 /// The stack each worker thread gets: enough for deeply nested (hostile) input.
 pub const STACK_SIZE: usize = 256 << 20;
@@ -77,18 +77,37 @@ pub fn run(input: Input, settings: &Settings, threads: Option<usize>) -> Result<
 
     let (results, files_checked) = match input {
         Input::Files(discovery) => {
-            let files: Vec<&Path> = discovery.files().collect();
+            // Each crate is linted with its own edition.
+            let per_crate: Vec<Settings> = discovery
+                .crates
+                .iter()
+                .map(|krate| with_edition(settings, &krate.edition))
+                .collect();
+            let files: Vec<(&Path, &Settings)> = discovery
+                .crates
+                .iter()
+                .zip(&per_crate)
+                .flat_map(|(krate, settings)| {
+                    krate
+                        .files
+                        .iter()
+                        .map(move |file| (file.as_path(), settings))
+                })
+                .collect();
             let mut results: Vec<FileResult> = pool.install(|| {
                 files
                     .par_iter()
-                    .map(|path| lint_path(path, settings))
+                    .map(|&(path, settings)| lint_path(path, settings))
                     .collect()
             });
             results.extend(discovery.errors.iter().map(path_error));
             (results, files.len())
         }
         Input::Source { name, bytes } => {
-            let result = pool.install(|| lint_bytes(name, &bytes, settings));
+            // The edition of the crate the named file would belong to, if it exists.
+            let edition = crate::discover::edition_of_file(Path::new(&name));
+            let settings = with_edition(settings, &edition);
+            let result = pool.install(|| lint_bytes(name, &bytes, &settings));
             (vec![result], 1)
         }
     };
@@ -113,6 +132,14 @@ pub fn run(input: Input, settings: &Settings, threads: Option<usize>) -> Result<
     }
     diagnostic::sort(&mut report.diagnostics);
     Ok(report)
+}
+
+/// `settings` for a crate of `edition` (`"2021"`); an edition this build does not know
+/// keeps the default.
+fn with_edition(settings: &Settings, edition: &str) -> Settings {
+    let mut settings = settings.clone();
+    settings.edition = Edition::parse(edition).unwrap_or_default();
+    settings
 }
 
 /// Reads all of stdin as one file's bytes.
