@@ -607,3 +607,36 @@ fn stdin_findings_are_reported_under_the_given_name() {
         "{out:?}"
     );
 }
+
+/// The worker threads have stacks big enough for deep (hostile) nesting: in a debug build a
+/// default 2 MiB thread overflows at about 150 nested parentheses.
+#[test]
+fn deep_nesting_does_not_overflow_the_workers() {
+    let dir = tempdir();
+    let n = 1900;
+    write(
+        dir.path(),
+        "parens.rs",
+        format!(
+            "fn main() {{ let x = {}1{}; }}\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+    );
+    write(
+        dir.path(),
+        "blocks.rs",
+        format!(
+            "async fn f() {{ {}std::thread::sleep(d);{} }}\n",
+            "{".repeat(n),
+            "}".repeat(n)
+        ),
+    );
+    let out = run(dir.path(), &["--threads", "2", "--format", "concise", "."]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("./blocks.rs:1:1916: warning[blocking_sleep] "),
+        "{out:?}"
+    );
+}
