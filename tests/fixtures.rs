@@ -9,14 +9,22 @@
 //! The files are split by directory so a failure says what broke: `src/bin` holds correct
 //! programs, `src/mistakes` the marked mistakes, `src/near_misses` look-alikes that must
 //! stay silent, and the rest is crate plumbing (`lib.rs`, `mod.rs`).
+//!
+//! `fixtures/src` is an edition 2021 crate and is linted as one. `fixtures/edition2024`
+//! is a separate edition 2024 crate (drop order of `if let` temporaries differs), linted
+//! with `Edition::E2024` and compared by the same markers.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use async_lint::{Diagnostic, Rule, Settings, lint_source};
+use async_lint::{Diagnostic, Edition, Rule, Settings, lint_source};
 
 const MARKER: &str = "//~";
+
+/// In the edition 2024 fixtures: a finding expected only when the file is read as
+/// edition 2021 (two slashes, a space, `2021~`, the rule names).
+const EDITION_2021_MARKER: &str = "// 2021~";
 
 /// Rules that report on the tool's own input, not on async code: they have no fixtures.
 const TOOL_INPUT_RULES: &[&str] = &["parse_error", "unknown_rule", "unused_suppression"];
@@ -31,8 +39,29 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every `.rs` file under `fixtures/src`, recursively, sorted by path.
+/// The source directory of the edition 2024 fixture crate, relative to the repo root.
+const EDITION_2024_SRC: &str = "fixtures/edition2024/src";
+
+/// Every `.rs` file under `fixtures/src` (the edition 2021 crate), recursively, sorted by
+/// path.
 fn fixture_files() -> Vec<Fixture> {
+    rust_files_under("fixtures/src")
+}
+
+/// Every `.rs` file under `fixtures/edition2024/src`, sorted by path.
+fn edition_2024_files() -> Vec<Fixture> {
+    rust_files_under(EDITION_2024_SRC)
+}
+
+/// The settings a fixture crate is linted with: its `Cargo.toml` edition.
+fn settings_for(edition: Edition) -> Settings {
+    let mut settings = Settings::default();
+    settings.edition = edition;
+    settings
+}
+
+/// Every `.rs` file under `dir` (relative to the repo root), recursively, sorted by path.
+fn rust_files_under(dir: &str) -> Vec<Fixture> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let entries = std::fs::read_dir(dir)
             .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()));
@@ -48,7 +77,7 @@ fn fixture_files() -> Vec<Fixture> {
 
     let root = repo_root();
     let mut paths = Vec::new();
-    walk(&root.join("fixtures/src"), &mut paths);
+    walk(&root.join(dir), &mut paths);
     let mut files: Vec<Fixture> = paths
         .into_iter()
         .map(|path| {
@@ -68,10 +97,7 @@ fn fixture_files() -> Vec<Fixture> {
         })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    assert!(
-        !files.is_empty(),
-        "no fixture files found under fixtures/src"
-    );
+    assert!(!files.is_empty(), "no fixture files found under {dir}");
     files
 }
 
@@ -123,16 +149,16 @@ fn parse_markers(text: &str) -> Markers {
 
 /// Lints each file on a thread with a large stack (syn recurses on nesting). A panic in
 /// the linter is returned as an error for that file, not lost.
-fn lint_files(files: &[Fixture]) -> Vec<Result<Vec<Diagnostic>, String>> {
+fn lint_files(files: &[Fixture], settings: &Settings) -> Vec<Result<Vec<Diagnostic>, String>> {
     let jobs: Vec<(String, String)> = files
         .iter()
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
+    let settings = settings.clone();
     std::thread::Builder::new()
         .name("lint-fixtures".into())
         .stack_size(256 << 20)
         .spawn(move || {
-            let settings = Settings::default();
             jobs.iter()
                 .map(|(name, text)| {
                     catch_unwind(AssertUnwindSafe(|| lint_source(name, text, &settings))).map_err(
@@ -154,9 +180,9 @@ fn lint_files(files: &[Fixture]) -> Vec<Result<Vec<Diagnostic>, String>> {
 
 /// Compares the findings of each file with its markers, exactly, and returns every
 /// mismatch as `file:line: expected/unexpected rule (message)`.
-fn mismatches(files: &[Fixture]) -> Vec<String> {
+fn mismatches(files: &[Fixture], settings: &Settings) -> Vec<String> {
     let mut out = Vec::new();
-    for (file, result) in files.iter().zip(lint_files(files)) {
+    for (file, result) in files.iter().zip(lint_files(files, settings)) {
         let markers = parse_markers(&file.text);
         for (line, error) in &markers.errors {
             out.push(format!("{}:{line}: {error}", file.path));
@@ -214,7 +240,11 @@ fn mismatches(files: &[Fixture]) -> Vec<String> {
 }
 
 fn assert_no_mismatches(what: &str, files: &[Fixture]) {
-    let problems = mismatches(files);
+    assert_no_mismatches_with(what, files, &settings_for(Edition::E2021));
+}
+
+fn assert_no_mismatches_with(what: &str, files: &[Fixture], settings: &Settings) {
+    let problems = mismatches(files, settings);
     assert!(
         problems.is_empty(),
         "{what}: {} mismatch(es) between findings and markers\n{}",
@@ -286,6 +316,52 @@ fn other_fixture_files_match_their_markers() {
     assert_no_mismatches("other fixture files", &files);
 }
 
+/// The edition 2024 crate, linted as edition 2024: its marked mistakes are reported and
+/// its near misses (an `if let` whose `else` awaits) stay silent.
+#[test]
+fn edition_2024_fixtures_match_their_markers() {
+    let files = edition_2024_files();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.path == format!("{EDITION_2024_SRC}/lib.rs")),
+        "{EDITION_2024_SRC}/lib.rs is missing"
+    );
+    assert!(
+        !marked_files(&files).is_empty(),
+        "the edition 2024 fixtures carry no markers"
+    );
+    assert_no_mismatches_with(
+        "edition 2024 fixtures",
+        &files,
+        &settings_for(Edition::E2024),
+    );
+}
+
+/// The edition 2024 near misses are silent because of the edition, not by accident: read
+/// as edition 2021, the same files report exactly their markers plus the lines carrying
+/// an `EDITION_2021_MARKER` (guards that edition 2021 keeps alive and edition 2024 drops).
+#[test]
+fn edition_2024_near_misses_hold_their_guards_in_edition_2021() {
+    let files = edition_2024_files();
+    let as_2021: Vec<Fixture> = files
+        .iter()
+        .map(|f| Fixture {
+            path: f.path.clone(),
+            text: f.text.replace(EDITION_2021_MARKER, MARKER),
+        })
+        .collect();
+    assert!(
+        files.iter().any(|f| f.text.contains(EDITION_2021_MARKER)),
+        "{EDITION_2024_SRC} has no `{EDITION_2021_MARKER}` line: nothing shows the edition matters"
+    );
+    assert_no_mismatches_with(
+        "edition 2024 fixtures read as edition 2021",
+        &as_2021,
+        &settings_for(Edition::E2021),
+    );
+}
+
 #[test]
 fn every_rule_has_mistakes_and_near_misses() {
     let files = fixture_files();
@@ -330,7 +406,7 @@ fn markers_must_name_known_rules() {
         path: "fixtures/src/synthetic.rs".to_string(),
         text: text.to_string(),
     };
-    let problems = mismatches(std::slice::from_ref(&fixture));
+    let problems = mismatches(std::slice::from_ref(&fixture), &Settings::default());
     assert!(
         problems
             .iter()
@@ -369,10 +445,13 @@ fn message_style_problems(d: &Diagnostic) -> Vec<&'static str> {
 
 #[test]
 fn messages_follow_house_style() {
-    let files = fixture_files();
+    let files_2021 = fixture_files();
+    let files_2024 = edition_2024_files();
+    let mut results = lint_files(&files_2021, &settings_for(Edition::E2021));
+    results.extend(lint_files(&files_2024, &settings_for(Edition::E2024)));
     let mut checked = 0;
     let mut problems = Vec::new();
-    for (file, result) in files.iter().zip(lint_files(&files)) {
+    for (file, result) in files_2021.iter().chain(&files_2024).zip(results) {
         let Ok(diagnostics) = result else { continue };
         for d in &diagnostics {
             checked += 1;
