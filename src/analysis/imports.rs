@@ -1,45 +1,17 @@
 //! Use-resolution: what a path written in the source refers to.
 //!
 //! Each module and block is a frame holding the names it binds (`use` items and local item
-//! definitions) and its glob imports. A path resolves through its first segment: a local
-//! item (a `mod fs`, a `fn read`) shadows any crate; a `use` binding is followed; anything
-//! else with more than one segment is an extern crate path (`std::fs::read`).
+//! definitions) and its glob imports, resolved once when the frame is entered. A path
+//! resolves through its first segment: a local item (a `mod fs`, a `fn read`) shadows any
+//! crate; a `use` binding is followed; anything else with more than one segment is an
+//! extern crate path (`std::fs::read`). Every lookup is a few hash probes: nothing is
+//! resolved twice, so no chain of imports can make resolution slow.
 
 use std::collections::HashMap;
 
 use syn::{Item, UseTree};
 
 use super::known_paths;
-
-/// What a name is bound to in one frame.
-#[derive(Clone, Debug)]
-enum Binding {
-    /// `use a::b::c` (or `as` alias): the path as written, resolved on lookup.
-    Use(Vec<String>),
-    /// An item defined in this crate: it shadows every extern path.
-    Local,
-}
-
-#[derive(Clone, Debug)]
-enum Glob {
-    /// `use std::fs::*`.
-    Path(Vec<String>),
-    /// `use super::*`: every name of the enclosing module frame.
-    Super,
-}
-
-#[derive(Debug, Default)]
-struct Frame {
-    module: bool,
-    names: HashMap<String, Binding>,
-    globs: Vec<Glob>,
-}
-
-/// The resolver's stack of frames, innermost last.
-#[derive(Debug, Default)]
-pub(crate) struct Imports {
-    frames: Vec<Frame>,
-}
 
 /// A path's meaning: an absolute extern path (`std::fs::read`) or something of this
 /// crate (never matched against the tables of known extern paths).
@@ -65,55 +37,125 @@ impl Resolved {
     }
 }
 
-const MAX_HOPS: usize = 8;
+/// A name as collected from the source, before resolution.
+enum RawBinding {
+    /// `use a::b::c` (or an `as` alias); `absolute` for `use ::a::b`.
+    Use { path: Vec<String>, absolute: bool },
+    /// An item defined in this crate: it shadows every extern path.
+    Local,
+}
+
+enum RawGlob {
+    Path { path: Vec<String>, absolute: bool },
+    Super,
+}
+
+#[derive(Clone, Debug)]
+enum Glob {
+    /// `use std::fs::*`, its prefix resolved.
+    Extern(String),
+    /// `use super::*`: every name of the enclosing module.
+    Super,
+}
+
+#[derive(Debug, Default)]
+struct Frame {
+    module: bool,
+    names: HashMap<String, Resolved>,
+    globs: Vec<Glob>,
+}
+
+/// The resolver's stack of frames, innermost last.
+#[derive(Debug, Default)]
+pub(crate) struct Imports {
+    frames: Vec<Frame>,
+}
 
 impl Imports {
     /// Enters a module: a frame that hides the names of the frames outside it.
     pub(crate) fn push_module(&mut self, items: &[Item]) {
-        let mut frame = Frame {
-            module: true,
-            ..Frame::default()
-        };
-        collect_items(&mut frame, items);
-        self.frames.push(frame);
+        self.push(true, items.iter());
     }
 
     /// Enters a block: its items and `use`s add to the names visible from outside it.
     pub(crate) fn push_block<'a>(&mut self, items: impl Iterator<Item = &'a Item>) {
-        let mut frame = Frame::default();
-        let items: Vec<&Item> = items.collect();
-        if items.is_empty() {
-            self.frames.push(frame);
-            return;
-        }
-        for item in items {
-            collect_item(&mut frame, item);
-        }
-        self.frames.push(frame);
+        self.push(false, items);
     }
 
     pub(crate) fn pop(&mut self) {
         self.frames.pop();
     }
 
-    /// Resolves a path given as its segments' names. `leading_colon` is `::std::fs`.
-    pub(crate) fn resolve(&self, segments: &[String], leading_colon: bool) -> Resolved {
-        self.resolve_in(self.frames.len(), segments, leading_colon, 0)
+    fn push<'a>(&mut self, module: bool, items: impl Iterator<Item = &'a Item>) {
+        let mut raw_names = Vec::new();
+        let mut raw_globs = Vec::new();
+        for item in items {
+            collect_item(item, &mut raw_names, &mut raw_globs);
+        }
+        self.frames.push(Frame {
+            module,
+            ..Frame::default()
+        });
+        if raw_names.is_empty() && raw_globs.is_empty() {
+            return;
+        }
+        let top = self.frames.len();
+        // Locals first: they shadow, and `use` paths may start with them.
+        for (name, binding) in &raw_names {
+            if let RawBinding::Local = binding {
+                let local = Resolved::Local(format!("local::{name}"));
+                self.frames[top - 1].names.insert(name.clone(), local);
+            }
+        }
+        // `use` paths may start with a name another `use` of this frame binds
+        // (`use std::fs; use fs::File;`): a few passes settle any order.
+        for _ in 0..3 {
+            for (name, binding) in &raw_names {
+                let RawBinding::Use { path, absolute } = binding else {
+                    continue;
+                };
+                let starts_with_itself = path.first() == Some(name) && path.len() > 1;
+                let resolved = if *absolute {
+                    Resolved::Extern(path.join("::"))
+                } else if path.len() == 1 {
+                    // `use tokio;`, `use std as s;`: a crate, unless an outer frame binds it.
+                    self.lookup(top - 1, &path[0])
+                        .unwrap_or_else(|| Resolved::Extern(path[0].clone()))
+                } else if starts_with_itself {
+                    // `use tokio;`, `use fs::File as fs;`: the first name is not this binding.
+                    self.resolve_in(top - 1, path, false)
+                } else {
+                    self.resolve_in(top, path, false)
+                };
+                self.frames[top - 1].names.insert(name.clone(), resolved);
+            }
+        }
+        for glob in raw_globs {
+            let glob = match glob {
+                RawGlob::Super => Glob::Super,
+                RawGlob::Path { path, absolute } => {
+                    let resolved = if absolute {
+                        Resolved::Extern(path.join("::"))
+                    } else {
+                        self.resolve_in(top, &path, false)
+                    };
+                    match resolved {
+                        Resolved::Extern(prefix) => Glob::Extern(prefix),
+                        Resolved::Local(_) => continue,
+                    }
+                }
+            };
+            self.frames[top - 1].globs.push(glob);
+        }
     }
 
     pub(crate) fn resolve_path(&self, path: &syn::Path) -> Resolved {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.resolve(&segments, path.leading_colon.is_some())
+        self.resolve_in(self.frames.len(), &segments, path.leading_colon.is_some())
     }
 
     /// Resolves with only the frames below `top` visible (`top` is an exclusive index).
-    fn resolve_in(
-        &self,
-        top: usize,
-        segments: &[String],
-        leading_colon: bool,
-        hops: usize,
-    ) -> Resolved {
+    fn resolve_in(&self, top: usize, segments: &[String], leading_colon: bool) -> Resolved {
         let Some((first, rest)) = segments.split_first() else {
             return Resolved::Local(String::new());
         };
@@ -121,22 +163,19 @@ impl Imports {
             return Resolved::Extern(segments.join("::"));
         }
         match first.as_str() {
-            "::" => return Resolved::Extern(rest.join("::")),
             "crate" | "self" | "Self" => return Resolved::Local(local_text(segments)),
             "super" => {
                 // `super::x` inside an inline module: look `x` up in the enclosing module.
                 if let Some(parent_top) = self.enclosing_module_top(top)
                     && !rest.is_empty()
                 {
-                    return self.resolve_in(parent_top, rest, false, hops + 1);
+                    return self.resolve_in(parent_top, rest, false);
                 }
                 return Resolved::Local(local_text(segments));
             }
             _ => {}
         }
-        if hops < MAX_HOPS
-            && let Some(found) = self.lookup(top, first, hops)
-        {
+        if let Some(found) = self.lookup(top, first) {
             return match found {
                 Resolved::Extern(base) if rest.is_empty() => Resolved::Extern(base),
                 Resolved::Extern(base) => Resolved::Extern(format!("{base}::{}", rest.join("::"))),
@@ -153,8 +192,7 @@ impl Imports {
         Resolved::Extern(segments.join("::"))
     }
 
-    /// The exclusive top index of the module frame enclosing the module that `top` is in.
-    /// The frames below the result are what the parent module sees.
+    /// The frames below the result are what the enclosing module sees.
     fn enclosing_module_top(&self, top: usize) -> Option<usize> {
         let current = self.frames[..top].iter().rposition(|f| f.module)?;
         self.frames[..current]
@@ -163,41 +201,27 @@ impl Imports {
             .then_some(current)
     }
 
-    /// Looks `name` up in the frames below `top`, up to and including the nearest module.
-    fn lookup(&self, top: usize, name: &str, hops: usize) -> Option<Resolved> {
+    /// Looks `name` up in the frames below `top`, up to and including the nearest module:
+    /// explicit names first, then globs.
+    fn lookup(&self, top: usize, name: &str) -> Option<Resolved> {
         let frames = &self.frames[..top];
         let module_start = frames.iter().rposition(|f| f.module).unwrap_or(0);
-        for index in (module_start..frames.len()).rev() {
-            if let Some(binding) = frames[index].names.get(name) {
-                return Some(match binding {
-                    Binding::Local => Resolved::Local(format!("local::{name}")),
-                    Binding::Use(path) => {
-                        // Resolve the `use` path from the frame that declared it, minus
-                        // its own binding when the path starts with the same name
-                        // (`use fs::read;` after `use std::fs;`).
-                        let self_ref = path.first().is_some_and(|f| f == name);
-                        let from = if self_ref { index } else { index + 1 };
-                        self.resolve_use(from, path, hops + 1)
-                    }
-                });
-            }
+        let visible = &frames[module_start..];
+        if let Some(found) = visible.iter().rev().find_map(|f| f.names.get(name)) {
+            return Some(found.clone());
         }
-        for index in (module_start..frames.len()).rev() {
-            for glob in &frames[index].globs {
+        for frame in visible.iter().rev() {
+            for glob in &frame.globs {
                 match glob {
-                    Glob::Path(prefix) => {
-                        let prefix = self.resolve_use(index + 1, prefix, hops + 1);
-                        if let Resolved::Extern(prefix) = prefix {
-                            let candidate = format!("{prefix}::{name}");
-                            if known_paths::is_known(&candidate) {
-                                return Some(Resolved::Extern(candidate));
-                            }
+                    Glob::Extern(prefix) => {
+                        let candidate = format!("{prefix}::{name}");
+                        if known_paths::is_known(&candidate) {
+                            return Some(Resolved::Extern(candidate));
                         }
                     }
                     Glob::Super => {
                         if let Some(parent_top) = self.enclosing_module_top(module_start + 1)
-                            && hops < MAX_HOPS
-                            && let Some(found) = self.lookup(parent_top, name, hops + 1)
+                            && let Some(found) = self.lookup(parent_top, name)
                         {
                             return Some(found);
                         }
@@ -208,39 +232,16 @@ impl Imports {
         None
     }
 
-    /// Resolves a `use` path seen from the frames below `top`.
-    fn resolve_use(&self, top: usize, path: &[String], hops: usize) -> Resolved {
-        if hops >= MAX_HOPS {
-            return Resolved::Local(local_text(path));
-        }
-        if path.len() == 1 && !matches!(path[0].as_str(), "crate" | "self" | "super") {
-            // `use tokio;` / `use std::fs::{self}` collapsed to a crate name.
-            if let Some(found) = self.lookup_excluding_self(top, &path[0], hops) {
-                return found;
-            }
-            return Resolved::Extern(path[0].clone());
-        }
-        self.resolve_in(top, path, false, hops)
-    }
-
-    fn lookup_excluding_self(&self, top: usize, name: &str, hops: usize) -> Option<Resolved> {
-        if hops >= MAX_HOPS {
-            return None;
-        }
-        self.lookup(top, name, hops)
-    }
-
-    /// Does any visible frame import the trait or item at `path` (`pollster::FutureExt`)?
+    /// Does any visible frame import the item at `path`, by name or by glob?
     pub(crate) fn imports(&self, path: &str) -> bool {
         self.frames.iter().any(|frame| {
             frame
                 .names
                 .values()
-                .any(|b| matches!(b, Binding::Use(p) if p.join("::") == path))
-                || frame
-                    .globs
-                    .iter()
-                    .any(|g| matches!(g, Glob::Path(p) if path.starts_with(&p.join("::"))))
+                .any(|resolved| resolved.as_extern() == Some(path))
+                || frame.globs.iter().any(|glob| {
+                    matches!(glob, Glob::Extern(prefix) if path.starts_with(prefix.as_str()))
+                })
         })
     }
 }
@@ -249,17 +250,11 @@ fn local_text(segments: &[String]) -> String {
     format!("local::{}", segments.join("::"))
 }
 
-fn collect_items(frame: &mut Frame, items: &[Item]) {
-    for item in items {
-        collect_item(frame, item);
-    }
-}
-
-fn collect_item(frame: &mut Frame, item: &Item) {
+fn collect_item(item: &Item, names: &mut Vec<(String, RawBinding)>, globs: &mut Vec<RawGlob>) {
     let ident = match item {
         Item::Use(item) => {
             let absolute = item.leading_colon.is_some();
-            collect_use(frame, &item.tree, &mut Vec::new(), absolute);
+            collect_use(&item.tree, &mut Vec::new(), absolute, names, globs);
             return;
         }
         Item::Fn(item) => &item.sig.ident,
@@ -275,10 +270,14 @@ fn collect_item(frame: &mut Frame, item: &Item) {
         Item::ExternCrate(item) => {
             // `extern crate foo as bar;` binds `bar` to the crate `foo`.
             if let Some((_, rename)) = &item.rename {
-                frame.names.insert(
+                let path = vec![item.ident.to_string()];
+                names.push((
                     rename.to_string(),
-                    Binding::Use(vec![item.ident.to_string()]),
-                );
+                    RawBinding::Use {
+                        path,
+                        absolute: true,
+                    },
+                ));
             }
             return;
         }
@@ -288,66 +287,117 @@ fn collect_item(frame: &mut Frame, item: &Item) {
         },
         _ => return,
     };
-    frame.names.insert(ident.to_string(), Binding::Local);
+    names.push((ident.to_string(), RawBinding::Local));
 }
 
-fn collect_use(frame: &mut Frame, tree: &UseTree, prefix: &mut Vec<String>, absolute: bool) {
+fn collect_use(
+    tree: &UseTree,
+    prefix: &mut Vec<String>,
+    absolute: bool,
+    names: &mut Vec<(String, RawBinding)>,
+    globs: &mut Vec<RawGlob>,
+) {
     match tree {
         UseTree::Path(path) => {
             prefix.push(path.ident.to_string());
-            collect_use(frame, &path.tree, prefix, absolute);
+            collect_use(&path.tree, prefix, absolute, names, globs);
             prefix.pop();
         }
         UseTree::Name(name) => {
             let ident = name.ident.to_string();
-            if ident == "self" {
-                if let Some(last) = prefix.last() {
-                    let target = use_target(prefix, absolute);
-                    frame.names.insert(last.clone(), Binding::Use(target));
+            let mut path = prefix.clone();
+            let bound = if ident == "self" {
+                match prefix.last() {
+                    Some(last) => last.clone(),
+                    None => return,
                 }
             } else {
-                let mut target = prefix.clone();
-                target.push(ident.clone());
-                frame
-                    .names
-                    .insert(ident, Binding::Use(use_target(&target, absolute)));
-            }
+                path.push(ident.clone());
+                ident
+            };
+            names.push((bound, RawBinding::Use { path, absolute }));
         }
         UseTree::Rename(rename) => {
             let alias = rename.rename.to_string();
             if alias == "_" {
                 return; // `use Trait as _;` binds no name.
             }
-            let mut target = prefix.clone();
+            let mut path = prefix.clone();
             if rename.ident != "self" {
-                target.push(rename.ident.to_string());
+                path.push(rename.ident.to_string());
             }
-            frame
-                .names
-                .insert(alias, Binding::Use(use_target(&target, absolute)));
+            names.push((alias, RawBinding::Use { path, absolute }));
         }
         UseTree::Glob(_) => {
             if prefix.len() == 1 && prefix[0] == "super" {
-                frame.globs.push(Glob::Super);
+                globs.push(RawGlob::Super);
             } else if !prefix.is_empty() {
-                frame.globs.push(Glob::Path(use_target(prefix, absolute)));
+                globs.push(RawGlob::Path {
+                    path: prefix.clone(),
+                    absolute,
+                });
             }
         }
         UseTree::Group(group) => {
             for tree in &group.items {
-                collect_use(frame, tree, prefix, absolute);
+                collect_use(tree, prefix, absolute, names, globs);
             }
         }
     }
 }
 
-/// `use ::std::fs` is written with a marker so resolution treats it as absolute.
-fn use_target(path: &[String], absolute: bool) -> Vec<String> {
-    if absolute {
-        let mut out = vec![String::from("::")];
-        out.extend_from_slice(path);
-        out
-    } else {
-        path.to_vec()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(source: &str, path: &str) -> Resolved {
+        let file = syn::parse_file(source).unwrap();
+        let mut imports = Imports::default();
+        imports.push_module(&file.items);
+        let path: syn::Path = syn::parse_str(path).unwrap();
+        imports.resolve_path(&path)
+    }
+
+    #[test]
+    fn uses_resolve_in_any_order() {
+        let ext = |s: &str| Resolved::Extern(s.to_string());
+        assert_eq!(
+            resolve("use fs::File; use std::fs;", "File::open"),
+            ext("std::fs::File::open")
+        );
+        assert_eq!(
+            resolve("use std::{self as s}; use s::fs;", "fs::read"),
+            ext("std::fs::read")
+        );
+        assert_eq!(resolve("use tokio;", "tokio::spawn"), ext("tokio::spawn"));
+        assert_eq!(
+            resolve("use ::std::fs::read as r;", "r"),
+            ext("std::fs::read")
+        );
+        assert_eq!(
+            resolve("use std::fs::*;", "read_to_string"),
+            ext("std::fs::read_to_string")
+        );
+        assert!(matches!(
+            resolve("mod fs {} use std::io;", "fs::read"),
+            Resolved::Local(_)
+        ));
+    }
+
+    #[test]
+    fn chains_of_globs_and_cycles_stay_cheap() {
+        let mut source = String::new();
+        for i in 0..200 {
+            source.push_str(&format!(
+                "use m{i}::*; use m{}::x{i} as x{};\n",
+                i + 1,
+                i + 1
+            ));
+        }
+        source.push_str("use a::b as c; use c::d as a;");
+        let start = std::time::Instant::now();
+        let _ = resolve(&source, "zzz::read");
+        let _ = resolve(&source, "a::x");
+        assert!(start.elapsed().as_secs() < 5, "resolution blew up");
     }
 }
