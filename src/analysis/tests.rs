@@ -99,6 +99,15 @@ async fn outer() {
     tokio::task::spawn_blocking(work).await;
     let inline = || fs::read("a");                  //~ blocking_fs
     inline();
+    asyncify(move || fs::read("a")).await;
+    let t = std::thread::spawn({
+        let x = 1;
+        move || fs::read("a")
+    });
+}
+
+async fn asyncify<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
 }
 
 fn load() {}

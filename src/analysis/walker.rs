@@ -650,6 +650,19 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// The closure an argument evaluates to: `|| ..` itself, or the tail of a block that
+/// clones what it captures first (`{ let tx = tx.clone(); move || .. }`).
+fn closure_value(expr: &Expr) -> Option<&ExprClosure> {
+    match peel(expr) {
+        Expr::Closure(closure) => Some(closure),
+        Expr::Block(block) => match block.block.stmts.last() {
+            Some(Stmt::Expr(tail, None)) => closure_value(tail),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Methods that iterate a collection or pass an iterator on.
 const ITERATING: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
 const ITER_PRESERVING: &[&str] = &[
@@ -824,7 +837,10 @@ fn blocking_diagnostic(
     item: &str,
     entry: &Blocking,
 ) -> Diagnostic {
-    let is_runtime = item.ends_with("Runtime::new") || item.ends_with("Builder::build");
+    let is_runtime = matches!(
+        entry.callee,
+        "tokio::runtime::Runtime::new" | "tokio::runtime::Builder.build"
+    );
     let (message, label) = match rule {
         Rule::BlockOnInAsync if is_runtime => (
             format!("creating a runtime with `{item}` inside async code"),
@@ -1006,6 +1022,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_await(&mut self, expr: &'ast ExprAwait) {
         self.awaited.insert(expr_addr(&expr.base));
+        // `asyncify(move || std::fs::read(p)).await`, `conn.interact(|c| ..).await`: a
+        // plain closure handed to a call whose future is awaited is, in practice, run by
+        // a blocking pool (a wrapper of `spawn_blocking`), not on this thread.
+        match peel(&expr.base) {
+            Expr::Call(call) => self.mark_offloaded(call.args.iter()),
+            Expr::MethodCall(call) => self.mark_offloaded(call.args.iter()),
+            _ => {}
+        }
         self.visit_expr(&expr.base);
     }
 
@@ -1201,7 +1225,7 @@ impl Walker<'_> {
 
     fn mark_offloaded<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
         for arg in args {
-            if let Expr::Closure(closure) = peel(arg)
+            if let Some(closure) = closure_value(arg)
                 && closure.asyncness.is_none()
             {
                 self.offloaded.insert(addr(closure));
