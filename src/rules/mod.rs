@@ -11,7 +11,11 @@ mod blocking_net;
 mod blocking_process;
 mod blocking_sleep;
 mod blocking_wait;
+mod lock_across_await;
 mod parse_error;
+mod refcell_across_await;
+mod unknown_rule;
+mod unused_suppression;
 
 use std::fmt;
 
@@ -104,7 +108,11 @@ rules! {
     BlockingProcess => blocking_process, Level::Warn;
     BlockingWait => blocking_wait, Level::Warn;
     BlockOnInAsync => block_on_in_async, Level::Deny;
+    LockAcrossAwait => lock_across_await, Level::Warn;
+    RefcellAcrossAwait => refcell_across_await, Level::Warn;
     ParseError => parse_error, Level::Deny;
+    UnknownRule => unknown_rule, Level::Warn;
+    UnusedSuppression => unused_suppression, Level::Allow;
 }
 
 impl Rule {

@@ -1,0 +1,30 @@
+use super::RuleDoc;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    summary: "a `RefCell` borrow held across an `.await`",
+    what_it_does: "Finds `RefCell::borrow` and `borrow_mut` guards (and their `try_` forms) that \
+are still alive at an `.await`, following the same drop rules as `lock_across_await`.",
+    why_is_this_bad: "Other tasks on the same thread run while this one is suspended. If one of \
+them borrows the same cell, `RefCell` panics with `already borrowed`.",
+    known_problems: "The cell is recognized from what the source shows (a `use`, a field or \
+parameter type, `RefCell::new`).",
+    example: r#"
+use std::cell::RefCell;
+use std::rc::Rc;
+
+async fn record(log: Rc<RefCell<Vec<String>>>) {
+    let mut entries = log.borrow_mut();
+    entries.push("start".into());
+    tokio::task::yield_now().await;
+}
+"#,
+    use_instead: r#"
+use std::cell::RefCell;
+use std::rc::Rc;
+
+async fn record(log: Rc<RefCell<Vec<String>>>) {
+    log.borrow_mut().push("start".into());
+    tokio::task::yield_now().await;
+}
+"#,
+};
