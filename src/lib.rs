@@ -11,15 +11,21 @@ pub mod report;
 pub mod rules;
 pub mod runner;
 pub mod settings;
+pub mod suppress;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};
 pub use rules::{Level, Rule};
-pub use settings::{Edition, Settings};
+pub use settings::{Edition, Settings, UserBlocking};
 
 /// Lints one file's source. `name` is the file as it should appear in diagnostics.
 ///
 /// Never panics and does no I/O: a file syn cannot parse comes back as a `parse_error`
 /// diagnostic. Call it on a thread with a large stack (syn recurses on nesting).
 pub fn lint_source(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-    analysis::lint_file(name, text, settings)
+    suppress::apply(
+        name,
+        text,
+        analysis::lint_file(name, text, settings),
+        settings,
+    )
 }

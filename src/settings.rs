@@ -11,6 +11,23 @@ pub struct Settings {
     overrides: BTreeMap<Rule, Level>,
     /// The edition of the crate being linted (drop order of `if let` temporaries differs).
     pub edition: Edition,
+    /// The user's own blocking functions (`[[blocking]]` in the config).
+    pub blocking: Vec<UserBlocking>,
+    /// The user's own offloaders (`[[offload]]` in the config): full paths, like
+    /// `mycrate::pool::run_blocking`.
+    pub offload: Vec<String>,
+}
+
+/// A `[[blocking]]` config entry: a function of the user's that blocks, reported in async
+/// context like the built-in catalogue's paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserBlocking {
+    /// The function's full path, like `mycrate::db::query_sync`.
+    pub path: String,
+    /// The rule its calls are reported under.
+    pub rule: Rule,
+    /// Why it blocks, shown in a note.
+    pub reason: String,
 }
 
 /// A Rust edition, as named in `Cargo.toml`.
