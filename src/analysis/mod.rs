@@ -1,5 +1,6 @@
 //! One pass over a file builds the facts every rule reads.
 
+mod guards;
 mod imports;
 mod known_paths;
 mod scopes;

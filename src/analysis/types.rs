@@ -24,6 +24,10 @@ const DEREF_WRAPPERS: &[&str] = &[
     "std::pin::Pin",
     "alloc::sync::Arc",
     "alloc::boxed::Box",
+    "std::sync::LazyLock",
+    "std::cell::LazyCell",
+    "once_cell::sync::Lazy",
+    "once_cell::unsync::Lazy",
 ];
 
 /// Types whose `?`, `unwrap` and `expect` give their first argument.

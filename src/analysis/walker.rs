@@ -15,14 +15,15 @@ use syn::{
     ItemTrait, Local, Macro, Pat, Signature, Stmt, Token, Type,
 };
 
+use super::guards::{Body, GuardId};
 use super::imports::{Imports, Resolved};
 use super::known_paths::{self, Blocking};
 use super::scopes;
 use super::source::LineIndex;
 use super::types::{Ty, resolve_type};
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Label, Span};
 use crate::rules::Rule;
-use crate::settings::Settings;
+use crate::settings::{Edition, Settings};
 
 /// Stack kept free before recursing further; past it, recursion moves to a new segment.
 const RED_ZONE: usize = 256 * 1024;
@@ -52,6 +53,17 @@ pub(crate) struct Walker<'a> {
     closure_params: HashMap<usize, Ty>,
     /// Addresses of calls already reported, so a chain on their result is not reported again.
     reported: HashSet<usize>,
+    /// Types of this file's statics and consts, by name.
+    globals: HashMap<String, Ty>,
+    /// The bodies being walked (fn, closure, async block), innermost last: their guards.
+    bodies: Vec<Body>,
+    /// Lock calls that created a guard, by address: (body depth, guard).
+    lock_calls: HashMap<usize, (usize, GuardId)>,
+    /// Zero-argument `lock()`/`read()`/`write()` calls whose result is unwrapped: std's shape.
+    std_shaped: HashSet<usize>,
+    /// How many enclosing items allow `clippy::await_holding_lock` / `_refcell_ref`.
+    allow_lock: usize,
+    allow_refcell: usize,
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
     /// address in the sets above is ever reused by another node.
     macro_trees: Vec<Rc<dyn Any>>,
@@ -98,11 +110,20 @@ impl<'a> Walker<'a> {
             closure_params: HashMap::new(),
             reported: HashSet::new(),
             macro_trees: Vec::new(),
+            globals: HashMap::new(),
+            bodies: Vec::new(),
+            lock_calls: HashMap::new(),
+            std_shaped: HashSet::new(),
+            allow_lock: 0,
+            allow_refcell: 0,
             diagnostics: Vec::new(),
         }
     }
 
     pub(crate) fn walk_file(&mut self, file: &syn::File) {
+        let (lock, refcell) = clippy_allows(&file.attrs);
+        self.allow_lock += usize::from(lock);
+        self.allow_refcell += usize::from(refcell);
         self.imports.push_module(&file.items);
         self.collect_items(&file.items);
         for item in &file.items {
@@ -135,6 +156,14 @@ impl<'a> Walker<'a> {
                         fields.insert(name, resolve_type(&field.ty, &self.imports, &no_self));
                     }
                     self.structs.insert(item.ident.to_string(), fields);
+                }
+                Item::Static(item) => {
+                    let ty = resolve_type(&item.ty, &self.imports, &no_self);
+                    self.globals.insert(item.ident.to_string(), ty);
+                }
+                Item::Const(item) => {
+                    let ty = resolve_type(&item.ty, &self.imports, &no_self);
+                    self.globals.insert(item.ident.to_string(), ty);
                 }
                 Item::Fn(item) => {
                     if let Some(ty) = self.return_type(&item.sig, &no_self) {
@@ -196,10 +225,243 @@ impl<'a> Walker<'a> {
         }
         self.self_ty.push(self_ty);
         self.context.push(is_async);
+        self.push_body(is_async);
+        let names: Vec<String> = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                FnArg::Typed(typed) => Some(pattern_names(&typed.pat)),
+                FnArg::Receiver(_) => None,
+            })
+            .flatten()
+            .collect();
+        self.with_body(|body| {
+            body.declare(&names);
+        });
         self.visit_block(block);
+        self.pop_body();
         self.context.pop();
         self.self_ty.pop();
         self.env = saved_env;
+    }
+
+    // ----- guards -----
+
+    fn push_body(&mut self, is_async: bool) {
+        self.bodies.push(Body::new(is_async));
+    }
+
+    fn with_body(&mut self, f: impl FnOnce(&mut Body)) {
+        if let Some(body) = self.bodies.last_mut() {
+            f(body);
+        }
+    }
+
+    /// Ends a body: reports every guard that was alive at one of its awaits.
+    fn pop_body(&mut self) {
+        let Some(body) = self.bodies.pop() else {
+            return;
+        };
+        if !body.is_async() {
+            return;
+        }
+        for guard in body.into_guards() {
+            if guard.awaits.is_empty() || guard.allowed || !self.settings.is_enabled(guard.rule) {
+                continue;
+            }
+            let level = self.settings.level(guard.rule);
+            self.diagnostics
+                .push(guard_diagnostic(self.file, level, guard));
+        }
+    }
+
+    /// A lock, mutex or cell method call: if the source shows it takes a guard of a
+    /// synchronous lock, the guard starts its life here as a temporary.
+    fn check_lock(&mut self, call: &ExprMethodCall) {
+        if self.bodies.is_empty() || self.awaited.contains(&addr(call)) {
+            return;
+        }
+        let method = call.method.to_string();
+        let receiver = self.type_of(&call.receiver);
+        let found = match receiver.path() {
+            Some(path) => known_paths::lock(path, &method),
+            None if self.std_shaped.contains(&addr(call)) => match method.as_str() {
+                "lock" | "try_lock" => Some((Rule::LockAcrossAwait, "std::sync::Mutex")),
+                "read" | "write" | "try_read" | "try_write" => {
+                    Some((Rule::LockAcrossAwait, "std::sync::RwLock"))
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        let Some((rule, kind)) = found else {
+            return;
+        };
+        let allowed = match rule {
+            Rule::RefcellAcrossAwait => self.allow_refcell > 0,
+            _ => self.allow_lock > 0,
+        };
+        let span = self.index.span(call.method.span());
+        let depth = self.bodies.len();
+        if let Some(body) = self.bodies.last_mut() {
+            let id = body.create(rule, kind.to_string(), span, allowed);
+            self.lock_calls.insert(addr(call), (depth, id));
+        }
+    }
+
+    /// The guards an expression's value holds (the guard itself, or a value built
+    /// around it: `Some(g)`, `(a, g)`, `Wrapper { g }`, `MutexGuard::map(g, ..)`).
+    fn guard_value(&self, expr: &Expr) -> Vec<GuardId> {
+        let depth = self.bodies.len();
+        let Some(body) = self.bodies.last() else {
+            return Vec::new();
+        };
+        self.guard_value_in(expr, body, depth, 0)
+    }
+
+    fn guard_value_in(&self, expr: &Expr, body: &Body, depth: usize, level: usize) -> Vec<GuardId> {
+        if level > MAX_TYPE_DEPTH {
+            return Vec::new();
+        }
+        let next = level + 1;
+        match peel(expr) {
+            Expr::MethodCall(call) => {
+                if let Some((d, id)) = self.lock_calls.get(&addr(call))
+                    && *d == depth
+                {
+                    return vec![*id];
+                }
+                if known_paths::GUARD_PRESERVING.contains(&call.method.to_string().as_str()) {
+                    return self.guard_value_in(&call.receiver, body, depth, next);
+                }
+                Vec::new()
+            }
+            Expr::Try(inner) => self.guard_value_in(&inner.expr, body, depth, next),
+            Expr::Path(path) => match path.path.get_ident() {
+                Some(ident) => body.held_by(&ident.to_string()),
+                None => Vec::new(),
+            },
+            Expr::Call(call) if builds_value(&call.func) => call
+                .args
+                .iter()
+                .flat_map(|arg| self.guard_value_in(arg, body, depth, next))
+                .collect(),
+            Expr::Tuple(tuple) => tuple
+                .elems
+                .iter()
+                .flat_map(|elem| self.guard_value_in(elem, body, depth, next))
+                .collect(),
+            Expr::Array(array) => array
+                .elems
+                .iter()
+                .flat_map(|elem| self.guard_value_in(elem, body, depth, next))
+                .collect(),
+            Expr::Struct(literal) => literal
+                .fields
+                .iter()
+                .flat_map(|field| self.guard_value_in(&field.expr, body, depth, next))
+                .collect(),
+            Expr::Block(block) => match block.block.stmts.last() {
+                Some(Stmt::Expr(tail, None)) => self.guard_value_in(tail, body, depth, next),
+                _ => Vec::new(),
+            },
+            Expr::Match(matched) => {
+                // `match m.lock() { Ok(g) => g, Err(e) => e.into_inner() }`
+                let passes_through = matched.arms.iter().any(|arm| {
+                    let names = pattern_names(&arm.pat);
+                    match peel(&arm.body) {
+                        Expr::Path(path) => path
+                            .path
+                            .get_ident()
+                            .is_some_and(|ident| names.contains(&ident.to_string())),
+                        Expr::MethodCall(call) => {
+                            call.method == "into_inner"
+                                && matches!(peel(&call.receiver), Expr::Path(p)
+                                    if p.path.get_ident().is_some_and(|i| names.contains(&i.to_string())))
+                        }
+                        _ => false,
+                    }
+                });
+                if passes_through {
+                    self.guard_value_in(&matched.expr, body, depth, next)
+                } else {
+                    Vec::new()
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The guards a `let` initializer keeps alive for the binding's block: its value's,
+    /// and those whose temporaries `&` extends (`&m.lock().unwrap()`, `&mut *g_temp`,
+    /// `&temp[0]`).
+    fn let_guards(&self, expr: &Expr) -> Vec<GuardId> {
+        let depth = self.bodies.len();
+        let Some(body) = self.bodies.last() else {
+            return Vec::new();
+        };
+        let mut guards = self.guard_value_in(expr, body, depth, 0);
+        guards.extend(self.extended(expr, body, depth, 0));
+        guards.sort_unstable();
+        guards.dedup();
+        guards
+    }
+
+    fn extended(&self, expr: &Expr, body: &Body, depth: usize, level: usize) -> Vec<GuardId> {
+        if level > MAX_TYPE_DEPTH {
+            return Vec::new();
+        }
+        let next = level + 1;
+        match peel(expr) {
+            Expr::Reference(reference) => self.extended_place(&reference.expr, body, depth, next),
+            Expr::Tuple(tuple) => tuple
+                .elems
+                .iter()
+                .flat_map(|elem| self.extended(elem, body, depth, next))
+                .collect(),
+            Expr::Array(array) => array
+                .elems
+                .iter()
+                .flat_map(|elem| self.extended(elem, body, depth, next))
+                .collect(),
+            Expr::Struct(literal) => literal
+                .fields
+                .iter()
+                .flat_map(|field| self.extended(&field.expr, body, depth, next))
+                .collect(),
+            Expr::Cast(cast) => self.extended(&cast.expr, body, depth, next),
+            _ => Vec::new(),
+        }
+    }
+
+    fn extended_place(&self, expr: &Expr, body: &Body, depth: usize, level: usize) -> Vec<GuardId> {
+        if level > MAX_TYPE_DEPTH {
+            return Vec::new();
+        }
+        let next = level + 1;
+        match peel(expr) {
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => {
+                self.extended_place(&unary.expr, body, depth, next)
+            }
+            Expr::Field(field) => self.extended_place(&field.base, body, depth, next),
+            Expr::Index(index) => self.extended_place(&index.expr, body, depth, next),
+            other => self.guard_value_in(other, body, depth, next),
+        }
+    }
+
+    /// Bare names passed by value to a call are moved: what they hold ends there.
+    fn release_moved<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        let names: Vec<String> = args
+            .filter_map(|arg| match peel(arg) {
+                Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+                _ => None,
+            })
+            .collect();
+        self.with_body(|body| {
+            for name in &names {
+                body.release(name);
+            }
+        });
     }
 
     fn bind(&mut self, name: String, ty: Ty) {
@@ -216,6 +478,7 @@ impl<'a> Walker<'a> {
             .iter()
             .rev()
             .find_map(|frame| frame.get(name))
+            .or_else(|| self.globals.get(name))
             .cloned()
             .unwrap_or_default()
     }
@@ -383,6 +646,11 @@ impl<'a> Walker<'a> {
             }
             "borrow" | "borrow_mut" | "try_borrow" | "try_borrow_mut"
                 if path == "std::cell::RefCell" =>
+            {
+                return receiver.arg(0).normalized();
+            }
+            "get_or_init" | "get_or_try_init" | "get" | "wait"
+                if path.ends_with("::OnceLock") || path.ends_with("::OnceCell") =>
             {
                 return receiver.arg(0).normalized();
             }
@@ -587,7 +855,8 @@ impl<'a> Walker<'a> {
         if matches!(name.as_str(), "select" | "select_biased") {
             if let Ok(branches) = parse_select.parse2(tokens) {
                 let branches = self.keep(branches);
-                self.walk_select(&branches);
+                let span = self.path_span(&mac.path);
+                self.walk_select(&branches, span);
             }
             return;
         }
@@ -604,6 +873,10 @@ impl<'a> Walker<'a> {
                     self.awaited.insert(expr_addr(arg));
                 }
                 self.visit_expr(arg);
+            }
+            if implicit_await {
+                let span = self.path_span(&mac.path);
+                self.with_body(|body| body.await_point(span));
             }
             return;
         }
@@ -631,15 +904,19 @@ impl<'a> Walker<'a> {
         tree
     }
 
-    fn walk_select(&mut self, branches: &[SelectBranch]) {
+    fn walk_select(&mut self, branches: &[SelectBranch], span: Span) {
         for branch in branches {
+            if let Some(guard) = &branch.guard {
+                self.visit_expr(guard);
+            }
             if let Some(future) = &branch.future {
                 self.awaited.insert(expr_addr(future));
                 self.visit_expr(future);
             }
-            if let Some(guard) = &branch.guard {
-                self.visit_expr(guard);
-            }
+        }
+        // `select!` awaits its futures here, then runs one handler.
+        self.with_body(|body| body.await_point(span));
+        for branch in branches {
             self.env.push(HashMap::new());
             if let Some(pat) = &branch.pat {
                 self.bind_pat(pat, Ty::Unknown);
@@ -887,6 +1164,71 @@ fn blocking_diagnostic(
     }
 }
 
+impl Walker<'_> {
+    fn with_allows(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
+        let (lock, refcell) = clippy_allows(attrs);
+        self.allow_lock += usize::from(lock);
+        self.allow_refcell += usize::from(refcell);
+        f(self);
+        self.allow_lock -= usize::from(lock);
+        self.allow_refcell -= usize::from(refcell);
+    }
+
+    fn guard_count(&self) -> usize {
+        self.bodies.last().map_or(0, Body::guard_count)
+    }
+
+    fn snapshot(&self) -> Vec<bool> {
+        self.bodies.last().map(Body::snapshot).unwrap_or_default()
+    }
+
+    fn restore(&mut self, snapshot: &[bool]) {
+        self.with_body(|body| body.restore(snapshot));
+    }
+
+    /// Joins branches: `ends` are the states where each branch flows on; when none does,
+    /// the code after is unreachable and the state before stands.
+    fn merge(&mut self, before: Vec<bool>, ends: Vec<Vec<bool>>) {
+        if ends.is_empty() {
+            self.restore(&before);
+        } else {
+            self.with_body(|body| body.merge(&ends));
+        }
+    }
+
+    /// `lock().unwrap()`, `lock()?`: a zero-argument lock call whose result is unwrapped
+    /// is `std::sync`'s (async locks are awaited, parking_lot's need no unwrap).
+    fn mark_std_shaped(&mut self, expr: &Expr) {
+        if let Expr::MethodCall(inner) = peel(expr)
+            && inner.args.is_empty()
+            && matches!(
+                inner.method.to_string().as_str(),
+                "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
+            )
+        {
+            self.std_shaped.insert(addr(inner));
+        }
+    }
+
+    fn walk_mod(&mut self, item: &ItemMod) {
+        let Some((_, items)) = &item.content else {
+            return;
+        };
+        self.imports.push_module(items);
+        self.collect_items(items);
+        let saved_env = std::mem::take(&mut self.env);
+        let saved_bodies = std::mem::take(&mut self.bodies);
+        self.context.push(false);
+        for item in items {
+            self.visit_item(item);
+        }
+        self.context.pop();
+        self.bodies = saved_bodies;
+        self.env = saved_env;
+        self.imports.pop();
+    }
+}
+
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item(&mut self, item: &'ast Item) {
         stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_item(self, item));
@@ -906,17 +1248,23 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
 
     fn visit_item_fn(&mut self, item: &'ast ItemFn) {
-        self.with_fn_body(&item.sig, &item.block, Ty::Unknown);
+        self.with_allows(&item.attrs, |walker| {
+            walker.with_fn_body(&item.sig, &item.block, Ty::Unknown);
+        });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         let self_ty = self.current_self();
-        self.with_fn_body(&item.sig, &item.block, self_ty);
+        self.with_allows(&item.attrs, |walker| {
+            walker.with_fn_body(&item.sig, &item.block, self_ty);
+        });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(block) = &item.default {
-            self.with_fn_body(&item.sig, block, Ty::Unknown);
+            self.with_allows(&item.attrs, |walker| {
+                walker.with_fn_body(&item.sig, block, Ty::Unknown);
+            });
         }
     }
 
@@ -925,9 +1273,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let self_ty = resolve_type(&item.self_ty, &self.imports, &outer_self);
         self.self_ty.push(self_ty);
         self.context.push(false);
-        for impl_item in &item.items {
-            self.visit_impl_item(impl_item);
-        }
+        self.with_allows(&item.attrs, |walker| {
+            for impl_item in &item.items {
+                walker.visit_impl_item(impl_item);
+            }
+        });
         self.context.pop();
         self.self_ty.pop();
     }
@@ -935,27 +1285,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
         self.self_ty.push(Ty::Unknown);
         self.context.push(false);
-        for trait_item in &item.items {
-            self.visit_trait_item(trait_item);
-        }
+        self.with_allows(&item.attrs, |walker| {
+            for trait_item in &item.items {
+                walker.visit_trait_item(trait_item);
+            }
+        });
         self.context.pop();
         self.self_ty.pop();
     }
 
     fn visit_item_mod(&mut self, item: &'ast ItemMod) {
-        let Some((_, items)) = &item.content else {
-            return;
-        };
-        self.imports.push_module(items);
-        self.collect_items(items);
-        let saved_env = std::mem::take(&mut self.env);
-        self.context.push(false);
-        for item in items {
-            self.visit_item(item);
-        }
-        self.context.pop();
-        self.env = saved_env;
-        self.imports.pop();
+        let (lock, refcell) = clippy_allows(&item.attrs);
+        self.allow_lock += usize::from(lock);
+        self.allow_refcell += usize::from(refcell);
+        self.walk_mod(item);
+        self.allow_lock -= usize::from(lock);
+        self.allow_refcell -= usize::from(refcell);
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
@@ -995,28 +1340,47 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.in_async() {
             self.mark_closures_offloaded_later(block);
         }
-        for stmt in &block.stmts {
+        self.with_body(Body::enter_scope);
+        let last = block.stmts.len().saturating_sub(1);
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let tail = i == last && matches!(stmt, Stmt::Expr(_, None));
+            self.with_body(Body::begin_stmt);
             self.visit_stmt(stmt);
+            if tail {
+                self.with_body(Body::end_tail);
+            } else {
+                self.with_body(Body::end_stmt);
+            }
         }
+        self.with_body(Body::exit_scope);
         self.env.pop();
         self.imports.pop();
     }
 
     fn visit_local(&mut self, local: &'ast Local) {
         let mut ty = Ty::Unknown;
+        let mut guards = Vec::new();
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
+            guards = self.let_guards(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }
             ty = self.type_of(&init.expr);
         }
         self.bind_pat(&local.pat, ty);
+        let names = pattern_names(&local.pat);
+        self.with_body(|body| {
+            let bindings = body.declare(&names);
+            body.own(&guards, bindings, &names);
+        });
     }
 
     fn visit_expr_async(&mut self, expr: &'ast ExprAsync) {
         self.context.push(true);
+        self.push_body(true);
         self.visit_block(&expr.block);
+        self.pop_body();
         self.context.pop();
     }
 
@@ -1031,6 +1395,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => {}
         }
         self.visit_expr(&expr.base);
+        let span = self
+            .index
+            .join(expr.dot_token.spans[0], expr.await_token.span);
+        self.with_body(|body| body.await_point(span));
     }
 
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
@@ -1055,7 +1423,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.bind_pat(input, ty);
         }
         self.context.push(is_async);
+        self.push_body(closure.asyncness.is_some());
+        let names: Vec<String> = closure.inputs.iter().flat_map(pattern_names).collect();
+        self.with_body(|body| {
+            body.declare(&names);
+        });
         self.visit_expr(&closure.body);
+        self.pop_body();
         self.context.pop();
         self.env.pop();
     }
@@ -1072,10 +1446,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         for arg in &call.args {
             self.visit_expr(arg);
         }
+        self.release_moved(call.args.iter());
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
+        if matches!(
+            call.method.to_string().as_str(),
+            "unwrap" | "expect" | "unwrap_or_else" | "map_err"
+        ) {
+            self.mark_std_shaped(&call.receiver);
+        }
         self.visit_expr(&call.receiver);
+        self.check_lock(call);
         if scopes::is_offloading_method(&call.method.to_string()) {
             self.mark_offloaded(call.args.iter());
         }
@@ -1091,52 +1473,158 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         for arg in &call.args {
             self.visit_expr(arg);
         }
+        self.release_moved(call.args.iter());
+    }
+
+    fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {
+        self.mark_std_shaped(&expr.expr);
+        self.visit_expr(&expr.expr);
+    }
+
+    fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
+        self.visit_expr(&expr.right);
+        let guards = self.guard_value(&expr.right);
+        if let Expr::Path(path) = peel(&expr.left)
+            && let Some(ident) = path.path.get_ident()
+        {
+            let name = ident.to_string();
+            self.with_body(|body| body.assign(&name, &guards));
+        } else {
+            self.visit_expr(&expr.left);
+        }
     }
 
     fn visit_expr_match(&mut self, expr: &'ast ExprMatch) {
         self.visit_expr(&expr.expr);
         let ty = self.type_of(&expr.expr);
+        let scrutinee_guards = self.guard_value(&expr.expr);
+        let before = self.snapshot();
+        let mut ends = Vec::new();
         for arm in &expr.arms {
+            self.restore(&before);
             self.env.push(HashMap::new());
             self.bind_pat(&arm.pat, ty.clone());
+            let names = pattern_names(&arm.pat);
+            self.with_body(|body| {
+                body.enter_scope();
+                let bindings = body.declare(&names);
+                body.own(&scrutinee_guards, bindings, &names);
+            });
             if let Pat::Guard(guarded) = &arm.pat {
+                self.with_body(Body::begin_stmt);
                 self.visit_expr(&guarded.guard);
+                self.with_body(Body::end_stmt);
             }
             self.visit_expr(&arm.body);
+            self.with_body(Body::exit_scope);
+            if !diverges(&arm.body) {
+                ends.push(self.snapshot());
+            }
             self.env.pop();
         }
+        self.merge(before, ends);
     }
 
     fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
+        let is_let = has_let(&expr.cond);
         self.env.push(HashMap::new());
+        self.with_body(|body| {
+            body.enter_scope();
+            body.begin_stmt();
+        });
+        let first = self.guard_count();
         self.visit_expr(&expr.cond);
+        let cond_guards = first..self.guard_count();
+        if is_let {
+            // `if let` scrutinee temporaries live through the body (and, before edition
+            // 2024, through the `else` too).
+            self.with_body(Body::end_tail);
+        } else {
+            // A plain condition drops its temporaries before either branch runs.
+            self.with_body(Body::end_stmt);
+        }
+        let drops_before_else = is_let && self.settings.edition >= Edition::E2024;
+        let before = self.snapshot();
+        let mut ends = Vec::new();
         self.visit_block(&expr.then_branch);
+        self.with_body(Body::kill_scope);
+        if !block_diverges(&expr.then_branch) {
+            ends.push(self.snapshot());
+        }
+        self.restore(&before);
+        self.with_body(|body| {
+            body.kill_scope();
+            body.exit_scope();
+        });
         self.env.pop();
-        if let Some((_, else_branch)) = &expr.else_branch {
-            self.visit_expr(else_branch);
+        if drops_before_else {
+            self.with_body(|body| body.kill(cond_guards.clone()));
+        }
+        match &expr.else_branch {
+            Some((_, else_branch)) => {
+                self.visit_expr(else_branch);
+                if !diverges(else_branch) {
+                    ends.push(self.snapshot());
+                }
+            }
+            None => ends.push(self.snapshot()),
+        }
+        self.merge(before, ends);
+        if drops_before_else {
+            self.with_body(|body| body.kill(cond_guards));
         }
     }
 
     fn visit_expr_while(&mut self, expr: &'ast ExprWhile) {
+        let is_let = has_let(&expr.cond);
+        let before = self.snapshot();
         self.env.push(HashMap::new());
+        self.with_body(|body| {
+            body.enter_scope();
+            body.begin_stmt();
+        });
         self.visit_expr(&expr.cond);
+        if !is_let {
+            self.with_body(Body::end_stmt);
+        }
         self.visit_block(&expr.body);
+        if is_let {
+            self.with_body(Body::end_stmt);
+        }
+        self.with_body(Body::exit_scope);
         self.env.pop();
+        let after = self.snapshot();
+        self.merge(before.clone(), vec![before, after]);
     }
 
     fn visit_expr_let(&mut self, expr: &'ast ExprLet) {
         self.visit_expr(&expr.expr);
         let ty = self.type_of(&expr.expr);
         self.bind_pat(&expr.pat, ty);
+        let guards = self.guard_value(&expr.expr);
+        let names = pattern_names(&expr.pat);
+        self.with_body(|body| {
+            let bindings = body.declare(&names);
+            body.own(&guards, bindings, &names);
+        });
     }
 
     fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {
         self.visit_expr(&expr.expr);
         let item = self.type_of(&expr.expr).item();
+        let before = self.snapshot();
         self.env.push(HashMap::new());
         self.bind_pat(&expr.pat, item);
+        let names = pattern_names(&expr.pat);
+        self.with_body(|body| {
+            body.enter_scope();
+            body.declare(&names);
+        });
         self.visit_block(&expr.body);
+        self.with_body(Body::exit_scope);
         self.env.pop();
+        let after = self.snapshot();
+        self.merge(before.clone(), vec![before, after]);
     }
 
     fn visit_macro(&mut self, mac: &'ast Macro) {
@@ -1231,5 +1719,188 @@ impl Walker<'_> {
                 self.offloaded.insert(addr(closure));
             }
         }
+    }
+}
+
+/// Names a pattern binds (`_` binds none; `_g` does).
+fn pattern_names(pat: &Pat) -> Vec<String> {
+    let mut names = Vec::new();
+    collect_pattern_names(pat, &mut names, 0);
+    names
+}
+
+fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>, depth: usize) {
+    if depth > MAX_TYPE_DEPTH {
+        return;
+    }
+    let next = depth + 1;
+    match pat {
+        Pat::Ident(ident) => {
+            names.push(ident.ident.to_string());
+            if let Some((_, sub)) = &ident.subpat {
+                collect_pattern_names(sub, names, next);
+            }
+        }
+        Pat::Type(typed) => collect_pattern_names(&typed.pat, names, next),
+        Pat::Reference(reference) => collect_pattern_names(&reference.pat, names, next),
+        Pat::Paren(paren) => collect_pattern_names(&paren.pat, names, next),
+        Pat::Guard(guarded) => collect_pattern_names(&guarded.pat, names, next),
+        Pat::Tuple(tuple) => tuple
+            .elems
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names, next)),
+        Pat::TupleStruct(tuple) => tuple
+            .elems
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names, next)),
+        Pat::Slice(slice) => slice
+            .elems
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names, next)),
+        Pat::Struct(pat) => pat
+            .fields
+            .iter()
+            .for_each(|field| collect_pattern_names(&field.pat, names, next)),
+        Pat::Or(or) => {
+            if let Some(first) = or.cases.first() {
+                collect_pattern_names(first, names, next);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Does a condition bind with `let` (`if let`, `while let`, let chains)?
+fn has_let(cond: &Expr) -> bool {
+    match peel(cond) {
+        Expr::Let(_) => true,
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+            has_let(&binary.left) || has_let(&binary.right)
+        }
+        _ => false,
+    }
+}
+
+/// Does control never flow past this expression (`return`, `break`, `continue`, a panic)?
+fn diverges(expr: &Expr) -> bool {
+    match peel(expr) {
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+        Expr::Block(block) => block_diverges(&block.block),
+        Expr::Macro(mac) => is_panic_macro(&mac.mac),
+        _ => false,
+    }
+}
+
+fn block_diverges(block: &Block) -> bool {
+    match block.stmts.last() {
+        Some(Stmt::Expr(expr, _)) => diverges(expr),
+        Some(Stmt::Macro(mac)) => is_panic_macro(&mac.mac),
+        _ => false,
+    }
+}
+
+fn is_panic_macro(mac: &Macro) -> bool {
+    mac.path.segments.last().is_some_and(|segment| {
+        matches!(
+            segment.ident.to_string().as_str(),
+            "panic" | "unreachable" | "todo" | "unimplemented"
+        )
+    })
+}
+
+/// A call that builds a value holding its arguments: `Some(g)`, `Ok(g)`, `Wrapper(g)`,
+/// `Box::new(g)`, or a guard adapter such as `MutexGuard::map(g, ..)`.
+fn builds_value(func: &Expr) -> bool {
+    let Expr::Path(path) = peel(func) else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segments.as_slice() {
+        [.., last] if last.starts_with(char::is_uppercase) => true,
+        [.., ty, _] if ty.ends_with("Guard") => true,
+        [.., ty, f] => matches!(ty.as_str(), "Box" | "Arc" | "Rc") && f == "new",
+        _ => false,
+    }
+}
+
+/// Which of clippy's guard lints these attributes allow: (`await_holding_lock`,
+/// `await_holding_refcell_ref`).
+fn clippy_allows(attrs: &[syn::Attribute]) -> (bool, bool) {
+    let mut lock = false;
+    let mut refcell = false;
+    for attr in attrs {
+        if !attr.path().is_ident("allow") && !attr.path().is_ident("expect") {
+            continue;
+        }
+        let syn::Meta::List(list) = &attr.meta else {
+            continue;
+        };
+        let text = list.tokens.to_string().replace(' ', "");
+        lock |= text.contains("clippy::await_holding_lock");
+        refcell |= text.contains("clippy::await_holding_refcell_ref");
+    }
+    (lock, refcell)
+}
+
+fn guard_diagnostic(
+    file: &str,
+    level: crate::rules::Level,
+    guard: super::guards::Guard,
+) -> Diagnostic {
+    let is_cell = guard.rule == Rule::RefcellAcrossAwait;
+    let kind = if is_cell {
+        "RefCell"
+    } else {
+        guard.kind.as_str()
+    };
+    let message = match (&guard.binding, is_cell) {
+        (Some(name), false) => format!("guard `{name}` of a `{kind}` is held across an `.await`"),
+        (None, false) => format!("temporary guard of a `{kind}` is held across an `.await`"),
+        (Some(name), true) => format!("borrow `{name}` of a `RefCell` is held across an `.await`"),
+        (None, true) => "temporary borrow of a `RefCell` is held across an `.await`".to_string(),
+    };
+    let label = if is_cell {
+        "the cell is borrowed here"
+    } else {
+        "the lock is taken here"
+    };
+    let labels = guard
+        .awaits
+        .iter()
+        .map(|span| Label {
+            file: file.to_string(),
+            span: *span,
+            message: "still held at this `.await`".to_string(),
+        })
+        .collect();
+    let note = match &guard.binding {
+        Some(name) => format!("`{name}` lives until the end of its block unless it is dropped"),
+        None => "a temporary lives until the end of its statement; the scrutinee of a `match`, \
+`if let` or `while let` lives through its arms"
+            .to_string(),
+    };
+    let help = if is_cell {
+        "end the borrow before the `.await` (a block, or `drop`)".to_string()
+    } else {
+        "end the guard's scope or `drop` it before the `.await`, or use an async-aware lock such \
+as `tokio::sync::Mutex` if it must be held"
+            .to_string()
+    };
+    Diagnostic {
+        rule: guard.rule,
+        level,
+        message,
+        file: file.to_string(),
+        span: guard.span,
+        label: label.to_string(),
+        labels,
+        notes: vec![note],
+        help: Some(help),
+        fix: None,
     }
 }
