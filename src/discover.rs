@@ -28,6 +28,9 @@ pub struct Crate {
     pub root: Option<PathBuf>,
     /// The crate's edition (`"2021"`, `"2024"`, ...).
     pub edition: String,
+    /// The async runtimes among the crate's dependencies (`"tokio"`, `"async-std"`, ...),
+    /// sorted; empty for loose files.
+    pub runtimes: Vec<String>,
     /// The files, as reached from the path the user gave, sorted.
     pub files: Vec<PathBuf>,
 }
@@ -183,11 +186,77 @@ fn classify(err: &ignore::Error) -> WalkProblem {
 /// The edition of the crate `file` belongs to (by its nearest `Cargo.toml`), or the loose
 /// files' edition. `file` need not exist (stdin's `--stdin-filename`).
 pub fn edition_of_file(file: &Path) -> String {
+    crate_of_file(file).edition
+}
+
+/// The crate `file` belongs to (by its nearest `Cargo.toml`), with `file` as its only
+/// file; a loose file's group when there is none. `file` need not exist.
+pub fn crate_of_file(file: &Path) -> Crate {
     let mut manifests = ManifestCache::default();
-    match manifests.crate_root_of(file) {
-        Some(root) => manifests.edition_of(&root),
-        None => LOOSE_EDITION.to_string(),
+    let root = manifests.crate_root_of(file);
+    let (edition, runtimes) = match &root {
+        Some(root) => (manifests.edition_of(root), runtimes_of(root)),
+        None => (LOOSE_EDITION.to_string(), Vec::new()),
+    };
+    Crate {
+        root,
+        edition,
+        runtimes,
+        files: vec![file.to_path_buf()],
     }
+}
+
+/// Crates that provide an async runtime, as named in `[dependencies]`.
+const RUNTIME_CRATES: &[&str] = &[
+    "actix-rt",
+    "async-global-executor",
+    "async-std",
+    "glommio",
+    "monoio",
+    "smol",
+    "tokio",
+];
+
+/// The runtime crates among the dependencies (normal, dev and target-specific) of the
+/// crate at `root`, by package name (a renamed dependency counts by its `package`).
+fn runtimes_of(root: &Path) -> Vec<String> {
+    let Some(manifest) = read_manifest(root) else {
+        return Vec::new();
+    };
+    let mut tables: Vec<&toml::Table> = Vec::new();
+    for key in ["dependencies", "dev-dependencies", "dev_dependencies"] {
+        tables.extend(manifest.get(key).and_then(toml::Value::as_table));
+    }
+    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
+        for target in targets.values().filter_map(toml::Value::as_table) {
+            for key in ["dependencies", "dev-dependencies"] {
+                tables.extend(target.get(key).and_then(toml::Value::as_table));
+            }
+        }
+    }
+    let mut found: Vec<String> = tables
+        .iter()
+        .flat_map(|table| table.iter())
+        .map(|(name, spec)| {
+            spec.get("package")
+                .and_then(toml::Value::as_str)
+                .unwrap_or(name)
+                .to_string()
+        })
+        .filter(|name| RUNTIME_CRATES.contains(&name.as_str()))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Whether a crate with these runtimes runs on tokio: tokio is a dependency and no runtime
+/// that is not tokio-based is.
+pub fn runs_on_tokio(runtimes: &[String]) -> bool {
+    runtimes.iter().any(|r| r == "tokio")
+        && runtimes
+            .iter()
+            .all(|r| matches!(r.as_str(), "tokio" | "actix-rt"))
 }
 
 /// Groups sorted files by their nearest `Cargo.toml`.
@@ -201,13 +270,14 @@ fn group_into_crates(files: Vec<PathBuf>) -> Vec<Crate> {
     groups
         .into_iter()
         .map(|(root, files)| {
-            let edition = match &root {
-                Some(root) => manifests.edition_of(root),
-                None => LOOSE_EDITION.to_string(),
+            let (edition, runtimes) = match &root {
+                Some(root) => (manifests.edition_of(root), runtimes_of(root)),
+                None => (LOOSE_EDITION.to_string(), Vec::new()),
             };
             Crate {
                 root,
                 edition,
+                runtimes,
                 files,
             }
         })
@@ -394,6 +464,26 @@ mod tests {
         assert_eq!(edition_of_file(&tmp.path().join("d/src/x.rs")), "2015");
         write(&tmp.path().join("e/Cargo.toml"), "not toml [");
         assert_eq!(edition_of_file(&tmp.path().join("e/x.rs")), LOOSE_EDITION);
+    }
+
+    #[test]
+    fn runtimes_from_dependencies() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(
+            &tmp.path().join("t/Cargo.toml"),
+            "[package]\nname = \"t\"\n[dependencies]\ntokio = { version = \"1\" }\nserde = \"1\"\n\
+             [target.'cfg(unix)'.dev-dependencies]\nrt = { package = \"async-std\", version = \"1\" }\n",
+        );
+        let krate = crate_of_file(&tmp.path().join("t/src/lib.rs"));
+        assert_eq!(krate.runtimes, vec!["async-std", "tokio"]);
+        assert!(!runs_on_tokio(&krate.runtimes));
+        assert!(runs_on_tokio(&["tokio".to_string()]));
+        assert!(runs_on_tokio(&[
+            "actix-rt".to_string(),
+            "tokio".to_string()
+        ]));
+        assert!(!runs_on_tokio(&["smol".to_string()]));
+        assert!(!runs_on_tokio(&[]));
     }
 
     #[test]

@@ -7,6 +7,8 @@ pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
+pub mod fixes;
+mod lexer;
 pub mod report;
 pub mod rules;
 pub mod runner;

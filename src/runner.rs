@@ -6,9 +6,9 @@
 //! be read or decoded becomes a `parse_error` diagnostic on that file; every other file is
 //! still checked. The result is sorted, so it is the same on any number of threads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -23,10 +23,47 @@ pub const STACK_SIZE: usize = 256 << 20;
 /// What to lint.
 #[derive(Clone, Debug)]
 pub enum Input {
-    /// Files found on disk, plus the paths that could not be walked.
-    Files(Discovery),
+    /// Files found on disk, grouped by the settings they are linted with, plus the paths
+    /// that could not be walked.
+    Files {
+        units: Vec<Unit>,
+        errors: Vec<PathError>,
+    },
     /// One file's bytes (read from stdin), reported under `name`.
-    Source { name: String, bytes: Vec<u8> },
+    Source {
+        name: String,
+        bytes: Vec<u8>,
+        unit: Unit,
+    },
+}
+
+/// Files linted with the same settings (one crate's, or the loose files near one config).
+#[derive(Clone, Debug, Default)]
+pub struct Unit {
+    pub settings: Settings,
+    /// The crate runs on tokio: fixes to tokio's async counterparts are offered.
+    pub tokio: bool,
+    pub files: Vec<PathBuf>,
+}
+
+impl Input {
+    /// Every crate of `discovery` linted with `settings` (and the crate's edition): the
+    /// run without configuration files.
+    pub fn from_discovery(discovery: Discovery, settings: &Settings) -> Input {
+        let units = discovery
+            .crates
+            .into_iter()
+            .map(|krate| Unit {
+                settings: with_edition(settings, &krate.edition),
+                tokio: crate::discover::runs_on_tokio(&krate.runtimes),
+                files: krate.files,
+            })
+            .collect();
+        Input::Files {
+            units,
+            errors: discovery.errors,
+        }
+    }
 }
 
 /// What a run found.
@@ -38,6 +75,9 @@ pub struct Report {
     pub sources: BTreeMap<String, String>,
     /// How many files were checked (read or attempted).
     pub files_checked: usize,
+    /// Files (by displayed name) whose text started with a byte-order mark: positions'
+    /// byte offsets count from after it.
+    pub bom: BTreeSet<String>,
 }
 
 impl Report {
@@ -62,7 +102,7 @@ impl Report {
 /// Lints `input` on `threads` worker threads (`None`: one per available core).
 ///
 /// Fails only when the thread pool cannot be built.
-pub fn run(input: Input, settings: &Settings, threads: Option<usize>) -> Result<Report, String> {
+pub fn run(input: Input, threads: Option<usize>) -> Result<Report, String> {
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
@@ -76,38 +116,22 @@ pub fn run(input: Input, settings: &Settings, threads: Option<usize>) -> Result<
         .map_err(|err| format!("could not start {threads} worker threads: {err}"))?;
 
     let (results, files_checked) = match input {
-        Input::Files(discovery) => {
-            // Each crate is linted with its own edition.
-            let per_crate: Vec<Settings> = discovery
-                .crates
+        Input::Files { units, errors } => {
+            let files: Vec<(&Path, &Unit)> = units
                 .iter()
-                .map(|krate| with_edition(settings, &krate.edition))
-                .collect();
-            let files: Vec<(&Path, &Settings)> = discovery
-                .crates
-                .iter()
-                .zip(&per_crate)
-                .flat_map(|(krate, settings)| {
-                    krate
-                        .files
-                        .iter()
-                        .map(move |file| (file.as_path(), settings))
-                })
+                .flat_map(|unit| unit.files.iter().map(move |file| (file.as_path(), unit)))
                 .collect();
             let mut results: Vec<FileResult> = pool.install(|| {
                 files
                     .par_iter()
-                    .map(|&(path, settings)| lint_path(path, settings))
+                    .map(|&(path, unit)| lint_path(path, unit))
                     .collect()
             });
-            results.extend(discovery.errors.iter().map(path_error));
+            results.extend(errors.iter().map(path_error));
             (results, files.len())
         }
-        Input::Source { name, bytes } => {
-            // The edition of the crate the named file would belong to, if it exists.
-            let edition = crate::discover::edition_of_file(Path::new(&name));
-            let settings = with_edition(settings, &edition);
-            let result = pool.install(|| lint_bytes(name, &bytes, &settings));
+        Input::Source { name, bytes, unit } => {
+            let result = pool.install(|| lint_bytes(name, &bytes, &unit));
             (vec![result], 1)
         }
     };
@@ -119,6 +143,9 @@ pub fn run(input: Input, settings: &Settings, threads: Option<usize>) -> Result<
     for result in results {
         if result.diagnostics.is_empty() {
             continue;
+        }
+        if result.bom {
+            report.bom.insert(result.name.clone());
         }
         if let Some(source) = result.source {
             report.sources.insert(result.name, source);
@@ -136,7 +163,7 @@ pub fn run(input: Input, settings: &Settings, threads: Option<usize>) -> Result<
 
 /// `settings` for a crate of `edition` (`"2021"`); an edition this build does not know
 /// keeps the default.
-fn with_edition(settings: &Settings, edition: &str) -> Settings {
+pub fn with_edition(settings: &Settings, edition: &str) -> Settings {
     let mut settings = settings.clone();
     settings.edition = Edition::parse(edition).unwrap_or_default();
     settings
@@ -154,6 +181,8 @@ struct FileResult {
     name: String,
     /// The text, kept only when there are diagnostics to show it with.
     source: Option<String>,
+    /// The bytes started with a byte-order mark.
+    bom: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -161,10 +190,10 @@ fn display_name(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn lint_path(path: &Path, settings: &Settings) -> FileResult {
+fn lint_path(path: &Path, unit: &Unit) -> FileResult {
     let name = display_name(path);
     match std::fs::read(path) {
-        Ok(bytes) => lint_bytes(name, &bytes, settings),
+        Ok(bytes) => lint_bytes(name, &bytes, unit),
         Err(err) => FileResult {
             diagnostics: vec![error_at_start(
                 &name,
@@ -173,6 +202,7 @@ fn lint_path(path: &Path, settings: &Settings) -> FileResult {
             )],
             name,
             source: None,
+            bom: false,
         },
     }
 }
@@ -187,18 +217,22 @@ fn path_error(error: &PathError) -> FileResult {
         )],
         name,
         source: None,
+        bom: false,
     }
 }
 
-/// Decodes and lints one file's bytes.
-fn lint_bytes(name: String, bytes: &[u8], settings: &Settings) -> FileResult {
+/// Decodes and lints one file's bytes, then adds the fixes the crate's runtime allows.
+fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
+    let bom = bytes.starts_with(BOM);
     match decode(&name, bytes) {
         Ok(text) => {
-            let diagnostics = crate::lint_source(&name, text, settings);
+            let mut diagnostics = crate::lint_source(&name, text, &unit.settings);
+            crate::fixes::suggest(text, &mut diagnostics, unit.tokio);
             let source = (!diagnostics.is_empty()).then(|| text.to_string());
             FileResult {
                 name,
                 source,
+                bom,
                 diagnostics,
             }
         }
@@ -207,17 +241,20 @@ fn lint_bytes(name: String, bytes: &[u8], settings: &Settings) -> FileResult {
             FileResult {
                 name,
                 source: Some(shown),
+                bom,
                 diagnostics: vec![diagnostic],
             }
         }
     }
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// The file's text without a leading byte-order mark, or a `parse_error` diagnostic at the
 /// first byte that is not UTF-8 (with the text to show it in, bad bytes as U+FFFD: offsets
 /// up to the first bad byte match).
 fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Box<(Diagnostic, String)>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let err = match std::str::from_utf8(bytes) {
         Ok(text) => return Ok(text),
         Err(err) => err,
@@ -293,7 +330,7 @@ mod tests {
         let result = lint_bytes(
             "x.rs".to_string(),
             b"fn main() {}\nlet \xFF = 1;",
-            &Settings::default(),
+            &Unit::default(),
         );
         assert_eq!(result.diagnostics.len(), 1);
         let d = &result.diagnostics[0];
@@ -314,10 +351,7 @@ mod tests {
 
     #[test]
     fn unreadable_path_is_a_parse_error() {
-        let result = lint_path(
-            Path::new("/nonexistent/async-lint/x.rs"),
-            &Settings::default(),
-        );
+        let result = lint_path(Path::new("/nonexistent/async-lint/x.rs"), &Unit::default());
         assert_eq!(result.diagnostics.len(), 1);
         assert!(
             result.diagnostics[0]

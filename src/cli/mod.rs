@@ -41,10 +41,19 @@ fn run_lint(lint: Lint) -> Outcome {
             for warning in &discovery.warnings {
                 stderr.push_str(&format!("async-lint: warning: {warning}\n"));
             }
-            runner::Input::Files(discovery)
+            runner::Input::from_discovery(discovery, &lint.settings)
         }
         Input::Stdin { name } => match runner::read_stdin() {
-            Ok(bytes) => runner::Input::Source { name, bytes },
+            Ok(bytes) => {
+                // The crate the named file would belong to, if it exists: its edition and runtime.
+                let krate = crate::discover::crate_of_file(std::path::Path::new(&name));
+                let unit = runner::Unit {
+                    settings: runner::with_edition(&lint.settings, &krate.edition),
+                    tokio: crate::discover::runs_on_tokio(&krate.runtimes),
+                    files: Vec::new(),
+                };
+                runner::Input::Source { name, bytes, unit }
+            }
             Err(err) => {
                 return Outcome {
                     stderr: format!("async-lint: error: could not read stdin: {err}\n"),
@@ -54,7 +63,7 @@ fn run_lint(lint: Lint) -> Outcome {
             }
         },
     };
-    let report = match runner::run(input, &lint.settings, lint.threads) {
+    let report = match runner::run(input, lint.threads) {
         Ok(report) => report,
         Err(err) => {
             stderr.push_str(&format!("async-lint: error: {err}\n"));

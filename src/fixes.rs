@@ -1,0 +1,260 @@
+//! Fix suggestions for the blocking calls that have a drop-in async replacement, where the
+//! crate runs on tokio: `std::thread::sleep(d)` → `tokio::time::sleep(d).await`, and
+//! `std::fs::X(..)` → `tokio::fs::X(..).await` for the functions `tokio::fs` has.
+//!
+//! A post-processing step over the core's diagnostics, run by the runner (which knows the
+//! crate's dependencies). Pure. A fix is offered only when the callee is written as a path
+//! ending in the std function's own name (`std::fs::read`, `fs::read`, an imported
+//! `read`), the call is a free-function call (not a method), and its closing parenthesis
+//! is found; otherwise the finding keeps its help line and no fix.
+
+use crate::diagnostic::{Diagnostic, Edit, Fix, Pos, Span};
+use crate::lexer::{Kind, Lexer};
+use crate::rules::Rule;
+
+/// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
+const TOKIO_FS: &[(&str, &str)] = &[
+    ("read", "tokio::fs::read"),
+    ("read_to_string", "tokio::fs::read_to_string"),
+    ("write", "tokio::fs::write"),
+    ("read_dir", "tokio::fs::read_dir"),
+    ("create_dir", "tokio::fs::create_dir"),
+    ("create_dir_all", "tokio::fs::create_dir_all"),
+    ("remove_file", "tokio::fs::remove_file"),
+    ("remove_dir", "tokio::fs::remove_dir"),
+    ("remove_dir_all", "tokio::fs::remove_dir_all"),
+    ("copy", "tokio::fs::copy"),
+    ("rename", "tokio::fs::rename"),
+    ("metadata", "tokio::fs::metadata"),
+    ("symlink_metadata", "tokio::fs::symlink_metadata"),
+    ("canonicalize", "tokio::fs::canonicalize"),
+    ("hard_link", "tokio::fs::hard_link"),
+    ("read_link", "tokio::fs::read_link"),
+    ("set_permissions", "tokio::fs::set_permissions"),
+];
+
+/// Adds a [`Fix`] to each diagnostic of `text` that has one. Without tokio there is none.
+pub fn suggest(text: &str, diagnostics: &mut [Diagnostic], runtime_is_tokio: bool) {
+    if !runtime_is_tokio {
+        return;
+    }
+    for d in diagnostics.iter_mut() {
+        if d.fix.is_none()
+            && let Some(fix) = fix_for(text, d)
+        {
+            d.fix = Some(fix);
+        }
+    }
+}
+
+fn fix_for(text: &str, d: &Diagnostic) -> Option<Fix> {
+    let item = called_item(&d.message)?;
+    let (std_name, replacement) = match d.rule {
+        Rule::BlockingSleep if item == "std::thread::sleep" => ("sleep", "tokio::time::sleep"),
+        Rule::BlockingFs => {
+            let name = item.strip_prefix("std::fs::")?;
+            *TOKIO_FS.iter().find(|(known, _)| *known == name)?
+        }
+        _ => return None,
+    };
+    let (start, end) = (d.span.start.offset, d.span.end.offset);
+    let callee = text.get(start..end)?;
+    if !is_path_ending_in(callee, std_name) || is_method(text, start) {
+        return None;
+    }
+    let close = closing_paren(text, end)?;
+    let insert = pos_at(text, close);
+    // The call as it will read, when it is short enough to show on one line.
+    let arguments = &text[end..close];
+    let message = if arguments.contains('\n') || arguments.len() > 60 {
+        format!("replace with `{replacement}(..).await`")
+    } else {
+        format!("replace with `{replacement}{arguments}.await`")
+    };
+    Some(Fix {
+        message,
+        edits: vec![
+            Edit {
+                file: d.file.clone(),
+                span: d.span,
+                replacement: replacement.to_string(),
+            },
+            Edit {
+                file: d.file.clone(),
+                span: Span {
+                    start: insert,
+                    end: insert,
+                },
+                replacement: ".await".to_string(),
+            },
+        ],
+    })
+}
+
+/// The resolved callee the core names in its message: the first `` `…` `` item.
+fn called_item(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+/// `std::fs::read`, `::std::fs::read`, `fs::read` or `read` for `name` `read`; not an
+/// alias (`slurp`), not a path with generics or anything else.
+fn is_path_ending_in(callee: &str, name: &str) -> bool {
+    let path = callee.strip_prefix("::").unwrap_or(callee);
+    let segments: Vec<&str> = path.split("::").map(str::trim).collect();
+    segments.last() == Some(&name)
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.chars().all(|c| c == '_' || c.is_alphanumeric())
+                && !s.starts_with(|c: char| c.is_ascii_digit())
+        })
+}
+
+/// True when the callee at `start` is a method name (`x.metadata()`).
+fn is_method(text: &str, start: usize) -> bool {
+    text[..start].trim_end().ends_with('.')
+}
+
+/// The byte offset just past the `)` closing the call whose callee ends at `from`.
+fn closing_paren(text: &str, from: usize) -> Option<usize> {
+    let mut tokens = Lexer::new(text, from).filter(|t| !t.is_comment());
+    if tokens.next()?.kind != Kind::Punct(b'(') {
+        return None;
+    }
+    let mut depth = 1usize;
+    for token in tokens {
+        match token.kind {
+            Kind::Punct(b'(' | b'[' | b'{') => depth += 1,
+            Kind::Punct(b')' | b']' | b'}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return (token.kind == Kind::Punct(b')')).then_some(token.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn pos_at(text: &str, offset: usize) -> Pos {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(before[line_start..].chars().count() + 1).unwrap_or(u32::MAX),
+        offset,
+    }
+}
+
+/// Applies a fix's edits to `text` (for tests and tools): edits must not overlap.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start.offset));
+    let mut out = text.to_string();
+    for edit in edits {
+        let (start, end) = (edit.span.start.offset, edit.span.end.offset);
+        if start <= end && end <= out.len() {
+            out.replace_range(start..end, &edit.replacement);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Settings, lint_source};
+
+    /// Lints `body` inside an async fn with `header` items above, applies every fix, and
+    /// returns the fixed body line (or `None` when no fix was offered).
+    fn fixed(header: &str, body: &str) -> Option<String> {
+        let text = format!(
+            "{header}\nasync fn f() -> std::io::Result<()> {{\n    {body}\n    Ok(())\n}}\n"
+        );
+        let (text2, name) = (text.clone(), "x.rs".to_string());
+        let mut diagnostics = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || lint_source(&name, &text2, &Settings::default()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(!diagnostics.is_empty(), "no finding on {body}");
+        suggest(&text, &mut diagnostics, true);
+        let edits: Vec<Edit> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .flat_map(|f| f.edits.clone())
+            .collect();
+        if edits.is_empty() {
+            return None;
+        }
+        let out = apply_edits(&text, &edits);
+        let line = out.lines().nth(2).unwrap();
+        Some(line.trim().to_string())
+    }
+
+    #[test]
+    fn fixes() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            (
+                "",
+                "std::thread::sleep(std::time::Duration::from_millis(5));",
+                Some("tokio::time::sleep(std::time::Duration::from_millis(5)).await;"),
+            ),
+            (
+                "use std::thread::sleep;",
+                "sleep(d());",
+                Some("tokio::time::sleep(d()).await;"),
+            ),
+            (
+                "",
+                "let s = std::fs::read_to_string(\"a)\")?;",
+                Some("let s = tokio::fs::read_to_string(\"a)\").await?;"),
+            ),
+            (
+                "use std::fs;",
+                "fs::write(p, format!(\"{})\", ')'))?;",
+                Some("tokio::fs::write(p, format!(\"{})\", ')')).await?;"),
+            ),
+            (
+                "",
+                "::std::fs::remove_file(/* ) */ p)?;",
+                Some("tokio::fs::remove_file(/* ) */ p).await?;"),
+            ),
+            ("use std::fs::read as slurp;", "slurp(p)?;", None),
+            ("", "let f = std::fs::File::open(p)?;", None),
+            ("", "let e = std::path::Path::new(p).exists();", None),
+        ];
+        for (header, body, expected) in cases {
+            assert_eq!(
+                fixed(header, body).as_deref(),
+                *expected,
+                "{header} / {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_fix_off_tokio() {
+        let text = "async fn f() { std::thread::sleep(d); }\n";
+        let mut diagnostics = lint_source("x.rs", text, &Settings::default());
+        assert_eq!(diagnostics.len(), 1);
+        suggest(text, &mut diagnostics, false);
+        assert!(diagnostics[0].fix.is_none());
+        suggest(text, &mut diagnostics, true);
+        let fix = diagnostics[0].fix.as_ref().unwrap();
+        assert_eq!(fix.message, "replace with `tokio::time::sleep(d).await`");
+        assert_eq!(fix.edits[1].span.start.column, 37);
+    }
+
+    #[test]
+    fn unbalanced_text_gives_no_fix_and_no_panic() {
+        assert_eq!(closing_paren("f(a, (b)", 1), None);
+        assert_eq!(closing_paren("f(a]", 1), None);
+        assert_eq!(closing_paren("f (a)", 1), Some(5));
+        assert_eq!(closing_paren("f x", 1), None);
+    }
+}
