@@ -376,7 +376,7 @@ fn clippy_attribute(
     .filter(|(lint, _)| {
         joined
             .match_indices(lint)
-            .any(|(at, _)| !joined[at + lint.len()..].starts_with(|c: char| c == '_'))
+            .any(|(at, _)| !joined[at + lint.len()..].starts_with('_'))
     })
     .map(|(_, rule)| rule)
     .collect();

@@ -60,7 +60,7 @@ pub struct Args {
     pub stdin_filename: Option<String>,
 }
 
-/// `--format` values. The ones after `json` are specified but not built yet.
+/// `--format` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Human,
@@ -131,17 +131,9 @@ impl Args {
             FormatArg::Human => Format::Human,
             FormatArg::Concise => Format::Concise,
             FormatArg::Json => Format::Json,
-            other @ (FormatArg::Sarif | FormatArg::Github | FormatArg::RustcJson) => {
-                let name = other
-                    .to_possible_value()
-                    .map_or_else(String::new, |v| v.get_name().to_string());
-                return Err(usage(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "`--format {name}` is not yet supported (supported: human, concise, json)"
-                    ),
-                ));
-            }
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+            FormatArg::RustcJson => Format::RustcJson,
         };
         let settings = rule_settings(self.select.as_deref(), &self.ignore)?;
         let input = input(self.paths, self.stdin_filename)?;
@@ -299,8 +291,6 @@ mod tests {
             &["--ignore", "blocking_fs,nope"],
             &["--ignore", "parse_error"],
             &["--explain", "nope"],
-            &["--format", "sarif"],
-            &["--format", "rustc-json"],
             &["--threads", "0"],
             &["-", "src"],
             &["--stdin-filename", "x.rs", "src"],

@@ -26,13 +26,41 @@ use crate::runner::Report;
 
 pub(super) fn render(report: &Report, color: bool) -> Vec<u8> {
     let mut files = SimpleFiles::new();
-    let ids: BTreeMap<&str, usize> = report
+    let ids = add_sources(report, &mut files);
+    let mut out = Vec::new();
+    for d in &report.diagnostics {
+        out.extend_from_slice(&emit(d, report, &files, &ids, color));
+    }
+    out.extend_from_slice(summary(report).as_bytes());
+    out
+}
+
+/// One finding as the human format shows it, without color (rustc-json's `rendered`).
+pub(super) fn render_one(d: &Diagnostic, report: &Report) -> String {
+    let mut files = SimpleFiles::new();
+    let ids = add_sources(report, &mut files);
+    String::from_utf8_lossy(&emit(d, report, &files, &ids, false)).into_owned()
+}
+
+fn add_sources<'a>(
+    report: &'a Report,
+    files: &mut SimpleFiles<&'a str, &'a str>,
+) -> BTreeMap<&'a str, usize> {
+    report
         .sources
         .iter()
         .map(|(name, source)| (name.as_str(), files.add(name.as_str(), source.as_str())))
-        .collect();
-    let config = Config::default();
+        .collect()
+}
 
+fn emit(
+    d: &Diagnostic,
+    report: &Report,
+    files: &SimpleFiles<&str, &str>,
+    ids: &BTreeMap<&str, usize>,
+    color: bool,
+) -> Vec<u8> {
+    let config = Config::default();
     let new_buffer = || {
         if color {
             Buffer::ansi()
@@ -40,21 +68,16 @@ pub(super) fn render(report: &Report, color: bool) -> Vec<u8> {
             Buffer::no_color()
         }
     };
-    let mut out = Vec::new();
-    for d in &report.diagnostics {
-        let mut buffer = new_buffer();
-        let rendered = to_codespan(d, report, &ids);
-        if term::emit_to_write_style(&mut buffer, &config, &files, &rendered).is_err() {
-            // codespan refused a range: show the finding without its snippet.
-            buffer = new_buffer();
-            let plain = without_snippet(d);
-            let _ = term::emit_to_write_style(&mut buffer, &config, &files, &plain);
-        }
-        let _ = buffer.reset();
-        out.extend_from_slice(buffer.as_slice());
+    let mut buffer = new_buffer();
+    let rendered = to_codespan(d, report, ids);
+    if term::emit_to_write_style(&mut buffer, &config, files, &rendered).is_err() {
+        // codespan refused a range: show the finding without its snippet.
+        buffer = new_buffer();
+        let plain = without_snippet(d);
+        let _ = term::emit_to_write_style(&mut buffer, &config, files, &plain);
     }
-    out.extend_from_slice(summary(report).as_bytes());
-    out
+    let _ = buffer.reset();
+    buffer.into_inner()
 }
 
 fn severity(level: Level) -> Severity {

@@ -4,8 +4,11 @@
 //! never interleaved and a closed pipe can be handled in one place.
 
 mod concise;
+mod github;
 mod human;
 mod json;
+mod rustc_json;
+mod sarif;
 
 use crate::runner::Report;
 
@@ -18,6 +21,12 @@ pub enum Format {
     Concise,
     /// One JSON array, the shape in SPEC §5.
     Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One rustc diagnostic object per line, as rust-analyzer's flycheck reads them.
+    RustcJson,
 }
 
 /// Renders `report` in `format`. `color` applies to the human format only.
@@ -26,7 +35,63 @@ pub fn render(report: &Report, format: Format, color: bool) -> Vec<u8> {
         Format::Human => human::render(report, color),
         Format::Concise => concise::render(report),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, &Places::from_env()),
+        Format::Github => github::render(report, &Places::from_env()),
+        Format::RustcJson => rustc_json::render(report),
     }
+}
+
+/// Where files are, for the formats that name them from a repository's root.
+#[derive(Clone, Debug)]
+pub(crate) struct Places {
+    /// The current directory, which relative file names start from.
+    cwd: std::path::PathBuf,
+    /// The repository root (nearest ancestor of `cwd` with `.git`), or `cwd`.
+    root: std::path::PathBuf,
+}
+
+impl Places {
+    fn from_env() -> Places {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+        let root = cwd
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .unwrap_or(&cwd)
+            .to_path_buf();
+        Places { cwd, root }
+    }
+
+    /// `file` (as displayed, relative to the current directory or absolute) relative to
+    /// the repository root, with `/` separators; as displayed when it is outside the root.
+    fn repo_relative(&self, file: &str) -> String {
+        let path = self.cwd.join(file);
+        let mut parts: Vec<String> = Vec::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        let normal: std::path::PathBuf = parts.iter().collect();
+        match normal.strip_prefix(&self.root) {
+            Ok(rel) => rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => file.to_string(),
+        }
+    }
+}
+
+/// The text of 1-based `line` of `source`, without its line ending.
+pub(crate) fn line_text(source: &str, line: u32) -> Option<&str> {
+    let line = source.split('\n').nth(line.checked_sub(1)? as usize)?;
+    Some(line.strip_suffix('\r').unwrap_or(line))
 }
 
 #[cfg(test)]

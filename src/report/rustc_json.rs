@@ -1,0 +1,287 @@
+//! `--format rustc-json`: one rustc diagnostic object per line, the shape rust-analyzer's
+//! flycheck reads from `rust-analyzer.check.overrideCommand` (it takes both cargo's
+//! `compiler-message` lines and bare rustc diagnostics; these are the bare kind).
+//!
+//! Notes and help are children; a secondary label is a `note` child with its span; a fix
+//! is a `help` child whose spans carry `suggested_replacement` and `MachineApplicable`.
+//! Byte offsets index the file on disk (a byte-order mark stripped before linting is
+//! counted back in).
+
+use serde::Serialize;
+
+use super::line_text;
+use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::runner::Report;
+
+#[derive(Serialize)]
+struct RustcDiagnostic {
+    #[serde(rename = "$message_type")]
+    message_type: &'static str,
+    message: String,
+    code: Option<Code>,
+    level: &'static str,
+    spans: Vec<RustcSpan>,
+    children: Vec<RustcDiagnostic>,
+    rendered: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Code {
+    code: String,
+    explanation: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RustcSpan {
+    file_name: String,
+    byte_start: usize,
+    byte_end: usize,
+    line_start: u32,
+    line_end: u32,
+    column_start: u32,
+    column_end: u32,
+    is_primary: bool,
+    text: Vec<SpanLine>,
+    label: Option<String>,
+    suggested_replacement: Option<String>,
+    suggestion_applicability: Option<&'static str>,
+    expansion: Option<()>,
+}
+
+#[derive(Serialize)]
+struct SpanLine {
+    text: String,
+    highlight_start: u32,
+    highlight_end: u32,
+}
+
+pub(super) fn render(report: &Report) -> Vec<u8> {
+    let mut out = Vec::new();
+    for d in &report.diagnostics {
+        let item = diagnostic(d, report);
+        // Plain structs of strings and integers always serialize.
+        if serde_json::to_writer(&mut out, &item).is_ok() {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+fn diagnostic(d: &Diagnostic, report: &Report) -> RustcDiagnostic {
+    let mut children: Vec<RustcDiagnostic> = Vec::new();
+    for label in &d.labels {
+        children.push(child(
+            "note",
+            label.message.clone(),
+            vec![span(report, &label.file, label.span, true, None, None)],
+        ));
+    }
+    for note in &d.notes {
+        children.push(child("note", note.clone(), Vec::new()));
+    }
+    if let Some(help) = &d.help {
+        children.push(child("help", help.clone(), Vec::new()));
+    }
+    if let Some(fix) = &d.fix {
+        let spans = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                span(
+                    report,
+                    &edit.file,
+                    edit.span,
+                    true,
+                    None,
+                    Some(edit.replacement.clone()),
+                )
+            })
+            .collect();
+        children.push(child("help", fix.message.clone(), spans));
+    }
+    RustcDiagnostic {
+        message_type: "diagnostic",
+        message: d.message.clone(),
+        code: Some(Code {
+            code: format!("async_lint::{}", d.rule.name()),
+            explanation: None,
+        }),
+        level: d.level.severity(),
+        spans: vec![span(
+            report,
+            &d.file,
+            d.span,
+            true,
+            (!d.label.is_empty()).then(|| d.label.clone()),
+            None,
+        )],
+        children,
+        rendered: Some(super::human::render_one(d, report)),
+    }
+}
+
+fn child(level: &'static str, message: String, spans: Vec<RustcSpan>) -> RustcDiagnostic {
+    RustcDiagnostic {
+        message_type: "diagnostic",
+        message,
+        code: None,
+        level,
+        spans,
+        children: Vec::new(),
+        rendered: None,
+    }
+}
+
+fn span(
+    report: &Report,
+    file: &str,
+    span: Span,
+    is_primary: bool,
+    label: Option<String>,
+    replacement: Option<String>,
+) -> RustcSpan {
+    let source = report.sources.get(file).map(String::as_str);
+    let bom = if report.bom.contains(file) { 3 } else { 0 };
+    let text = source
+        .map(|source| span_lines(source, span))
+        .unwrap_or_default();
+    RustcSpan {
+        file_name: file.to_string(),
+        byte_start: byte_offset(source, span.start) + bom,
+        byte_end: byte_offset(source, span.end) + bom,
+        line_start: span.start.line,
+        line_end: span.end.line,
+        column_start: span.start.column,
+        column_end: span.end.column,
+        is_primary,
+        text,
+        label,
+        suggestion_applicability: replacement.as_ref().map(|_| "MachineApplicable"),
+        suggested_replacement: replacement,
+        expansion: None,
+    }
+}
+
+/// The byte offset of `pos` in `source` (its text as linted), from its line and column
+/// when the text is known (they are what every producer sets right), else its `offset`.
+fn byte_offset(source: Option<&str>, pos: Pos) -> usize {
+    let Some(source) = source else {
+        return pos.offset;
+    };
+    let mut line_start = 0;
+    for _ in 1..pos.line {
+        match source[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return pos.offset,
+        }
+    }
+    let line_end = source[line_start..]
+        .find('\n')
+        .map_or(source.len(), |i| line_start + i);
+    let line = &source[line_start..line_end];
+    let column = pos.column.saturating_sub(1) as usize;
+    line_start
+        + line
+            .char_indices()
+            .nth(column)
+            .map_or(line.len(), |(i, _)| i)
+}
+
+/// The source lines a span covers, each with its highlighted columns (1-based).
+fn span_lines(source: &str, span: Span) -> Vec<SpanLine> {
+    (span.start.line..=span.end.line.max(span.start.line))
+        .take(64)
+        .filter_map(|line| {
+            let text = line_text(source, line)?;
+            let width = u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
+            let start = if line == span.start.line {
+                span.start.column
+            } else {
+                1
+            };
+            let end = if line == span.end.line {
+                span.end.column
+            } else {
+                width + 1
+            };
+            Some(SpanLine {
+                text: text.to_string(),
+                highlight_start: start,
+                highlight_end: end,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::sample;
+
+    fn lines(report: &Report) -> Vec<serde_json::Value> {
+        String::from_utf8(render(report))
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn one_object_per_line_with_spans_children_and_fix() {
+        let items = lines(&sample());
+        assert_eq!(items.len(), 2);
+        let d = &items[0];
+        assert_eq!(d["code"]["code"], "async_lint::blocking_sleep");
+        assert_eq!(d["level"], "warning");
+        let primary = &d["spans"][0];
+        assert_eq!(primary["byte_start"], 19);
+        assert_eq!(primary["byte_end"], 37);
+        assert_eq!(primary["text"][0]["text"], "    std::thread::sleep(d);");
+        assert_eq!(primary["text"][0]["highlight_start"], 5);
+        assert_eq!(primary["label"], "blocks the thread");
+        let children = d["children"].as_array().unwrap();
+        assert_eq!(children[0]["level"], "note");
+        assert_eq!(children[0]["spans"][0]["line_start"], 1);
+        let fix = children.last().unwrap();
+        assert_eq!(fix["level"], "help");
+        assert_eq!(
+            fix["spans"][0]["suggested_replacement"],
+            "tokio::time::sleep"
+        );
+        assert_eq!(
+            fix["spans"][0]["suggestion_applicability"],
+            "MachineApplicable"
+        );
+        assert!(
+            d["rendered"]
+                .as_str()
+                .unwrap()
+                .starts_with("warning[blocking_sleep]")
+        );
+        assert_eq!(items[1]["level"], "error");
+    }
+
+    #[test]
+    fn byte_order_mark_is_counted_in_offsets() {
+        let mut report = sample();
+        report.bom.insert("src/a.rs".to_string());
+        let items = lines(&report);
+        assert_eq!(items[0]["spans"][0]["byte_start"], 22);
+    }
+
+    #[test]
+    fn offset_from_line_and_column() {
+        assert_eq!(byte_offset(Some("ab\ncé\nx"), pos(3, 1)), 7);
+        assert_eq!(byte_offset(Some("ab\ncé\nx"), pos(2, 3)), 6);
+        assert_eq!(byte_offset(Some("ab"), pos(9, 1)), 42);
+        assert_eq!(byte_offset(None, pos(2, 1)), 42);
+    }
+
+    fn pos(line: u32, column: u32) -> Pos {
+        Pos {
+            line,
+            column,
+            offset: 42,
+        }
+    }
+}
