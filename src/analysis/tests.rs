@@ -357,3 +357,72 @@ async fn warm() {
 "#,
     );
 }
+
+#[test]
+fn guards_follow_drop_rules_in_everyday_shapes() {
+    check(
+        r#"
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+struct State {
+    items: RwLock<Vec<u32>>,
+    cache: Mutex<HashMap<u32, u32>>,
+}
+
+async fn fetch(_: u32) -> u32 { 0 }
+
+async fn tail_if_let(state: &State, k: u32) -> u32 {
+    if let Some(v) = state.cache.lock().unwrap().get(&k) { //~ lock_across_await
+        *v
+    } else {
+        fetch(k).await
+    }
+}
+
+async fn statement_if_let(state: &State, k: u32) -> u32 {
+    if let Some(v) = state.cache.lock().unwrap().get(&k) {
+        return *v;
+    }
+    fetch(k).await
+}
+
+async fn for_over_guard(state: &State) {
+    for item in state.items.read().unwrap().iter() { //~ lock_across_await
+        fetch(*item).await;
+    }
+}
+
+async fn plain_if(state: &State) {
+    if state.cache.lock().unwrap().is_empty() {
+        fetch(0).await;
+    }
+}
+
+async fn unknown_type_std_shape(shared: Arc<Mutex<u32>>, other: &Other) {
+    let n = shared.lock().unwrap();                 //~ lock_across_await
+    fetch(*n).await;
+    let m = other.lock();
+    fetch(0).await;
+}
+
+struct Other;
+impl Other { fn lock(&self) -> u32 { 0 } }
+
+async fn match_result(state: &State) -> usize {
+    let g = match state.cache.lock() {              //~ lock_across_await
+        Ok(g) => g,
+        Err(_) => return 0,
+    };
+    fetch(0).await;
+    g.len()
+}
+
+async fn cloned_out(state: &State) -> u32 {
+    let snapshot = state.cache.lock().unwrap().clone();
+    let total = { let g = state.items.read().unwrap(); g.iter().sum::<u32>() };
+    fetch(total).await + snapshot.len() as u32
+}
+"#,
+    );
+}

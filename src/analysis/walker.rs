@@ -1822,7 +1822,7 @@ fn builds_value(func: &Expr) -> bool {
         .collect();
     match segments.as_slice() {
         [.., last] if last.starts_with(char::is_uppercase) => true,
-        [.., ty, _] if ty.ends_with("Guard") => true,
+        [.., ty, _] if ty.ends_with("Guard") || ty == "Ref" || ty == "RefMut" => true,
         [.., ty, f] => matches!(ty.as_str(), "Box" | "Arc" | "Rc") && f == "new",
         _ => false,
     }
