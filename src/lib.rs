@@ -4,7 +4,9 @@
 //! and calls it on worker threads; the reporters print what comes back.
 
 pub mod analysis;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fixes;

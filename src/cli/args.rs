@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, ValueEnum};
 
+use crate::config::RuleChoice;
 use crate::report::Format;
-use crate::rules::{Level, Rule};
+use crate::rules::Rule;
 use crate::settings::Settings;
 
 /// Finds the async mistakes Rust's compiler accepts: blocking calls in async code,
@@ -58,6 +59,19 @@ pub struct Args {
     /// Read one file's source from stdin and report it under NAME (pass `-` as the PATH)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+
+    /// Use this configuration file (an `async-lint.toml`, or a `Cargo.toml` with
+    /// `[package.metadata.async-lint]`) instead of searching for one near each crate
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Do not report findings recorded in this baseline file
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file, then exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// `--format` values.
@@ -90,14 +104,23 @@ fn parse_rule(name: &str) -> Result<Rule, String> {
 pub enum Command {
     ListRules,
     Explain(Rule),
-    Lint(Lint),
+    Lint(Box<Lint>),
 }
 
 /// A lint run, resolved.
 #[derive(Debug)]
 pub struct Lint {
     pub input: Input,
+    /// `--select` / `--ignore`, applied over each crate's configuration.
+    pub rules: RuleChoice,
+    /// The levels from the command line alone (what a run without configuration uses).
     pub settings: Settings,
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--baseline FILE`.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`.
+    pub write_baseline: Option<PathBuf>,
     pub format: Format,
     /// Whether human output is colored.
     pub color: bool,
@@ -136,6 +159,10 @@ impl Args {
             FormatArg::RustcJson => Format::RustcJson,
         };
         let settings = rule_settings(self.select.as_deref(), &self.ignore)?;
+        let rules = RuleChoice {
+            select: self.select,
+            ignore: self.ignore,
+        };
         let input = input(self.paths, self.stdin_filename)?;
         let color = match self.color {
             ColorArg::Always => true,
@@ -145,14 +172,18 @@ impl Args {
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
-        Ok(Command::Lint(Lint {
+        Ok(Command::Lint(Box::new(Lint {
             input,
+            rules,
             settings,
+            config: self.config,
+            baseline: self.baseline,
+            write_baseline: self.write_baseline,
             format,
             color,
             threads: self.threads.map(|n| n as usize),
             exit_zero: self.exit_zero,
-        }))
+        })))
     }
 }
 
@@ -163,32 +194,19 @@ fn usage(kind: ErrorKind, message: String) -> clap::Error {
 /// `--select` sets the listed rules to their default level (warn when that is allow) and
 /// every other rule off; `parse_error` is always on. `--ignore` then turns rules off.
 fn rule_settings(select: Option<&[Rule]>, ignore: &[Rule]) -> Result<Settings, clap::Error> {
-    let mut settings = Settings::default();
-    if let Some(selected) = select {
-        for &rule in Rule::ALL {
-            let level = if rule == Rule::ParseError || selected.contains(&rule) {
-                match rule.default_level() {
-                    Level::Allow => Level::Warn,
-                    level => level,
-                }
-            } else {
-                Level::Allow
-            };
-            settings.set_level(rule, level);
-        }
+    if ignore.contains(&Rule::ParseError) {
+        return Err(usage(
+            ErrorKind::InvalidValue,
+            "`parse_error` cannot be ignored: a file that cannot be read or parsed is never \
+             checked"
+                .to_string(),
+        ));
     }
-    for &rule in ignore {
-        if rule == Rule::ParseError {
-            return Err(usage(
-                ErrorKind::InvalidValue,
-                "`parse_error` cannot be ignored: a file that cannot be read or parsed is never \
-                 checked"
-                    .to_string(),
-            ));
-        }
-        settings.set_level(rule, Level::Allow);
-    }
-    Ok(settings)
+    let choice = RuleChoice {
+        select: select.map(<[Rule]>::to_vec),
+        ignore: ignore.to_vec(),
+    };
+    Ok(choice.settings(None))
 }
 
 /// `-` (alone) or `--stdin-filename` without paths reads stdin; otherwise paths.
@@ -249,6 +267,7 @@ pub fn list_rules() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Level;
 
     fn resolve(args: &[&str]) -> Result<Command, clap::Error> {
         let args = std::iter::once("async-lint").chain(args.iter().copied());
@@ -257,7 +276,7 @@ mod tests {
 
     fn lint(args: &[&str]) -> Lint {
         match resolve(args) {
-            Ok(Command::Lint(lint)) => lint,
+            Ok(Command::Lint(lint)) => *lint,
             other => panic!("not a lint run: {other:?}"),
         }
     }

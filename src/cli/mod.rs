@@ -4,9 +4,12 @@
 //! writes it out. Only this layer (and the reporters) knows about processes and output.
 
 mod args;
+mod plan;
 
 pub use args::{Args, ColorArg, Command, FormatArg, Input, Lint, list_rules};
 
+use crate::baseline::{Anchor, Baseline};
+use crate::config::Resolver;
 use crate::report;
 use crate::runner;
 
@@ -29,51 +32,103 @@ pub fn execute(command: Command) -> Outcome {
             stdout: rule.explain().into_bytes(),
             ..Outcome::default()
         },
-        Command::Lint(lint) => run_lint(lint),
+        Command::Lint(lint) => run_lint(*lint),
     }
 }
 
 fn run_lint(lint: Lint) -> Outcome {
     let mut stderr = String::new();
-    let input = match lint.input {
+    let fail = |mut stderr: String, message: String| {
+        stderr.push_str(&format!("async-lint: error: {message}\n"));
+        Outcome {
+            stderr,
+            code: 2,
+            ..Outcome::default()
+        }
+    };
+    let mut resolver = match Resolver::new(lint.config.as_deref()) {
+        Ok(resolver) => resolver,
+        Err(err) => return fail(stderr, err.to_string()),
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    // Read the baseline first: a bad one stops the run before any work.
+    let baseline = match &lint.baseline {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|err| err.to_string())
+            .and_then(|text| Baseline::from_json(&text))
+        {
+            Ok(baseline) => Some((baseline, Anchor::new(&cwd, path))),
+            Err(err) => {
+                return fail(
+                    stderr,
+                    format!("could not read the baseline `{}`: {err}", path.display()),
+                );
+            }
+        },
+        None => None,
+    };
+    let plan = match lint.input {
         Input::Paths(paths) => {
             let discovery = crate::discover::discover(&paths);
             for warning in &discovery.warnings {
                 stderr.push_str(&format!("async-lint: warning: {warning}\n"));
             }
-            runner::Input::from_discovery(discovery, &lint.settings)
+            plan::for_paths(discovery, &lint.rules, &mut resolver).map(Some)
         }
         Input::Stdin { name } => match runner::read_stdin() {
-            Ok(bytes) => {
-                // The crate the named file would belong to, if it exists: its edition and runtime.
-                let krate = crate::discover::crate_of_file(std::path::Path::new(&name));
-                let unit = runner::Unit {
-                    settings: runner::with_edition(&lint.settings, &krate.edition),
-                    tokio: crate::discover::runs_on_tokio(&krate.runtimes),
-                    files: Vec::new(),
-                };
-                runner::Input::Source { name, bytes, unit }
-            }
-            Err(err) => {
-                return Outcome {
-                    stderr: format!("async-lint: error: could not read stdin: {err}\n"),
-                    code: 2,
-                    ..Outcome::default()
-                };
-            }
+            Ok(bytes) => plan::for_stdin(name, bytes, &lint.rules, &mut resolver),
+            Err(err) => return fail(stderr, format!("could not read stdin: {err}")),
         },
     };
-    let report = match runner::run(input, lint.threads) {
-        Ok(report) => report,
-        Err(err) => {
-            stderr.push_str(&format!("async-lint: error: {err}\n"));
+    let plan = match plan {
+        Ok(Some(plan)) => plan,
+        // Stdin under a name the configuration excludes: nothing to check.
+        Ok(None) => {
             return Outcome {
+                stdout: report::render(&runner::Report::default(), lint.format, lint.color),
                 stderr,
-                code: 2,
-                ..Outcome::default()
+                code: 0,
             };
         }
+        Err(err) => return fail(stderr, err.to_string()),
     };
+    let (config_findings, config_sources) = plan.config_findings(&lint.rules);
+    let mut report = match runner::run(plan.input, lint.threads) {
+        Ok(report) => report,
+        Err(err) => return fail(stderr, err),
+    };
+    if !config_findings.is_empty() {
+        report.diagnostics.extend(config_findings);
+        report.sources.extend(config_sources);
+        crate::diagnostic::sort(&mut report.diagnostics);
+    }
+    if let Some(path) = &lint.write_baseline {
+        let written = Baseline::from_report(&report, &Anchor::new(&cwd, path));
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let saved = folder
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(path, written.to_json()));
+        if let Err(err) = saved {
+            return fail(
+                stderr,
+                format!("could not write the baseline `{}`: {err}", path.display()),
+            );
+        }
+        stderr.push_str(&format!(
+            "async-lint: recorded {} finding{} in `{}`\n",
+            written.len(),
+            if written.len() == 1 { "" } else { "s" },
+            path.display()
+        ));
+        return Outcome {
+            stderr,
+            code: 0,
+            ..Outcome::default()
+        };
+    }
+    if let Some((baseline, anchor)) = &baseline {
+        baseline.filter(&mut report, anchor);
+    }
     Outcome {
         stdout: report::render(&report, lint.format, lint.color),
         stderr,

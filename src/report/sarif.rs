@@ -165,7 +165,7 @@ pub(super) fn render(report: &Report, places: &Places) -> Vec<u8> {
                 .sources
                 .get(&d.file)
                 .and_then(|source| line_text(source, d.span.start.line))
-                .map(normalize)
+                .map(crate::baseline::normalize_line)
                 .unwrap_or_default();
             let key = (uri.clone(), d.rule.name(), line);
             let seen = occurrences.entry(key.clone()).or_insert(0);
@@ -338,11 +338,6 @@ fn region(span: Span) -> Region {
         end_line,
         end_column,
     }
-}
-
-/// Trimmed, with each run of whitespace as one space.
-pub(crate) fn normalize(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn fnv1a(text: &str) -> u64 {
