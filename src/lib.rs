@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod cargo;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

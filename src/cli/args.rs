@@ -72,6 +72,10 @@ pub struct Args {
     /// Record the current findings in this baseline file, then exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Run as `cargo async-lint`: no PATH means the current package or workspace.
+    #[arg(skip)]
+    pub via_cargo: bool,
 }
 
 /// `--format` values.
@@ -139,7 +143,10 @@ impl Args {
     /// Parses the process's arguments; on a usage error prints it and exits 2, on
     /// `--help` / `--version` prints and exits 0.
     pub fn from_env() -> Args {
-        Args::parse_from(args_os())
+        let (args, via_cargo) = args_os();
+        let mut parsed = Args::parse_from(args);
+        parsed.via_cargo = via_cargo;
+        parsed
     }
 
     /// Resolves flags into a [`Command`], or a usage error (exit 2).
@@ -163,7 +170,13 @@ impl Args {
             select: self.select,
             ignore: self.ignore,
         };
-        let input = input(self.paths, self.stdin_filename)?;
+        let paths = if self.via_cargo && self.paths.is_empty() && self.stdin_filename.is_none() {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            crate::cargo::package_paths(&cwd).map_err(|message| usage(ErrorKind::Io, message))?
+        } else {
+            self.paths
+        };
+        let input = input(paths, self.stdin_filename)?;
         let color = match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
@@ -231,18 +244,19 @@ fn input(paths: Vec<PathBuf>, stdin_filename: Option<String>) -> Result<Input, c
     }
 }
 
-/// The process's arguments. Run as `cargo async-lint`, cargo passes the subcommand's name
-/// first; it is dropped so both spellings take the same arguments.
-fn args_os() -> Vec<OsString> {
+/// The process's arguments, and whether it runs as `cargo async-lint` (cargo passes the
+/// subcommand's name first; it is dropped so both spellings take the same arguments).
+fn args_os() -> (Vec<OsString>, bool) {
     let mut args: Vec<OsString> = std::env::args_os().collect();
     let via_cargo = args
         .first()
         .and_then(|argv0| PathBuf::from(argv0).file_stem().map(|s| s.to_owned()))
         .is_some_and(|stem| stem.to_string_lossy().starts_with("cargo-"));
-    if via_cargo && args.get(1).is_some_and(|a| a == "async-lint") {
+    let via_cargo = via_cargo && args.get(1).is_some_and(|a| a == "async-lint");
+    if via_cargo {
         args.remove(1);
     }
-    args
+    (args, via_cargo)
 }
 
 /// `--list-rules`: name, default level and summary, one rule a line, aligned.

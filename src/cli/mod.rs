@@ -21,6 +21,30 @@ pub struct Outcome {
     pub code: u8,
 }
 
+/// The whole program, for both binaries (`async-lint` and `cargo-async-lint`): parse the
+/// arguments, run, print, and give the exit status. A closed stdout pipe
+/// (`async-lint | head`) is the reader's choice, not an error.
+pub fn main() -> std::process::ExitCode {
+    use std::io::Write;
+    use std::process::ExitCode;
+
+    let command = Args::from_env().resolve().unwrap_or_else(|err| err.exit());
+    let outcome = execute(command);
+    eprint!("{}", outcome.stderr);
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(&outcome.stdout)
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::from(outcome.code),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(outcome.code),
+        Err(err) => {
+            eprintln!("async-lint: error: could not write output: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Runs a resolved command.
 pub fn execute(command: Command) -> Outcome {
     match command {

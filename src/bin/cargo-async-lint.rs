@@ -1,0 +1,7 @@
+//! `cargo async-lint`: the same program as `async-lint`, run by cargo as a subcommand
+//! (`cargo-async-lint async-lint [OPTIONS] [PATH]...`). Without a PATH it lints the current
+//! package, or the members of the current workspace.
+
+fn main() -> std::process::ExitCode {
+    async_lint::cli::main()
+}
