@@ -61,6 +61,9 @@ enum Glob {
 #[derive(Debug, Default)]
 struct Frame {
     module: bool,
+    /// Where this frame's items live, within the file: inline module names, and `{fn}`
+    /// for items declared inside a function body.
+    path: Vec<String>,
     names: HashMap<String, Resolved>,
     globs: Vec<Glob>,
 }
@@ -72,21 +75,35 @@ pub(crate) struct Imports {
 }
 
 impl Imports {
-    /// Enters a module: a frame that hides the names of the frames outside it.
-    pub(crate) fn push_module(&mut self, items: &[Item]) {
-        self.push(true, items.iter());
+    /// Enters a module (`name` is `None` for the file itself): a frame that hides the
+    /// names of the frames outside it.
+    pub(crate) fn push_module(&mut self, items: &[Item], name: Option<&str>) {
+        let mut path = self.current_path();
+        path.extend(name.map(str::to_string));
+        self.push(true, path, items.iter());
     }
 
     /// Enters a block: its items and `use`s add to the names visible from outside it.
     pub(crate) fn push_block<'a>(&mut self, items: impl Iterator<Item = &'a Item>) {
-        self.push(false, items);
+        let mut path = self.current_path();
+        if path.last().is_none_or(|last| last != FN_SEGMENT) {
+            path.push(FN_SEGMENT.to_string());
+        }
+        self.push(false, path, items);
+    }
+
+    pub(crate) fn current_path(&self) -> Vec<String> {
+        self.frames
+            .last()
+            .map(|f| f.path.clone())
+            .unwrap_or_default()
     }
 
     pub(crate) fn pop(&mut self) {
         self.frames.pop();
     }
 
-    fn push<'a>(&mut self, module: bool, items: impl Iterator<Item = &'a Item>) {
+    fn push<'a>(&mut self, module: bool, path: Vec<String>, items: impl Iterator<Item = &'a Item>) {
         let mut raw_names = Vec::new();
         let mut raw_globs = Vec::new();
         for item in items {
@@ -94,6 +111,7 @@ impl Imports {
         }
         self.frames.push(Frame {
             module,
+            path,
             ..Frame::default()
         });
         if raw_names.is_empty() && raw_globs.is_empty() {
@@ -103,8 +121,9 @@ impl Imports {
         // Locals first: they shadow, and `use` paths may start with them.
         for (name, binding) in &raw_names {
             if let RawBinding::Local = binding {
-                let local = Resolved::Local(format!("local::{name}"));
-                self.frames[top - 1].names.insert(name.clone(), local);
+                let frame = &mut self.frames[top - 1];
+                let local = Resolved::Local(item_text(&frame.path, name));
+                frame.names.insert(name.clone(), local);
             }
         }
         // `use` paths may start with a name another `use` of this frame binds
@@ -163,15 +182,23 @@ impl Imports {
             return Resolved::Extern(segments.join("::"));
         }
         match first.as_str() {
-            "crate" | "self" | "Self" => return Resolved::Local(local_text(segments)),
+            "crate" => return Resolved::Local(segments.join("::")),
+            "Self" => return Resolved::Local(format!("local::{}", segments.join("::"))),
+            "self" => {
+                let module = self.module_path_below(top);
+                return Resolved::Local(item_text(&module, &rest.join("::")));
+            }
             "super" => {
-                // `super::x` inside an inline module: look `x` up in the enclosing module.
+                // `super::x` inside an inline module: look `x` up in the enclosing module;
+                // past the file's own module, the crate model finds it.
                 if let Some(parent_top) = self.enclosing_module_top(top)
                     && !rest.is_empty()
                 {
                     return self.resolve_in(parent_top, rest, false);
                 }
-                return Resolved::Local(local_text(segments));
+                let ups = segments.iter().take_while(|s| *s == "super").count();
+                let rest = segments[ups..].join("::");
+                return Resolved::Local(format!("super{ups}::{rest}"));
             }
             _ => {}
         }
@@ -179,17 +206,28 @@ impl Imports {
             return match found {
                 Resolved::Extern(base) if rest.is_empty() => Resolved::Extern(base),
                 Resolved::Extern(base) => Resolved::Extern(format!("{base}::{}", rest.join("::"))),
-                Resolved::Local(_) => Resolved::Local(local_text(segments)),
+                Resolved::Local(base) if rest.is_empty() => Resolved::Local(base),
+                Resolved::Local(base) => Resolved::Local(format!("{base}::{}", rest.join("::"))),
             };
         }
         if segments.len() == 1 {
-            // An unbound single name: the prelude, or an item we cannot see.
+            // An unbound single name: the prelude, or an item we cannot see (a glob of a
+            // crate module, a macro's): the crate model may still find it by name.
             return match known_paths::prelude(first) {
                 Some(path) => Resolved::Extern(path.to_string()),
-                None => Resolved::Local(local_text(segments)),
+                None => Resolved::Local(format!("{UNRESOLVED}::{first}")),
             };
         }
         Resolved::Extern(segments.join("::"))
+    }
+
+    fn module_path_below(&self, top: usize) -> Vec<String> {
+        self.frames[..top]
+            .iter()
+            .rev()
+            .find(|f| f.module)
+            .map(|f| f.path.clone())
+            .unwrap_or_default()
     }
 
     /// The frames below the result are what the enclosing module sees.
@@ -246,8 +284,33 @@ impl Imports {
     }
 }
 
-fn local_text(segments: &[String]) -> String {
-    format!("local::{}", segments.join("::"))
+/// The segment standing for "inside a function body" in in-file item paths.
+pub(crate) const FN_SEGMENT: &str = "{fn}";
+/// The first segment of a name nothing in the file binds.
+pub(crate) const UNRESOLVED: &str = "?";
+
+/// `self::a::b::name`: an item of this file, by its in-file module path.
+fn item_text(path: &[String], name: &str) -> String {
+    let mut text = String::from("self");
+    for segment in path {
+        text.push_str("::");
+        text.push_str(segment);
+    }
+    if !name.is_empty() {
+        text.push_str("::");
+        text.push_str(name);
+    }
+    text
+}
+
+/// Is this resolved text a path of this crate (as opposed to an extern crate's)?
+pub(crate) fn is_local_text(text: &str) -> bool {
+    text.starts_with("self::")
+        || text == "self"
+        || text.starts_with("crate::")
+        || text.starts_with("super")
+        || text.starts_with("local::")
+        || text.starts_with("?::")
 }
 
 fn collect_item(item: &Item, names: &mut Vec<(String, RawBinding)>, globs: &mut Vec<RawGlob>) {
@@ -353,7 +416,7 @@ mod tests {
     fn resolve(source: &str, path: &str) -> Resolved {
         let file = syn::parse_file(source).unwrap();
         let mut imports = Imports::default();
-        imports.push_module(&file.items);
+        imports.push_module(&file.items, None);
         let path: syn::Path = syn::parse_str(path).unwrap();
         imports.resolve_path(&path)
     }

@@ -1,10 +1,12 @@
 //! One pass over a file builds the facts every rule reads.
 
+pub mod crate_model;
 mod guards;
 mod imports;
 mod known_paths;
 mod scopes;
 mod source;
+pub mod summary;
 mod types;
 mod walker;
 
@@ -13,6 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::rules::Rule;
 use crate::settings::Settings;
+pub use summary::FileSummary;
 
 /// Deeper bracket nesting than this is refused before syn recurses into it.
 const MAX_NESTING: usize = 2_000;
@@ -20,15 +23,31 @@ const MAX_NESTING: usize = 2_000;
 const MIN_STACK: usize = 48 * 1024 * 1024;
 const PARSE_STACK: usize = 256 * 1024 * 1024;
 
+/// Lints one file alone: its own findings and the chains that stay inside it.
 pub(crate) fn lint_file(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let summary = summarize(name, text, settings);
+    let file = crate_model::CrateFile {
+        path: std::path::PathBuf::from(name),
+        summary,
+    };
+    crate_model::link(&[file], &crate_model::CrateInfo::default(), settings)
+}
+
+/// Parses and walks one file: its own findings and what the crate model needs of it.
+/// Never panics and does no I/O.
+pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
     let run = || {
         catch_unwind(AssertUnwindSafe(|| analyze(name, text, settings))).unwrap_or_else(|_| {
             proc_macro2::extra::invalidate_current_thread_spans();
-            vec![file_error(
-                name,
-                1,
-                format!("internal error while analyzing `{name}`; the file was skipped"),
-            )]
+            FileSummary {
+                name: name.to_string(),
+                diagnostics: vec![file_error(
+                    name,
+                    1,
+                    format!("internal error while analyzing `{name}`; the file was skipped"),
+                )],
+                ..FileSummary::default()
+            }
         })
     };
     if stacker::remaining_stack().is_some_and(|left| left >= MIN_STACK) {
@@ -38,15 +57,20 @@ pub(crate) fn lint_file(name: &str, text: &str, settings: &Settings) -> Vec<Diag
     }
 }
 
-fn analyze(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
+    let only = |diagnostic| FileSummary {
+        name: name.to_string(),
+        diagnostics: vec![diagnostic],
+        ..FileSummary::default()
+    };
     if let Some(line) = source::nesting_beyond(text, MAX_NESTING) {
-        return vec![file_error(
+        return only(file_error(
             name,
             line,
             format!(
                 "`{name}` nests brackets more than {MAX_NESTING} deep; the file was not analyzed"
             ),
-        )];
+        ));
     }
     let file = match syn::parse_file(text) {
         Ok(file) => file,
@@ -54,16 +78,16 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
             let start = error.span().start();
             let diagnostic = parse_error(name, text, start, &error.to_string());
             proc_macro2::extra::invalidate_current_thread_spans();
-            return vec![diagnostic];
+            return only(diagnostic);
         }
     };
     let index = source::LineIndex::new(text);
     let mut walker = walker::Walker::new(&index, name, settings);
     walker.walk_file(&file);
-    let diagnostics = walker.diagnostics;
+    let summary = walker.into_summary(name);
     drop(file);
     proc_macro2::extra::invalidate_current_thread_spans();
-    diagnostics
+    summary
 }
 
 fn parse_error(name: &str, text: &str, at: proc_macro2::LineColumn, message: &str) -> Diagnostic {

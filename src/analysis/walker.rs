@@ -16,14 +16,26 @@ use syn::{
 };
 
 use super::guards::{Body, GuardId};
-use super::imports::{Imports, Resolved};
+use super::imports::{Imports, Resolved, is_local_text};
 use super::known_paths::{self, Blocking};
 use super::scopes;
 use super::source::LineIndex;
+use super::summary::{Call, CallTarget, FileSummary, FnSummary, Op, PathMod, Runtime, RuntimeUse};
 use super::types::{Ty, resolve_type};
 use crate::diagnostic::{Diagnostic, Label, Span};
 use crate::rules::Rule;
 use crate::settings::{Edition, Settings};
+
+/// What kind of code the walk is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ctx {
+    /// Async context (SPEC §1): blocking calls here are reported.
+    Async,
+    /// A sync fn's own code: blocking calls here are recorded for callers to inherit.
+    Sync,
+    /// Code that runs elsewhere or at no call: offloaded closures, consts, statics.
+    Detached,
+}
 
 /// Stack kept free before recursing further; past it, recursion moves to a new segment.
 const RED_ZONE: usize = 256 * 1024;
@@ -37,8 +49,18 @@ pub(crate) struct Walker<'a> {
     imports: Imports,
     /// Local variables and what is known of their types, innermost scope last.
     env: Vec<HashMap<String, Ty>>,
-    /// Whether code at this point runs in async context, innermost last.
-    context: Vec<bool>,
+    /// What kind of code this point is in, innermost last.
+    context: Vec<Ctx>,
+    /// The fns being walked (indices into `fns`), innermost last.
+    fn_stack: Vec<usize>,
+    /// Every fn of the file: what the crate model needs of it.
+    fns: Vec<FnSummary>,
+    /// `#[path] mod` declarations.
+    path_mods: Vec<PathMod>,
+    /// Runtimes driving the futures being walked (`smol::block_on(async { .. })`).
+    drivers: Vec<Runtime>,
+    /// Runtimes the enclosing `#[cfg(..)]` attributes name.
+    gates: Vec<Runtime>,
     /// The `Self` type of the enclosing impl, innermost last.
     self_ty: Vec<Ty>,
     /// Field types of this file's structs, by struct name.
@@ -101,7 +123,12 @@ impl<'a> Walker<'a> {
             settings,
             imports: Imports::default(),
             env: Vec::new(),
-            context: vec![false],
+            context: vec![Ctx::Detached],
+            fn_stack: Vec::new(),
+            fns: Vec::new(),
+            path_mods: Vec::new(),
+            drivers: Vec::new(),
+            gates: Vec::new(),
             self_ty: Vec::new(),
             structs: HashMap::new(),
             fn_returns: HashMap::new(),
@@ -124,7 +151,8 @@ impl<'a> Walker<'a> {
         let (lock, refcell) = clippy_allows(&file.attrs);
         self.allow_lock += usize::from(lock);
         self.allow_refcell += usize::from(refcell);
-        self.imports.push_module(&file.items);
+        self.gates.extend(cfg_runtimes(&file.attrs));
+        self.imports.push_module(&file.items, None);
         self.collect_items(&file.items);
         for item in &file.items {
             self.visit_item(item);
@@ -133,7 +161,30 @@ impl<'a> Walker<'a> {
     }
 
     fn in_async(&self) -> bool {
-        self.context.last().copied().unwrap_or(false)
+        self.ctx() == Ctx::Async
+    }
+
+    fn ctx(&self) -> Ctx {
+        self.context.last().copied().unwrap_or(Ctx::Detached)
+    }
+
+    /// The fn whose own code this point is (not detached), if any.
+    fn current_fn(&mut self) -> Option<&mut FnSummary> {
+        if self.ctx() == Ctx::Detached {
+            return None;
+        }
+        let index = *self.fn_stack.last()?;
+        self.fns.get_mut(index)
+    }
+
+    /// What this file contributes to its crate's model.
+    pub(crate) fn into_summary(self, name: &str) -> FileSummary {
+        FileSummary {
+            name: name.to_string(),
+            diagnostics: self.diagnostics,
+            fns: self.fns,
+            path_mods: self.path_mods,
+        }
     }
 
     fn current_self(&self) -> Ty {
@@ -206,8 +257,47 @@ impl<'a> Walker<'a> {
 
     // ----- scopes -----
 
-    fn with_fn_body(&mut self, sig: &Signature, block: &Block, self_ty: Ty) {
+    fn with_fn_body(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &Signature,
+        block: &Block,
+        self_ty: Ty,
+        in_impl: bool,
+    ) {
         let is_async = scopes::is_async_fn(sig);
+        let name = sig.ident.to_string();
+        let type_name = if in_impl {
+            self_ty.path().map(|path| last_segment(path).to_string())
+        } else {
+            None
+        };
+        let (key, display) = match &type_name {
+            Some(type_name) => (
+                format!("{type_name}::{name}"),
+                format!("{type_name}::{name}"),
+            ),
+            None => {
+                let mut key = String::from("self");
+                for segment in self.imports.current_path() {
+                    key.push_str("::");
+                    key.push_str(&segment);
+                }
+                (format!("{key}::{name}"), name.clone())
+            }
+        };
+        let entry = attrs.iter().find_map(|attr| {
+            let resolved = self.imports.resolve_path(attr.path());
+            known_paths::entry_attribute(resolved.text())
+        });
+        self.fns.push(FnSummary {
+            key,
+            display,
+            is_async,
+            entry,
+            ..FnSummary::default()
+        });
+        self.fn_stack.push(self.fns.len() - 1);
         let saved_env = std::mem::take(&mut self.env);
         self.env.push(HashMap::new());
         for input in &sig.inputs {
@@ -224,7 +314,8 @@ impl<'a> Walker<'a> {
             }
         }
         self.self_ty.push(self_ty);
-        self.context.push(is_async);
+        self.context
+            .push(if is_async { Ctx::Async } else { Ctx::Sync });
         self.push_body(is_async);
         let names: Vec<String> = sig
             .inputs
@@ -242,6 +333,7 @@ impl<'a> Walker<'a> {
         self.pop_body();
         self.context.pop();
         self.self_ty.pop();
+        self.fn_stack.pop();
         self.env = saved_env;
     }
 
@@ -669,7 +761,7 @@ impl<'a> Walker<'a> {
                 .collect();
             return Ty::from_spec(spec, receiver, &args).normalized();
         }
-        if path.starts_with("local::") {
+        if is_local_text(path) {
             let key = format!("{}.{method}", last_segment(path));
             return self.fn_returns.get(&key).cloned().unwrap_or_default();
         }
@@ -689,7 +781,7 @@ impl<'a> Walker<'a> {
             return match self_ty.path() {
                 Some(type_path) if !rest.is_empty() => {
                     let joined = format!("{type_path}::{}", rest.join("::"));
-                    if type_path.starts_with("local::") {
+                    if is_local_text(type_path) {
                         Resolved::Local(joined)
                     } else {
                         Resolved::Extern(joined)
@@ -706,30 +798,35 @@ impl<'a> Walker<'a> {
 
     // ----- findings -----
 
-    fn check_call(&mut self, call: &ExprCall) {
-        if !self.in_async() || self.awaited.contains(&addr(call)) {
-            return;
+    /// Reports (or, in a sync fn, records) a call to a catalogued blocking path; true
+    /// when it was one.
+    fn check_call(&mut self, call: &ExprCall) -> bool {
+        if self.ctx() == Ctx::Detached || self.awaited.contains(&addr(call)) {
+            return false;
         }
         let Expr::Path(func) = peel(&call.func) else {
-            return;
+            return false;
         };
         let Resolved::Extern(path) = self.resolve_expr_path(&func.path) else {
-            return;
+            return false;
         };
         if let Some(entry) = known_paths::blocking(&path) {
             let span = self.path_span(&func.path);
             self.report(entry, entry.callee.replace('.', "::"), span);
             self.reported.insert(addr(call));
+            return true;
         }
+        false
     }
 
-    fn check_method(&mut self, call: &ExprMethodCall) {
-        if !self.in_async() || self.awaited.contains(&addr(call)) {
-            return;
+    /// Like [`Self::check_call`], for a method call.
+    fn check_method(&mut self, call: &ExprMethodCall) -> bool {
+        if self.ctx() == Ctx::Detached || self.awaited.contains(&addr(call)) {
+            return false;
         }
         if self.receiver_reported(&call.receiver) {
             self.reported.insert(addr(call));
-            return;
+            return true;
         }
         let method = call.method.to_string();
         let receiver = self.type_of(&call.receiver);
@@ -738,7 +835,9 @@ impl<'a> Walker<'a> {
             let span = self.index.span(call.method.span());
             self.report(entry, item, span);
             self.reported.insert(addr(call));
+            return true;
         }
+        false
     }
 
     /// The catalogue entry a method call matches, and the item name to show.
@@ -824,9 +923,21 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// A blocking operation: a finding in async context, a recorded op in a sync fn.
     fn report(&mut self, entry: &Blocking, item: String, span: Span) {
         let rule = entry.rule;
-        if !self.settings.is_enabled(rule) {
+        if self.ctx() == Ctx::Sync {
+            if let Some(current) = self.current_fn() {
+                current.ops.push(Op {
+                    rule,
+                    item,
+                    span,
+                    replacement: entry.replacement.to_string(),
+                });
+            }
+            return;
+        }
+        if !self.in_async() || !self.settings.is_enabled(rule) {
             return;
         }
         self.diagnostics.push(blocking_diagnostic(
@@ -1005,7 +1116,7 @@ fn last_segment(path: &str) -> &str {
 
 /// The key of a crate-local fn in `fn_returns`: `f` or `Type::f`.
 fn local_fn_key(path: &str) -> String {
-    let segments: Vec<&str> = path.split("::").filter(|s| *s != "local").collect();
+    let segments: Vec<&str> = path.split("::").collect();
     match segments.as_slice() {
         [.., ty, f] if ty.starts_with(char::is_uppercase) => format!("{ty}::{f}"),
         [.., f] => (*f).to_string(),
@@ -1165,13 +1276,102 @@ fn blocking_diagnostic(
 }
 
 impl Walker<'_> {
+    /// Walks an item under its attributes: clippy's allows for the guard rules, and the
+    /// runtimes its `#[cfg(..)]` names.
     fn with_allows(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
         let (lock, refcell) = clippy_allows(attrs);
+        let gates = cfg_runtimes(attrs);
         self.allow_lock += usize::from(lock);
         self.allow_refcell += usize::from(refcell);
+        self.gates.extend(&gates);
         f(self);
+        self.gates.truncate(self.gates.len() - gates.len());
         self.allow_lock -= usize::from(lock);
         self.allow_refcell -= usize::from(refcell);
+    }
+
+    fn with_driver(&mut self, driver: Option<Runtime>, f: impl FnOnce(&mut Self)) {
+        self.drivers.extend(driver);
+        f(self);
+        if driver.is_some() {
+            self.drivers.pop();
+        }
+    }
+
+    /// A call by path: recorded for the crate model when it may name a crate-local fn,
+    /// and as a runtime-bound API use when it is one.
+    fn record_path_call(&mut self, resolved: &Resolved, path: &syn::Path, span: Span) {
+        let in_async = self.in_async();
+        let driver = self.drivers.last().copied();
+        let gates = self.gates.clone();
+        let written = path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect::<Vec<_>>()
+            .join("::");
+        let Some(current) = self.current_fn() else {
+            return;
+        };
+        match resolved {
+            Resolved::Local(text) => current.calls.push(Call {
+                target: CallTarget::Path(text.clone()),
+                written,
+                span,
+                in_async,
+                driver,
+            }),
+            Resolved::Extern(text) => {
+                if let Some(runtime) = known_paths::runtime_api(text) {
+                    current.uses.push(RuntimeUse {
+                        runtime,
+                        item: text.clone(),
+                        span,
+                        driver,
+                        gated: gates.contains(&runtime),
+                    });
+                }
+                let first = text.split("::").next().unwrap_or_default();
+                if !known_paths::WELL_KNOWN_CRATES.contains(&first) {
+                    current.calls.push(Call {
+                        target: CallTarget::Path(text.clone()),
+                        written,
+                        span,
+                        in_async,
+                        driver,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A method call the catalogue does not know: the crate model may resolve it to a
+    /// method of this crate, by the receiver's type or by a name unique in the crate.
+    fn record_method_call(&mut self, receiver: &Ty, call: &ExprMethodCall) {
+        let ty = match receiver.path() {
+            Some(path) if is_local_text(path) => Some(last_segment(path).to_string()),
+            Some(_) => return,
+            None => None,
+        };
+        if ty.is_none() && self.awaited.contains(&addr(call)) {
+            return;
+        }
+        let name = call.method.to_string();
+        let span = self.index.span(call.method.span());
+        let in_async = self.in_async();
+        let driver = self.drivers.last().copied();
+        if let Some(current) = self.current_fn() {
+            current.calls.push(Call {
+                target: CallTarget::Method {
+                    ty,
+                    name: name.clone(),
+                },
+                written: name,
+                span,
+                in_async,
+                driver,
+            });
+        }
     }
 
     fn guard_count(&self) -> usize {
@@ -1212,13 +1412,21 @@ impl Walker<'_> {
 
     fn walk_mod(&mut self, item: &ItemMod) {
         let Some((_, items)) = &item.content else {
+            if let Some(path) = path_attribute(&item.attrs) {
+                self.path_mods.push(PathMod {
+                    in_file: self.imports.current_path(),
+                    name: item.ident.to_string(),
+                    path,
+                });
+            }
             return;
         };
-        self.imports.push_module(items);
+        self.imports
+            .push_module(items, Some(&item.ident.to_string()));
         self.collect_items(items);
         let saved_env = std::mem::take(&mut self.env);
         let saved_bodies = std::mem::take(&mut self.bodies);
-        self.context.push(false);
+        self.context.push(Ctx::Detached);
         for item in items {
             self.visit_item(item);
         }
@@ -1249,21 +1457,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_fn(&mut self, item: &'ast ItemFn) {
         self.with_allows(&item.attrs, |walker| {
-            walker.with_fn_body(&item.sig, &item.block, Ty::Unknown);
+            walker.with_fn_body(&item.attrs, &item.sig, &item.block, Ty::Unknown, false);
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         let self_ty = self.current_self();
         self.with_allows(&item.attrs, |walker| {
-            walker.with_fn_body(&item.sig, &item.block, self_ty);
+            walker.with_fn_body(&item.attrs, &item.sig, &item.block, self_ty, true);
         });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(block) = &item.default {
             self.with_allows(&item.attrs, |walker| {
-                walker.with_fn_body(&item.sig, block, Ty::Unknown);
+                walker.with_fn_body(&item.attrs, &item.sig, block, Ty::Unknown, false);
             });
         }
     }
@@ -1272,7 +1480,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let outer_self = self.current_self();
         let self_ty = resolve_type(&item.self_ty, &self.imports, &outer_self);
         self.self_ty.push(self_ty);
-        self.context.push(false);
+        self.context.push(Ctx::Detached);
         self.with_allows(&item.attrs, |walker| {
             for impl_item in &item.items {
                 walker.visit_impl_item(impl_item);
@@ -1284,7 +1492,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
         self.self_ty.push(Ty::Unknown);
-        self.context.push(false);
+        self.context.push(Ctx::Detached);
         self.with_allows(&item.attrs, |walker| {
             for trait_item in &item.items {
                 walker.visit_trait_item(trait_item);
@@ -1295,22 +1503,17 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_mod(&mut self, item: &'ast ItemMod) {
-        let (lock, refcell) = clippy_allows(&item.attrs);
-        self.allow_lock += usize::from(lock);
-        self.allow_refcell += usize::from(refcell);
-        self.walk_mod(item);
-        self.allow_lock -= usize::from(lock);
-        self.allow_refcell -= usize::from(refcell);
+        self.with_allows(&item.attrs, |walker| walker.walk_mod(item));
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
-        self.context.push(false);
+        self.context.push(Ctx::Detached);
         self.visit_expr(&item.expr);
         self.context.pop();
     }
 
     fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
-        self.context.push(false);
+        self.context.push(Ctx::Detached);
         self.visit_expr(&item.expr);
         self.context.pop();
     }
@@ -1377,7 +1580,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_async(&mut self, expr: &'ast ExprAsync) {
-        self.context.push(true);
+        self.context.push(Ctx::Async);
         self.push_body(true);
         self.visit_block(&expr.block);
         self.pop_body();
@@ -1402,12 +1605,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
-        let is_async = if closure.asyncness.is_some() {
-            true
+        let ctx = if closure.asyncness.is_some() {
+            Ctx::Async
         } else if self.offloaded.remove(&addr(closure)) {
-            false
+            Ctx::Detached
         } else {
-            self.in_async()
+            self.ctx()
         };
         self.env.push(HashMap::new());
         let first_param = self
@@ -1422,7 +1625,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             };
             self.bind_pat(input, ty);
         }
-        self.context.push(is_async);
+        self.context.push(ctx);
         self.push_body(closure.asyncness.is_some());
         let names: Vec<String> = closure.inputs.iter().flat_map(pattern_names).collect();
         self.with_body(|body| {
@@ -1436,16 +1639,25 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
         self.visit_expr(&call.func);
+        let mut driver = None;
         if let Expr::Path(func) = peel(&call.func) {
             let resolved = self.resolve_expr_path(&func.path);
             if scopes::is_offloader_path(&resolved) {
                 self.mark_offloaded(call.args.iter());
             }
+            if !self.check_call(call) {
+                let span = self.path_span(&func.path);
+                self.record_path_call(&resolved, &func.path, span);
+            }
+            if let Some(path) = resolved.as_extern() {
+                driver = known_paths::driver(path);
+            }
         }
-        self.check_call(call);
-        for arg in &call.args {
-            self.visit_expr(arg);
-        }
+        self.with_driver(driver, |walker| {
+            for arg in &call.args {
+                walker.visit_expr(arg);
+            }
+        });
         self.release_moved(call.args.iter());
     }
 
@@ -1461,7 +1673,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if scopes::is_offloading_method(&call.method.to_string()) {
             self.mark_offloaded(call.args.iter());
         }
-        self.check_method(call);
+        let receiver = self.type_of(&call.receiver);
+        let driver = receiver
+            .path()
+            .and_then(|path| known_paths::driver(&format!("{path}.{}", call.method)));
+        if !self.check_method(call) {
+            self.record_method_call(&receiver, call);
+        }
         if ITEM_CLOSURES.contains(&call.method.to_string().as_str())
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
         {
@@ -1470,9 +1688,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.closure_params.insert(addr(closure), item);
             }
         }
-        for arg in &call.args {
-            self.visit_expr(arg);
-        }
+        self.with_driver(driver, |walker| {
+            for arg in &call.args {
+                walker.visit_expr(arg);
+            }
+        });
         self.release_moved(call.args.iter());
     }
 
@@ -1903,4 +2123,48 @@ as `tokio::sync::Mutex` if it must be held"
         help: Some(help),
         fix: None,
     }
+}
+
+/// Runtimes a `#[cfg(..)]` or `#[cfg_attr(..)]` among these attributes names (by feature or
+/// dependency name): code under it is one runtime's feature-gated support.
+fn cfg_runtimes(attrs: &[syn::Attribute]) -> Vec<Runtime> {
+    let mut runtimes = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("cfg") {
+            continue;
+        }
+        let syn::Meta::List(list) = &attr.meta else {
+            continue;
+        };
+        let text = list.tokens.to_string();
+        if text.contains("tokio") || text.contains("actix") {
+            runtimes.push(Runtime::Tokio);
+        }
+        if text.contains("async-std") || text.contains("async_std") {
+            runtimes.push(Runtime::AsyncStd);
+        }
+        if text.contains("smol") || text.contains("async-io") {
+            runtimes.push(Runtime::Smol);
+        }
+    }
+    runtimes
+}
+
+/// The file a `#[path = ".."]` attribute names.
+fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| {
+        let syn::Meta::NameValue(pair) = &attr.meta else {
+            return None;
+        };
+        if !pair.path.is_ident("path") {
+            return None;
+        }
+        match &pair.value {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        }
+    })
 }

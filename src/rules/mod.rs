@@ -12,6 +12,7 @@ mod blocking_process;
 mod blocking_sleep;
 mod blocking_wait;
 mod lock_across_await;
+mod mixed_runtimes;
 mod parse_error;
 mod refcell_across_await;
 mod unknown_rule;
@@ -110,6 +111,7 @@ rules! {
     BlockOnInAsync => block_on_in_async, Level::Deny;
     LockAcrossAwait => lock_across_await, Level::Warn;
     RefcellAcrossAwait => refcell_across_await, Level::Warn;
+    MixedRuntimes => mixed_runtimes, Level::Deny;
     ParseError => parse_error, Level::Deny;
     UnknownRule => unknown_rule, Level::Warn;
     UnusedSuppression => unused_suppression, Level::Allow;

@@ -1,0 +1,682 @@
+//! The crate model: what no single file shows. Built from per-file summaries (never from
+//! syntax trees), it resolves calls across modules, finds sync fns that block through
+//! any chain of calls (SPEC §3), and finds the runtime that drives each fn (SPEC §2,
+//! `mixed_runtimes`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use super::summary::{CallTarget, FileSummary, Op, Runtime};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::rules::Rule;
+use crate::settings::Settings;
+
+/// What the crate's `Cargo.toml` says.
+#[derive(Clone, Debug, Default)]
+pub struct CrateInfo {
+    /// The directory holding `Cargo.toml`; `None` for loose files.
+    pub root: Option<PathBuf>,
+    /// The package name as code spells it (`my_crate`).
+    pub name: Option<String>,
+    /// The runtimes its dependencies bring.
+    pub runtimes: Vec<Runtime>,
+}
+
+/// One file of the crate: where it is, and what it contributes.
+#[derive(Clone, Debug)]
+pub struct CrateFile {
+    pub path: PathBuf,
+    pub summary: FileSummary,
+}
+
+/// Method names so common on std and library types that a call on a receiver of unknown
+/// type is never taken to be the crate's own method of that name.
+const COMMON_METHODS: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "len",
+    "is_empty",
+    "push",
+    "pop",
+    "get",
+    "get_mut",
+    "insert",
+    "remove",
+    "contains",
+    "contains_key",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "map",
+    "filter",
+    "collect",
+    "unwrap",
+    "expect",
+    "next",
+    "send",
+    "recv",
+    "read",
+    "write",
+    "flush",
+    "close",
+    "lock",
+    "join",
+    "spawn",
+    "run",
+    "start",
+    "stop",
+    "call",
+    "poll",
+    "from",
+    "into",
+    "as_ref",
+    "to_string",
+    "to_owned",
+    "as_str",
+    "parse",
+    "extend",
+    "clear",
+    "take",
+    "replace",
+    "load",
+    "store",
+    "open",
+    "update",
+    "build",
+    "finish",
+    "handle",
+    "process",
+    "apply",
+    "execute",
+    "query",
+    "fetch",
+    "connect",
+    "wait",
+    "notify",
+    "reset",
+    "init",
+    "set",
+    "with",
+    "borrow",
+    "borrow_mut",
+    "first",
+    "last",
+    "keys",
+    "values",
+    "entry",
+    "drain",
+    "sort",
+    "split",
+    "trim",
+    "format",
+    "fmt",
+    "eq",
+    "cmp",
+    "hash",
+    "drop",
+    "await",
+    "ok",
+    "err",
+    "and_then",
+    "map_err",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "for_each",
+    "sum",
+    "count",
+];
+
+struct Node {
+    file: usize,
+    root: String,
+    /// Canonical id within the crate: `root#a::b::f`.
+    id: String,
+    display: String,
+    is_async: bool,
+}
+
+/// A blocking operation a fn reaches, and through which fns.
+#[derive(Clone)]
+struct Reach {
+    op_file: usize,
+    op: Op,
+    via: Vec<usize>,
+}
+
+/// Links a crate's files: the direct findings of each file plus what only the whole crate
+/// shows. Pure: reads only what it is given.
+pub fn link(files: &[CrateFile], krate: &CrateInfo, settings: &Settings) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = files
+        .iter()
+        .flat_map(|file| file.summary.diagnostics.iter().cloned())
+        .collect();
+    let model = Model::new(files, krate);
+    model.blocking_chains(settings, &mut diagnostics);
+    model.mixed_runtimes(krate, settings, &mut diagnostics);
+    diagnostics
+}
+
+struct Model<'a> {
+    files: &'a [CrateFile],
+    /// Each file's root and module path.
+    modules: Vec<(String, Vec<String>)>,
+    nodes: Vec<Node>,
+    /// (file, fn index in the file) of each node.
+    origin: Vec<(usize, usize)>,
+    /// Resolved callee of each call: by node, in call order.
+    targets: Vec<Vec<Option<usize>>>,
+}
+
+impl<'a> Model<'a> {
+    fn new(files: &'a [CrateFile], krate: &CrateInfo) -> Self {
+        let mut modules: Vec<(String, Vec<String>)> = files
+            .iter()
+            .map(|file| layout(krate.root.as_deref(), &file.path))
+            .collect();
+        apply_path_mods(files, &mut modules);
+
+        let mut nodes = Vec::new();
+        let mut origin = Vec::new();
+        for (file_index, file) in files.iter().enumerate() {
+            let (root, module) = &modules[file_index];
+            for (fn_index, summary) in file.summary.fns.iter().enumerate() {
+                let id = match summary.key.strip_prefix("self") {
+                    Some(rest) => {
+                        let mut segments = module.clone();
+                        segments
+                            .extend(rest.split("::").filter(|s| !s.is_empty()).map(String::from));
+                        format!("{root}#{}", segments.join("::"))
+                    }
+                    None => format!("{root}#{}", summary.key),
+                };
+                nodes.push(Node {
+                    file: file_index,
+                    root: root.clone(),
+                    id,
+                    display: summary.display.clone(),
+                    is_async: summary.is_async,
+                });
+                origin.push((file_index, fn_index));
+            }
+        }
+        let mut model = Model {
+            files,
+            modules,
+            nodes,
+            origin,
+            targets: Vec::new(),
+        };
+        model.targets = model.resolve_calls(krate);
+        model
+    }
+
+    fn summary(&self, node: usize) -> &super::summary::FnSummary {
+        let (file, index) = self.origin[node];
+        &self.files[file].summary.fns[index]
+    }
+
+    fn resolve_calls(&self, krate: &CrateInfo) -> Vec<Vec<Option<usize>>> {
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut methods: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (index, node) in self.nodes.iter().enumerate() {
+            by_id.entry(node.id.as_str()).or_default().push(index);
+            let key = &self.summary(index).key;
+            let name = key.rsplit("::").next().unwrap_or(key);
+            if key.starts_with("self") {
+                by_name
+                    .entry((node.root.as_str(), name))
+                    .or_default()
+                    .push(index);
+            } else {
+                methods
+                    .entry((node.root.as_str(), name))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        let pick = |candidates: Option<&Vec<usize>>, file: usize| -> Option<usize> {
+            let candidates = candidates?;
+            match candidates.as_slice() {
+                [one] => Some(*one),
+                many => {
+                    let mut same_file = many.iter().filter(|&&n| self.nodes[n].file == file);
+                    match (same_file.next(), same_file.next()) {
+                        (Some(one), None) => Some(*one),
+                        _ => None,
+                    }
+                }
+            }
+        };
+        (0..self.nodes.len())
+            .map(|caller| {
+                let node = &self.nodes[caller];
+                let (root, module) = &self.modules[node.file];
+                self.summary(caller)
+                    .calls
+                    .iter()
+                    .map(|call| match &call.target {
+                        CallTarget::Path(text) => {
+                            let (root, segments) =
+                                absolute_segments(text, root, module, krate.name.as_deref())?;
+                            let id = format!("{root}#{}", segments.join("::"));
+                            if let Some(found) = pick(by_id.get(id.as_str()), node.file) {
+                                return Some(found);
+                            }
+                            let name = segments.last()?.as_str();
+                            if let [.., ty, _] = segments.as_slice()
+                                && ty.starts_with(char::is_uppercase)
+                            {
+                                let id = format!("{root}#{ty}::{name}");
+                                return pick(by_id.get(id.as_str()), node.file);
+                            }
+                            pick(by_name.get(&(root.as_str(), name)), node.file)
+                        }
+                        CallTarget::Method { ty: Some(ty), name } => {
+                            let id = format!("{root}#{ty}::{name}");
+                            pick(by_id.get(id.as_str()), node.file).or_else(|| {
+                                pick(methods.get(&(root.as_str(), name.as_str())), node.file)
+                            })
+                        }
+                        CallTarget::Method { ty: None, name } => {
+                            if COMMON_METHODS.contains(&name.as_str()) {
+                                return None;
+                            }
+                            pick(methods.get(&(root.as_str(), name.as_str())), node.file)
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// SPEC §3: each sync fn's blocking operations, through any chain of sync calls,
+    /// reported where async code calls it.
+    fn blocking_chains(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+        let count = self.nodes.len();
+        let mut reach: Vec<BTreeMap<Rule, Reach>> = vec![BTreeMap::new(); count];
+        for node in 0..count {
+            if self.nodes[node].is_async {
+                continue;
+            }
+            for op in &self.summary(node).ops {
+                reach[node].entry(op.rule).or_insert_with(|| Reach {
+                    op_file: self.nodes[node].file,
+                    op: op.clone(),
+                    via: Vec::new(),
+                });
+            }
+        }
+        // Fixed point: a chain only ever gets shorter, so this ends (recursion included).
+        let mut changed = true;
+        let mut rounds = 0;
+        while changed && rounds <= count {
+            changed = false;
+            rounds += 1;
+            for caller in 0..count {
+                if self.nodes[caller].is_async {
+                    continue;
+                }
+                let calls = &self.summary(caller).calls;
+                for (call, target) in calls.iter().zip(&self.targets[caller]) {
+                    let Some(callee) = *target else { continue };
+                    if call.in_async || callee == caller || self.nodes[callee].is_async {
+                        continue;
+                    }
+                    let inherited: Vec<(Rule, Reach)> = reach[callee]
+                        .iter()
+                        .map(|(rule, r)| (*rule, r.clone()))
+                        .collect();
+                    for (rule, found) in inherited {
+                        let longer = reach[caller]
+                            .get(&rule)
+                            .is_some_and(|known| known.via.len() <= found.via.len() + 1);
+                        if longer {
+                            continue;
+                        }
+                        let mut via = vec![callee];
+                        via.extend(found.via);
+                        reach[caller].insert(rule, Reach { via, ..found });
+                        changed = true;
+                    }
+                }
+            }
+        }
+        for caller in 0..count {
+            let calls = &self.summary(caller).calls;
+            for (call, target) in calls.iter().zip(&self.targets[caller]) {
+                let Some(callee) = *target else { continue };
+                if !call.in_async || self.nodes[callee].is_async {
+                    continue;
+                }
+                for (rule, found) in &reach[callee] {
+                    if !settings.is_enabled(*rule) {
+                        continue;
+                    }
+                    diagnostics.push(self.chain_diagnostic(caller, call, callee, found, settings));
+                }
+            }
+        }
+    }
+
+    fn chain_diagnostic(
+        &self,
+        caller: usize,
+        call: &super::summary::Call,
+        callee: usize,
+        found: &Reach,
+        settings: &Settings,
+    ) -> Diagnostic {
+        let file = &self.files[self.nodes[caller].file].summary.name;
+        let op_file = &self.files[found.op_file].summary.name;
+        let mut chain = vec![
+            self.nodes[caller].display.clone(),
+            self.nodes[callee].display.clone(),
+        ];
+        chain.extend(found.via.iter().map(|&n| self.nodes[n].display.clone()));
+        chain.push(found.op.item.clone());
+        let at = format!("{op_file}:{}", found.op.span.start.line);
+        let help = match found.op.replacement.as_str() {
+            "" | "`.await`" => format!(
+                "call `{}` inside `tokio::task::spawn_blocking`, or make it async",
+                call.written
+            ),
+            replacement => format!(
+                "call `{}` inside `tokio::task::spawn_blocking`, or make it async and use {replacement}",
+                call.written
+            ),
+        };
+        Diagnostic {
+            rule: found.op.rule,
+            level: settings.level(found.op.rule),
+            message: format!(
+                "call to `{}` blocks: it reaches `{}`",
+                call.written, found.op.item
+            ),
+            file: file.clone(),
+            span: call.span,
+            label: "blocks this thread further down".to_string(),
+            labels: vec![Label {
+                file: op_file.clone(),
+                span: found.op.span,
+                message: format!("`{}` blocks here", found.op.item),
+            }],
+            notes: vec![format!("{} at {at}", chain.join(" → "))],
+            help: Some(help),
+            fix: None,
+        }
+    }
+
+    /// SPEC §2 `mixed_runtimes`: APIs bound to one runtime used where another drives.
+    fn mixed_runtimes(
+        &self,
+        krate: &CrateInfo,
+        settings: &Settings,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if !settings.is_enabled(Rule::MixedRuntimes) {
+            return;
+        }
+        let count = self.nodes.len();
+        let mut drivers: Vec<Vec<Runtime>> = vec![Vec::new(); count];
+        let mut seeds: Vec<Runtime> = Vec::new();
+        for node in 0..count {
+            let summary = self.summary(node);
+            if let Some(entry) = summary.entry {
+                add(&mut drivers[node], entry);
+                seeds.push(entry);
+            }
+            seeds.extend(summary.calls.iter().filter_map(|c| c.driver));
+            seeds.extend(summary.uses.iter().filter_map(|u| u.driver));
+        }
+        // A crate that depends on one runtime and starts no other runs on that one.
+        if let [only] = krate.runtimes.as_slice()
+            && seeds.iter().all(|seed| seed == only)
+        {
+            for list in &mut drivers {
+                add(list, *only);
+            }
+        }
+        let mut changed = true;
+        let mut rounds = 0;
+        while changed && rounds <= count {
+            changed = false;
+            rounds += 1;
+            for caller in 0..count {
+                let calls = &self.summary(caller).calls;
+                for (call, target) in calls.iter().zip(&self.targets[caller]) {
+                    let Some(callee) = *target else { continue };
+                    let incoming = match call.driver {
+                        Some(driver) => vec![driver],
+                        None => drivers[caller].clone(),
+                    };
+                    for runtime in incoming {
+                        if !drivers[callee].contains(&runtime) {
+                            add(&mut drivers[callee], runtime);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        for node in 0..count {
+            let file = &self.files[self.nodes[node].file].summary.name;
+            for api in &self.summary(node).uses {
+                if api.gated {
+                    continue;
+                }
+                let driving = match api.driver {
+                    Some(driver) => vec![driver],
+                    None => drivers[node].clone(),
+                };
+                let Some(driver) = driving.into_iter().find(|d| !api.runtime.works_under(*d))
+                else {
+                    continue;
+                };
+                diagnostics.push(mixed_diagnostic(
+                    file,
+                    api,
+                    driver,
+                    &self.nodes[node].display,
+                    settings,
+                ));
+            }
+        }
+    }
+}
+
+fn add(list: &mut Vec<Runtime>, runtime: Runtime) {
+    if !list.contains(&runtime) {
+        list.push(runtime);
+        list.sort();
+    }
+}
+
+fn mixed_diagnostic(
+    file: &str,
+    api: &super::summary::RuntimeUse,
+    driver: Runtime,
+    fn_name: &str,
+    settings: &Settings,
+) -> Diagnostic {
+    let label = match api.runtime {
+        Runtime::Tokio => "panics: there is no reactor running, must be called from the context of a Tokio 1.x runtime".to_string(),
+        other => format!("starts {}'s own reactor and executor beside {}'s", other.name(), driver.name()),
+    };
+    Diagnostic {
+        rule: Rule::MixedRuntimes,
+        level: settings.level(Rule::MixedRuntimes),
+        message: format!(
+            "{} API `{}` used where {} drives the code",
+            api.runtime.name(),
+            api.item,
+            driver.name()
+        ),
+        file: file.to_string(),
+        span: api.span,
+        label,
+        labels: Vec::new(),
+        notes: vec![format!("`{fn_name}` runs on {}", driver.name())],
+        help: Some(format!(
+            "use {}'s equivalent, or a runtime-neutral API (`futures`, `tokio_util::compat`)",
+            driver.name()
+        )),
+        fix: None,
+    }
+}
+
+/// A resolved in-file path made absolute within the crate: (root, module segments + name).
+fn absolute_segments(
+    text: &str,
+    root: &str,
+    module: &[String],
+    crate_name: Option<&str>,
+) -> Option<(String, Vec<String>)> {
+    let mut parts = text.split("::");
+    let first = parts.next()?;
+    let rest: Vec<String> = parts.map(String::from).collect();
+    let within = |base: &[String]| {
+        let mut segments = base.to_vec();
+        segments.extend(rest.iter().cloned());
+        segments
+    };
+    match first {
+        "self" => Some((root.to_string(), within(module))),
+        "crate" => Some((root.to_string(), rest.clone())),
+        "?" => Some((root.to_string(), rest.clone())),
+        "local" => None,
+        up if up.starts_with("super") => {
+            let count: usize = up["super".len()..].parse().ok()?;
+            let keep = module.len().checked_sub(count)?;
+            Some((root.to_string(), within(&module[..keep])))
+        }
+        name if Some(name) == crate_name => Some((LIB_ROOT.to_string(), rest.clone())),
+        _ => None,
+    }
+}
+
+const LIB_ROOT: &str = "src";
+
+/// A file's root (which crate target it belongs to) and module path, from the standard
+/// layout: `src/a/b.rs` and `src/a/b/mod.rs` are `a::b` of the `src` root; `tests/x.rs`,
+/// `src/bin/x.rs` and loose files are roots of their own.
+fn layout(crate_root: Option<&Path>, file: &Path) -> (String, Vec<String>) {
+    let alone = || (file.to_string_lossy().into_owned(), Vec::new());
+    let Some(relative) = crate_root.and_then(|root| file.strip_prefix(root).ok()) else {
+        return alone();
+    };
+    let parts: Vec<String> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let stem = |name: &str| name.strip_suffix(".rs").unwrap_or(name).to_string();
+    let module_of = |parts: &[String]| -> Vec<String> {
+        let mut module: Vec<String> = parts.iter().map(|p| stem(p)).collect();
+        if module
+            .last()
+            .is_some_and(|last| last == "mod" || last == "main" || last == "lib")
+        {
+            module.pop();
+        }
+        module
+    };
+    match parts.first().map(String::as_str) {
+        Some("src") if parts.get(1).map(String::as_str) == Some("bin") && parts.len() > 2 => {
+            (format!("bin:{}", stem(&parts[2])), module_of(&parts[3..]))
+        }
+        Some("src") => {
+            let module = if parts.len() == 2 && matches!(parts[1].as_str(), "lib.rs" | "main.rs") {
+                Vec::new()
+            } else {
+                module_of(&parts[1..])
+            };
+            (LIB_ROOT.to_string(), module)
+        }
+        Some(dir @ ("tests" | "examples" | "benches")) if parts.len() == 2 => {
+            (dir.to_string(), Vec::new())
+        }
+        Some(dir @ ("tests" | "examples" | "benches")) => (dir.to_string(), module_of(&parts[1..])),
+        _ => alone(),
+    }
+}
+
+/// `#[path = "x.rs"] mod m;` puts `x.rs` (relative to the declaring file's directory) at
+/// the declaring module's `m`.
+fn apply_path_mods(files: &[CrateFile], modules: &mut [(String, Vec<String>)]) {
+    let index: HashMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (normalize(&f.path), i))
+        .collect();
+    for (declaring, file) in files.iter().enumerate() {
+        for declared in &file.summary.path_mods {
+            let dir = file.path.parent().unwrap_or(Path::new(""));
+            let target = normalize(&dir.join(&declared.path));
+            let Some(&target) = index.get(&target) else {
+                continue;
+            };
+            let (root, module) = modules[declaring].clone();
+            let mut module = module;
+            module.extend(declared.in_file.iter().cloned());
+            module.push(declared.name.clone());
+            modules[target] = (root, module);
+        }
+    }
+}
+
+/// Removes `.` and resolves `..` lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_follows_cargo_conventions() {
+        let root = Path::new("/c");
+        let of = |p: &str| layout(Some(root), Path::new(p));
+        assert_eq!(of("/c/src/lib.rs"), ("src".into(), vec![]));
+        assert_eq!(of("/c/src/main.rs"), ("src".into(), vec![]));
+        assert_eq!(of("/c/src/a/mod.rs"), ("src".into(), vec!["a".to_string()]));
+        assert_eq!(
+            of("/c/src/a/b.rs"),
+            ("src".into(), vec!["a".to_string(), "b".to_string()])
+        );
+        assert_eq!(of("/c/src/bin/tool.rs"), ("bin:tool".into(), vec![]));
+        assert_eq!(of("/c/tests/it.rs"), ("tests".into(), vec![]));
+        assert_eq!(
+            of("/c/tests/common/mod.rs"),
+            ("tests".into(), vec!["common".to_string()])
+        );
+        assert_eq!(layout(None, Path::new("x.rs")), ("x.rs".into(), vec![]));
+    }
+
+    #[test]
+    fn paths_become_absolute() {
+        let module = vec!["a".to_string(), "b".to_string()];
+        let abs =
+            |t: &str| absolute_segments(t, "src", &module, Some("app")).map(|(_, s)| s.join("::"));
+        assert_eq!(abs("self::f").as_deref(), Some("a::b::f"));
+        assert_eq!(abs("crate::x::f").as_deref(), Some("x::f"));
+        assert_eq!(abs("super1::f").as_deref(), Some("a::f"));
+        assert_eq!(abs("app::x::f").as_deref(), Some("x::f"));
+        assert_eq!(abs("tokio::spawn"), None);
+    }
+}
