@@ -16,7 +16,6 @@ use crate::rules::{Level, Rule};
 use crate::runner::Report;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/async-lint/async-lint";
 const FINGERPRINT: &str = "asyncLint/v1";
 
 #[derive(Serialize)]
@@ -47,7 +46,6 @@ struct Driver {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
-    information_uri: &'static str,
     rules: Vec<ReportingDescriptor>,
 }
 
@@ -191,7 +189,6 @@ pub(super) fn render(report: &Report, places: &Places) -> Vec<u8> {
                     name: "async-lint",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFORMATION_URI,
                     rules: Rule::ALL.iter().map(|&rule| descriptor(rule)).collect(),
                 },
             },
