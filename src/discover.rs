@@ -28,6 +28,8 @@ pub struct Crate {
     pub root: Option<PathBuf>,
     /// The crate's edition (`"2021"`, `"2024"`, ...).
     pub edition: String,
+    /// The `[package] name`; `None` for loose files and virtual manifests.
+    pub name: Option<String>,
     /// The async runtimes among the crate's dependencies (`"tokio"`, `"async-std"`, ...),
     /// sorted; empty for loose files.
     pub runtimes: Vec<String>,
@@ -198,12 +200,21 @@ pub fn crate_of_file(file: &Path) -> Crate {
         Some(root) => (manifests.edition_of(root), runtimes_of(root)),
         None => (LOOSE_EDITION.to_string(), Vec::new()),
     };
+    let name = root.as_deref().and_then(package_name);
     Crate {
         root,
         edition,
+        name,
         runtimes,
         files: vec![file.to_path_buf()],
     }
+}
+
+/// The `[package] name` of the crate at `root`.
+fn package_name(root: &Path) -> Option<String> {
+    let manifest = read_manifest(root)?;
+    let package = manifest.get("package")?.as_table()?;
+    Some(package.get("name")?.as_str()?.to_string())
 }
 
 /// Crates that provide an async runtime, as named in `[dependencies]`.
@@ -274,9 +285,11 @@ fn group_into_crates(files: Vec<PathBuf>) -> Vec<Crate> {
                 Some(root) => (manifests.edition_of(root), runtimes_of(root)),
                 None => (LOOSE_EDITION.to_string(), Vec::new()),
             };
+            let name = root.as_deref().and_then(package_name);
             Crate {
                 root,
                 edition,
+                name,
                 runtimes,
                 files,
             }

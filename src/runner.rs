@@ -6,14 +6,16 @@
 //! be read or decoded becomes a `parse_error` diagnostic on that file; every other file is
 //! still checked. The result is sorted, so it is the same on any number of threads.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
+use crate::analysis::summary::{CallTarget, FileSummary, Runtime};
 use crate::diagnostic::{self, Diagnostic, Pos, Span};
-use crate::discover::{Discovery, PathError};
+use crate::discover::{Crate, Discovery, PathError};
 use crate::rules::{Level, Rule};
 use crate::settings::{Edition, Settings};
 
@@ -43,6 +45,8 @@ pub struct Unit {
     pub settings: Settings,
     /// The crate runs on tokio: fixes to tokio's async counterparts are offered.
     pub tokio: bool,
+    /// What the crate's `Cargo.toml` says (its root, name and runtimes).
+    pub krate: CrateInfo,
     pub files: Vec<PathBuf>,
 }
 
@@ -56,6 +60,7 @@ impl Input {
             .map(|krate| Unit {
                 settings: with_edition(settings, &krate.edition),
                 tokio: crate::discover::runs_on_tokio(&krate.runtimes),
+                krate: crate_info(&krate),
                 files: krate.files,
             })
             .collect();
@@ -117,18 +122,10 @@ pub fn run(input: Input, threads: Option<usize>) -> Result<Report, String> {
 
     let (results, files_checked) = match input {
         Input::Files { units, errors } => {
-            let files: Vec<(&Path, &Unit)> = units
-                .iter()
-                .flat_map(|unit| unit.files.iter().map(move |file| (file.as_path(), unit)))
-                .collect();
-            let mut results: Vec<FileResult> = pool.install(|| {
-                files
-                    .par_iter()
-                    .map(|&(path, unit)| lint_path(path, unit))
-                    .collect()
-            });
+            let files_checked = units.iter().map(|unit| unit.files.len()).sum();
+            let mut results = pool.install(|| lint_units(&units));
             results.extend(errors.iter().map(path_error));
-            (results, files.len())
+            (results, files_checked)
         }
         Input::Source { name, bytes, unit } => {
             let result = pool.install(|| lint_bytes(name, &bytes, &unit));
@@ -161,6 +158,312 @@ pub fn run(input: Input, threads: Option<usize>) -> Result<Report, String> {
     Ok(report)
 }
 
+/// What the crate model needs of a discovered crate.
+pub fn crate_info(krate: &Crate) -> CrateInfo {
+    let mut runtimes: Vec<Runtime> = krate
+        .runtimes
+        .iter()
+        .filter_map(|name| Runtime::of_dependency(name))
+        .collect();
+    runtimes.sort();
+    runtimes.dedup();
+    CrateInfo {
+        root: krate.root.clone(),
+        name: krate.name.as_ref().map(|name| name.replace('-', "_")),
+        runtimes,
+    }
+}
+
+/// A file's path made absolute the way crate roots are (symbolic links resolved), so the
+/// crate model can place it in its crate's layout.
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// What the first pass over one file found.
+enum Pass {
+    /// Parsed: its summary.
+    Parsed(Box<FileSummary>),
+    /// Not parsed, since nothing in it mentions async code: the fns and impl types it
+    /// defines, in case parsed code turns out to call them.
+    Skipped(ItemNames),
+    /// Could not be read or decoded.
+    Failed(FileResult),
+}
+
+/// Lints every unit's files in three steps: parse what can hold a finding; parse what
+/// that code calls (until nothing new is called); link each crate.
+fn lint_units(units: &[Unit]) -> Vec<FileResult> {
+    let files: Vec<(usize, &Path)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(u, unit)| unit.files.iter().map(move |file| (u, file.as_path())))
+        .collect();
+    // A run over little source parses every file, so every syntax error is reported; a
+    // large one parses what can matter and checks the rest's brackets only.
+    let total: u64 = files
+        .par_iter()
+        .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .sum();
+    let parse_all = total <= PARSE_ALL_BELOW;
+    let mut passes: Vec<Pass> = files
+        .par_iter()
+        .map(|&(u, path)| first_pass(path, &units[u], parse_all))
+        .collect();
+
+    // Parse skipped files that define what parsed code calls, until a fixed point.
+    let mut wanted: Vec<HashSet<Wanted>> = vec![HashSet::new(); units.len()];
+    let mut fresh: Vec<usize> = (0..passes.len()).collect();
+    loop {
+        for &i in &fresh {
+            if let Pass::Parsed(summary) = &passes[i] {
+                wanted[files[i].0].extend(wanted_by(summary));
+            }
+        }
+        let next: Vec<usize> = (0..passes.len())
+            .filter(|&i| match &passes[i] {
+                Pass::Skipped(names) => names.defines_any(&wanted[files[i].0]),
+                _ => false,
+            })
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        let parsed: Vec<Pass> = next
+            .par_iter()
+            .map(|&i| parse_path(files[i].1, &units[files[i].0]))
+            .collect();
+        for (&i, pass) in next.iter().zip(parsed) {
+            passes[i] = pass;
+        }
+        fresh = next;
+    }
+
+    // Link each unit's parsed files.
+    let mut results = Vec::new();
+    let mut by_unit: Vec<Vec<CrateFile>> = (0..units.len()).map(|_| Vec::new()).collect();
+    for (i, pass) in passes.into_iter().enumerate() {
+        match pass {
+            Pass::Parsed(summary) => by_unit[files[i].0].push(CrateFile {
+                path: absolute(files[i].1),
+                summary: *summary,
+            }),
+            Pass::Skipped(_) => {}
+            Pass::Failed(result) => results.push(result),
+        }
+    }
+    let linked: Vec<(usize, Vec<Diagnostic>)> = by_unit
+        .par_iter()
+        .enumerate()
+        .map(|(u, files)| {
+            (
+                u,
+                crate_model::link(files, &units[u].krate, &units[u].settings),
+            )
+        })
+        .collect();
+
+    // Suppressions and fixes need the text: only files with something to say are read again.
+    let mut per_file: BTreeMap<(usize, String), Vec<Diagnostic>> = BTreeMap::new();
+    for (u, diagnostics) in linked {
+        for diagnostic in diagnostics {
+            per_file
+                .entry((u, diagnostic.file.clone()))
+                .or_default()
+                .push(diagnostic);
+        }
+    }
+    let finished: Vec<FileResult> = per_file
+        .into_par_iter()
+        .map(|((u, name), diagnostics)| finish(name, diagnostics, &units[u]))
+        .collect();
+    results.extend(finished);
+    results
+}
+
+/// Runs over at most this much source parse every file.
+pub const PARSE_ALL_BELOW: u64 = 1 << 20;
+
+/// Reads a file and parses it if it can hold a finding (or `parse_all`).
+fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
+    let name = display_name(path);
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return Pass::Failed(read_error(name, &err)),
+    };
+    let text = match decode(&name, &bytes) {
+        Ok(text) => text,
+        Err(error) => return Pass::Failed(decode_error(name, &bytes, *error)),
+    };
+    if parse_all || crate::analysis::may_hold_findings(text) {
+        return Pass::Parsed(Box::new(crate::analysis::summarize(
+            &name,
+            text,
+            &unit.settings,
+        )));
+    }
+    if let Some(diagnostic) = crate::analysis::unbalanced(&name, text) {
+        return Pass::Parsed(Box::new(FileSummary {
+            name,
+            diagnostics: vec![diagnostic],
+            ..FileSummary::default()
+        }));
+    }
+    Pass::Skipped(ItemNames::scan(text))
+}
+
+fn parse_path(path: &Path, unit: &Unit) -> Pass {
+    let name = display_name(path);
+    match std::fs::read(path) {
+        Ok(bytes) => match decode(&name, &bytes) {
+            Ok(text) => Pass::Parsed(Box::new(crate::analysis::summarize(
+                &name,
+                text,
+                &unit.settings,
+            ))),
+            Err(error) => Pass::Failed(decode_error(name, &bytes, *error)),
+        },
+        Err(err) => Pass::Failed(read_error(name, &err)),
+    }
+}
+
+/// Applies suppressions and fixes to one file's linked findings.
+fn finish(name: String, diagnostics: Vec<Diagnostic>, unit: &Unit) -> FileResult {
+    let Ok(bytes) = std::fs::read(&name) else {
+        return FileResult {
+            name,
+            source: None,
+            bom: false,
+            diagnostics,
+        };
+    };
+    let bom = bytes.starts_with(BOM);
+    let Ok(text) = decode(&name, &bytes) else {
+        return FileResult {
+            name,
+            source: None,
+            bom,
+            diagnostics,
+        };
+    };
+    let mut diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings);
+    crate::fixes::suggest(text, &mut diagnostics, unit.tokio);
+    let source = (!diagnostics.is_empty()).then(|| text.to_string());
+    FileResult {
+        name,
+        source,
+        bom,
+        diagnostics,
+    }
+}
+
+/// A fn name parsed code calls, with the type it is called on when the source shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Wanted {
+    name: String,
+    on_type: Option<String>,
+}
+
+fn wanted_by(summary: &FileSummary) -> Vec<Wanted> {
+    summary
+        .fns
+        .iter()
+        .flat_map(|f| &f.calls)
+        .filter_map(|call| match &call.target {
+            CallTarget::Path(text) => {
+                let mut segments = text.rsplit("::");
+                let name = segments.next()?.to_string();
+                let on_type = segments
+                    .next()
+                    .filter(|s| s.starts_with(char::is_uppercase))
+                    .map(String::from);
+                Some(Wanted { name, on_type })
+            }
+            CallTarget::Method { ty, name } => Some(Wanted {
+                name: name.clone(),
+                on_type: ty.clone(),
+            }),
+        })
+        .collect()
+}
+
+/// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`:
+/// a cheap text scan, no parse.
+struct ItemNames {
+    fns: HashSet<String>,
+    types: HashSet<String>,
+}
+
+impl ItemNames {
+    fn scan(text: &str) -> ItemNames {
+        let ident_after = |at: usize| -> Option<String> {
+            let rest = text.get(at..)?.trim_start();
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            (end > 0).then(|| rest[..end].to_string())
+        };
+        let starts_word = |at: usize| {
+            at == 0
+                || !text.as_bytes()[at - 1].is_ascii_alphanumeric()
+                    && text.as_bytes()[at - 1] != b'_'
+        };
+        let mut fns = HashSet::new();
+        for at in memchr::memmem::find_iter(text.as_bytes(), b"fn ") {
+            if starts_word(at) {
+                fns.extend(ident_after(at + 3));
+            }
+        }
+        let mut types = HashSet::new();
+        for word in [&b"impl"[..], b" for "] {
+            for at in memchr::memmem::find_iter(text.as_bytes(), word) {
+                let mut after = at + word.len();
+                // Skip `impl<T: Bound>` generics.
+                if text.as_bytes().get(after) == Some(&b'<') {
+                    let Some(close) = text[after..].find('>') else {
+                        continue;
+                    };
+                    after += close + 1;
+                }
+                types.extend(ident_after(after));
+            }
+        }
+        ItemNames { fns, types }
+    }
+
+    fn defines_any(&self, wanted: &HashSet<Wanted>) -> bool {
+        wanted.iter().any(|w| {
+            self.fns.contains(&w.name)
+                && w.on_type.as_ref().is_none_or(|ty| self.types.contains(ty))
+        })
+    }
+}
+
+fn read_error(name: String, err: &std::io::Error) -> FileResult {
+    FileResult {
+        diagnostics: vec![error_at_start(
+            &name,
+            format!("could not read `{name}`: {err}"),
+            "could not read this file",
+        )],
+        name,
+        source: None,
+        bom: false,
+    }
+}
+
+fn decode_error(name: String, bytes: &[u8], error: (Diagnostic, String)) -> FileResult {
+    let (diagnostic, shown) = error;
+    FileResult {
+        name,
+        source: Some(shown),
+        bom: bytes.starts_with(BOM),
+        diagnostics: vec![diagnostic],
+    }
+}
+
 /// `settings` for a crate of `edition` (`"2021"`); an edition this build does not know
 /// keeps the default.
 pub fn with_edition(settings: &Settings, edition: &str) -> Settings {
@@ -190,23 +493,6 @@ fn display_name(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn lint_path(path: &Path, unit: &Unit) -> FileResult {
-    let name = display_name(path);
-    match std::fs::read(path) {
-        Ok(bytes) => lint_bytes(name, &bytes, unit),
-        Err(err) => FileResult {
-            diagnostics: vec![error_at_start(
-                &name,
-                format!("could not read `{name}`: {err}"),
-                "could not read this file",
-            )],
-            name,
-            source: None,
-            bom: false,
-        },
-    }
-}
-
 fn path_error(error: &PathError) -> FileResult {
     let name = display_name(&error.path);
     FileResult {
@@ -226,7 +512,13 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
     let bom = bytes.starts_with(BOM);
     match decode(&name, bytes) {
         Ok(text) => {
-            let mut diagnostics = crate::lint_source(&name, text, &unit.settings);
+            let summary = crate::analysis::summarize(&name, text, &unit.settings);
+            let file = CrateFile {
+                path: absolute(Path::new(&name)),
+                summary,
+            };
+            let linked = crate_model::link(&[file], &unit.krate, &unit.settings);
+            let mut diagnostics = crate::suppress::apply(&name, text, linked, &unit.settings);
             crate::fixes::suggest(text, &mut diagnostics, unit.tokio);
             let source = (!diagnostics.is_empty()).then(|| text.to_string());
             FileResult {
@@ -236,15 +528,7 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
                 diagnostics,
             }
         }
-        Err(error) => {
-            let (diagnostic, shown) = *error;
-            FileResult {
-                name,
-                source: Some(shown),
-                bom,
-                diagnostics: vec![diagnostic],
-            }
-        }
+        Err(error) => decode_error(name, bytes, *error),
     }
 }
 
@@ -351,7 +635,13 @@ mod tests {
 
     #[test]
     fn unreadable_path_is_a_parse_error() {
-        let result = lint_path(Path::new("/nonexistent/async-lint/x.rs"), &Unit::default());
+        let Pass::Failed(result) = first_pass(
+            Path::new("/nonexistent/async-lint/x.rs"),
+            &Unit::default(),
+            true,
+        ) else {
+            panic!("a missing file must fail");
+        };
         assert_eq!(result.diagnostics.len(), 1);
         assert!(
             result.diagnostics[0]

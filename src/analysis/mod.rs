@@ -33,6 +33,33 @@ pub(crate) fn lint_file(name: &str, text: &str, settings: &Settings) -> Vec<Diag
     crate_model::link(&[file], &crate_model::CrateInfo::default(), settings)
 }
 
+/// Can this file hold a finding of its own? Only code that mentions async (an `async`
+/// fn or block, an `.await`, a poll fn) can; other files matter only when such code calls
+/// into them, which the runner finds from what it parsed. A text scan: 1/100 of a parse.
+pub fn may_hold_findings(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find(bytes, b"async").is_some()
+        || memchr::memmem::find(bytes, b"await").is_some()
+        || memchr::memmem::find(bytes, b"fn poll").is_some()
+}
+
+/// A `parse_error` for a file whose brackets do not balance, for files that are not
+/// parsed: the cheapest check that still catches a truncated or half-edited file.
+pub fn unbalanced(name: &str, text: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let count = |b: u8| memchr::memchr_iter(b, bytes).count();
+    if count(b'{') == count(b'}') && count(b'(') == count(b')') && count(b'[') == count(b']') {
+        return None;
+    }
+    // Braces in strings and comments can differ: the lexer decides.
+    let line = source::unbalanced_line(text)?;
+    Some(file_error(
+        name,
+        line,
+        format!("could not parse `{name}`: unbalanced delimiters"),
+    ))
+}
+
 /// Parses and walks one file: its own findings and what the crate model needs of it.
 /// Never panics and does no I/O.
 pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {

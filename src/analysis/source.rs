@@ -3,6 +3,7 @@
 use proc_macro2::{LineColumn, Span as PmSpan};
 
 use crate::diagnostic::{Pos, Span};
+use crate::lexer::Kind;
 
 /// Turns proc-macro2 line/column positions into [`Pos`] (1-based line and character
 /// column, byte offset).
@@ -60,120 +61,55 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Deepest nesting of `()`, `[]` and `{}` in the text, skipping comments, string and
-/// character literals. A cheap guard against input that would make syn recurse past its
-/// stack; it returns `(depth, line)` of the first place the limit is passed, if any.
+/// The delimiters of the text, outside comments and literals, with their byte offsets.
+fn delimiters(text: &str) -> impl Iterator<Item = (u8, usize)> + '_ {
+    crate::lexer::Lexer::new(text, 0).filter_map(|token| match token.kind {
+        Kind::Punct(b @ (b'(' | b'[' | b'{' | b')' | b']' | b'}')) => Some((b, token.start)),
+        _ => None,
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count() + 1
+}
+
+/// The line where bracket nesting first goes deeper than `limit`, if it does: a guard
+/// against input that would make syn recurse past its stack.
 pub(crate) fn nesting_beyond(text: &str, limit: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut line = 1usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => line += 1,
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Some(line);
-                }
+    for (delimiter, offset) in delimiters(text) {
+        if matches!(delimiter, b'(' | b'[' | b'{') {
+            depth += 1;
+            if depth > limit {
+                return Some(line_of(text, offset));
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut level = 0usize;
-                while i < bytes.len() {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        level += 1;
-                        i += 2;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        level -= 1;
-                        i += 2;
-                        if level == 0 {
-                            break;
-                        }
-                    } else {
-                        if bytes[i] == b'\n' {
-                            line += 1;
-                        }
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#'))
-                && (i == 0 || !is_ident_byte(bytes[i - 1])) =>
-            {
-                // Raw string: r"..." or r#"..."#.
-                let mut j = i + 1;
-                let mut hashes = 0;
-                while bytes.get(j) == Some(&b'#') {
-                    hashes += 1;
-                    j += 1;
-                }
-                if bytes.get(j) == Some(&b'"') {
-                    j += 1;
-                    loop {
-                        match bytes.get(j) {
-                            None => break,
-                            Some(b'"')
-                                if bytes
-                                    .get(j + 1..j + 1 + hashes)
-                                    .is_some_and(|s| s.iter().all(|&b| b == b'#')) =>
-                            {
-                                j += 1 + hashes;
-                                break;
-                            }
-                            Some(b'\n') => {
-                                line += 1;
-                                j += 1;
-                            }
-                            Some(_) => j += 1,
-                        }
-                    }
-                    i = j;
-                    continue;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    if bytes.get(i) == Some(&b'\n') {
-                        line += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'\'' => {
-                // A char literal ('x', '\n', '\u{..}') or a lifetime ('a): skip only literals.
-                if bytes.get(i + 1) == Some(&b'\\') {
-                    let mut j = i + 2;
-                    while j < bytes.len() && j < i + 12 && bytes[j] != b'\'' {
-                        j += 1;
-                    }
-                    i = j;
-                } else if let Some(c) = text[i + 1..].chars().next()
-                    && text[i + 1 + c.len_utf8()..].starts_with('\'')
-                {
-                    i += 1 + c.len_utf8();
-                }
-            }
-            _ => {}
+        } else {
+            depth = depth.saturating_sub(1);
         }
-        i += 1;
     }
     None
 }
 
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// The line of the first bracket that closes nothing or the wrong thing, or of the first
+/// one left open.
+pub(crate) fn unbalanced_line(text: &str) -> Option<usize> {
+    let mut open: Vec<(u8, usize)> = Vec::new();
+    for (delimiter, offset) in delimiters(text) {
+        let wanted = match delimiter {
+            b')' => b'(',
+            b']' => b'[',
+            b'}' => b'{',
+            opening => {
+                open.push((opening, offset));
+                continue;
+            }
+        };
+        match open.pop() {
+            Some((opening, _)) if opening == wanted => {}
+            _ => return Some(line_of(text, offset)),
+        }
+    }
+    open.first().map(|&(_, offset)| line_of(text, offset))
 }
 
 #[cfg(test)]
@@ -192,6 +128,13 @@ mod tests {
             Some(1)
         );
         assert_eq!(nesting_beyond("/* ( /* ( */ ( */ fn f() {}", 1), None);
+    }
+
+    #[test]
+    fn unbalanced_brackets_are_found_outside_literals() {
+        assert_eq!(unbalanced_line("fn f() {\n    g(\"}\");\n}\n"), None);
+        assert_eq!(unbalanced_line("fn f() {\n    g(1;\n}\n"), Some(3));
+        assert_eq!(unbalanced_line("fn f() {\n"), Some(1));
     }
 
     #[test]

@@ -117,6 +117,7 @@ fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<P
     Unit {
         settings: runner::with_edition(&rules.settings(config), &krate.edition),
         tokio: discover::runs_on_tokio(&krate.runtimes),
+        krate: runner::crate_info(krate),
         files,
     }
 }
