@@ -191,11 +191,22 @@ impl<'a> Model<'a> {
                     }
                     None => format!("{root}#{}", summary.key),
                 };
+                // Free fns are named by module path (`config::load`), methods by type.
+                let display = match summary.key.strip_prefix("self") {
+                    Some(rest) => module
+                        .iter()
+                        .map(String::as_str)
+                        .chain(rest.split("::"))
+                        .filter(|s| !s.is_empty() && *s != super::imports::FN_SEGMENT)
+                        .collect::<Vec<_>>()
+                        .join("::"),
+                    None => summary.display.clone(),
+                };
                 nodes.push(Node {
                     file: file_index,
                     root: root.clone(),
                     id,
-                    display: summary.display.clone(),
+                    display,
                     is_async: summary.is_async,
                 });
                 origin.push((file_index, fn_index));
@@ -297,12 +308,12 @@ impl<'a> Model<'a> {
     fn blocking_chains(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
         let count = self.nodes.len();
         let mut reach: Vec<BTreeMap<Rule, Reach>> = vec![BTreeMap::new(); count];
-        for node in 0..count {
+        for (node, known) in reach.iter_mut().enumerate() {
             if self.nodes[node].is_async {
                 continue;
             }
             for op in &self.summary(node).ops {
-                reach[node].entry(op.rule).or_insert_with(|| Reach {
+                known.entry(op.rule).or_insert_with(|| Reach {
                     op_file: self.nodes[node].file,
                     op: op.clone(),
                     via: Vec::new(),
@@ -422,10 +433,10 @@ impl<'a> Model<'a> {
         let count = self.nodes.len();
         let mut drivers: Vec<Vec<Runtime>> = vec![Vec::new(); count];
         let mut seeds: Vec<Runtime> = Vec::new();
-        for node in 0..count {
+        for (node, driving) in drivers.iter_mut().enumerate() {
             let summary = self.summary(node);
             if let Some(entry) = summary.entry {
-                add(&mut drivers[node], entry);
+                add(driving, entry);
                 seeds.push(entry);
             }
             seeds.extend(summary.calls.iter().filter_map(|c| c.driver));
@@ -461,7 +472,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        for node in 0..count {
+        for (node, driven_by) in drivers.iter().enumerate() {
             let file = &self.files[self.nodes[node].file].summary.name;
             for api in &self.summary(node).uses {
                 if api.gated {
@@ -469,7 +480,7 @@ impl<'a> Model<'a> {
                 }
                 let driving = match api.driver {
                     Some(driver) => vec![driver],
-                    None => drivers[node].clone(),
+                    None => driven_by.clone(),
                 };
                 let Some(driver) = driving.into_iter().find(|d| !api.runtime.works_under(*d))
                 else {

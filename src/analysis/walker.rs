@@ -684,7 +684,17 @@ impl<'a> Walker<'a> {
                         .unwrap_or_default(),
                     Resolved::Local(path) => {
                         let key = local_fn_key(&path);
-                        self.fn_returns.get(&key).cloned().unwrap_or_default()
+                        match self.fn_returns.get(&key) {
+                            Some(ty) => ty.clone(),
+                            // `Store::new(..)` of a type defined in another file: by
+                            // convention an associated fn called on a type builds one.
+                            None => match path.rsplit("::").nth(1) {
+                                Some(ty) if ty.starts_with(char::is_uppercase) => {
+                                    Ty::named(&format!("local::{ty}"))
+                                }
+                                _ => Ty::Unknown,
+                            },
+                        }
                     }
                 }
             }
@@ -1353,9 +1363,6 @@ impl Walker<'_> {
             Some(_) => return,
             None => None,
         };
-        if ty.is_none() && self.awaited.contains(&addr(call)) {
-            return;
-        }
         let name = call.method.to_string();
         let span = self.index.span(call.method.span());
         let in_async = self.in_async();
