@@ -114,8 +114,9 @@ EOF
 }
 
 # --- measuring -----------------------------------------------------------------------------
-declare -A wall rss code
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A wall best rss code
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%d\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+fastest() { sort -n | head -1; }
 
 # measure KEY N [dir=DIR] [stdin=FILE] [before=SHELL] [ok=CODES] -- COMMAND...
 # One untimed warm-up run (after `before`), then N timed runs (each after `before`, untimed).
@@ -162,6 +163,7 @@ measure() {
         rsses+="$(tail -1 "$tmp/time" | awk '{ print $1 }')"$'\n'
     done
     wall[$key]=$(printf '%s' "$walls" | median)        # microseconds
+    best[$key]=$(printf '%s' "$walls" | fastest)
     rss[$key]=$(printf '%s' "$rsses" | median)         # KiB
     code[$key]=$status
 }
@@ -203,10 +205,9 @@ mib() { awk -v kib="$1" 'BEGIN { printf "%.0f MiB", kib / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", a / b }'; }
 verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "**met**" : "**missed**") }'; }
 thousands() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+duration() { if [ "$1" -lt 1000000 ]; then ms "$1"; else secs "$1"; fi; }
 row() { # row LABEL KEY
-    local t
-    if [ "${wall[$2]}" -lt 1000000 ]; then t=$(ms "${wall[$2]}"); else t=$(secs "${wall[$2]}"); fi
-    echo "| $1 | $t | $(mib "${rss[$2]}") | ${code[$2]} |"
+    echo "| $1 | $(duration "${wall[$2]}") | $(duration "${best[$2]}") | $(mib "${rss[$2]}") | ${code[$2]} |"
 }
 files=$(find "$corpus" -name '*.rs' -type f | wc -l)
 lines=$(find "$corpus" -name '*.rs' -type f -print0 | xargs -0 cat | wc -l)
@@ -228,12 +229,12 @@ m2=${rss[lint_t2]}
     echo "Corpus: $(thousands <<<"$files") \`.rs\` files, $(thousands <<<"$lines") lines, $((bytes / 1000000)) MB"
     echo "(\`bench/corpus\`: tokio, hyper, axum, reqwest, async-std, actix-web, tonic, sqlx, mini-redis,"
     echo "futures, smol, tokio-util, tower, h2, rustls and their dependencies)."
-    echo "Median of $runs runs ($stdin_runs for one file) after a warm-up run, warm page cache; peak RSS"
+    echo "Median (and fastest) of $runs runs ($stdin_runs for one file) after a warm-up run, warm page cache; peak RSS"
     echo "is GNU time's maximum resident set (for cargo: its largest process). Load average before the"
     echo "run: $load_before (after: $(cut -d' ' -f1-3 /proc/loadavg)). Made by \`bench/run.sh\`."
     echo
-    echo "| what | wall | peak RSS | exit |"
-    echo "|---|---|---|---|"
+    echo "| what | wall (median) | fastest run | peak RSS | exit |"
+    echo "|---|---|---|---|---|"
     row "async-lint, whole corpus, \`--threads 1\`" lint_t1
     row "async-lint, whole corpus, \`--threads 2\`" lint_t2
     row "baseline: \`syn::parse_file\` + \`syn::visit\` every file, 2 threads" baseline
