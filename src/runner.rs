@@ -219,15 +219,11 @@ fn lint_units(units: &[Unit]) -> Vec<FileResult> {
     loop {
         for &i in &fresh {
             if let Pass::Parsed(summary) = &passes[i] {
-                wanted[files[i].0].extend(wanted_by(summary));
+                let (u, path) = files[i];
+                wanted[u].extend(wanted_by(summary, &absolute(path), &units[u].krate));
             }
         }
-        let next: Vec<usize> = (0..passes.len())
-            .filter(|&i| match &passes[i] {
-                Pass::Skipped(names) => names.defines_any(&wanted[files[i].0]),
-                _ => false,
-            })
-            .collect();
+        let next = files_defining(&passes, &files, &wanted);
         if next.is_empty() {
             break;
         }
@@ -311,7 +307,8 @@ fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
             ..FileSummary::default()
         }));
     }
-    Pass::Skipped(ItemNames::scan(text))
+    let place = crate_model::layout(unit.krate.root.as_deref(), &absolute(path));
+    Pass::Skipped(ItemNames::scan(text, place))
 }
 
 fn parse_path(path: &Path, unit: &Unit) -> Pass {
@@ -359,45 +356,108 @@ fn finish(name: String, diagnostics: Vec<Diagnostic>, unit: &Unit) -> FileResult
     }
 }
 
-/// A fn name parsed code calls, with the type it is called on when the source shows it.
+/// A fn parsed code calls that may be defined in a file not parsed yet.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Wanted {
-    name: String,
-    on_type: Option<String>,
+enum Wanted {
+    /// `module::name` of this crate: the file at that module of the layout.
+    At {
+        root: String,
+        module: Vec<String>,
+        name: String,
+    },
+    /// `Type::name` or `value.name()` on a value of a local type.
+    OnType { ty: String, name: String },
+    /// A bare name (a method on an unknown receiver, an unresolved fn).
+    Named(String),
 }
 
-fn wanted_by(summary: &FileSummary) -> Vec<Wanted> {
+/// The crate-local fns a file's calls may reach: paths of this crate, and methods on
+/// receivers of local or unknown type (not names too common to resolve).
+fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Wanted> {
+    let (root, module) = crate_model::layout(krate.root.as_deref(), path);
     summary
         .fns
         .iter()
         .flat_map(|f| &f.calls)
         .filter_map(|call| match &call.target {
             CallTarget::Path(text) => {
-                let mut segments = text.rsplit("::");
-                let name = segments.next()?.to_string();
-                let on_type = segments
-                    .next()
-                    .filter(|s| s.starts_with(char::is_uppercase))
-                    .map(String::from);
-                Some(Wanted { name, on_type })
+                let (root, segments) =
+                    crate_model::absolute_segments(text, &root, &module, krate.name.as_deref())?;
+                let (name, prefix) = segments.split_last()?;
+                match prefix.last() {
+                    Some(ty) if ty.starts_with(char::is_uppercase) => Some(Wanted::OnType {
+                        ty: ty.clone(),
+                        name: name.clone(),
+                    }),
+                    _ if text.starts_with("?::") => Some(Wanted::Named(name.clone())),
+                    _ => Some(Wanted::At {
+                        root,
+                        module: prefix.to_vec(),
+                        name: name.clone(),
+                    }),
+                }
             }
-            CallTarget::Method { ty, name } => Some(Wanted {
+            CallTarget::Method { ty: Some(ty), name } => Some(Wanted::OnType {
+                ty: ty.clone(),
                 name: name.clone(),
-                on_type: ty.clone(),
             }),
+            CallTarget::Method { ty: None, name } if !crate_model::is_common_method(name) => {
+                Some(Wanted::Named(name.clone()))
+            }
+            CallTarget::Method { .. } => None,
         })
         .collect()
 }
 
+/// The skipped files that define something wanted: the file at a wanted module path, or
+/// the one file that defines a wanted name (a name several files define would not resolve).
+fn files_defining(
+    passes: &[Pass],
+    files: &[(usize, &Path)],
+    wanted: &[HashSet<Wanted>],
+) -> Vec<usize> {
+    let mut selected = BTreeSet::new();
+    for (unit, wanted) in wanted.iter().enumerate() {
+        let skipped: Vec<(usize, &ItemNames)> = passes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| files[*i].0 == unit)
+            .filter_map(|(i, pass)| match pass {
+                Pass::Skipped(names) => Some((i, names)),
+                _ => None,
+            })
+            .collect();
+        if skipped.is_empty() {
+            continue;
+        }
+        for want in wanted {
+            let mut matching = skipped.iter().filter(|(_, names)| names.defines(want));
+            match (want, matching.next(), matching.next()) {
+                (Wanted::At { .. }, Some(first), second) => {
+                    selected.insert(first.0);
+                    selected.extend(second.map(|s| s.0));
+                    selected.extend(matching.map(|s| s.0));
+                }
+                (_, Some(only), None) => {
+                    selected.insert(only.0);
+                }
+                _ => {}
+            }
+        }
+    }
+    selected.into_iter().collect()
+}
+
 /// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`:
-/// a cheap text scan, no parse.
+/// a cheap text scan, no parse; and where the file sits in its crate's layout.
 struct ItemNames {
     fns: HashSet<String>,
     types: HashSet<String>,
+    place: (String, Vec<String>),
 }
 
 impl ItemNames {
-    fn scan(text: &str) -> ItemNames {
+    fn scan(text: &str, place: (String, Vec<String>)) -> ItemNames {
         let ident_after = |at: usize| -> Option<String> {
             let rest = text.get(at..)?.trim_start();
             let end = rest
@@ -430,14 +490,17 @@ impl ItemNames {
                 types.extend(ident_after(after));
             }
         }
-        ItemNames { fns, types }
+        ItemNames { fns, types, place }
     }
 
-    fn defines_any(&self, wanted: &HashSet<Wanted>) -> bool {
-        wanted.iter().any(|w| {
-            self.fns.contains(&w.name)
-                && w.on_type.as_ref().is_none_or(|ty| self.types.contains(ty))
-        })
+    fn defines(&self, want: &Wanted) -> bool {
+        match want {
+            Wanted::At { root, module, name } => {
+                self.place.0 == *root && self.place.1 == *module && self.fns.contains(name)
+            }
+            Wanted::OnType { ty, name } => self.fns.contains(name) && self.types.contains(ty),
+            Wanted::Named(name) => self.fns.contains(name),
+        }
     }
 }
 

@@ -56,11 +56,17 @@ const COMMON_METHODS: &[&str] = &[
     "next",
     "send",
     "recv",
+    "try_recv",
+    "try_send",
+    "recv_timeout",
+    "send_timeout",
     "read",
     "write",
     "flush",
     "close",
+    "shutdown",
     "lock",
+    "try_lock",
     "join",
     "spawn",
     "run",
@@ -71,14 +77,19 @@ const COMMON_METHODS: &[&str] = &[
     "from",
     "into",
     "as_ref",
+    "as_mut",
     "to_string",
     "to_owned",
     "as_str",
+    "as_bytes",
+    "as_slice",
+    "to_vec",
     "parse",
     "extend",
     "clear",
     "take",
     "replace",
+    "swap",
     "load",
     "store",
     "open",
@@ -92,8 +103,13 @@ const COMMON_METHODS: &[&str] = &[
     "query",
     "fetch",
     "connect",
+    "accept",
+    "bind",
+    "listen",
     "wait",
     "notify",
+    "notify_one",
+    "notify_all",
     "reset",
     "init",
     "set",
@@ -113,12 +129,13 @@ const COMMON_METHODS: &[&str] = &[
     "fmt",
     "eq",
     "cmp",
+    "partial_cmp",
     "hash",
     "drop",
-    "await",
     "ok",
     "err",
     "and_then",
+    "or_else",
     "map_err",
     "unwrap_or",
     "unwrap_or_else",
@@ -126,7 +143,93 @@ const COMMON_METHODS: &[&str] = &[
     "for_each",
     "sum",
     "count",
+    "read_exact",
+    "write_all",
+    "read_to_end",
+    "read_to_string",
+    "read_line",
+    "lines",
+    "bytes",
+    "chars",
+    "copied",
+    "cloned",
+    "rev",
+    "zip",
+    "enumerate",
+    "skip",
+    "chain",
+    "flatten",
+    "flat_map",
+    "any",
+    "all",
+    "find",
+    "position",
+    "max",
+    "min",
+    "fold",
+    "is_some",
+    "is_none",
+    "is_ok",
+    "is_err",
+    "encode",
+    "decode",
+    "serialize",
+    "deserialize",
+    "name",
+    "id",
+    "kind",
+    "value",
+    "key",
+    "data",
+    "size",
+    "capacity",
+    "reserve",
+    "resize",
+    "truncate",
+    "append",
+    "retain",
+    "peek",
+    "seek",
+    "tell",
+    "sync_all",
+    "metadata",
+    "path",
+    "exists",
+    "create",
+    "delete",
+    "put",
+    "post",
+    "head",
+    "patch",
+    "request",
+    "response",
+    "body",
+    "headers",
+    "status",
+    "register",
+    "subscribe",
+    "publish",
+    "emit",
+    "on",
+    "tick",
+    "elapsed",
+    "now",
+    "sleep",
 ];
+
+/// Is `name` too common a method name to take a call on an unknown receiver for the
+/// crate's own method?
+pub fn is_common_method(name: &str) -> bool {
+    COMMON_METHODS.contains(&name)
+}
+
+/// The crate's fns, by canonical id, by (root, name) for free fns and for methods.
+#[derive(Default)]
+struct Maps<'a> {
+    by_id: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<(String, String), Vec<usize>>,
+    methods: HashMap<(String, String), Vec<usize>>,
+}
 
 struct Node {
     file: usize,
@@ -229,26 +332,63 @@ impl<'a> Model<'a> {
     }
 
     fn resolve_calls(&self, krate: &CrateInfo) -> Vec<Vec<Option<usize>>> {
-        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        let mut methods: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut pick_maps = Maps::default();
         for (index, node) in self.nodes.iter().enumerate() {
-            by_id.entry(node.id.as_str()).or_default().push(index);
+            pick_maps
+                .by_id
+                .entry(node.id.as_str())
+                .or_default()
+                .push(index);
             let key = &self.summary(index).key;
-            let name = key.rsplit("::").next().unwrap_or(key);
+            let name = key.rsplit("::").next().unwrap_or(key).to_string();
+            let slot = (node.root.clone(), name);
             if key.starts_with("self") {
-                by_name
-                    .entry((node.root.as_str(), name))
-                    .or_default()
-                    .push(index);
+                pick_maps.by_name.entry(slot).or_default().push(index);
             } else {
-                methods
-                    .entry((node.root.as_str(), name))
-                    .or_default()
-                    .push(index);
+                pick_maps.methods.entry(slot).or_default().push(index);
             }
         }
-        let pick = |candidates: Option<&Vec<usize>>, file: usize| -> Option<usize> {
+        (0..self.nodes.len())
+            .map(|caller| {
+                let node = &self.nodes[caller];
+                let (own_root, module) = &self.modules[node.file];
+                // A test, example or bench file also sees the modules of its folder.
+                let shared_root = own_root.split_once('/').map(|(dir, _)| dir.to_string());
+                let roots: Vec<&str> = std::iter::once(own_root.as_str())
+                    .chain(shared_root.as_deref())
+                    .collect();
+                self.summary(caller)
+                    .calls
+                    .iter()
+                    .map(|call| {
+                        roots.iter().find_map(|root| {
+                            self.resolve_call(
+                                &call.target,
+                                root,
+                                module,
+                                node.file,
+                                krate,
+                                &pick_maps,
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn resolve_call(
+        &self,
+        target: &CallTarget,
+        root: &str,
+        module: &[String],
+        file: usize,
+        krate: &CrateInfo,
+        maps: &Maps<'_>,
+    ) -> Option<usize> {
+        // A free fn's name several files define: the caller's own file's wins.
+        let pick = |candidates: Option<&Vec<usize>>| -> Option<usize> {
             let candidates = candidates?;
             match candidates.as_slice() {
                 [one] => Some(*one),
@@ -261,46 +401,43 @@ impl<'a> Model<'a> {
                 }
             }
         };
-        (0..self.nodes.len())
-            .map(|caller| {
-                let node = &self.nodes[caller];
-                let (root, module) = &self.modules[node.file];
-                self.summary(caller)
-                    .calls
-                    .iter()
-                    .map(|call| match &call.target {
-                        CallTarget::Path(text) => {
-                            let (root, segments) =
-                                absolute_segments(text, root, module, krate.name.as_deref())?;
-                            let id = format!("{root}#{}", segments.join("::"));
-                            if let Some(found) = pick(by_id.get(id.as_str()), node.file) {
-                                return Some(found);
-                            }
-                            let name = segments.last()?.as_str();
-                            if let [.., ty, _] = segments.as_slice()
-                                && ty.starts_with(char::is_uppercase)
-                            {
-                                let id = format!("{root}#{ty}::{name}");
-                                return pick(by_id.get(id.as_str()), node.file);
-                            }
-                            pick(by_name.get(&(root.as_str(), name)), node.file)
-                        }
-                        CallTarget::Method { ty: Some(ty), name } => {
-                            let id = format!("{root}#{ty}::{name}");
-                            pick(by_id.get(id.as_str()), node.file).or_else(|| {
-                                pick(methods.get(&(root.as_str(), name.as_str())), node.file)
-                            })
-                        }
-                        CallTarget::Method { ty: None, name } => {
-                            if COMMON_METHODS.contains(&name.as_str()) {
-                                return None;
-                            }
-                            pick(methods.get(&(root.as_str(), name.as_str())), node.file)
-                        }
-                    })
-                    .collect()
-            })
-            .collect()
+        // Types are known by name only: two types of one name make their methods ambiguous.
+        let unique = |candidates: Option<&Vec<usize>>| -> Option<usize> {
+            match candidates?.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        };
+        let (by_id, by_name, methods) = (&maps.by_id, &maps.by_name, &maps.methods);
+        match target {
+            CallTarget::Path(text) => {
+                let (root, segments) =
+                    absolute_segments(text, root, module, krate.name.as_deref())?;
+                let id = format!("{root}#{}", segments.join("::"));
+                if let Some(found) = pick(by_id.get(id.as_str())) {
+                    return Some(found);
+                }
+                let name = segments.last()?.as_str();
+                if let [.., ty, _] = segments.as_slice()
+                    && ty.starts_with(char::is_uppercase)
+                {
+                    let id = format!("{root}#{ty}::{name}");
+                    return unique(by_id.get(id.as_str()));
+                }
+                pick(by_name.get(&(root.to_string(), name.to_string())))
+            }
+            CallTarget::Method { ty: Some(ty), name } => {
+                let id = format!("{root}#{ty}::{name}");
+                unique(by_id.get(id.as_str()))
+                    .or_else(|| unique(methods.get(&(root.to_string(), name.clone()))))
+            }
+            CallTarget::Method { ty: None, name } => {
+                if COMMON_METHODS.contains(&name.as_str()) {
+                    return None;
+                }
+                unique(methods.get(&(root.to_string(), name.clone())))
+            }
+        }
     }
 
     /// SPEC §3: each sync fn's blocking operations, through any chain of sync calls,
@@ -539,7 +676,7 @@ fn mixed_diagnostic(
 }
 
 /// A resolved in-file path made absolute within the crate: (root, module segments + name).
-fn absolute_segments(
+pub fn absolute_segments(
     text: &str,
     root: &str,
     module: &[String],
@@ -573,7 +710,7 @@ const LIB_ROOT: &str = "src";
 /// A file's root (which crate target it belongs to) and module path, from the standard
 /// layout: `src/a/b.rs` and `src/a/b/mod.rs` are `a::b` of the `src` root; `tests/x.rs`,
 /// `src/bin/x.rs` and loose files are roots of their own.
-fn layout(crate_root: Option<&Path>, file: &Path) -> (String, Vec<String>) {
+pub fn layout(crate_root: Option<&Path>, file: &Path) -> (String, Vec<String>) {
     let alone = || (file.to_string_lossy().into_owned(), Vec::new());
     let Some(relative) = crate_root.and_then(|root| file.strip_prefix(root).ok()) else {
         return alone();
@@ -608,8 +745,10 @@ fn layout(crate_root: Option<&Path>, file: &Path) -> (String, Vec<String>) {
             };
             (LIB_ROOT.to_string(), module)
         }
+        // Each file directly in `tests/` is a crate of its own; the modules they share
+        // live in subfolders, under the folder's root.
         Some(dir @ ("tests" | "examples" | "benches")) if parts.len() == 2 => {
-            (dir.to_string(), Vec::new())
+            (format!("{dir}/{}", stem(&parts[1])), Vec::new())
         }
         Some(dir @ ("tests" | "examples" | "benches")) => (dir.to_string(), module_of(&parts[1..])),
         _ => alone(),
@@ -671,7 +810,7 @@ mod tests {
             ("src".into(), vec!["a".to_string(), "b".to_string()])
         );
         assert_eq!(of("/c/src/bin/tool.rs"), ("bin:tool".into(), vec![]));
-        assert_eq!(of("/c/tests/it.rs"), ("tests".into(), vec![]));
+        assert_eq!(of("/c/tests/it.rs"), ("tests/it".into(), vec![]));
         assert_eq!(
             of("/c/tests/common/mod.rs"),
             ("tests".into(), vec!["common".to_string()])

@@ -215,6 +215,8 @@ impl Imports {
             // crate module, a macro's): the crate model may still find it by name.
             return match known_paths::prelude(first) {
                 Some(path) => Resolved::Extern(path.to_string()),
+                // A glob of another crate may bring it (`use tokio::time::*; timeout(..)`).
+                None if self.has_extern_glob(top) => Resolved::Extern(format!("*::{first}")),
                 None => Resolved::Local(format!("{UNRESOLVED}::{first}")),
             };
         }
@@ -228,6 +230,15 @@ impl Imports {
             .find(|f| f.module)
             .map(|f| f.path.clone())
             .unwrap_or_default()
+    }
+
+    /// Does a glob import of another crate reach the frames below `top`?
+    fn has_extern_glob(&self, top: usize) -> bool {
+        let frames = &self.frames[..top];
+        let module_start = frames.iter().rposition(|f| f.module).unwrap_or(0);
+        frames[module_start..]
+            .iter()
+            .any(|f| f.globs.iter().any(|g| matches!(g, Glob::Extern(_))))
     }
 
     /// The frames below the result are what the enclosing module sees.
