@@ -378,3 +378,40 @@ fn stdin_uses_the_named_files_config_and_crate() {
     assert_eq!(items.len(), 2, "{out:?}");
     assert!(items[0]["fix"].is_null());
 }
+
+#[test]
+fn configured_blocking_functions_and_offloaders_work_end_to_end() {
+    let dir = tempdir();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nedition = \"2021\"\n",
+    );
+    write(
+        root,
+        "async-lint.toml",
+        "[[blocking]]\npath = \"app::db::query_sync\"\nrule = \"blocking_net\"\nreason = \"runs SQL on the calling thread\"\n\n[[offload]]\npath = \"app::pool::run_blocking\"\n",
+    );
+    write(
+        root,
+        "src/lib.rs",
+        "pub mod db;\npub mod pool;\n\npub async fn handler() {\n    db::query_sync();\n    pool::run_blocking(|| db::query_sync());\n    pool::run_blocking(|| std::thread::sleep(std::time::Duration::from_secs(1)));\n}\n",
+    );
+    write(root, "src/db.rs", "pub fn query_sync() {}\n");
+    write(
+        root,
+        "src/pool.rs",
+        "pub fn run_blocking<F: FnOnce()>(f: F) {\n    f()\n}\n",
+    );
+    let out = run(root, &["--format", "json", "."]);
+    assert_eq!(
+        findings(&out),
+        vec![f("./src/lib.rs", "blocking_net", 5, "warning")],
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("runs SQL on the calling thread"),
+        "{out:?}"
+    );
+}

@@ -35,8 +35,6 @@ pub(crate) struct Guard {
     pub(crate) awaits: Vec<Span>,
     /// Why it was alive: filled when it is bound.
     pub(crate) binding: Option<String>,
-    /// Suppressed by an allow attribute where it was created.
-    pub(crate) allowed: bool,
     holder: Holder,
     alive: bool,
 }
@@ -70,20 +68,13 @@ impl Body {
         self.guards
     }
 
-    pub(crate) fn create(
-        &mut self,
-        rule: Rule,
-        kind: String,
-        span: Span,
-        allowed: bool,
-    ) -> GuardId {
+    pub(crate) fn create(&mut self, rule: Rule, kind: String, span: Span) -> GuardId {
         self.guards.push(Guard {
             rule,
             kind,
             span,
             awaits: Vec::new(),
             binding: None,
-            allowed,
             holder: Holder::Temp {
                 depth: self.stmt_depth,
             },

@@ -38,10 +38,14 @@ fn is_context_ref(ty: &Type) -> bool {
     }
 }
 
-/// Does a call to this path run a closure given to it off the async thread?
-pub(crate) fn is_offloader_path(resolved: &Resolved) -> bool {
+/// Does a call to this path run a closure given to it off the async thread? `user` are
+/// the configured `[[offload]]` paths.
+pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
     let text = resolved.text();
     if resolved.as_extern().is_some_and(known_paths::is_offloader) {
+        return true;
+    }
+    if user.iter().any(|path| names_configured(resolved, path)) {
         return true;
     }
     // Re-exports and wrappers keep the distinctive names.
@@ -52,4 +56,18 @@ pub(crate) fn is_offloader_path(resolved: &Resolved) -> bool {
 /// Does a method of this name, given a plain closure, run it on another thread?
 pub(crate) fn is_offloading_method(name: &str) -> bool {
     known_paths::OFFLOADING_METHODS.contains(&name)
+}
+
+/// Does a resolved path name the configured `path` (`mycrate::pool::run_blocking`)? An
+/// extern path must equal it; a path of this crate (`crate::pool::run_blocking`,
+/// `self::pool::run_blocking`) must end with it, less its crate name.
+pub(crate) fn names_configured(resolved: &Resolved, path: &str) -> bool {
+    match resolved {
+        Resolved::Extern(text) => text == path,
+        Resolved::Local(text) => {
+            let wanted: Vec<&str> = path.split("::").skip(1).collect();
+            let have: Vec<&str> = text.split("::").collect();
+            !wanted.is_empty() && have.ends_with(&wanted)
+        }
+    }
 }

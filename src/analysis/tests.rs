@@ -426,3 +426,43 @@ async fn cloned_out(state: &State) -> u32 {
 "#,
     );
 }
+
+#[test]
+fn configured_blocking_and_offload_paths_extend_the_catalogue() {
+    let mut settings = Settings::default();
+    settings.blocking.push(crate::UserBlocking {
+        path: "dbkit::query_sync".to_string(),
+        rule: crate::Rule::BlockingNet,
+        reason: "runs SQL on the calling thread".to_string(),
+    });
+    settings.blocking.push(crate::UserBlocking {
+        path: "app::legacy::load".to_string(),
+        rule: crate::Rule::BlockingFs,
+        reason: String::new(),
+    });
+    settings.offload.push("app::pool::run_blocking".to_string());
+    let source = r#"
+mod legacy { pub fn load() {} }
+mod pool { pub fn run_blocking<F: FnOnce()>(f: F) { f() } }
+
+async fn handler() {
+    dbkit::query_sync("select 1");
+    legacy::load();
+    pool::run_blocking(|| dbkit::query_sync("select 2"));
+}
+"#;
+    let found = lint_source("app.rs", source, &settings);
+    let lines: Vec<(u32, &str)> = found
+        .iter()
+        .map(|d| (d.span.start.line, d.rule.name()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(6, "blocking_net"), (7, "blocking_fs")],
+        "{found:#?}"
+    );
+    assert!(
+        found[0].notes.iter().any(|n| n.contains("runs SQL")),
+        "{found:#?}"
+    );
+}

@@ -83,9 +83,6 @@ pub(crate) struct Walker<'a> {
     lock_calls: HashMap<usize, (usize, GuardId)>,
     /// Zero-argument `lock()`/`read()`/`write()` calls whose result is unwrapped: std's shape.
     std_shaped: HashSet<usize>,
-    /// How many enclosing items allow `clippy::await_holding_lock` / `_refcell_ref`.
-    allow_lock: usize,
-    allow_refcell: usize,
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
     /// address in the sets above is ever reused by another node.
     macro_trees: Vec<Rc<dyn Any>>,
@@ -141,16 +138,11 @@ impl<'a> Walker<'a> {
             bodies: Vec::new(),
             lock_calls: HashMap::new(),
             std_shaped: HashSet::new(),
-            allow_lock: 0,
-            allow_refcell: 0,
             diagnostics: Vec::new(),
         }
     }
 
     pub(crate) fn walk_file(&mut self, file: &syn::File) {
-        let (lock, refcell) = clippy_allows(&file.attrs);
-        self.allow_lock += usize::from(lock);
-        self.allow_refcell += usize::from(refcell);
         self.gates.extend(cfg_runtimes(&file.attrs));
         self.imports.push_module(&file.items, None);
         self.collect_items(&file.items);
@@ -358,7 +350,7 @@ impl<'a> Walker<'a> {
             return;
         }
         for guard in body.into_guards() {
-            if guard.awaits.is_empty() || guard.allowed || !self.settings.is_enabled(guard.rule) {
+            if guard.awaits.is_empty() || !self.settings.is_enabled(guard.rule) {
                 continue;
             }
             let level = self.settings.level(guard.rule);
@@ -389,14 +381,10 @@ impl<'a> Walker<'a> {
         let Some((rule, kind)) = found else {
             return;
         };
-        let allowed = match rule {
-            Rule::RefcellAcrossAwait => self.allow_refcell > 0,
-            _ => self.allow_lock > 0,
-        };
         let span = self.index.span(call.method.span());
         let depth = self.bodies.len();
         if let Some(body) = self.bodies.last_mut() {
-            let id = body.create(rule, kind.to_string(), span, allowed);
+            let id = body.create(rule, kind.to_string(), span);
             self.lock_calls.insert(addr(call), (depth, id));
         }
     }
@@ -817,7 +805,19 @@ impl<'a> Walker<'a> {
         let Expr::Path(func) = peel(&call.func) else {
             return false;
         };
-        let Resolved::Extern(path) = self.resolve_expr_path(&func.path) else {
+        let resolved = self.resolve_expr_path(&func.path);
+        let settings = self.settings;
+        if let Some(user) = settings
+            .blocking
+            .iter()
+            .find(|user| scopes::names_configured(&resolved, &user.path))
+        {
+            let span = self.path_span(&func.path);
+            self.report_user(user, span);
+            self.reported.insert(addr(call));
+            return true;
+        }
+        let Resolved::Extern(path) = resolved else {
             return false;
         };
         if let Some(entry) = known_paths::blocking(&path) {
@@ -930,6 +930,24 @@ impl<'a> Walker<'a> {
         match (first, last) {
             (Some(first), Some(last)) => self.index.join(first, last),
             _ => self.index.span(PmSpan::call_site()),
+        }
+    }
+
+    /// A call to a `[[blocking]]` function of the configuration.
+    fn report_user(&mut self, user: &crate::settings::UserBlocking, span: Span) {
+        let entry = Blocking {
+            callee: "",
+            rule: user.rule,
+            replacement: "",
+        };
+        let before = self.diagnostics.len();
+        self.report(&entry, user.path.clone(), span);
+        if !user.reason.is_empty()
+            && let Some(diagnostic) = self.diagnostics.get_mut(before)
+        {
+            diagnostic
+                .notes
+                .push(format!("`{}` {} (configured)", user.path, user.reason));
         }
     }
 
@@ -1286,18 +1304,12 @@ fn blocking_diagnostic(
 }
 
 impl Walker<'_> {
-    /// Walks an item under its attributes: clippy's allows for the guard rules, and the
-    /// runtimes its `#[cfg(..)]` names.
-    fn with_allows(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
-        let (lock, refcell) = clippy_allows(attrs);
+    /// Walks an item under the runtimes its `#[cfg(..)]` names.
+    fn with_gates(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
         let gates = cfg_runtimes(attrs);
-        self.allow_lock += usize::from(lock);
-        self.allow_refcell += usize::from(refcell);
         self.gates.extend(&gates);
         f(self);
         self.gates.truncate(self.gates.len() - gates.len());
-        self.allow_lock -= usize::from(lock);
-        self.allow_refcell -= usize::from(refcell);
     }
 
     fn with_driver(&mut self, driver: Option<Runtime>, f: impl FnOnce(&mut Self)) {
@@ -1463,21 +1475,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
 
     fn visit_item_fn(&mut self, item: &'ast ItemFn) {
-        self.with_allows(&item.attrs, |walker| {
+        self.with_gates(&item.attrs, |walker| {
             walker.with_fn_body(&item.attrs, &item.sig, &item.block, Ty::Unknown, false);
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         let self_ty = self.current_self();
-        self.with_allows(&item.attrs, |walker| {
+        self.with_gates(&item.attrs, |walker| {
             walker.with_fn_body(&item.attrs, &item.sig, &item.block, self_ty, true);
         });
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(block) = &item.default {
-            self.with_allows(&item.attrs, |walker| {
+            self.with_gates(&item.attrs, |walker| {
                 walker.with_fn_body(&item.attrs, &item.sig, block, Ty::Unknown, false);
             });
         }
@@ -1488,7 +1500,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let self_ty = resolve_type(&item.self_ty, &self.imports, &outer_self);
         self.self_ty.push(self_ty);
         self.context.push(Ctx::Detached);
-        self.with_allows(&item.attrs, |walker| {
+        self.with_gates(&item.attrs, |walker| {
             for impl_item in &item.items {
                 walker.visit_impl_item(impl_item);
             }
@@ -1500,7 +1512,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
         self.self_ty.push(Ty::Unknown);
         self.context.push(Ctx::Detached);
-        self.with_allows(&item.attrs, |walker| {
+        self.with_gates(&item.attrs, |walker| {
             for trait_item in &item.items {
                 walker.visit_trait_item(trait_item);
             }
@@ -1510,7 +1522,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_mod(&mut self, item: &'ast ItemMod) {
-        self.with_allows(&item.attrs, |walker| walker.walk_mod(item));
+        self.with_gates(&item.attrs, |walker| walker.walk_mod(item));
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
@@ -1649,7 +1661,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let mut driver = None;
         if let Expr::Path(func) = peel(&call.func) {
             let resolved = self.resolve_expr_path(&func.path);
-            if scopes::is_offloader_path(&resolved) {
+            if scopes::is_offloader_path(&resolved, &self.settings.offload) {
                 self.mark_offloaded(call.args.iter());
             }
             if !self.check_call(call) {
@@ -1880,7 +1892,10 @@ impl OffloadedNames<'_> {
 impl<'ast> Visit<'ast> for OffloadedNames<'_> {
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
         if let Expr::Path(func) = peel(&call.func)
-            && scopes::is_offloader_path(&self.walker.resolve_expr_path(&func.path))
+            && scopes::is_offloader_path(
+                &self.walker.resolve_expr_path(&func.path),
+                &self.walker.settings.offload,
+            )
         {
             self.collect(call.args.iter());
         }
@@ -2053,25 +2068,6 @@ fn builds_value(func: &Expr) -> bool {
         [.., ty, f] => matches!(ty.as_str(), "Box" | "Arc" | "Rc") && f == "new",
         _ => false,
     }
-}
-
-/// Which of clippy's guard lints these attributes allow: (`await_holding_lock`,
-/// `await_holding_refcell_ref`).
-fn clippy_allows(attrs: &[syn::Attribute]) -> (bool, bool) {
-    let mut lock = false;
-    let mut refcell = false;
-    for attr in attrs {
-        if !attr.path().is_ident("allow") && !attr.path().is_ident("expect") {
-            continue;
-        }
-        let syn::Meta::List(list) = &attr.meta else {
-            continue;
-        };
-        let text = list.tokens.to_string().replace(' ', "");
-        lock |= text.contains("clippy::await_holding_lock");
-        refcell |= text.contains("clippy::await_holding_refcell_ref");
-    }
-    (lock, refcell)
 }
 
 fn guard_diagnostic(
