@@ -285,6 +285,21 @@ pub const PARSE_ALL_BELOW: u64 = 1 << 20;
 /// Reads a file and parses it if it can hold a finding (or `parse_all`).
 fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
     let name = display_name(path);
+    // A FIFO or device would block the read (or never end): only regular files are read.
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+    {
+        return Pass::Failed(FileResult {
+            diagnostics: vec![error_at_start(
+                &name,
+                format!("could not read `{name}`: not a regular file"),
+                "not a regular file",
+            )],
+            name,
+            source: None,
+            bom: false,
+        });
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => return Pass::Failed(read_error(name, &err)),

@@ -38,8 +38,13 @@ pub(crate) fn lint_file(name: &str, text: &str, settings: &Settings) -> Vec<Diag
 /// into them, which the runner finds from what it parsed. A text scan: 1/100 of a parse.
 pub fn may_hold_findings(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memmem::find(bytes, b"async").is_some()
-        || memchr::memmem::find(bytes, b"await").is_some()
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    // `async` as a word: not `async_std::`, `asynchronous` or `is_async`.
+    let async_word = memchr::memmem::find_iter(bytes, b"async").any(|at| {
+        (at == 0 || !is_ident(bytes[at - 1])) && bytes.get(at + 5).is_none_or(|&b| !is_ident(b))
+    });
+    async_word
+        || memchr::memmem::find(bytes, b".await").is_some()
         || memchr::memmem::find(bytes, b"fn poll").is_some()
 }
 
@@ -95,7 +100,7 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
             name,
             line,
             format!(
-                "`{name}` nests brackets more than {MAX_NESTING} deep; the file was not analyzed"
+                "`{name}` nests brackets, generics or prefix operators too deeply to parse safely; the file was not analyzed"
             ),
         ));
     }

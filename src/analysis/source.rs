@@ -1,5 +1,7 @@
 //! Positions and a cheap look at the text before syn sees it.
 
+use std::cell::Cell;
+
 use proc_macro2::{LineColumn, Span as PmSpan};
 
 use crate::diagnostic::{Pos, Span};
@@ -10,13 +12,23 @@ use crate::lexer::Kind;
 pub(crate) struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// All ASCII: a character column is a byte column.
+    ascii: bool,
+    /// The last position computed (line, column, byte offset): positions come mostly in
+    /// order, so the next one on the same line walks on from here, never from the start.
+    last: Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+            last: Cell::new((0, 0, 0)),
+        }
     }
 
     /// `lc.line` is 1-based, `lc.column` a 0-based character column.
@@ -32,12 +44,24 @@ impl<'a> LineIndex<'a> {
             .get(line)
             .copied()
             .unwrap_or(self.text.len());
-        let line_text = &self.text[start..end];
-        let offset = start
-            + line_text
-                .char_indices()
-                .nth(lc.column)
-                .map_or(line_text.len(), |(i, _)| i);
+        let offset = if self.ascii {
+            (start + lc.column).min(end)
+        } else {
+            let (last_line, last_column, last_offset) = self.last.get();
+            let (from_column, from_offset) = if last_line == line && last_column <= lc.column {
+                (last_column, last_offset)
+            } else {
+                (0, start)
+            };
+            let rest = &self.text[from_offset..end];
+            let offset = from_offset
+                + rest
+                    .char_indices()
+                    .nth(lc.column - from_column)
+                    .map_or(rest.len(), |(i, _)| i);
+            self.last.set((line, lc.column, offset));
+            offset
+        };
         Pos {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(lc.column + 1).unwrap_or(u32::MAX),
@@ -73,22 +97,66 @@ fn line_of(text: &str, offset: usize) -> usize {
     memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count() + 1
 }
 
-/// The line where bracket nesting first goes deeper than `limit`, if it does: a guard
-/// against input that would make syn recurse past its stack.
+/// Where syn would recurse deeper than `limit`, if anywhere: bracket nesting, generic
+/// `<..>` nesting, or a run of prefix operators and closure bars (`!!!!x`, `&&&&T`,
+/// `|| || || x`). A guard against input that would overflow the parser's stack: real code
+/// stays far below any of these.
 pub(crate) fn nesting_beyond(text: &str, limit: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (delimiter, offset) in delimiters(text) {
-        if matches!(delimiter, b'(' | b'[' | b'{') {
-            depth += 1;
-            if depth > limit {
-                return Some(line_of(text, offset));
+    let mut brackets = 0usize;
+    let mut angles = 0usize;
+    let mut run = 0usize;
+    let mut previous = 0u8;
+    for token in crate::lexer::Lexer::new(text, 0) {
+        let Kind::Punct(punct) = token.kind else {
+            if !token.is_comment() {
+                run = 0;
+                previous = 0;
             }
+            continue;
+        };
+        let deeper = match punct {
+            b'(' | b'[' | b'{' => {
+                brackets += 1;
+                angles = 0;
+                brackets > limit
+            }
+            b')' | b']' | b'}' => {
+                brackets = brackets.saturating_sub(1);
+                angles = 0;
+                false
+            }
+            b';' => {
+                angles = 0;
+                false
+            }
+            b'<' => {
+                angles += 1;
+                angles > ANGLE_LIMIT
+            }
+            b'>' if previous != b'-' && previous != b'=' => {
+                angles = angles.saturating_sub(1);
+                false
+            }
+            _ => false,
+        };
+        if matches!(punct, b'!' | b'-' | b'*' | b'&' | b'|') {
+            run += 1;
         } else {
-            depth = depth.saturating_sub(1);
+            run = 0;
+        }
+        previous = punct;
+        if deeper || run > PREFIX_RUN_LIMIT {
+            return Some(line_of(text, token.start));
         }
     }
     None
 }
+
+/// Deepest generic nesting accepted: syn needs about 30 KiB of stack a level.
+const ANGLE_LIMIT: usize = 20_000;
+
+/// Longest run of prefix operators and closure bars accepted (`!!x` is 2).
+const PREFIX_RUN_LIMIT: usize = 10_000;
 
 /// The line of the first bracket that closes nothing or the wrong thing, or of the first
 /// one left open.
@@ -128,6 +196,21 @@ mod tests {
             Some(1)
         );
         assert_eq!(nesting_beyond("/* ( /* ( */ ( */ fn f() {}", 1), None);
+        let generics = format!(
+            "type T = {}u8{};",
+            "A<".repeat(ANGLE_LIMIT + 1),
+            ">".repeat(ANGLE_LIMIT + 1)
+        );
+        assert_eq!(nesting_beyond(&generics, 100), Some(1));
+        assert_eq!(
+            nesting_beyond("fn f() -> u8 { if a < b && c > d { 1 } else { 2 } }", 2),
+            None
+        );
+        let prefix = format!(
+            "fn f() {{ let x = {}y; }}",
+            "!".repeat(PREFIX_RUN_LIMIT + 1)
+        );
+        assert_eq!(nesting_beyond(&prefix, 100), Some(1));
     }
 
     #[test]
