@@ -463,22 +463,30 @@ fn files_defining(
     selected.into_iter().collect()
 }
 
-/// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`:
-/// a cheap text scan, no parse; and where the file sits in its crate's layout.
+/// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`
+/// (as hashes: kept for every skipped file, they must be small): a cheap text scan, no
+/// parse; and where the file sits in its crate's layout.
 struct ItemNames {
-    fns: HashSet<String>,
-    types: HashSet<String>,
+    fns: HashSet<u64>,
+    types: HashSet<u64>,
     place: (String, Vec<String>),
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl ItemNames {
     fn scan(text: &str, place: (String, Vec<String>)) -> ItemNames {
-        let ident_after = |at: usize| -> Option<String> {
+        let ident_after = |at: usize| -> Option<u64> {
             let rest = text.get(at..)?.trim_start();
             let end = rest
                 .find(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .unwrap_or(rest.len());
-            (end > 0).then(|| rest[..end].to_string())
+            (end > 0).then(|| name_hash(&rest[..end]))
         };
         let starts_word = |at: usize| {
             at == 0
@@ -511,10 +519,14 @@ impl ItemNames {
     fn defines(&self, want: &Wanted) -> bool {
         match want {
             Wanted::At { root, module, name } => {
-                self.place.0 == *root && self.place.1 == *module && self.fns.contains(name)
+                self.place.0 == *root
+                    && self.place.1 == *module
+                    && self.fns.contains(&name_hash(name))
             }
-            Wanted::OnType { ty, name } => self.fns.contains(name) && self.types.contains(ty),
-            Wanted::Named(name) => self.fns.contains(name),
+            Wanted::OnType { ty, name } => {
+                self.fns.contains(&name_hash(name)) && self.types.contains(&name_hash(ty))
+            }
+            Wanted::Named(name) => self.fns.contains(&name_hash(name)),
         }
     }
 }
