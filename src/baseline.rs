@@ -66,14 +66,14 @@ impl Anchor {
         let dir = file.parent().unwrap_or(Path::new(""));
         Anchor {
             cwd: cwd.to_path_buf(),
-            dir: normalize_path(&cwd.join(dir)),
+            dir: crate::discover::normalize(&cwd.join(dir)),
         }
     }
 
     /// A finding's file (as displayed, relative to the current directory) relative to the
     /// baseline's folder, with `/` separators.
     fn key_path(&self, file: &str) -> String {
-        let path = normalize_path(&self.cwd.join(file));
+        let path = crate::discover::normalize(&self.cwd.join(file));
         relative(&path, &self.dir)
     }
 }
@@ -175,21 +175,6 @@ fn key(d: &Diagnostic, report: &Report, anchor: &Anchor) -> Option<Key> {
 /// Trimmed, with each run of whitespace as one space.
 pub fn normalize_line(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `.` and `..` resolved without touching the file system.
-fn normalize_path(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// `path` relative to `base` (both absolute and normalized), with `..` where needed.

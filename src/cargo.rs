@@ -52,7 +52,7 @@ pub fn package_paths(cwd: &Path) -> Result<Vec<PathBuf>, String> {
         };
         let excluded: Vec<PathBuf> = list("exclude")
             .iter()
-            .map(|e| normalize(&root.join(e)))
+            .map(|e| crate::discover::normalize(&root.join(e)))
             .collect();
         let mut dirs: Vec<PathBuf> = members
             .iter()
@@ -107,7 +107,7 @@ fn sources(package: &Path) -> Vec<PathBuf> {
         }
         for target in targets {
             if let Some(path) = target.get("path").and_then(toml::Value::as_str) {
-                let path = normalize(&package.join(path));
+                let path = crate::discover::normalize(&package.join(path));
                 if path.is_file() && !found.iter().any(|dir| path.starts_with(dir)) {
                     found.push(path);
                 }
@@ -127,7 +127,7 @@ fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
         let mut next = Vec::new();
         for dir in &current {
             if !is_glob {
-                next.push(normalize(&dir.join(part.as_ref())));
+                next.push(crate::discover::normalize(&dir.join(part.as_ref())));
                 continue;
             }
             let Ok(glob) = GlobBuilder::new(&part).literal_separator(true).build() else {
@@ -145,20 +145,6 @@ fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
         current = next;
     }
     current
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// `path` relative to `base` (both absolute), with `..` where needed.

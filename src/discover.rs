@@ -386,6 +386,21 @@ fn workspace_edition(manifest: &toml::Table) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `path` with `.` removed and `..` resolved lexically, without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

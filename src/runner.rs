@@ -360,6 +360,17 @@ fn finish(name: String, diagnostics: Vec<Diagnostic>, unit: &Unit) -> FileResult
             diagnostics,
         };
     };
+    finish_text(name, text, bom, diagnostics, unit)
+}
+
+/// A file's linked findings through its suppressions, with the fixes its crate allows.
+fn finish_text(
+    name: String,
+    text: &str,
+    bom: bool,
+    diagnostics: Vec<Diagnostic>,
+    unit: &Unit,
+) -> FileResult {
     let mut diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings);
     crate::fixes::suggest(text, &mut diagnostics, unit.tokio);
     let source = (!diagnostics.is_empty()).then(|| text.to_string());
@@ -608,15 +619,7 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
                 summary,
             };
             let linked = crate_model::link(&[file], &unit.krate, &unit.settings);
-            let mut diagnostics = crate::suppress::apply(&name, text, linked, &unit.settings);
-            crate::fixes::suggest(text, &mut diagnostics, unit.tokio);
-            let source = (!diagnostics.is_empty()).then(|| text.to_string());
-            FileResult {
-                name,
-                source,
-                bom,
-                diagnostics,
-            }
+            finish_text(name, text, bom, linked, unit)
         }
         Err(error) => decode_error(name, bytes, *error),
     }

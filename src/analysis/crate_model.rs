@@ -761,12 +761,12 @@ fn apply_path_mods(files: &[CrateFile], modules: &mut [(String, Vec<String>)]) {
     let index: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()
-        .map(|(i, f)| (normalize(&f.path), i))
+        .map(|(i, f)| (crate::discover::normalize(&f.path), i))
         .collect();
     for (declaring, file) in files.iter().enumerate() {
         for declared in &file.summary.path_mods {
             let dir = file.path.parent().unwrap_or(Path::new(""));
-            let target = normalize(&dir.join(&declared.path));
+            let target = crate::discover::normalize(&dir.join(&declared.path));
             let Some(&target) = index.get(&target) else {
                 continue;
             };
@@ -777,21 +777,6 @@ fn apply_path_mods(files: &[CrateFile], modules: &mut [(String, Vec<String>)]) {
             modules[target] = (root, module);
         }
     }
-}
-
-/// Removes `.` and resolves `..` lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
