@@ -107,7 +107,8 @@ impl Report {
 /// Lints `input` on `threads` worker threads (`None`: one per available core).
 ///
 /// Fails only when the thread pool cannot be built.
-pub fn run(input: Input, threads: Option<usize>) -> Result<Report, String> {
+/// `parse_all` parses every file, whatever the size of the run.
+pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Report, String> {
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
@@ -123,7 +124,7 @@ pub fn run(input: Input, threads: Option<usize>) -> Result<Report, String> {
     let (results, files_checked) = match input {
         Input::Files { units, errors } => {
             let files_checked = units.iter().map(|unit| unit.files.len()).sum();
-            let mut results = pool.install(|| lint_units(&units));
+            let mut results = pool.install(|| lint_units(&units, parse_all));
             results.extend(errors.iter().map(path_error));
             (results, files_checked)
         }
@@ -195,7 +196,7 @@ enum Pass {
 
 /// Lints every unit's files in three steps: parse what can hold a finding; parse what
 /// that code calls (until nothing new is called); link each crate.
-fn lint_units(units: &[Unit]) -> Vec<FileResult> {
+fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     let files: Vec<(usize, &Path)> = units
         .iter()
         .enumerate()
@@ -207,7 +208,7 @@ fn lint_units(units: &[Unit]) -> Vec<FileResult> {
         .par_iter()
         .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
         .sum();
-    let parse_all = total <= PARSE_ALL_BELOW;
+    let parse_all = parse_all || total <= PARSE_ALL_BELOW;
     let mut passes: Vec<Pass> = files
         .par_iter()
         .map(|&(u, path)| first_pass(path, &units[u], parse_all))

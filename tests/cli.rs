@@ -635,3 +635,25 @@ fn deep_nesting_does_not_overflow_the_workers() {
         "{out:?}"
     );
 }
+
+/// Over 1 MiB of source, files that cannot hold a finding get a bracket check, not a
+/// parse; `--parse-all` parses them too, so every syntax error is reported.
+#[test]
+fn parse_all_reports_syntax_errors_in_large_runs() {
+    let dir = tempdir();
+    let filler: String = (0..40_000)
+        .map(|i| format!("pub fn f{i}() -> u32 {{ {i} }}\n"))
+        .collect();
+    assert!(filler.len() > 1 << 20);
+    write(dir.path(), "big.rs", filler);
+    write(dir.path(), "bad.rs", UNPARSABLE);
+    let fast = run(dir.path(), &["--format", "json", "."]);
+    assert_eq!(fast.code, 0, "{fast:?}");
+    let all = run(dir.path(), &["--format", "json", "--parse-all", "."]);
+    assert_eq!(all.code, 2, "{all:?}");
+    assert_eq!(
+        findings(&all),
+        vec![finding("./bad.rs", "parse_error", 1)],
+        "{all:?}"
+    );
+}

@@ -56,6 +56,11 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
 
+    /// Parse every file, so every syntax error is reported, even in runs over more than
+    /// 1 MiB of source (which otherwise parse only the files that can matter)
+    #[arg(long)]
+    pub parse_all: bool,
+
     /// Read one file's source from stdin and report it under NAME (pass `-` as the PATH)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
@@ -129,6 +134,8 @@ pub struct Lint {
     /// Whether human output is colored.
     pub color: bool,
     pub threads: Option<usize>,
+    /// `--parse-all`.
+    pub parse_all: bool,
     pub exit_zero: bool,
 }
 
@@ -195,6 +202,7 @@ impl Args {
             format,
             color,
             threads: self.threads.map(|n| n as usize),
+            parse_all: self.parse_all,
             exit_zero: self.exit_zero,
         })))
     }

@@ -117,7 +117,7 @@ fn run_lint(lint: Lint) -> Outcome {
         Err(err) => return fail(stderr, err.to_string()),
     };
     let (config_findings, config_sources) = plan.config_findings(&lint.rules);
-    let mut report = match runner::run(plan.input, lint.threads) {
+    let mut report = match runner::run(plan.input, lint.threads, lint.parse_all) {
         Ok(report) => report,
         Err(err) => return fail(stderr, err),
     };
