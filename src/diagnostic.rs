@@ -44,6 +44,10 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// The note on a finding in a synchronous closure that runs in async context: the async
+/// replacement cannot be `.await`ed there, so no fix is offered for it.
+pub const IN_SYNC_CLOSURE: &str = "this call is in a closure, where `.await` is not available: move the work out of the closure or into `spawn_blocking`";
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {

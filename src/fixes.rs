@@ -48,6 +48,12 @@ pub fn suggest(text: &str, diagnostics: &mut [Diagnostic], runtime_is_tokio: boo
 }
 
 fn fix_for(text: &str, d: &Diagnostic) -> Option<Fix> {
+    if d.notes
+        .iter()
+        .any(|note| note == crate::diagnostic::IN_SYNC_CLOSURE)
+    {
+        return None;
+    }
     let item = called_item(&d.message)?;
     let (std_name, replacement) = match d.rule {
         Rule::BlockingSleep if item == "std::thread::sleep" => ("sleep", "tokio::time::sleep"),
@@ -194,6 +200,15 @@ mod tests {
         let out = apply_edits(&text, &edits);
         let line = out.lines().nth(2).unwrap();
         Some(line.trim().to_string())
+    }
+
+    #[test]
+    fn no_fix_inside_a_sync_closure_where_await_is_unavailable() {
+        assert_eq!(
+            fixed("", "let _ = [\"a\"].iter().map(|p| std::fs::read(p));"),
+            None
+        );
+        assert!(fixed("", "let _ = std::fs::read(\"a\");").is_some());
     }
 
     #[test]

@@ -976,6 +976,14 @@ impl<'a> Walker<'a> {
             &item,
             entry,
         ));
+        // A sync closure inheriting async context: its body cannot `.await`.
+        if self.bodies.last().is_some_and(|body| !body.is_async())
+            && let Some(diagnostic) = self.diagnostics.last_mut()
+        {
+            diagnostic
+                .notes
+                .push(crate::diagnostic::IN_SYNC_CLOSURE.to_string());
+        }
     }
 
     // ----- macros -----
