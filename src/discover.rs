@@ -196,18 +196,7 @@ pub fn edition_of_file(file: &Path) -> String {
 pub fn crate_of_file(file: &Path) -> Crate {
     let mut manifests = ManifestCache::default();
     let root = manifests.crate_root_of(file);
-    let (edition, runtimes) = match &root {
-        Some(root) => (manifests.edition_of(root), runtimes_of(root)),
-        None => (LOOSE_EDITION.to_string(), Vec::new()),
-    };
-    let name = root.as_deref().and_then(package_name);
-    Crate {
-        root,
-        edition,
-        name,
-        runtimes,
-        files: vec![file.to_path_buf()],
-    }
+    manifests.crate_at(root, vec![file.to_path_buf()])
 }
 
 /// The `[package] name` of the crate at `root`.
@@ -280,20 +269,7 @@ fn group_into_crates(files: Vec<PathBuf>) -> Vec<Crate> {
     }
     groups
         .into_iter()
-        .map(|(root, files)| {
-            let (edition, runtimes) = match &root {
-                Some(root) => (manifests.edition_of(root), runtimes_of(root)),
-                None => (LOOSE_EDITION.to_string(), Vec::new()),
-            };
-            let name = root.as_deref().and_then(package_name);
-            Crate {
-                root,
-                edition,
-                name,
-                runtimes,
-                files,
-            }
-        })
+        .map(|(root, files)| manifests.crate_at(root, files))
         .collect()
 }
 
@@ -304,6 +280,23 @@ struct ManifestCache {
 }
 
 impl ManifestCache {
+    /// The crate at `root` (its manifest's edition, name and runtimes) holding `files`; the
+    /// loose files' group when `root` is `None`.
+    fn crate_at(&mut self, root: Option<PathBuf>, files: Vec<PathBuf>) -> Crate {
+        let (edition, runtimes) = match &root {
+            Some(root) => (self.edition_of(root), runtimes_of(root)),
+            None => (LOOSE_EDITION.to_string(), Vec::new()),
+        };
+        let name = root.as_deref().and_then(package_name);
+        Crate {
+            root,
+            edition,
+            name,
+            runtimes,
+            files,
+        }
+    }
+
     fn crate_root_of(&mut self, file: &Path) -> Option<PathBuf> {
         let dir = file.parent().unwrap_or(Path::new(""));
         let dir = if dir.as_os_str().is_empty() {
