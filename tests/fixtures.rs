@@ -16,9 +16,11 @@
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
 
 use async_lint::{Diagnostic, Edition, Rule, Settings, lint_source};
+mod common;
+
+use common::{SourceFile as Fixture, rust_files_under};
 
 const MARKER: &str = "//~";
 
@@ -28,16 +30,6 @@ const EDITION_2021_MARKER: &str = "// 2021~";
 
 /// Rules that report on the tool's own input, not on async code: they have no fixtures.
 const TOOL_INPUT_RULES: &[&str] = &["parse_error", "unknown_rule", "unused_suppression"];
-
-/// One fixture file: its path relative to the repository root (with `/`) and its text.
-struct Fixture {
-    path: String,
-    text: String,
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The source directory of the edition 2024 fixture crate, relative to the repo root.
 const EDITION_2024_SRC: &str = "fixtures/edition2024/src";
@@ -58,47 +50,6 @@ fn settings_for(edition: Edition) -> Settings {
     let mut settings = Settings::default();
     settings.edition = edition;
     settings
-}
-
-/// Every `.rs` file under `dir` (relative to the repo root), recursively, sorted by path.
-fn rust_files_under(dir: &str) -> Vec<Fixture> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries = std::fs::read_dir(dir)
-            .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|ext| ext == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
-    let root = repo_root();
-    let mut paths = Vec::new();
-    walk(&root.join(dir), &mut paths);
-    let mut files: Vec<Fixture> = paths
-        .into_iter()
-        .map(|path| {
-            let relative = path
-                .strip_prefix(&root)
-                .expect("fixture under the repo root");
-            let parts: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-            Fixture {
-                path: parts.join("/"),
-                text,
-            }
-        })
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    assert!(!files.is_empty(), "no fixture files found under {dir}");
-    files
 }
 
 /// The fixture files whose path starts with `prefix` (relative to the repo root).
