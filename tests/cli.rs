@@ -2,14 +2,13 @@
 //!
 //! Each test builds its own temporary directory and runs the built binary in it.
 
-use std::fs;
-use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_async-lint");
+mod common;
+
+use common::{BIN, Output, run, run_with_stdin, tempdir, write};
 
 /// A file syn cannot parse (reported as `parse_error` on line 1).
 const UNPARSABLE: &str = "fn main() { let x = ; }\n";
@@ -20,63 +19,6 @@ const SLEEPS: &str =
     "async fn f() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n";
 /// Not UTF-8: a bad byte on line 2, column 4.
 const NOT_UTF8: &[u8] = b"fn main() {}\n// \xFF\n";
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run_with_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run async-lint");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin)
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("wait for async-lint");
-    Output {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    run_with_stdin(dir, args, b"")
-}
-
-fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, contents).unwrap();
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("async-lint-cli-")
-        .tempdir()
-        .unwrap()
-}
 
 fn json(out: &Output) -> Vec<Value> {
     match serde_json::from_str(&out.stdout) {

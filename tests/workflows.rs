@@ -2,66 +2,15 @@
 //! directory, the way a user drives them.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_async-lint");
+mod common;
+
+use common::{Output, run, run_with_stdin, tempdir, write};
 
 const SLEEP: &str = "std::thread::sleep(std::time::Duration::from_secs(1));";
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    Output {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    run_in(dir, args, b"")
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("async-lint-flow-")
-        .tempdir()
-        .unwrap()
-}
 
 /// `(file, rule, line, level)` of each finding of a JSON run.
 fn findings(out: &Output) -> Vec<(String, String, u64, String)> {
@@ -91,12 +40,12 @@ fn workspace(dir: &Path) {
         write(
             dir,
             &format!("{name}/Cargo.toml"),
-            &format!("[package]\nname = \"{name}\"\nedition = \"2021\"\n"),
+            format!("[package]\nname = \"{name}\"\nedition = \"2021\"\n"),
         );
         write(
             dir,
             &format!("{name}/src/lib.rs"),
-            &format!("pub async fn f() {{\n    {SLEEP}\n    let _ = std::fs::read(\"x\");\n}}\n"),
+            format!("pub async fn f() {{\n    {SLEEP}\n    let _ = std::fs::read(\"x\");\n}}\n"),
         );
     }
 }
@@ -242,7 +191,7 @@ fn suppressions_end_to_end() {
     write(
         d,
         "s.rs",
-        &format!(
+        format!(
             "// async-lint: allow(blocking_sleep)\nasync fn quiet() {{\n    {SLEEP}\n}}\n\n\
              async fn loud() {{\n    {SLEEP} // async-lint: allow(blocking_fs, blocking_zzz)\n}}\n"
         ),
@@ -305,7 +254,7 @@ fn baseline_hides_recorded_findings_from_any_directory() {
     write(
         d,
         "a/src/lib.rs",
-        &format!(
+        format!(
             "// a new comment\n\npub async fn f() {{\n    {SLEEP}\n    let _ = std::fs::read(\"x\");\n    {SLEEP}\n}}\n"
         ),
     );
@@ -346,7 +295,7 @@ fn stdin_uses_the_named_files_config_and_crate() {
         "exclude = [\"src/skip.rs\"]\n[rules]\nblocking_fs = \"allow\"\n",
     );
     let source = format!("async fn f() {{\n    {SLEEP}\n    let _ = std::fs::read(\"x\");\n}}\n");
-    let out = run_in(
+    let out = run_with_stdin(
         d,
         &["--format", "json", "--stdin-filename", "a/src/x.rs", "-"],
         source.as_bytes(),
@@ -362,14 +311,14 @@ fn stdin_uses_the_named_files_config_and_crate() {
         "tokio::time::sleep"
     );
     // Excluded by name: nothing is checked.
-    let out = run_in(
+    let out = run_with_stdin(
         d,
         &["--format", "json", "--stdin-filename", "a/src/skip.rs", "-"],
         source.as_bytes(),
     );
     assert_eq!((out.code, out.stdout.as_str()), (0, "[]\n"), "{out:?}");
     // Elsewhere: no config, no tokio, no fix.
-    let out = run_in(
+    let out = run_with_stdin(
         d,
         &["--format", "json", "--stdin-filename", "b/src/x.rs", "-"],
         source.as_bytes(),

@@ -1,6 +1,74 @@
-//! What the fixture harnesses share: the repository's `.rs` files, read.
+//! What the integration tests share: the repository's `.rs` files, read, and the built
+//! binary run in a temporary directory. Each test crate uses a part of it.
+#![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The `async-lint` binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_async-lint");
+
+/// How a run of the binary ended.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs the binary in `dir` with `args`, `stdin` on its standard input, and `NO_COLOR`
+/// unset (color stays off: stdout is a pipe).
+pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run async-lint");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait for async-lint");
+    Output {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    run_with_stdin(dir, args, b"")
+}
+
+/// Writes `contents` at `path` under `dir`, creating folders.
+pub fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("async-lint-test-")
+        .tempdir()
+        .unwrap()
+}
 
 /// One `.rs` file: its path relative to the repo root (with `/`) and its text.
 pub struct SourceFile {
