@@ -326,6 +326,17 @@ impl<'a> Model<'a> {
         model
     }
 
+    /// Every resolved call: (caller, the call, callee).
+    fn edges(&self) -> impl Iterator<Item = (usize, &super::summary::Call, usize)> + '_ {
+        (0..self.nodes.len()).flat_map(move |caller| {
+            self.summary(caller)
+                .calls
+                .iter()
+                .zip(&self.targets[caller])
+                .filter_map(move |(call, target)| target.map(|callee| (caller, call, callee)))
+        })
+    }
+
     fn summary(&self, node: usize) -> &super::summary::FnSummary {
         let (file, index) = self.origin[node];
         &self.files[file].summary.fns[index]
@@ -458,53 +469,44 @@ impl<'a> Model<'a> {
             }
         }
         // Fixed point: a chain only ever gets shorter, so this ends (recursion included).
-        let mut changed = true;
-        let mut rounds = 0;
-        while changed && rounds <= count {
-            changed = false;
-            rounds += 1;
-            for caller in 0..count {
-                if self.nodes[caller].is_async {
+        until_stable(count, || {
+            let mut changed = false;
+            for (caller, call, callee) in self.edges() {
+                if self.nodes[caller].is_async
+                    || call.in_async
+                    || callee == caller
+                    || self.nodes[callee].is_async
+                {
                     continue;
                 }
-                let calls = &self.summary(caller).calls;
-                for (call, target) in calls.iter().zip(&self.targets[caller]) {
-                    let Some(callee) = *target else { continue };
-                    if call.in_async || callee == caller || self.nodes[callee].is_async {
+                let inherited: Vec<(Rule, Reach)> = reach[callee]
+                    .iter()
+                    .map(|(rule, r)| (*rule, r.clone()))
+                    .collect();
+                for (rule, found) in inherited {
+                    let longer = reach[caller]
+                        .get(&rule)
+                        .is_some_and(|known| known.via.len() <= found.via.len() + 1);
+                    if longer {
                         continue;
                     }
-                    let inherited: Vec<(Rule, Reach)> = reach[callee]
-                        .iter()
-                        .map(|(rule, r)| (*rule, r.clone()))
-                        .collect();
-                    for (rule, found) in inherited {
-                        let longer = reach[caller]
-                            .get(&rule)
-                            .is_some_and(|known| known.via.len() <= found.via.len() + 1);
-                        if longer {
-                            continue;
-                        }
-                        let mut via = vec![callee];
-                        via.extend(found.via);
-                        reach[caller].insert(rule, Reach { via, ..found });
-                        changed = true;
-                    }
+                    let mut via = vec![callee];
+                    via.extend(found.via);
+                    reach[caller].insert(rule, Reach { via, ..found });
+                    changed = true;
                 }
             }
-        }
-        for caller in 0..count {
-            let calls = &self.summary(caller).calls;
-            for (call, target) in calls.iter().zip(&self.targets[caller]) {
-                let Some(callee) = *target else { continue };
-                if !call.in_async || self.nodes[callee].is_async {
+            changed
+        });
+        for (caller, call, callee) in self.edges() {
+            if !call.in_async || self.nodes[callee].is_async {
+                continue;
+            }
+            for (rule, found) in &reach[callee] {
+                if !settings.is_enabled(*rule) {
                     continue;
                 }
-                for (rule, found) in &reach[callee] {
-                    if !settings.is_enabled(*rule) {
-                        continue;
-                    }
-                    diagnostics.push(self.chain_diagnostic(caller, call, callee, found, settings));
-                }
+                diagnostics.push(self.chain_diagnostic(caller, call, callee, found, settings));
             }
         }
     }
@@ -587,28 +589,22 @@ impl<'a> Model<'a> {
                 add(list, *only);
             }
         }
-        let mut changed = true;
-        let mut rounds = 0;
-        while changed && rounds <= count {
-            changed = false;
-            rounds += 1;
-            for caller in 0..count {
-                let calls = &self.summary(caller).calls;
-                for (call, target) in calls.iter().zip(&self.targets[caller]) {
-                    let Some(callee) = *target else { continue };
-                    let incoming = match call.driver {
-                        Some(driver) => vec![driver],
-                        None => drivers[caller].clone(),
-                    };
-                    for runtime in incoming {
-                        if !drivers[callee].contains(&runtime) {
-                            add(&mut drivers[callee], runtime);
-                            changed = true;
-                        }
+        until_stable(count, || {
+            let mut changed = false;
+            for (caller, call, callee) in self.edges() {
+                let incoming = match call.driver {
+                    Some(driver) => vec![driver],
+                    None => drivers[caller].clone(),
+                };
+                for runtime in incoming {
+                    if !drivers[callee].contains(&runtime) {
+                        add(&mut drivers[callee], runtime);
+                        changed = true;
                     }
                 }
             }
-        }
+            changed
+        });
         for (node, driven_by) in drivers.iter().enumerate() {
             let file = &self.files[self.nodes[node].file].summary.name;
             for api in &self.summary(node).uses {
@@ -631,6 +627,15 @@ impl<'a> Model<'a> {
                     settings,
                 ));
             }
+        }
+    }
+}
+
+/// Repeats `round` until it changes nothing (at most `limit + 1` rounds).
+fn until_stable(limit: usize, mut round: impl FnMut() -> bool) {
+    for _ in 0..=limit {
+        if !round() {
+            break;
         }
     }
 }
