@@ -29,21 +29,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Pos, Span};
-use crate::rules::{Level, Rule};
+use crate::rules::{Family, Level, Rule};
 use crate::settings::{Settings, UserBlocking};
 
 /// The configuration file's own name.
 pub const FILE_NAME: &str = "async-lint.toml";
-
-/// Rules a `[[blocking]]` entry may be reported under.
-const BLOCKING_RULES: &[Rule] = &[
-    Rule::BlockingFs,
-    Rule::BlockingSleep,
-    Rule::BlockingNet,
-    Rule::BlockingProcess,
-    Rule::BlockingWait,
-    Rule::BlockOnInAsync,
-];
 
 /// One configuration, read.
 #[derive(Clone, Debug)]
@@ -326,7 +316,7 @@ fn read_table(
                     };
                     check_path(path, entry, &format!("{here}.path"), &fail)?;
                     match Rule::from_name(rule_name) {
-                        Some(rule) if BLOCKING_RULES.contains(&rule) => {
+                        Some(rule) if rule.family() == Family::Blocking => {
                             config.blocking.push(UserBlocking {
                                 path: path.to_string(),
                                 rule,

@@ -70,8 +70,22 @@ pub struct RuleDoc {
     pub use_instead: &'static str,
 }
 
+/// What a rule reports on: the family decides which facts it reads and where a
+/// `[[blocking]]` entry may report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    /// A call that blocks the thread (direct, or through a chain of sync calls).
+    Blocking,
+    /// A guard alive across an `.await`.
+    Guard,
+    /// Two runtimes in one program.
+    Runtime,
+    /// The tool's own input: files, configuration, suppressions.
+    Input,
+}
+
 macro_rules! rules {
-    ($($variant:ident => $module:ident, $level:expr;)*) => {
+    ($($variant:ident => $module:ident, $level:expr, $family:ident;)*) => {
         /// Every rule the tool knows.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
@@ -93,6 +107,12 @@ macro_rules! rules {
                 }
             }
 
+            pub fn family(self) -> Family {
+                match self {
+                    $(Rule::$variant => Family::$family,)*
+                }
+            }
+
             pub fn doc(self) -> &'static RuleDoc {
                 match self {
                     $(Rule::$variant => &$module::DOC,)*
@@ -103,18 +123,18 @@ macro_rules! rules {
 }
 
 rules! {
-    BlockingFs => blocking_fs, Level::Warn;
-    BlockingSleep => blocking_sleep, Level::Warn;
-    BlockingNet => blocking_net, Level::Warn;
-    BlockingProcess => blocking_process, Level::Warn;
-    BlockingWait => blocking_wait, Level::Warn;
-    BlockOnInAsync => block_on_in_async, Level::Deny;
-    LockAcrossAwait => lock_across_await, Level::Warn;
-    RefcellAcrossAwait => refcell_across_await, Level::Warn;
-    MixedRuntimes => mixed_runtimes, Level::Deny;
-    ParseError => parse_error, Level::Deny;
-    UnknownRule => unknown_rule, Level::Warn;
-    UnusedSuppression => unused_suppression, Level::Allow;
+    BlockingFs => blocking_fs, Level::Warn, Blocking;
+    BlockingSleep => blocking_sleep, Level::Warn, Blocking;
+    BlockingNet => blocking_net, Level::Warn, Blocking;
+    BlockingProcess => blocking_process, Level::Warn, Blocking;
+    BlockingWait => blocking_wait, Level::Warn, Blocking;
+    BlockOnInAsync => block_on_in_async, Level::Deny, Blocking;
+    LockAcrossAwait => lock_across_await, Level::Warn, Guard;
+    RefcellAcrossAwait => refcell_across_await, Level::Warn, Guard;
+    MixedRuntimes => mixed_runtimes, Level::Deny, Runtime;
+    ParseError => parse_error, Level::Deny, Input;
+    UnknownRule => unknown_rule, Level::Warn, Input;
+    UnusedSuppression => unused_suppression, Level::Allow, Input;
 }
 
 impl Rule {
