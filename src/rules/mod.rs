@@ -136,7 +136,7 @@ pub enum Family {
 }
 
 macro_rules! rules {
-    ($($variant:ident => $module:ident, $level:expr, $family:ident;)*) => {
+    ($($variant:ident => $module:ident, $level:expr, $family:ident $(, $label:path)?;)*) => {
         /// Every rule the tool knows.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
@@ -164,6 +164,13 @@ macro_rules! rules {
                 }
             }
 
+            /// The label under a direct blocking call of this rule, from its rule file.
+            fn blocking_label(self) -> Option<&'static str> {
+                match self {
+                    $(Rule::$variant => None$(.or(Some($label)))?,)*
+                }
+            }
+
             pub fn doc(self) -> &'static RuleDoc {
                 match self {
                     $(Rule::$variant => &$module::DOC,)*
@@ -174,11 +181,11 @@ macro_rules! rules {
 }
 
 rules! {
-    BlockingFs => blocking_fs, Level::Warn, Blocking;
-    BlockingSleep => blocking_sleep, Level::Warn, Blocking;
-    BlockingNet => blocking_net, Level::Warn, Blocking;
-    BlockingProcess => blocking_process, Level::Warn, Blocking;
-    BlockingWait => blocking_wait, Level::Warn, Blocking;
+    BlockingFs => blocking_fs, Level::Warn, Blocking, blocking_fs::LABEL;
+    BlockingSleep => blocking_sleep, Level::Warn, Blocking, blocking_sleep::LABEL;
+    BlockingNet => blocking_net, Level::Warn, Blocking, blocking_net::LABEL;
+    BlockingProcess => blocking_process, Level::Warn, Blocking, blocking_process::LABEL;
+    BlockingWait => blocking_wait, Level::Warn, Blocking, blocking_wait::LABEL;
     BlockOnInAsync => block_on_in_async, Level::Deny, Blocking;
     LockAcrossAwait => lock_across_await, Level::Warn, Guard;
     RefcellAcrossAwait => refcell_across_await, Level::Warn, Guard;
