@@ -13,16 +13,14 @@
 //! A mismatch names the expected file and shows a line diff. A missing expected file fails,
 //! and so does a stale one whose fixture file no longer exists. To accept the current
 //! output (after reading the diff), run
-//! `ASYNC_LINT_BLESS=1 cargo test --test expected_output`: it rewrites the expected files
+//! `ASYNC_LINT_BLESS=1 cargo test --test it expected_output`: it rewrites the expected files
 //! that differ, writes the missing ones and deletes the stale ones.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-
-use common::{repo_root, rust_files_under};
+use crate::common::{repo_root, rust_files_under};
 
 /// The environment variable that rewrites the expected files instead of comparing them.
 const BLESS: &str = "ASYNC_LINT_BLESS";
@@ -34,7 +32,7 @@ const EXPECTED_DIR: &str = "fixtures/expected";
 const NO_FINDINGS: &str = "(no findings)\n";
 
 /// The command that rewrites the expected files, for failure messages.
-const BLESS_COMMAND: &str = "ASYNC_LINT_BLESS=1 cargo test --test expected_output";
+const BLESS_COMMAND: &str = "ASYNC_LINT_BLESS=1 cargo test --test it expected_output";
 
 /// One fixture crate: the paths passed to the command line, and its `.rs` files (relative
 /// to the repository root, with `/`).
@@ -102,7 +100,7 @@ fn fixture_crates() -> Vec<FixtureCrate> {
 /// output. Exit status 0 (nothing reported) and 1 (findings) are success.
 fn render(args: &[String]) -> Result<String, String> {
     let command = format!("async-lint --color never {}", args.join(" "));
-    let output = Command::new(common::BIN)
+    let output = Command::new(crate::common::BIN)
         .args(["--color", "never"])
         .args(args)
         .current_dir(repo_root())

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_async-lint");
+use crate::common::BIN;
 
 /// A file with one `blocking_sleep` finding at line 1, column 16.
 const GOOD: &str = "async fn f() { std::thread::sleep(std::time::Duration::from_secs(1)); }\n";
