@@ -18,7 +18,7 @@
 //! character literals and lifetimes, so braces and `//` inside them are not mistaken.
 
 use crate::diagnostic::{Diagnostic, Pos, Span};
-use crate::lexer::{Kind, Token, lex};
+use crate::text::lexer::{Kind, Token, lex};
 use crate::rules::Rule;
 use crate::settings::Settings;
 
