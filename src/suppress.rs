@@ -17,7 +17,8 @@
 //! Pure: works on the text with a small lexer that knows comments, strings, raw strings,
 //! character literals and lifetimes, so braces and `//` inside them are not mistaken.
 
-use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::text::LineIndex;
 use crate::text::lexer::{Kind, Token, lex};
 use crate::rules::Rule;
 use crate::settings::Settings;
@@ -33,7 +34,7 @@ pub fn apply(
     if !text.contains("async-lint:") && !text.contains("await_holding_") {
         return diagnostics;
     }
-    let lines = Lines::new(text);
+    let lines = LineIndex::new(text);
     let tokens = lex(text);
     let mut comments = Vec::new();
     let mut attributes = Vec::new();
@@ -69,7 +70,7 @@ pub fn apply(
 
     for comment in &comments {
         for name in &comment.names {
-            let span = lines.span(name.start, name.end);
+            let span = lines.span_of(name.start, name.end);
             match name.rule {
                 None if settings.is_enabled(Rule::UnknownRule) => kept.push(finding(
                     Rule::UnknownRule,
@@ -171,7 +172,7 @@ impl Attribute {
 fn collect(
     text: &str,
     tokens: &[Token],
-    lines: &Lines,
+    lines: &LineIndex,
     comments: &mut Vec<Comment>,
     attributes: &mut Vec<Attribute>,
 ) {
@@ -240,7 +241,7 @@ fn parse_directive(comment: &str, offset: usize) -> Option<Vec<Name>> {
 /// The lines a standalone suppression before token `from` covers: from the next line of
 /// code through the end of the item it starts, or through the first line of code after
 /// any attributes when it is not an item.
-fn next_code(text: &str, tokens: &[Token], from: usize, lines: &Lines) -> (u32, u32) {
+fn next_code(text: &str, tokens: &[Token], from: usize, lines: &LineIndex) -> (u32, u32) {
     let mut i = skip_comments(tokens, from);
     let Some(first) = tokens.get(i) else {
         return (0, 0);
@@ -351,7 +352,7 @@ fn clippy_attribute(
     text: &str,
     tokens: &[Token],
     i: usize,
-    lines: &Lines,
+    lines: &LineIndex,
 ) -> Option<Vec<Attribute>> {
     let end = attribute_end(tokens, i)?;
     let inner = tokens.get(i + 1)?.kind == Kind::Punct(b'!');
@@ -447,52 +448,10 @@ fn statement_end(tokens: &[Token], i: usize) -> Option<usize> {
     None
 }
 
-// ----- positions -----
-
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Lines { text, starts }
-    }
-
-    /// 1-based line of a byte offset.
-    fn line(&self, offset: usize) -> u32 {
-        let index = self.starts.partition_point(|&start| start <= offset);
-        u32::try_from(index.max(1)).unwrap_or(u32::MAX)
-    }
-
-    fn pos(&self, offset: usize) -> Pos {
-        let line = self.line(offset);
-        let start = self.starts[line as usize - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        Pos {
-            line,
-            column: u32::try_from(column).unwrap_or(u32::MAX),
-            offset,
-        }
-    }
-
-    fn span(&self, start: usize, end: usize) -> Span {
-        Span {
-            start: self.pos(start),
-            end: self.pos(end),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Pos;
     use crate::rules::Level;
 
     /// A finding of `rule` on each line listed.
