@@ -9,7 +9,7 @@
 //! is found; otherwise the finding keeps its help line and no fix.
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Pos, Span};
-use crate::lexer::{Kind, Lexer};
+use crate::text::lexer::{Kind, Lexer};
 use crate::rules::Rule;
 
 /// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
@@ -145,14 +145,7 @@ fn closing_paren(text: &str, from: usize) -> Option<usize> {
 }
 
 fn pos_at(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    Pos {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(before[line_start..].chars().count() + 1).unwrap_or(u32::MAX),
-        offset,
-    }
+    crate::text::LineIndex::new(&text[..offset]).at(offset)
 }
 
 /// Applies a fix's edits to `text` (for tests and tools): edits must not overlap.
