@@ -18,9 +18,6 @@ pub mod settings;
 pub mod suppress;
 mod text;
 
-// Until every user names `crate::text::lexer`.
-pub(crate) use text::lexer;
-
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};
 pub use rules::{Level, Rule};
 pub use settings::{Edition, Settings, UserBlocking};
