@@ -9,8 +9,8 @@
 //! is found; otherwise the finding keeps its help line and no fix.
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Pos, Span};
-use crate::text::lexer::{Kind, Lexer};
 use crate::rules::Rule;
+use crate::text::lexer::{Kind, Lexer};
 
 /// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
 const TOKIO_FS: &[(&str, &str)] = &[

@@ -18,10 +18,10 @@
 //! character literals and lifetimes, so braces and `//` inside them are not mistaken.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::text::LineIndex;
-use crate::text::lexer::{Kind, Token, lex};
 use crate::rules::Rule;
 use crate::settings::Settings;
+use crate::text::LineIndex;
+use crate::text::lexer::{Kind, Token, lex};
 
 /// Filters `diagnostics` of `file` through the suppressions written in `text`, and adds
 /// the findings about the suppressions themselves.
