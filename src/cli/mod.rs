@@ -109,7 +109,12 @@ fn run_lint(lint: Lint) -> Outcome {
         // Stdin under a name the configuration excludes: nothing to check.
         Ok(None) => {
             return Outcome {
-                stdout: report::render(&runner::Report::default(), lint.format, lint.color),
+                stdout: report::render(
+                    &runner::Report::default(),
+                    lint.format,
+                    lint.color,
+                    &report::Places::from_env(),
+                ),
                 stderr,
                 code: 0,
             };
@@ -154,7 +159,12 @@ fn run_lint(lint: Lint) -> Outcome {
         baseline.filter(&mut report, anchor);
     }
     Outcome {
-        stdout: report::render(&report, lint.format, lint.color),
+        stdout: report::render(
+            &report,
+            lint.format,
+            lint.color,
+            &report::Places::from_env(),
+        ),
         stderr,
         code: report.exit_code(lint.exit_zero),
     }

@@ -36,9 +36,9 @@ pub enum Format {
     RustcJson,
 }
 
-/// Renders `report` in `format`. `color` applies to the human format only.
-pub fn render(report: &Report, format: Format, color: bool) -> Vec<u8> {
-    let places = &Places::from_env();
+/// Renders `report` in `format`. `color` applies to the human format only; `places` to
+/// the formats that name files from the repository root (sarif, github).
+pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> Vec<u8> {
     match format {
         Format::Human => human::render(report, &Sources::new(&report.sources), color),
         Format::Concise => concise::render(report),
