@@ -1,175 +1,26 @@
-//! Configuration files (SPEC §6): `async-lint.toml`, or the same keys under
-//! `[package.metadata.async-lint]` / `[workspace.metadata.async-lint]` in `Cargo.toml`.
-//!
-//! ```toml
-//! exclude = ["benches/**"]          # globs, relative to the config's folder
-//! [rules]
-//! blocking_fs = "allow"             # allow | warn | deny
-//! [[blocking]]
-//! path = "mycrate::db::query_sync"
-//! rule = "blocking_net"
-//! reason = "runs SQL on the calling thread"
-//! [[offload]]
-//! path = "mycrate::pool::run_blocking"
-//! ```
-//!
-//! The nearest configuration to a crate's root wins: each folder from the crate root up
-//! is tried (`async-lint.toml` first, then `Cargo.toml`'s metadata), stopping after a
-//! workspace root. A malformed file, an unknown key or a bad value is a [`ConfigError`]
-//! (exit 2) naming the file, line and key; an unknown rule name is an `unknown_rule`
-//! finding at its line, as it would be in a suppression.
+//! TOML text -> [`Config`]: pure, no I/O. A malformed text, an unknown key or a bad value
+//! is a [`ConfigError`] naming the line and key; an unknown rule name is an `unknown_rule`
+//! finding.
 
 use std::collections::HashMap;
-use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::rules::{Family, Level, Rule};
-use crate::settings::{Settings, UserBlocking};
-
-/// The configuration file's own name.
-pub const FILE_NAME: &str = "async-lint.toml";
-
-/// One configuration, read.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// The file it was read from, as shown to the user.
-    pub file: String,
-    /// The file's text (for showing findings in it).
-    pub text: String,
-    /// The folder `exclude` globs are relative to (absolute).
-    pub dir: PathBuf,
-    exclude: GlobSet,
-    /// `[rules]` levels.
-    pub rules: Vec<(Rule, Level)>,
-    pub blocking: Vec<UserBlocking>,
-    pub offload: Vec<String>,
-    /// `unknown_rule` findings in the file, at the default level (the run sets levels).
-    pub findings: Vec<Diagnostic>,
-}
-
-/// A configuration that cannot be used: exit 2.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    pub file: String,
-    /// 1-based; 0 when the file could not be read at all.
-    pub line: usize,
-    /// The key at fault (`rules.blocking_fs`, `blocking[1].path`), empty when none.
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.key.is_empty()) {
-            (0, _) => write!(f, "{}: {}", self.file, self.message),
-            (line, true) => write!(f, "{}:{line}: {}", self.file, self.message),
-            (line, false) => write!(f, "{}:{line}: `{}`: {}", self.file, self.key, self.message),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// `--select` and `--ignore` as given; they win over configuration levels.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RuleChoice {
-    pub select: Option<Vec<Rule>>,
-    pub ignore: Vec<Rule>,
-}
-
-impl RuleChoice {
-    /// Levels: each rule's default, then the configuration's, then the command line's.
-    /// `--select` turns the listed rules on (at the configured level, or the default, or
-    /// warn for a rule off by default) and every other rule off, except `parse_error`;
-    /// `--ignore` turns rules off.
-    pub fn settings(&self, config: Option<&Config>) -> Settings {
-        let mut settings = Settings::default();
-        if let Some(config) = config {
-            for &(rule, level) in &config.rules {
-                settings.set_level(rule, level);
-            }
-            settings.blocking = config.blocking.clone();
-            settings.offload = config.offload.clone();
-        }
-        if let Some(selected) = &self.select {
-            for &rule in Rule::ALL {
-                let on = rule == Rule::ParseError || selected.contains(&rule);
-                let level = match (on, settings.level(rule), rule.default_level()) {
-                    (false, _, _) => Level::Allow,
-                    (true, Level::Allow, Level::Allow) => Level::Warn,
-                    (true, Level::Allow, default) => default,
-                    (true, configured, _) => configured,
-                };
-                settings.set_level(rule, level);
-            }
-        }
-        for &rule in &self.ignore {
-            if rule != Rule::ParseError {
-                settings.set_level(rule, Level::Allow);
-            }
-        }
-        settings
-    }
-}
-
-impl Config {
-    /// Whether `file` (absolute) matches an `exclude` glob, itself or a folder above it
-    /// inside the config's folder.
-    pub fn excludes(&self, file: &Path) -> bool {
-        let Ok(relative) = file.strip_prefix(&self.dir) else {
-            return false;
-        };
-        relative
-            .ancestors()
-            .filter(|p| !p.as_os_str().is_empty())
-            .any(|p| self.exclude.is_match(p))
-    }
-
-    /// Reads `--config FILE`: an `async-lint.toml`-style file, or a `Cargo.toml` whose
-    /// metadata holds the keys.
-    pub fn load(path: &Path, shown: &str) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
-            file: shown.to_string(),
-            line: 0,
-            key: String::new(),
-            message: format!("could not read the configuration: {err}"),
-        })?;
-        let dir = absolute_dir(path);
-        if path.file_name().is_some_and(|n| n == "Cargo.toml") {
-            match from_manifest(shown, &text, &dir)? {
-                Some(config) => Ok(config),
-                None => Err(ConfigError {
-                    file: shown.to_string(),
-                    line: 0,
-                    key: String::new(),
-                    message: "no `[package.metadata.async-lint]` or \
-                              `[workspace.metadata.async-lint]` table"
-                        .to_string(),
-                }),
-            }
-        } else {
-            parse(shown, &text, &dir, &[])
-        }
-    }
-}
-
-fn absolute_dir(file: &Path) -> PathBuf {
-    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
-    let dir = dir.unwrap_or(Path::new("."));
-    std::fs::canonicalize(dir)
-        .or_else(|_| std::path::absolute(dir))
-        .unwrap_or_else(|_| dir.to_path_buf())
-}
+use crate::settings::UserBlocking;
 
 /// The `[package.metadata.async-lint]` (or workspace) table of a `Cargo.toml`, if any.
 /// A `Cargo.toml` that is not TOML has none (cargo reports that, not us).
-fn from_manifest(shown: &str, text: &str, dir: &Path) -> Result<Option<Config>, ConfigError> {
+pub(super) fn from_manifest(
+    shown: &str,
+    text: &str,
+    dir: &Path,
+) -> Result<Option<Config>, ConfigError> {
     let Ok(table) = DeTable::parse(text) else {
         return Ok(None);
     };
@@ -506,90 +357,6 @@ fn unknown_rule(shown: &str, text: &str, span: std::ops::Range<usize>, name: &st
     }
 }
 
-/// Finds and caches the nearest configuration of each folder; `--config` overrides all.
-#[derive(Debug, Default)]
-pub struct Resolver {
-    explicit: Option<Arc<Config>>,
-    /// Absolute folder → the configuration that applies there.
-    found: HashMap<PathBuf, Option<Arc<Config>>>,
-    /// The current directory, for showing config paths relative to it.
-    cwd: PathBuf,
-}
-
-impl Resolver {
-    /// With `--config FILE`, every folder gets that file; otherwise each is searched.
-    pub fn new(explicit: Option<&Path>) -> Result<Resolver, ConfigError> {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let explicit = match explicit {
-            Some(path) => Some(Arc::new(Config::load(path, &path.to_string_lossy())?)),
-            None => None,
-        };
-        Ok(Resolver {
-            explicit,
-            found: HashMap::new(),
-            cwd,
-        })
-    }
-
-    /// The configuration for files in `dir` (a crate root, or a loose file's folder).
-    pub fn config_for(&mut self, dir: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
-        if let Some(config) = &self.explicit {
-            return Ok(Some(Arc::clone(config)));
-        }
-        let dir = std::fs::canonicalize(dir)
-            .or_else(|_| std::path::absolute(dir))
-            .unwrap_or_else(|_| dir.to_path_buf());
-        let mut visited = Vec::new();
-        let mut current = Some(dir.as_path());
-        let mut result = None;
-        while let Some(here) = current {
-            if let Some(known) = self.found.get(here) {
-                result = known.clone();
-                break;
-            }
-            visited.push(here.to_path_buf());
-            let (config, stop) = self.read_dir(here)?;
-            if config.is_some() || stop {
-                result = config;
-                break;
-            }
-            current = here.parent();
-        }
-        for dir in visited {
-            self.found.insert(dir, result.clone());
-        }
-        Ok(result)
-    }
-
-    /// The configuration in `dir` itself, and whether the search stops there (a workspace
-    /// root).
-    fn read_dir(&self, dir: &Path) -> Result<(Option<Arc<Config>>, bool), ConfigError> {
-        let own = dir.join(FILE_NAME);
-        if own.is_file() {
-            let shown = self.shown(&own);
-            return Ok((Some(Arc::new(Config::load(&own, &shown)?)), true));
-        }
-        let manifest = dir.join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else {
-            return Ok((None, false));
-        };
-        let shown = self.shown(&manifest);
-        let config = from_manifest(&shown, &text, dir)?.map(Arc::new);
-        let workspace_root = text
-            .parse::<toml::Table>()
-            .is_ok_and(|t| t.contains_key("workspace"));
-        Ok((config, workspace_root))
-    }
-
-    fn shown(&self, path: &Path) -> String {
-        let cwd = std::fs::canonicalize(&self.cwd).unwrap_or_else(|_| self.cwd.clone());
-        path.strip_prefix(&cwd)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .into_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -710,76 +477,6 @@ mod tests {
             from_manifest("Cargo.toml", "[package]\nname = \"x\"\n", Path::new("/x"))
                 .unwrap()
                 .is_none()
-        );
-    }
-
-    #[test]
-    fn command_line_wins_over_config() {
-        let config = parsed("[rules]\nblocking_fs = \"allow\"\nblocking_net = \"deny\"\nunused_suppression = \"warn\"\n").unwrap();
-        let none = RuleChoice::default().settings(Some(&config));
-        assert_eq!(none.level(Rule::BlockingFs), Level::Allow);
-        assert_eq!(none.level(Rule::BlockingNet), Level::Deny);
-        assert_eq!(none.level(Rule::UnusedSuppression), Level::Warn);
-        let select = RuleChoice {
-            select: Some(vec![Rule::BlockingFs, Rule::BlockingNet]),
-            ignore: vec![],
-        }
-        .settings(Some(&config));
-        assert_eq!(select.level(Rule::BlockingFs), Level::Warn);
-        assert_eq!(select.level(Rule::BlockingNet), Level::Deny);
-        assert_eq!(select.level(Rule::BlockingSleep), Level::Allow);
-        assert_eq!(select.level(Rule::UnusedSuppression), Level::Allow);
-        assert_eq!(select.level(Rule::ParseError), Level::Deny);
-        let ignore = RuleChoice {
-            select: None,
-            ignore: vec![Rule::BlockingNet],
-        }
-        .settings(Some(&config));
-        assert_eq!(ignore.level(Rule::BlockingNet), Level::Allow);
-    }
-
-    #[test]
-    fn nearest_config_wins_and_search_stops_at_the_workspace_root() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("async-lint.toml", "[rules]\nblocking_fs = \"deny\"\n");
-        write(
-            "ws/Cargo.toml",
-            "[workspace]\nmembers = [\"a\", \"b\"]\n[workspace.metadata.async-lint.rules]\nblocking_fs = \"allow\"\n",
-        );
-        write("ws/a/Cargo.toml", "[package]\nname = \"a\"\n");
-        write("ws/b/Cargo.toml", "[package]\nname = \"b\"\n");
-        write(
-            "ws/b/async-lint.toml",
-            "[rules]\nblocking_net = \"allow\"\n",
-        );
-        write("ws2/Cargo.toml", "[workspace]\n");
-        write("ws2/c/Cargo.toml", "[package]\nname = \"c\"\n");
-        write("loose/x.rs", "");
-        let mut resolver = Resolver::new(None).unwrap();
-        let rules = |resolver: &mut Resolver, dir: &str| {
-            resolver
-                .config_for(&root.join(dir))
-                .unwrap()
-                .map(|c| c.rules.clone())
-        };
-        assert_eq!(
-            rules(&mut resolver, "ws/a"),
-            Some(vec![(Rule::BlockingFs, Level::Allow)])
-        );
-        assert_eq!(
-            rules(&mut resolver, "ws/b"),
-            Some(vec![(Rule::BlockingNet, Level::Allow)])
-        );
-        assert_eq!(rules(&mut resolver, "ws2/c"), None);
-        assert_eq!(
-            rules(&mut resolver, "loose"),
-            Some(vec![(Rule::BlockingFs, Level::Deny)])
         );
     }
 }
