@@ -10,9 +10,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{Config, ConfigError};
-use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::{Family, Level, Rule};
 use crate::settings::UserBlocking;
+use crate::text::LineIndex;
 
 /// The `[package.metadata.async-lint]` (or workspace) table of a `Cargo.toml`, if any.
 /// A `Cargo.toml` that is not TOML has none (cargo reports that, not us).
@@ -34,16 +35,11 @@ pub(super) fn from_manifest(
             .and_then(|t| t.get("async-lint"));
         if let Some(value) = found {
             let prefix = [section, "metadata", "async-lint"];
+            let doc = Doc::new(shown, text, &prefix);
             let Some(inner) = as_table(value.get_ref()) else {
-                return Err(error(
-                    shown,
-                    text,
-                    value.span().start,
-                    &prefix.join("."),
-                    "must be a table",
-                ));
+                return Err(doc.fail(value.span().start, &prefix.join("."), "must be a table"));
             };
-            return read_table(shown, text, dir, inner, &prefix).map(Some);
+            return read_table(&doc, dir, inner).map(Some);
         }
     }
     Ok(None)
@@ -58,35 +54,80 @@ fn as_table<'a, 'i>(value: &'a DeValue<'i>) -> Option<&'a DeTable<'i>> {
 
 /// Parses an `async-lint.toml`-style text.
 pub fn parse(shown: &str, text: &str, dir: &Path, prefix: &[&str]) -> Result<Config, ConfigError> {
+    let doc = Doc::new(shown, text, prefix);
     let table = DeTable::parse(text).map_err(|err| {
         let offset = err.span().map_or(0, |span| span.start);
-        error(
-            shown,
-            text,
+        doc.fail(
             offset,
             "",
             &format!("invalid TOML: {}", err.message().trim()),
         )
     })?;
-    read_table(shown, text, dir, table.get_ref(), prefix)
+    read_table(&doc, dir, table.get_ref())
 }
 
-fn read_table(
-    shown: &str,
-    text: &str,
-    dir: &Path,
-    table: &DeTable<'_>,
-    prefix: &[&str],
-) -> Result<Config, ConfigError> {
-    let key_name = |key: &str| {
-        let mut parts: Vec<&str> = prefix.to_vec();
+/// The file being read: its name as shown, its text with a line index (errors and
+/// findings give positions), and the prefix of its keys (`package.metadata.async-lint`
+/// in a manifest).
+struct Doc<'a> {
+    shown: &'a str,
+    index: LineIndex<'a>,
+    prefix: &'a [&'a str],
+}
+
+impl<'a> Doc<'a> {
+    fn new(shown: &'a str, text: &'a str, prefix: &'a [&'a str]) -> Self {
+        Doc {
+            shown,
+            index: LineIndex::new(text),
+            prefix,
+        }
+    }
+
+    /// `key` as an error names it: after the prefix.
+    fn key(&self, key: &str) -> String {
+        let mut parts: Vec<&str> = self.prefix.to_vec();
         parts.push(key);
         parts.join(".")
-    };
-    let fail = |offset: usize, key: &str, message: &str| error(shown, text, offset, key, message);
+    }
+
+    /// An error at byte `offset`, about `key` (as named, prefix included).
+    fn fail(&self, offset: usize, key: &str, message: &str) -> ConfigError {
+        ConfigError {
+            file: self.shown.to_string(),
+            line: self.index.line(offset) as usize,
+            key: key.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The `unknown_rule` finding for rule name `name` at bytes `span`: the one place its
+    /// wording is built.
+    fn unknown_rule(&self, span: std::ops::Range<usize>, name: &str) -> Diagnostic {
+        let len = self.index.text().len();
+        Diagnostic {
+            rule: Rule::UnknownRule,
+            level: Rule::UnknownRule.default_level(),
+            message: format!("unknown rule `{name}` in the configuration"),
+            file: self.shown.to_string(),
+            span: Span {
+                start: self.index.at(span.start.min(len)),
+                end: self.index.at(span.end.min(len)),
+            },
+            label: "no rule has this name".to_string(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: Some("`async-lint --list-rules` lists the rules".to_string()),
+            fix: None,
+        }
+    }
+}
+
+/// The top-level table: each key read by its own function, in the file's order.
+fn read_table(doc: &Doc<'_>, dir: &Path, table: &DeTable<'_>) -> Result<Config, ConfigError> {
     let mut config = Config {
-        file: shown.to_string(),
-        text: text.to_string(),
+        file: doc.shown.to_string(),
+        text: doc.index.text().to_string(),
         dir: dir.to_path_buf(),
         exclude: GlobSet::empty(),
         rules: Vec::new(),
@@ -98,118 +139,14 @@ fn read_table(
         let name = key.get_ref().as_ref();
         let at = key.span().start;
         match name {
-            "exclude" => {
-                let mut globs = GlobSetBuilder::new();
-                for item in array(value, &key_name(name), &fail)? {
-                    let pattern = string(item, &key_name(name), &fail)?;
-                    let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
-                        .literal_separator(true)
-                        .build()
-                        .map_err(|err| {
-                            fail(
-                                item.span().start,
-                                &key_name(name),
-                                &format!("bad glob: {err}"),
-                            )
-                        })?;
-                    globs.add(glob);
-                }
-                config.exclude = globs
-                    .build()
-                    .map_err(|err| fail(at, &key_name(name), &err.to_string()))?;
-            }
-            "rules" => {
-                let Some(rules) = as_table(value.get_ref()) else {
-                    return Err(fail(at, &key_name(name), "must be a table of rule levels"));
-                };
-                for (rule_key, level) in rules {
-                    let rule_name = rule_key.get_ref().as_ref();
-                    let full = key_name(&format!("rules.{rule_name}"));
-                    let level_text = string(level, &full, &fail)?;
-                    let Some(level_value) = Level::parse(level_text) else {
-                        return Err(fail(
-                            level.span().start,
-                            &full,
-                            &format!("unknown level `{level_text}` (allow, warn or deny)"),
-                        ));
-                    };
-                    match Rule::from_name(rule_name) {
-                        Some(Rule::ParseError) if level_value == Level::Allow => {
-                            return Err(fail(
-                                rule_key.span().start,
-                                &full,
-                                "`parse_error` cannot be turned off",
-                            ));
-                        }
-                        Some(rule) => config.rules.push((rule, level_value)),
-                        None => config.findings.push(unknown_rule(
-                            shown,
-                            text,
-                            rule_key.span(),
-                            rule_name,
-                        )),
-                    }
-                }
-            }
-            "blocking" => {
-                for (i, entry) in array(value, &key_name(name), &fail)?.iter().enumerate() {
-                    let here = key_name(&format!("blocking[{}]", i + 1));
-                    let fields = entry_fields(entry, &here, &["path", "rule", "reason"], &fail)?;
-                    let path = required(&fields, "path", entry, &here, &fail)?;
-                    let rule_value = fields
-                        .get("rule")
-                        .copied()
-                        .ok_or_else(|| fail(entry.span().start, &here, "missing key `rule`"))?;
-                    let rule_name = string(rule_value, &format!("{here}.rule"), &fail)?;
-                    let reason = match fields.get("reason") {
-                        Some(value) => string(value, &format!("{here}.reason"), &fail)?.to_string(),
-                        None => String::new(),
-                    };
-                    check_path(path, entry, &format!("{here}.path"), &fail)?;
-                    match Rule::from_name(rule_name) {
-                        Some(rule) if rule.family() == Family::Blocking => {
-                            config.blocking.push(UserBlocking {
-                                path: path.to_string(),
-                                rule,
-                                reason,
-                            });
-                        }
-                        Some(rule) => {
-                            return Err(fail(
-                                rule_value.span().start,
-                                &format!("{here}.rule"),
-                                &format!(
-                                    "`{rule}` is not a rule a blocking call is reported under \
-                                     (blocking_fs, blocking_sleep, blocking_net, \
-                                     blocking_process, blocking_wait, block_on_in_async)"
-                                ),
-                            ));
-                        }
-                        None => {
-                            let span = rule_value.span();
-                            // The name inside the quotes.
-                            let span =
-                                span.start + 1..span.end.saturating_sub(1).max(span.start + 1);
-                            config
-                                .findings
-                                .push(unknown_rule(shown, text, span, rule_name));
-                        }
-                    }
-                }
-            }
-            "offload" => {
-                for (i, entry) in array(value, &key_name(name), &fail)?.iter().enumerate() {
-                    let here = key_name(&format!("offload[{}]", i + 1));
-                    let fields = entry_fields(entry, &here, &["path"], &fail)?;
-                    let path = required(&fields, "path", entry, &here, &fail)?;
-                    check_path(path, entry, &format!("{here}.path"), &fail)?;
-                    config.offload.push(path.to_string());
-                }
-            }
+            "exclude" => exclude(doc, at, value, &mut config)?,
+            "rules" => rules(doc, at, value, &mut config)?,
+            "blocking" => blocking(doc, value, &mut config)?,
+            "offload" => offload(doc, value, &mut config)?,
             other => {
-                return Err(fail(
+                return Err(doc.fail(
                     at,
-                    &key_name(other),
+                    &doc.key(other),
                     "unknown key (expected `exclude`, `rules`, `blocking` or `offload`)",
                 ));
             }
@@ -219,24 +156,142 @@ fn read_table(
     Ok(config)
 }
 
-type Fail<'a> = dyn Fn(usize, &str, &str) -> ConfigError + 'a;
+/// `exclude = ["glob", ..]`, the key at byte `at`.
+fn exclude(
+    doc: &Doc<'_>,
+    at: usize,
+    value: &Value<'_>,
+    config: &mut Config,
+) -> Result<(), ConfigError> {
+    let key = doc.key("exclude");
+    let mut globs = GlobSetBuilder::new();
+    for item in array(value, &key, doc)? {
+        let pattern = string(item, &key, doc)?;
+        let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|err| doc.fail(item.span().start, &key, &format!("bad glob: {err}")))?;
+        globs.add(glob);
+    }
+    config.exclude = globs
+        .build()
+        .map_err(|err| doc.fail(at, &key, &err.to_string()))?;
+    Ok(())
+}
+
+/// `[rules]`: `rule_name = "allow" | "warn" | "deny"`, the key at byte `at`.
+fn rules(
+    doc: &Doc<'_>,
+    at: usize,
+    value: &Value<'_>,
+    config: &mut Config,
+) -> Result<(), ConfigError> {
+    let Some(rules) = as_table(value.get_ref()) else {
+        return Err(doc.fail(at, &doc.key("rules"), "must be a table of rule levels"));
+    };
+    for (rule_key, level) in rules {
+        let rule_name = rule_key.get_ref().as_ref();
+        let full = doc.key(&format!("rules.{rule_name}"));
+        let level_text = string(level, &full, doc)?;
+        let Some(level_value) = Level::parse(level_text) else {
+            return Err(doc.fail(
+                level.span().start,
+                &full,
+                &format!("unknown level `{level_text}` (allow, warn or deny)"),
+            ));
+        };
+        match Rule::from_name(rule_name) {
+            Some(Rule::ParseError) if level_value == Level::Allow => {
+                return Err(doc.fail(
+                    rule_key.span().start,
+                    &full,
+                    "`parse_error` cannot be turned off",
+                ));
+            }
+            Some(rule) => config.rules.push((rule, level_value)),
+            None => config
+                .findings
+                .push(doc.unknown_rule(rule_key.span(), rule_name)),
+        }
+    }
+    Ok(())
+}
+
+/// `[[blocking]]`: `path`, `rule` (a blocking rule) and an optional `reason`.
+fn blocking(doc: &Doc<'_>, value: &Value<'_>, config: &mut Config) -> Result<(), ConfigError> {
+    for (i, entry) in array(value, &doc.key("blocking"), doc)?.iter().enumerate() {
+        let here = doc.key(&format!("blocking[{}]", i + 1));
+        let fields = entry_fields(entry, &here, &["path", "rule", "reason"], doc)?;
+        let path = required(&fields, "path", entry, &here, doc)?;
+        let rule_value = fields
+            .get("rule")
+            .copied()
+            .ok_or_else(|| doc.fail(entry.span().start, &here, "missing key `rule`"))?;
+        let rule_name = string(rule_value, &format!("{here}.rule"), doc)?;
+        let reason = match fields.get("reason") {
+            Some(value) => string(value, &format!("{here}.reason"), doc)?.to_string(),
+            None => String::new(),
+        };
+        check_path(path, entry, &format!("{here}.path"), doc)?;
+        match Rule::from_name(rule_name) {
+            Some(rule) if rule.family() == Family::Blocking => {
+                config.blocking.push(UserBlocking {
+                    path: path.to_string(),
+                    rule,
+                    reason,
+                });
+            }
+            Some(rule) => {
+                return Err(doc.fail(
+                    rule_value.span().start,
+                    &format!("{here}.rule"),
+                    &format!(
+                        "`{rule}` is not a rule a blocking call is reported under \
+                         (blocking_fs, blocking_sleep, blocking_net, \
+                         blocking_process, blocking_wait, block_on_in_async)"
+                    ),
+                ));
+            }
+            None => {
+                let span = rule_value.span();
+                // The name inside the quotes.
+                let span = span.start + 1..span.end.saturating_sub(1).max(span.start + 1);
+                config.findings.push(doc.unknown_rule(span, rule_name));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `[[offload]]`: `path`.
+fn offload(doc: &Doc<'_>, value: &Value<'_>, config: &mut Config) -> Result<(), ConfigError> {
+    for (i, entry) in array(value, &doc.key("offload"), doc)?.iter().enumerate() {
+        let here = doc.key(&format!("offload[{}]", i + 1));
+        let fields = entry_fields(entry, &here, &["path"], doc)?;
+        let path = required(&fields, "path", entry, &here, doc)?;
+        check_path(path, entry, &format!("{here}.path"), doc)?;
+        config.offload.push(path.to_string());
+    }
+    Ok(())
+}
+
 type Value<'i> = Spanned<DeValue<'i>>;
 
 fn array<'a, 'i>(
     value: &'a Value<'i>,
     key: &str,
-    fail: &Fail<'_>,
+    doc: &Doc<'_>,
 ) -> Result<&'a [Value<'i>], ConfigError> {
     match value.get_ref() {
         DeValue::Array(items) => Ok(items.as_ref()),
-        _ => Err(fail(value.span().start, key, "must be an array")),
+        _ => Err(doc.fail(value.span().start, key, "must be an array")),
     }
 }
 
-fn string<'a>(value: &'a Value<'_>, key: &str, fail: &Fail<'_>) -> Result<&'a str, ConfigError> {
+fn string<'a>(value: &'a Value<'_>, key: &str, doc: &Doc<'_>) -> Result<&'a str, ConfigError> {
     match value.get_ref() {
         DeValue::String(text) => Ok(text.as_ref()),
-        other => Err(fail(
+        other => Err(doc.fail(
             value.span().start,
             key,
             &format!("must be a string, not {}", other.type_str()),
@@ -248,17 +303,17 @@ fn entry_fields<'a, 'i>(
     entry: &'a Value<'i>,
     here: &str,
     allowed: &[&str],
-    fail: &Fail<'_>,
+    doc: &Doc<'_>,
 ) -> Result<HashMap<&'a str, &'a Value<'i>>, ConfigError> {
     let Some(table) = as_table(entry.get_ref()) else {
-        return Err(fail(entry.span().start, here, "must be a table"));
+        return Err(doc.fail(entry.span().start, here, "must be a table"));
     };
     let mut fields = HashMap::new();
     for (key, value) in table {
         let name: &str = key.get_ref().as_ref();
         if !allowed.contains(&name) {
             let expected: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
-            return Err(fail(
+            return Err(doc.fail(
                 key.span().start,
                 &format!("{here}.{name}"),
                 &format!("unknown key (expected {})", expected.join(", ")),
@@ -274,25 +329,16 @@ fn required<'a>(
     key: &str,
     entry: &Value<'_>,
     here: &str,
-    fail: &Fail<'_>,
+    doc: &Doc<'_>,
 ) -> Result<&'a str, ConfigError> {
     match fields.get(key) {
-        Some(value) => string(value, &format!("{here}.{key}"), fail),
-        None => Err(fail(
-            entry.span().start,
-            here,
-            &format!("missing key `{key}`"),
-        )),
+        Some(value) => string(value, &format!("{here}.{key}"), doc),
+        None => Err(doc.fail(entry.span().start, here, &format!("missing key `{key}`"))),
     }
 }
 
 /// A path like `mycrate::db::query_sync`: identifiers joined by `::`.
-fn check_path(
-    path: &str,
-    entry: &Value<'_>,
-    key: &str,
-    fail: &Fail<'_>,
-) -> Result<(), ConfigError> {
+fn check_path(path: &str, entry: &Value<'_>, key: &str, doc: &Doc<'_>) -> Result<(), ConfigError> {
     let ok = !path.is_empty()
         && path.split("::").all(|segment| {
             !segment.is_empty()
@@ -302,58 +348,11 @@ fn check_path(
     if ok {
         Ok(())
     } else {
-        Err(fail(
+        Err(doc.fail(
             entry.span().start,
             key,
             &format!("`{path}` is not a path like `mycrate::module::function`"),
         ))
-    }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-fn error(shown: &str, text: &str, offset: usize, key: &str, message: &str) -> ConfigError {
-    ConfigError {
-        file: shown.to_string(),
-        line: line_of(text, offset),
-        key: key.to_string(),
-        message: message.to_string(),
-    }
-}
-
-fn pos(text: &str, offset: usize) -> Pos {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or_default();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Pos {
-        line: u32::try_from(line_of(text, offset)).unwrap_or(u32::MAX),
-        column: u32::try_from(before[line_start..].chars().count() + 1).unwrap_or(u32::MAX),
-        offset,
-    }
-}
-
-fn unknown_rule(shown: &str, text: &str, span: std::ops::Range<usize>, name: &str) -> Diagnostic {
-    Diagnostic {
-        rule: Rule::UnknownRule,
-        level: Rule::UnknownRule.default_level(),
-        message: format!("unknown rule `{name}` in the configuration"),
-        file: shown.to_string(),
-        span: Span {
-            start: pos(text, span.start),
-            end: pos(text, span.end),
-        },
-        label: "no rule has this name".to_string(),
-        labels: Vec::new(),
-        notes: Vec::new(),
-        help: Some("`async-lint --list-rules` lists the rules".to_string()),
-        fix: None,
     }
 }
 
