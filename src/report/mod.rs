@@ -59,16 +59,10 @@ pub struct Places {
 }
 
 impl Places {
-    /// From the current directory, looking up for `.git`: the caller's (the CLI's) one
-    /// look at the disk on behalf of the reporters.
-    pub fn from_env() -> Places {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-        let root = cwd
-            .ancestors()
-            .find(|dir| dir.join(".git").exists())
-            .unwrap_or(&cwd)
-            .to_path_buf();
+    /// `cwd`: the current directory (absolute, canonical); `root`: the repository root
+    /// (the nearest ancestor of `cwd` with `.git`, or `cwd`). The caller looks them up:
+    /// rendering does not touch the disk.
+    pub fn new(cwd: std::path::PathBuf, root: std::path::PathBuf) -> Places {
         Places { cwd, root }
     }
 
