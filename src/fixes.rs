@@ -8,8 +8,11 @@
 //! `read`), the call is a free-function call (not a method), and its closing parenthesis
 //! is found; otherwise the finding keeps its help line and no fix.
 
-use crate::diagnostic::{Diagnostic, Edit, Fix, Pos, Span};
+use std::cell::OnceCell;
+
+use crate::diagnostic::{Diagnostic, Edit, Fix, Span};
 use crate::rules::Rule;
+use crate::text::LineIndex;
 use crate::text::lexer::{Kind, Lexer};
 
 /// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
@@ -38,16 +41,18 @@ pub fn suggest(text: &str, diagnostics: &mut [Diagnostic], runtime_is_tokio: boo
     if !runtime_is_tokio {
         return;
     }
+    // Built on the first fix, then shared by the rest of the file's.
+    let index = OnceCell::new();
     for d in diagnostics.iter_mut() {
         if d.fix.is_none()
-            && let Some(fix) = fix_for(text, d)
+            && let Some(fix) = fix_for(text, d, &index)
         {
             d.fix = Some(fix);
         }
     }
 }
 
-fn fix_for(text: &str, d: &Diagnostic) -> Option<Fix> {
+fn fix_for<'a>(text: &'a str, d: &Diagnostic, index: &OnceCell<LineIndex<'a>>) -> Option<Fix> {
     if d.notes
         .iter()
         .any(|note| note == crate::diagnostic::IN_SYNC_CLOSURE)
@@ -69,7 +74,7 @@ fn fix_for(text: &str, d: &Diagnostic) -> Option<Fix> {
         return None;
     }
     let close = closing_paren(text, end)?;
-    let insert = pos_at(text, close);
+    let insert = index.get_or_init(|| LineIndex::new(text)).at(close);
     // The call as it will read, when it is short enough to show on one line.
     let arguments = &text[end..close];
     let message = if arguments.contains('\n') || arguments.len() > 60 {
@@ -142,10 +147,6 @@ fn closing_paren(text: &str, from: usize) -> Option<usize> {
         }
     }
     None
-}
-
-fn pos_at(text: &str, offset: usize) -> Pos {
-    crate::text::LineIndex::new(&text[..offset]).at(offset)
 }
 
 /// Applies a fix's edits to `text` (for tests and tools): edits must not overlap.
