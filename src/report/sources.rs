@@ -82,3 +82,40 @@ impl<'f, 'a: 'f> Files<'f> for Sources<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codespan_reporting::files::SimpleFile;
+
+    /// codespan sees the same lines through our index as through its own `SimpleFile`.
+    #[test]
+    fn same_lines_as_codespan() {
+        for text in ["", "a", "a\n", "ab\r\ncé\n\nx", "\n\n", "é\nü\r\n"] {
+            let sources = BTreeMap::from([("f.rs".to_string(), text.to_string())]);
+            let ours = Sources::new(&sources);
+            let theirs = SimpleFile::new("f.rs", text);
+            for byte in 0..=text.len() + 2 {
+                assert_eq!(
+                    ours.line_index(0, byte).ok(),
+                    theirs.line_index((), byte).ok(),
+                    "{text:?} {byte}"
+                );
+                if text.is_char_boundary(byte.min(text.len())) {
+                    assert_eq!(
+                        ours.location(0, byte).ok(),
+                        theirs.location((), byte).ok(),
+                        "{text:?} {byte}"
+                    );
+                }
+            }
+            for line in 0..6 {
+                assert_eq!(
+                    ours.line_range(0, line).ok(),
+                    theirs.line_range((), line).ok(),
+                    "{text:?} {line}"
+                );
+            }
+        }
+    }
+}
