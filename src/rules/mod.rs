@@ -19,30 +19,47 @@ mod refcell_across_await;
 mod unknown_rule;
 mod unused_suppression;
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use crate::analysis::facts::{Fact, GuardHeld};
 use crate::diagnostic::Diagnostic;
 use crate::settings::Settings;
+use crate::text::LineIndex;
 
 /// The file a fact is reported in, for the wording that needs it (fixes).
-#[derive(Clone, Copy, Debug)]
 pub struct Source<'a> {
-    pub text: &'a str,
+    text: &'a str,
     /// The crate runs on tokio: its drop-in replacements may be offered as fixes.
-    pub runtime_is_tokio: bool,
+    runtime_is_tokio: bool,
+    /// Built on the first fix, then shared by the rest of the file's.
+    index: OnceCell<LineIndex<'a>>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str, runtime_is_tokio: bool) -> Self {
+        Source {
+            text,
+            runtime_is_tokio,
+            index: OnceCell::new(),
+        }
+    }
+
+    fn index(&self) -> &LineIndex<'a> {
+        self.index.get_or_init(|| LineIndex::new(self.text))
+    }
 }
 
 /// The one gate from facts to findings: each fact becomes its rule's diagnostic, at the
 /// level the settings give, unless the settings turn its rule off. `source` is the text of
 /// the file the facts are in, when fixes should be offered.
-pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<Source>) -> Vec<Diagnostic> {
+pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<&Source>) -> Vec<Diagnostic> {
     facts
         .iter()
         .filter(|fact| settings.is_enabled(fact.rule()))
         .map(|fact| {
             let diagnostic = match fact {
-                Fact::Blocking(call) => blocking::direct(call, source.as_ref()),
+                Fact::Blocking(call) => blocking::direct(call, source),
                 Fact::Chain(chain) => blocking::chain(chain),
                 Fact::GuardHeld(guard) if guard.rule == Rule::RefcellAcrossAwait => {
                     refcell_across_await::diagnostic(guard)
