@@ -11,6 +11,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::unknown_rule::{self, Written};
 use crate::rules::{Family, Level, Rule};
 use crate::settings::UserBlocking;
 use crate::text::LineIndex;
@@ -105,21 +106,11 @@ impl<'a> Doc<'a> {
     /// wording is built.
     fn unknown_rule(&self, span: std::ops::Range<usize>, name: &str) -> Diagnostic {
         let len = self.index.text().len();
-        Diagnostic {
-            rule: Rule::UnknownRule,
-            level: Rule::UnknownRule.default_level(),
-            message: format!("unknown rule `{name}` in the configuration"),
-            file: self.shown.to_string(),
-            span: Span {
-                start: self.index.at(span.start.min(len)),
-                end: self.index.at(span.end.min(len)),
-            },
-            label: "no rule has this name".to_string(),
-            labels: Vec::new(),
-            notes: Vec::new(),
-            help: Some("`async-lint --list-rules` lists the rules".to_string()),
-            fix: None,
-        }
+        let span = Span {
+            start: self.index.at(span.start.min(len)),
+            end: self.index.at(span.end.min(len)),
+        };
+        unknown_rule::diagnostic(self.shown, span, name, Written::Configuration)
     }
 }
 

@@ -16,8 +16,8 @@ mod lock_across_await;
 mod mixed_runtimes;
 pub mod parse_error;
 mod refcell_across_await;
-mod unknown_rule;
-mod unused_suppression;
+pub mod unknown_rule;
+pub mod unused_suppression;
 
 use std::cell::OnceCell;
 use std::fmt;
@@ -71,6 +71,15 @@ pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<&Source>) ->
             diagnostic.level(settings.level(fact.rule()))
         })
         .collect()
+}
+
+/// The same gate for a finding on the tool's own input (a suppression, a configuration),
+/// which is worded where it is found: `None` when the settings turn its rule off.
+pub fn admit(diagnostic: Diagnostic, settings: &Settings) -> Option<Diagnostic> {
+    let level = settings.level(diagnostic.rule);
+    settings
+        .is_enabled(diagnostic.rule)
+        .then(|| diagnostic.level(level))
 }
 
 /// The shape both guard rules share: the guard's creation, each `.await` it is held at,

@@ -2,8 +2,9 @@
 //! suppressions themselves (`unknown_rule`, `unused_suppression`).
 
 use super::parse;
-use crate::diagnostic::{Diagnostic, Span};
-use crate::rules::Rule;
+use crate::diagnostic::Diagnostic;
+use crate::rules::unknown_rule::{self, Written};
+use crate::rules::{Rule, unused_suppression};
 use crate::settings::Settings;
 use crate::text::LineIndex;
 
@@ -53,30 +54,19 @@ pub fn apply(
         for name in &comment.names {
             let span = lines.span_of(name.start, name.end);
             match name.rule {
-                None if settings.is_enabled(Rule::UnknownRule) => kept.push(finding(
-                    Rule::UnknownRule,
+                None => kept.extend(crate::rules::admit(
+                    unknown_rule::diagnostic(file, span, &name.text, Written::Suppression),
                     settings,
-                    file,
-                    span,
-                    format!("unknown rule `{}` in a suppression", name.text),
-                    "no rule has this name",
-                    "`async-lint --list-rules` lists the rules",
                 )),
                 Some(rule)
                     if !name.used
                         && !parse_failed
                         && rule != Rule::ParseError
-                        && settings.is_enabled(Rule::UnusedSuppression)
                         && settings.is_enabled(rule) =>
                 {
-                    kept.push(finding(
-                        Rule::UnusedSuppression,
+                    kept.extend(crate::rules::admit(
+                        unused_suppression::diagnostic(file, span, rule),
                         settings,
-                        file,
-                        span,
-                        format!("suppression of `{rule}` silences nothing"),
-                        "no finding of this rule here",
-                        "remove it from the `allow(..)`",
                     ));
                 }
                 _ => {}
@@ -84,27 +74,4 @@ pub fn apply(
         }
     }
     kept
-}
-
-pub(super) fn finding(
-    rule: Rule,
-    settings: &Settings,
-    file: &str,
-    span: Span,
-    message: String,
-    label: &str,
-    help: &str,
-) -> Diagnostic {
-    Diagnostic {
-        rule,
-        level: settings.level(rule),
-        message,
-        file: file.to_string(),
-        span,
-        label: label.to_string(),
-        labels: Vec::new(),
-        notes: Vec::new(),
-        help: Some(help.to_string()),
-        fix: None,
-    }
 }

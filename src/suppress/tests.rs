@@ -1,6 +1,5 @@
 //! Suppression cases, through [`apply`] as the runner calls it.
 
-use super::apply::finding;
 use super::*;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::rules::Level;
@@ -16,18 +15,11 @@ fn findings(rule: Rule, lines: &[u32]) -> Vec<Diagnostic> {
                 column: 1,
                 offset: 0,
             };
-            finding(
-                rule,
-                &Settings::default(),
-                "x.rs",
-                Span {
-                    start: pos,
-                    end: pos,
-                },
-                format!("`{rule}` on {line}"),
-                "",
-                "",
-            )
+            let span = Span {
+                start: pos,
+                end: pos,
+            };
+            Diagnostic::new(rule, "x.rs", span, format!("`{rule}` on {line}"), "")
         })
         .collect()
 }
