@@ -94,8 +94,8 @@ impl Places {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};
-    use crate::rules::{Level, Rule};
+    use crate::diagnostic::{Diagnostic, Edit, Fix, Pos, Span};
+    use crate::rules::Rule;
     use crate::runner::Report;
 
     pub fn span(line: u32, column: u32, offset: usize, len: usize) -> Span {
@@ -116,41 +116,31 @@ pub(crate) mod test_support {
     /// A report with a warning (label, note, help, fix) and an error on another file.
     pub fn sample() -> Report {
         let source = "async fn f() {\n    std::thread::sleep(d);\n    g().await;\n}\n";
-        let warning = Diagnostic {
-            rule: Rule::BlockingSleep,
-            level: Level::Warn,
-            message: "`std::thread::sleep` blocks the executor thread".to_string(),
-            file: "src/a.rs".to_string(),
-            span: span(2, 5, 19, 18),
-            label: "blocks the thread".to_string(),
-            labels: vec![Label {
+        let warning = Diagnostic::new(
+            Rule::BlockingSleep,
+            "src/a.rs",
+            span(2, 5, 19, 18),
+            "`std::thread::sleep` blocks the executor thread",
+            "blocks the thread",
+        )
+        .secondary("src/a.rs", span(1, 1, 0, 5), "in this async fn")
+        .note("the runtime cannot run other tasks meanwhile")
+        .help("use `tokio::time::sleep(d).await`")
+        .fix(Some(Fix {
+            message: "use `tokio::time::sleep`".to_string(),
+            edits: vec![Edit {
                 file: "src/a.rs".to_string(),
-                span: span(1, 1, 0, 5),
-                message: "in this async fn".to_string(),
+                span: span(2, 5, 19, 18),
+                replacement: "tokio::time::sleep".to_string(),
             }],
-            notes: vec!["the runtime cannot run other tasks meanwhile".to_string()],
-            help: Some("use `tokio::time::sleep(d).await`".to_string()),
-            fix: Some(Fix {
-                message: "use `tokio::time::sleep`".to_string(),
-                edits: vec![Edit {
-                    file: "src/a.rs".to_string(),
-                    span: span(2, 5, 19, 18),
-                    replacement: "tokio::time::sleep".to_string(),
-                }],
-            }),
-        };
-        let error = Diagnostic {
-            rule: Rule::ParseError,
-            level: Level::Deny,
-            message: "could not read `src/b.rs`: permission denied".to_string(),
-            file: "src/b.rs".to_string(),
-            span: span(1, 1, 0, 0),
-            label: "could not read this file".to_string(),
-            labels: Vec::new(),
-            notes: Vec::new(),
-            help: None,
-            fix: None,
-        };
+        }));
+        let error = Diagnostic::new(
+            Rule::ParseError,
+            "src/b.rs",
+            span(1, 1, 0, 0),
+            "could not read `src/b.rs`: permission denied",
+            "could not read this file",
+        );
         let mut report = Report {
             diagnostics: vec![warning, error],
             files_checked: 2,
