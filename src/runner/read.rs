@@ -1,0 +1,142 @@
+//! Reading a file's bytes and decoding them: a byte-order mark is dropped, text that is
+//! not UTF-8 and paths that cannot be read become `parse_error` diagnostics on the file.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::FileResult;
+use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::discover::PathError;
+use crate::rules::{Level, Rule};
+
+/// A file's path made absolute the way crate roots are (symbolic links resolved), so the
+/// crate model can place it in its crate's layout.
+pub(super) fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {
+    FileResult {
+        diagnostics: vec![error_at_start(
+            &name,
+            format!("could not read `{name}`: {err}"),
+            "could not read this file",
+        )],
+        name,
+        source: None,
+        bom: false,
+    }
+}
+
+pub(super) fn decode_error(name: String, bytes: &[u8], error: (Diagnostic, String)) -> FileResult {
+    let (diagnostic, shown) = error;
+    FileResult {
+        name,
+        source: Some(shown),
+        bom: bytes.starts_with(BOM),
+        diagnostics: vec![diagnostic],
+    }
+}
+
+/// Reads all of stdin as one file's bytes.
+pub fn read_stdin() -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+pub(super) fn display_name(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+pub(super) fn path_error(error: &PathError) -> FileResult {
+    let name = display_name(&error.path);
+    FileResult {
+        diagnostics: vec![error_at_start(
+            &name,
+            error.message.clone(),
+            "could not read this path",
+        )],
+        name,
+        source: None,
+        bom: false,
+    }
+}
+
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The file's text without a leading byte-order mark, or a `parse_error` diagnostic at the
+/// first byte that is not UTF-8 (with the text to show it in, bad bytes as U+FFFD: offsets
+/// up to the first bad byte match).
+pub(super) fn decode<'a>(
+    name: &str,
+    bytes: &'a [u8],
+) -> Result<&'a str, Box<(Diagnostic, String)>> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let err = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(err) => err,
+    };
+    // The prefix before the first bad byte is UTF-8 by construction.
+    let prefix = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+    let start = position_after(prefix);
+    let end = Pos {
+        line: start.line,
+        column: start.column + 1,
+        offset: start.offset + char::REPLACEMENT_CHARACTER.len_utf8(),
+    };
+    let message = format!(
+        "`{name}` is not valid UTF-8: invalid byte at line {}, column {} (byte offset {})",
+        start.line, start.column, start.offset
+    );
+    let diagnostic = Diagnostic {
+        rule: Rule::ParseError,
+        level: Level::Deny,
+        message,
+        file: name.to_string(),
+        span: Span { start, end },
+        label: "invalid UTF-8 here".to_string(),
+        labels: Vec::new(),
+        notes: vec!["the file is not analyzed: Rust source must be UTF-8".to_string()],
+        help: None,
+        fix: None,
+    };
+    Err(Box::new((
+        diagnostic,
+        String::from_utf8_lossy(bytes).into_owned(),
+    )))
+}
+
+/// The position just after `text`.
+fn position_after(text: &str) -> Pos {
+    let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = text[line_start..].chars().count() + 1;
+    Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+        offset: text.len(),
+    }
+}
+
+pub(super) fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {
+    let start = Pos {
+        line: 1,
+        column: 1,
+        offset: 0,
+    };
+    Diagnostic {
+        rule: Rule::ParseError,
+        level: Level::Deny,
+        message,
+        file: file.to_string(),
+        span: Span { start, end: start },
+        label: label.to_string(),
+        labels: Vec::new(),
+        notes: Vec::new(),
+        help: None,
+        fix: None,
+    }
+}
