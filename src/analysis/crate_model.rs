@@ -3,6 +3,8 @@
 //! any chain of calls (SPEC §3), and finds the runtime that drives each fn (SPEC §2,
 //! `mixed_runtimes`).
 
+pub mod select;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 

@@ -8,7 +8,7 @@
 
 mod read;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -18,8 +18,9 @@ use read::{
     BOM, absolute, decode, decode_error, display_name, error_at_start, path_error, read_error,
 };
 
+use crate::analysis::crate_model::select::{ItemNames, Wanted};
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
-use crate::analysis::summary::{CallTarget, FileSummary, Runtime};
+use crate::analysis::summary::{FileSummary, Runtime};
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::{Crate, Discovery, PathError};
 use crate::rules::{Level, Rule};
@@ -213,16 +214,23 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
         .collect();
 
     // Parse skipped files that define what parsed code calls, until a fixed point.
-    let mut wanted: Vec<HashSet<Wanted>> = vec![HashSet::new(); units.len()];
+    let mut wanted = Wanted::new(units.len());
     let mut fresh: Vec<usize> = (0..passes.len()).collect();
     loop {
         for &i in &fresh {
             if let Pass::Parsed(summary) = &passes[i] {
                 let (u, path) = files[i];
-                wanted[u].extend(wanted_by(summary, &absolute(path), &units[u].krate));
+                wanted.add(u, summary, &absolute(path), &units[u].krate);
             }
         }
-        let next = files_defining(&passes, &files, &wanted);
+        let skipped = passes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pass)| match pass {
+                Pass::Skipped(names) => Some((files[i].0, i, names)),
+                _ => None,
+            });
+        let next = wanted.files_defining(skipped);
         if next.is_empty() {
             break;
         }
@@ -321,8 +329,11 @@ fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
             ..FileSummary::default()
         }));
     }
-    let place = crate_model::layout(unit.krate.root.as_deref(), &absolute(path));
-    Pass::Skipped(ItemNames::scan(text, place))
+    Pass::Skipped(ItemNames::scan(
+        text,
+        unit.krate.root.as_deref(),
+        &absolute(path),
+    ))
 }
 
 fn parse_path(path: &Path, unit: &Unit) -> Pass {
@@ -378,166 +389,6 @@ fn finish_text(
         source,
         bom,
         diagnostics,
-    }
-}
-
-/// A fn parsed code calls that may be defined in a file not parsed yet.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Wanted {
-    /// `module::name` of this crate: the file at that module of the layout.
-    At {
-        root: String,
-        module: Vec<String>,
-        name: String,
-    },
-    /// `Type::name` or `value.name()` on a value of a local type.
-    OnType { ty: String, name: String },
-    /// A bare name (a method on an unknown receiver, an unresolved fn).
-    Named(String),
-}
-
-/// The crate-local fns a file's calls may reach: paths of this crate, and methods on
-/// receivers of local or unknown type (not names too common to resolve).
-fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Wanted> {
-    let (root, module) = crate_model::layout(krate.root.as_deref(), path);
-    summary
-        .fns
-        .iter()
-        .flat_map(|f| &f.calls)
-        .filter_map(|call| match &call.target {
-            CallTarget::Path(text) => {
-                let (root, segments) =
-                    crate_model::absolute_segments(text, &root, &module, krate.name.as_deref())?;
-                let (name, prefix) = segments.split_last()?;
-                match prefix.last() {
-                    Some(ty) if ty.starts_with(char::is_uppercase) => Some(Wanted::OnType {
-                        ty: ty.clone(),
-                        name: name.clone(),
-                    }),
-                    _ if text.starts_with("?::") => Some(Wanted::Named(name.clone())),
-                    _ => Some(Wanted::At {
-                        root,
-                        module: prefix.to_vec(),
-                        name: name.clone(),
-                    }),
-                }
-            }
-            CallTarget::Method { ty: Some(ty), name } => Some(Wanted::OnType {
-                ty: ty.clone(),
-                name: name.clone(),
-            }),
-            CallTarget::Method { ty: None, name } if !crate_model::is_common_method(name) => {
-                Some(Wanted::Named(name.clone()))
-            }
-            CallTarget::Method { .. } => None,
-        })
-        .collect()
-}
-
-/// The skipped files that define something wanted: the file at a wanted module path, or
-/// the one file that defines a wanted name (a name several files define would not resolve).
-fn files_defining(
-    passes: &[Pass],
-    files: &[(usize, &Path)],
-    wanted: &[HashSet<Wanted>],
-) -> Vec<usize> {
-    let mut selected = BTreeSet::new();
-    for (unit, wanted) in wanted.iter().enumerate() {
-        let skipped: Vec<(usize, &ItemNames)> = passes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| files[*i].0 == unit)
-            .filter_map(|(i, pass)| match pass {
-                Pass::Skipped(names) => Some((i, names)),
-                _ => None,
-            })
-            .collect();
-        if skipped.is_empty() {
-            continue;
-        }
-        for want in wanted {
-            let mut matching = skipped.iter().filter(|(_, names)| names.defines(want));
-            match (want, matching.next(), matching.next()) {
-                (Wanted::At { .. }, Some(first), second) => {
-                    selected.insert(first.0);
-                    selected.extend(second.map(|s| s.0));
-                    selected.extend(matching.map(|s| s.0));
-                }
-                (_, Some(only), None) => {
-                    selected.insert(only.0);
-                }
-                _ => {}
-            }
-        }
-    }
-    selected.into_iter().collect()
-}
-
-/// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`
-/// (as hashes: kept for every skipped file, they must be small): a cheap text scan, no
-/// parse; and where the file sits in its crate's layout.
-struct ItemNames {
-    fns: HashSet<u64>,
-    types: HashSet<u64>,
-    place: (String, Vec<String>),
-}
-
-fn name_hash(name: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    name.hash(&mut hasher);
-    hasher.finish()
-}
-
-impl ItemNames {
-    fn scan(text: &str, place: (String, Vec<String>)) -> ItemNames {
-        let ident_after = |at: usize| -> Option<u64> {
-            let rest = text.get(at..)?.trim_start();
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            (end > 0).then(|| name_hash(&rest[..end]))
-        };
-        let starts_word = |at: usize| {
-            at == 0
-                || !text.as_bytes()[at - 1].is_ascii_alphanumeric()
-                    && text.as_bytes()[at - 1] != b'_'
-        };
-        let mut fns = HashSet::new();
-        for at in memchr::memmem::find_iter(text.as_bytes(), b"fn ") {
-            if starts_word(at) {
-                fns.extend(ident_after(at + 3));
-            }
-        }
-        let mut types = HashSet::new();
-        for word in [&b"impl"[..], b" for "] {
-            for at in memchr::memmem::find_iter(text.as_bytes(), word) {
-                let mut after = at + word.len();
-                // Skip `impl<T: Bound>` generics.
-                if text.as_bytes().get(after) == Some(&b'<') {
-                    let Some(close) = text[after..].find('>') else {
-                        continue;
-                    };
-                    after += close + 1;
-                }
-                types.extend(ident_after(after));
-            }
-        }
-        ItemNames { fns, types, place }
-    }
-
-    fn defines(&self, want: &Wanted) -> bool {
-        match want {
-            Wanted::At { root, module, name } => {
-                self.place.0 == *root
-                    && self.place.1 == *module
-                    && self.fns.contains(&name_hash(name))
-            }
-            Wanted::OnType { ty, name } => {
-                self.fns.contains(&name_hash(name)) && self.types.contains(&name_hash(ty))
-            }
-            Wanted::Named(name) => self.fns.contains(&name_hash(name)),
-        }
     }
 }
 
