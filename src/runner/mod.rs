@@ -5,6 +5,11 @@
 //! text when something was reported on it (the human format shows it). A file that cannot
 //! be read or decoded becomes a `parse_error` diagnostic on that file; every other file is
 //! still checked. The result is sorted, so it is the same on any number of threads.
+//!
+//! The passes: parse what can hold a finding; parse the skipped files the crate model
+//! selects (`crate_model::select`: the runner reads and parses, the model decides); link
+//! each crate; read again only the files with findings, for suppressions and fixes.
+//! Bytes and their decoding live in `read`.
 
 mod read;
 
@@ -15,7 +20,7 @@ use rayon::prelude::*;
 
 pub use read::read_stdin;
 use read::{
-    BOM, absolute, decode, decode_error, display_name, error_at_start, path_error, read_error,
+    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular,
 };
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
@@ -292,24 +297,9 @@ pub const PARSE_ALL_BELOW: u64 = 1 << 20;
 /// Reads a file and parses it if it can hold a finding (or `parse_all`).
 fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
     let name = display_name(path);
-    // A FIFO or device would block the read (or never end): only regular files are read.
-    if let Ok(metadata) = std::fs::metadata(path)
-        && !metadata.is_file()
-    {
-        return Pass::Failed(FileResult {
-            diagnostics: vec![error_at_start(
-                &name,
-                format!("could not read `{name}`: not a regular file"),
-                "not a regular file",
-            )],
-            name,
-            source: None,
-            bom: false,
-        });
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_regular(path, &name) {
         Ok(bytes) => bytes,
-        Err(err) => return Pass::Failed(read_error(name, &err)),
+        Err(failed) => return Pass::Failed(failed),
     };
     let text = match decode(&name, &bytes) {
         Ok(text) => text,
@@ -429,6 +419,7 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
 
 #[cfg(test)]
 mod tests {
+    use super::read::error_at_start;
     use super::*;
 
     #[test]
@@ -444,15 +435,6 @@ mod tests {
         assert_eq!((d.span.start.line, d.span.start.column), (2, 5));
         assert_eq!(d.span.start.offset, 17);
         assert!(d.message.contains("line 2, column 5"), "{}", d.message);
-    }
-
-    #[test]
-    fn bom_is_stripped() {
-        assert_eq!(
-            decode("x.rs", b"\xEF\xBB\xBFfn main() {}\n"),
-            Ok("fn main() {}\n")
-        );
-        assert_eq!(decode("x.rs", b"fn main() {}\n"), Ok("fn main() {}\n"));
     }
 
     #[test]

@@ -17,6 +17,26 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A file's bytes, for the first pass. A FIFO or device would block the read (or never
+/// end): only regular files are read.
+pub(super) fn read_regular(path: &Path, name: &str) -> Result<Vec<u8>, FileResult> {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+    {
+        return Err(FileResult {
+            diagnostics: vec![error_at_start(
+                name,
+                format!("could not read `{name}`: not a regular file"),
+                "not a regular file",
+            )],
+            name: name.to_string(),
+            source: None,
+            bom: false,
+        });
+    }
+    std::fs::read(path).map_err(|err| read_error(name.to_string(), &err))
+}
+
 pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {
     FileResult {
         diagnostics: vec![error_at_start(
@@ -138,5 +158,19 @@ pub(super) fn error_at_start(file: &str, message: String, label: &str) -> Diagno
         notes: Vec::new(),
         help: None,
         fix: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_is_stripped() {
+        assert_eq!(
+            decode("x.rs", b"\xEF\xBB\xBFfn main() {}\n"),
+            Ok("fn main() {}\n")
+        );
+        assert_eq!(decode("x.rs", b"fn main() {}\n"), Ok("fn main() {}\n"));
     }
 }
