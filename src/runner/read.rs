@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use super::FileResult;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::discover::PathError;
-use crate::rules::{Level, Rule};
 
 /// A file's path made absolute the way crate roots are (symbolic links resolved), so the
 /// crate model can place it in its crate's layout.
@@ -107,22 +106,7 @@ pub(super) fn decode<'a>(
         column: start.column + 1,
         offset: start.offset + char::REPLACEMENT_CHARACTER.len_utf8(),
     };
-    let message = format!(
-        "`{name}` is not valid UTF-8: invalid byte at line {}, column {} (byte offset {})",
-        start.line, start.column, start.offset
-    );
-    let diagnostic = Diagnostic {
-        rule: Rule::ParseError,
-        level: Level::Deny,
-        message,
-        file: name.to_string(),
-        span: Span { start, end },
-        label: "invalid UTF-8 here".to_string(),
-        labels: Vec::new(),
-        notes: vec!["the file is not analyzed: Rust source must be UTF-8".to_string()],
-        help: None,
-        fix: None,
-    };
+    let diagnostic = crate::rules::parse_error::not_utf8(name, Span { start, end });
     Err(Box::new((
         diagnostic,
         String::from_utf8_lossy(bytes).into_owned(),
@@ -142,23 +126,7 @@ fn position_after(text: &str) -> Pos {
 }
 
 pub(super) fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {
-    let start = Pos {
-        line: 1,
-        column: 1,
-        offset: 0,
-    };
-    Diagnostic {
-        rule: Rule::ParseError,
-        level: Level::Deny,
-        message,
-        file: file.to_string(),
-        span: Span { start, end: start },
-        label: label.to_string(),
-        labels: Vec::new(),
-        notes: Vec::new(),
-        help: None,
-        fix: None,
-    }
+    crate::rules::parse_error::unreadable(file, message, label)
 }
 
 #[cfg(test)]
