@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::CrateInfo;
+use super::resolve::{absolute_segments, is_common_method};
 use crate::analysis::summary::{CallTarget, FileSummary};
 
 /// What the parsed code of each unit (a crate, or loose files) calls, by unit index.
@@ -88,7 +89,7 @@ fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Want>
         .filter_map(|call| match &call.target {
             CallTarget::Path(text) => {
                 let (root, segments) =
-                    super::absolute_segments(text, &root, &module, krate.name.as_deref())?;
+                    absolute_segments(text, &root, &module, krate.name.as_deref())?;
                 let (name, prefix) = segments.split_last()?;
                 match prefix.last() {
                     Some(ty) if ty.starts_with(char::is_uppercase) => Some(Want::OnType {
@@ -107,7 +108,7 @@ fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Want>
                 ty: ty.clone(),
                 name: name.clone(),
             }),
-            CallTarget::Method { ty: None, name } if !super::is_common_method(name) => {
+            CallTarget::Method { ty: None, name } if !is_common_method(name) => {
                 Some(Want::Named(name.clone()))
             }
             CallTarget::Method { .. } => None,

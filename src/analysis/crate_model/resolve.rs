@@ -1,0 +1,369 @@
+//! Resolving calls to the crate's fns: a path by its absolute module path, a method by the
+//! receiver's type when the source shows it, else by a name only one fn of the crate has
+//! (never a name too common on std types to mean the crate's own).
+
+use std::collections::HashMap;
+
+use super::layout::LIB_ROOT;
+use super::{CrateInfo, Model};
+use crate::analysis::summary::CallTarget;
+
+/// Method names so common on std and library types that a call on a receiver of unknown
+/// type is never taken to be the crate's own method of that name.
+const COMMON_METHODS: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "len",
+    "is_empty",
+    "push",
+    "pop",
+    "get",
+    "get_mut",
+    "insert",
+    "remove",
+    "contains",
+    "contains_key",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "map",
+    "filter",
+    "collect",
+    "unwrap",
+    "expect",
+    "next",
+    "send",
+    "recv",
+    "try_recv",
+    "try_send",
+    "recv_timeout",
+    "send_timeout",
+    "read",
+    "write",
+    "flush",
+    "close",
+    "shutdown",
+    "lock",
+    "try_lock",
+    "join",
+    "spawn",
+    "run",
+    "start",
+    "stop",
+    "call",
+    "poll",
+    "from",
+    "into",
+    "as_ref",
+    "as_mut",
+    "to_string",
+    "to_owned",
+    "as_str",
+    "as_bytes",
+    "as_slice",
+    "to_vec",
+    "parse",
+    "extend",
+    "clear",
+    "take",
+    "replace",
+    "swap",
+    "load",
+    "store",
+    "open",
+    "update",
+    "build",
+    "finish",
+    "handle",
+    "process",
+    "apply",
+    "execute",
+    "query",
+    "fetch",
+    "connect",
+    "accept",
+    "bind",
+    "listen",
+    "wait",
+    "notify",
+    "notify_one",
+    "notify_all",
+    "reset",
+    "init",
+    "set",
+    "with",
+    "borrow",
+    "borrow_mut",
+    "first",
+    "last",
+    "keys",
+    "values",
+    "entry",
+    "drain",
+    "sort",
+    "split",
+    "trim",
+    "format",
+    "fmt",
+    "eq",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "drop",
+    "ok",
+    "err",
+    "and_then",
+    "or_else",
+    "map_err",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "for_each",
+    "sum",
+    "count",
+    "read_exact",
+    "write_all",
+    "read_to_end",
+    "read_to_string",
+    "read_line",
+    "lines",
+    "bytes",
+    "chars",
+    "copied",
+    "cloned",
+    "rev",
+    "zip",
+    "enumerate",
+    "skip",
+    "chain",
+    "flatten",
+    "flat_map",
+    "any",
+    "all",
+    "find",
+    "position",
+    "max",
+    "min",
+    "fold",
+    "is_some",
+    "is_none",
+    "is_ok",
+    "is_err",
+    "encode",
+    "decode",
+    "serialize",
+    "deserialize",
+    "name",
+    "id",
+    "kind",
+    "value",
+    "key",
+    "data",
+    "size",
+    "capacity",
+    "reserve",
+    "resize",
+    "truncate",
+    "append",
+    "retain",
+    "peek",
+    "seek",
+    "tell",
+    "sync_all",
+    "metadata",
+    "path",
+    "exists",
+    "create",
+    "delete",
+    "put",
+    "post",
+    "head",
+    "patch",
+    "request",
+    "response",
+    "body",
+    "headers",
+    "status",
+    "register",
+    "subscribe",
+    "publish",
+    "emit",
+    "on",
+    "tick",
+    "elapsed",
+    "now",
+    "sleep",
+];
+
+/// Is `name` too common a method name to take a call on an unknown receiver for the
+/// crate's own method?
+pub(super) fn is_common_method(name: &str) -> bool {
+    COMMON_METHODS.contains(&name)
+}
+
+/// The crate's fns, by canonical id, by (root, name) for free fns and for methods.
+#[derive(Default)]
+struct Maps<'a> {
+    by_id: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<(String, String), Vec<usize>>,
+    methods: HashMap<(String, String), Vec<usize>>,
+}
+
+impl Model<'_> {
+    pub(super) fn resolve_calls(&self, krate: &CrateInfo) -> Vec<Vec<Option<usize>>> {
+        let mut pick_maps = Maps::default();
+        for (index, node) in self.nodes.iter().enumerate() {
+            pick_maps
+                .by_id
+                .entry(node.id.as_str())
+                .or_default()
+                .push(index);
+            let key = &self.summary(index).key;
+            let name = key.rsplit("::").next().unwrap_or(key).to_string();
+            let slot = (node.root.clone(), name);
+            if key.starts_with("self") {
+                pick_maps.by_name.entry(slot).or_default().push(index);
+            } else {
+                pick_maps.methods.entry(slot).or_default().push(index);
+            }
+        }
+        (0..self.nodes.len())
+            .map(|caller| {
+                let node = &self.nodes[caller];
+                let (own_root, module) = &self.modules[node.file];
+                // A test, example or bench file also sees the modules of its folder.
+                let shared_root = own_root.split_once('/').map(|(dir, _)| dir.to_string());
+                let roots: Vec<&str> = std::iter::once(own_root.as_str())
+                    .chain(shared_root.as_deref())
+                    .collect();
+                self.summary(caller)
+                    .calls
+                    .iter()
+                    .map(|call| {
+                        roots.iter().find_map(|root| {
+                            self.resolve_call(
+                                &call.target,
+                                root,
+                                module,
+                                node.file,
+                                krate,
+                                &pick_maps,
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn resolve_call(
+        &self,
+        target: &CallTarget,
+        root: &str,
+        module: &[String],
+        file: usize,
+        krate: &CrateInfo,
+        maps: &Maps<'_>,
+    ) -> Option<usize> {
+        // A free fn's name several files define: the caller's own file's wins.
+        let pick = |candidates: Option<&Vec<usize>>| -> Option<usize> {
+            let candidates = candidates?;
+            match candidates.as_slice() {
+                [one] => Some(*one),
+                many => {
+                    let mut same_file = many.iter().filter(|&&n| self.nodes[n].file == file);
+                    match (same_file.next(), same_file.next()) {
+                        (Some(one), None) => Some(*one),
+                        _ => None,
+                    }
+                }
+            }
+        };
+        // Types are known by name only: two types of one name make their methods ambiguous.
+        let unique = |candidates: Option<&Vec<usize>>| -> Option<usize> {
+            match candidates?.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        };
+        let (by_id, by_name, methods) = (&maps.by_id, &maps.by_name, &maps.methods);
+        match target {
+            CallTarget::Path(text) => {
+                let (root, segments) =
+                    absolute_segments(text, root, module, krate.name.as_deref())?;
+                let id = format!("{root}#{}", segments.join("::"));
+                if let Some(found) = pick(by_id.get(id.as_str())) {
+                    return Some(found);
+                }
+                let name = segments.last()?.as_str();
+                if let [.., ty, _] = segments.as_slice()
+                    && ty.starts_with(char::is_uppercase)
+                {
+                    let id = format!("{root}#{ty}::{name}");
+                    return unique(by_id.get(id.as_str()));
+                }
+                pick(by_name.get(&(root.to_string(), name.to_string())))
+            }
+            CallTarget::Method { ty: Some(ty), name } => {
+                let id = format!("{root}#{ty}::{name}");
+                unique(by_id.get(id.as_str()))
+                    .or_else(|| unique(methods.get(&(root.to_string(), name.clone()))))
+            }
+            CallTarget::Method { ty: None, name } => {
+                if COMMON_METHODS.contains(&name.as_str()) {
+                    return None;
+                }
+                unique(methods.get(&(root.to_string(), name.clone())))
+            }
+        }
+    }
+}
+
+/// A resolved in-file path made absolute within the crate: (root, module segments + name).
+pub(super) fn absolute_segments(
+    text: &str,
+    root: &str,
+    module: &[String],
+    crate_name: Option<&str>,
+) -> Option<(String, Vec<String>)> {
+    let mut parts = text.split("::");
+    let first = parts.next()?;
+    let rest: Vec<String> = parts.map(String::from).collect();
+    let within = |base: &[String]| {
+        let mut segments = base.to_vec();
+        segments.extend(rest.iter().cloned());
+        segments
+    };
+    match first {
+        "self" => Some((root.to_string(), within(module))),
+        "crate" => Some((root.to_string(), rest.clone())),
+        "?" => Some((root.to_string(), rest.clone())),
+        "local" => None,
+        up if up.starts_with("super") => {
+            let count: usize = up["super".len()..].parse().ok()?;
+            let keep = module.len().checked_sub(count)?;
+            Some((root.to_string(), within(&module[..keep])))
+        }
+        name if Some(name) == crate_name => Some((LIB_ROOT.to_string(), rest.clone())),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_absolute() {
+        let module = vec!["a".to_string(), "b".to_string()];
+        let abs =
+            |t: &str| absolute_segments(t, "src", &module, Some("app")).map(|(_, s)| s.join("::"));
+        assert_eq!(abs("self::f").as_deref(), Some("a::b::f"));
+        assert_eq!(abs("crate::x::f").as_deref(), Some("x::f"));
+        assert_eq!(abs("super1::f").as_deref(), Some("a::f"));
+        assert_eq!(abs("app::x::f").as_deref(), Some("x::f"));
+        assert_eq!(abs("tokio::spawn"), None);
+    }
+}
