@@ -60,8 +60,8 @@ pub struct PathMod {
 /// A fn, method or associated fn of the file.
 #[derive(Clone, Debug, Default)]
 pub struct FnSummary {
-    /// `self::a::f` (a free fn at in-file module `a`) or `Type::f` (in an impl).
-    pub key: String,
+    /// Where the fn sits: at an in-file module, or in an impl of a type.
+    pub key: FnKey,
     /// How to name it in a note: `f`, `Type::f`.
     pub display: String,
     pub is_async: bool,
@@ -85,11 +85,95 @@ pub struct Op {
     pub replacement: String,
 }
 
+/// A fn of the file, as the crate model keys it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FnKey {
+    /// A free fn at `module`, the path of inline modules within the file (with
+    /// `imports::FN_SEGMENT` for a fn declared inside a fn body).
+    Free { module: Vec<String>, name: String },
+    /// An associated fn or method, in an impl of the type named `ty` (its last segment).
+    Assoc { ty: String, name: String },
+}
+
+impl Default for FnKey {
+    fn default() -> Self {
+        FnKey::Free {
+            module: Vec::new(),
+            name: String::new(),
+        }
+    }
+}
+
+impl FnKey {
+    pub fn name(&self) -> &str {
+        match self {
+            FnKey::Free { name, .. } | FnKey::Assoc { name, .. } => name,
+        }
+    }
+
+    /// Transitional: the text form the crate model read before keys were typed.
+    pub fn legacy_text(&self) -> String {
+        match self {
+            FnKey::Free { module, name } => {
+                let mut text = String::from("self");
+                for segment in module.iter().chain([name]) {
+                    text.push_str("::");
+                    text.push_str(segment);
+                }
+                text
+            }
+            FnKey::Assoc { ty, name } => format!("{ty}::{name}"),
+        }
+    }
+}
+
+/// Where a path to an item starts, as the file's use-resolution left it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathRoot {
+    /// `self::`: the file's own module (the segments go on with in-file modules).
+    SelfMod,
+    /// `crate::`.
+    Crate,
+    /// `super::` this many times, counted from the file's own module.
+    Super(usize),
+    /// A single name nothing in the file binds (a glob's, or a macro's): found by name.
+    Unresolved,
+    /// `Self::` of an impl: the file does not say which type here.
+    SelfType,
+    /// Another crate, by its name as written (which may be this crate's own name).
+    Extern(String),
+}
+
+/// A path to an item, typed where it starts: `crate::x::f` is `Crate` and `[x, f]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ItemPath {
+    pub root: PathRoot,
+    pub segments: Vec<String>,
+}
+
+impl ItemPath {
+    /// Transitional: the text form the crate model read before paths were typed.
+    pub fn legacy_text(&self) -> String {
+        let mut text = match &self.root {
+            PathRoot::SelfMod => "self".to_string(),
+            PathRoot::Crate => "crate".to_string(),
+            PathRoot::Super(count) => format!("super{count}"),
+            PathRoot::Unresolved => "?".to_string(),
+            PathRoot::SelfType => "local".to_string(),
+            PathRoot::Extern(name) => name.clone(),
+        };
+        for segment in &self.segments {
+            text.push_str("::");
+            text.push_str(segment);
+        }
+        text
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum CallTarget {
-    /// A path as resolved in the file: `self::a::f`, `crate::x::f`, `super1::f`,
-    /// `?::f`, `Type::f`; or an extern path, which may name this crate.
-    Path(String),
+    /// A path as resolved in the file, or an extern path (which may name this crate).
+    Path(ItemPath),
     /// `recv.name(..)`: the receiver's type name when the source shows a local type.
     Method { ty: Option<String>, name: String },
 }

@@ -84,17 +84,18 @@ impl<'a> Model<'a> {
         for (file_index, file) in files.iter().enumerate() {
             let (root, module) = &modules[file_index];
             for (fn_index, summary) in file.summary.fns.iter().enumerate() {
-                let id = match summary.key.strip_prefix("self") {
+                let key = summary.key.legacy_text();
+                let id = match key.strip_prefix("self") {
                     Some(rest) => {
                         let mut segments = module.clone();
                         segments
                             .extend(rest.split("::").filter(|s| !s.is_empty()).map(String::from));
                         format!("{root}#{}", segments.join("::"))
                     }
-                    None => format!("{root}#{}", summary.key),
+                    None => format!("{root}#{key}"),
                 };
                 // Free fns are named by module path (`config::load`), methods by type.
-                let display = match summary.key.strip_prefix("self") {
+                let display = match key.strip_prefix("self") {
                     Some(rest) => module
                         .iter()
                         .map(String::as_str)

@@ -219,7 +219,7 @@ impl Model<'_> {
                 .entry(node.id.as_str())
                 .or_default()
                 .push(index);
-            let key = &self.summary(index).key;
+            let key = &self.summary(index).key.legacy_text();
             let name = key.rsplit("::").next().unwrap_or(key).to_string();
             let slot = (node.root.clone(), name);
             if key.starts_with("self") {
@@ -290,7 +290,8 @@ impl Model<'_> {
         };
         let (by_id, by_name, methods) = (&maps.by_id, &maps.by_name, &maps.methods);
         match target {
-            CallTarget::Path(text) => {
+            CallTarget::Path(path) => {
+                let text = &path.legacy_text();
                 let (root, segments) =
                     absolute_segments(text, root, module, krate.name.as_deref())?;
                 let id = format!("{root}#{}", segments.join("::"));

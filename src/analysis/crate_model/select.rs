@@ -87,7 +87,8 @@ fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Want>
         .iter()
         .flat_map(|f| &f.calls)
         .filter_map(|call| match &call.target {
-            CallTarget::Path(text) => {
+            CallTarget::Path(path) => {
+                let text = &path.legacy_text();
                 let (root, segments) =
                     absolute_segments(text, &root, &module, krate.name.as_deref())?;
                 let (name, prefix) = segments.split_last()?;
