@@ -110,21 +110,6 @@ impl FnKey {
             FnKey::Free { name, .. } | FnKey::Assoc { name, .. } => name,
         }
     }
-
-    /// Transitional: the text form the crate model read before keys were typed.
-    pub fn legacy_text(&self) -> String {
-        match self {
-            FnKey::Free { module, name } => {
-                let mut text = String::from("self");
-                for segment in module.iter().chain([name]) {
-                    text.push_str("::");
-                    text.push_str(segment);
-                }
-                text
-            }
-            FnKey::Assoc { ty, name } => format!("{ty}::{name}"),
-        }
-    }
 }
 
 /// Where a path to an item starts, as the file's use-resolution left it.
@@ -149,25 +134,6 @@ pub enum PathRoot {
 pub struct ItemPath {
     pub root: PathRoot,
     pub segments: Vec<String>,
-}
-
-impl ItemPath {
-    /// Transitional: the text form the crate model read before paths were typed.
-    pub fn legacy_text(&self) -> String {
-        let mut text = match &self.root {
-            PathRoot::SelfMod => "self".to_string(),
-            PathRoot::Crate => "crate".to_string(),
-            PathRoot::Super(count) => format!("super{count}"),
-            PathRoot::Unresolved => "?".to_string(),
-            PathRoot::SelfType => "local".to_string(),
-            PathRoot::Extern(name) => name.clone(),
-        };
-        for segment in &self.segments {
-            text.push_str("::");
-            text.push_str(segment);
-        }
-        text
-    }
 }
 
 #[derive(Clone, Debug)]

@@ -17,7 +17,8 @@ pub mod select;
 use std::path::PathBuf;
 
 use super::facts::Fact;
-use super::summary::{FileSummary, Runtime};
+use super::imports::FN_SEGMENT;
+use super::summary::{FileSummary, FnKey, Runtime};
 use layout::{apply_path_mods, layout};
 
 /// What the crate's `Cargo.toml` says.
@@ -40,9 +41,10 @@ pub struct CrateFile {
 
 struct Node {
     file: usize,
+    /// The crate target it belongs to (`src`, `bin:tool`, `tests/it`).
     root: String,
-    /// Canonical id within the crate: `root#a::b::f`.
-    id: String,
+    /// Its path within the root: module path and name (`a::b::f`), or type and name.
+    path: Vec<String>,
     display: String,
     is_async: bool,
 }
@@ -84,31 +86,35 @@ impl<'a> Model<'a> {
         for (file_index, file) in files.iter().enumerate() {
             let (root, module) = &modules[file_index];
             for (fn_index, summary) in file.summary.fns.iter().enumerate() {
-                let key = summary.key.legacy_text();
-                let id = match key.strip_prefix("self") {
-                    Some(rest) => {
-                        let mut segments = module.clone();
-                        segments
-                            .extend(rest.split("::").filter(|s| !s.is_empty()).map(String::from));
-                        format!("{root}#{}", segments.join("::"))
+                // Free fns are keyed and named by module path (`config::load`), methods by
+                // type (`Store::flush`): a call `crate::Store::flush` finds either.
+                let (path, display) = match &summary.key {
+                    FnKey::Free {
+                        module: in_file,
+                        name,
+                    } => {
+                        let path: Vec<String> = module
+                            .iter()
+                            .chain(in_file)
+                            .chain([name])
+                            .cloned()
+                            .collect();
+                        let display = path
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|s| !s.is_empty() && *s != FN_SEGMENT)
+                            .collect::<Vec<_>>()
+                            .join("::");
+                        (path, display)
                     }
-                    None => format!("{root}#{key}"),
-                };
-                // Free fns are named by module path (`config::load`), methods by type.
-                let display = match key.strip_prefix("self") {
-                    Some(rest) => module
-                        .iter()
-                        .map(String::as_str)
-                        .chain(rest.split("::"))
-                        .filter(|s| !s.is_empty() && *s != super::imports::FN_SEGMENT)
-                        .collect::<Vec<_>>()
-                        .join("::"),
-                    None => summary.display.clone(),
+                    FnKey::Assoc { ty, name } => {
+                        (vec![ty.clone(), name.clone()], summary.display.clone())
+                    }
                 };
                 nodes.push(Node {
                     file: file_index,
                     root: root.clone(),
-                    id,
+                    path,
                     display,
                     is_async: summary.is_async,
                 });

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::layout::LIB_ROOT;
 use super::{CrateInfo, Model};
-use crate::analysis::summary::CallTarget;
+use crate::analysis::summary::{CallTarget, FnKey, ItemPath, PathRoot};
 
 /// Method names so common on std and library types that a call on a receiver of unknown
 /// type is never taken to be the crate's own method of that name.
@@ -202,10 +202,10 @@ pub(super) fn is_common_method(name: &str) -> bool {
     COMMON_METHODS.contains(&name)
 }
 
-/// The crate's fns, by canonical id, by (root, name) for free fns and for methods.
+/// The crate's fns, by (root, path), by (root, name) for free fns and for methods.
 #[derive(Default)]
 struct Maps<'a> {
-    by_id: HashMap<&'a str, Vec<usize>>,
+    by_id: HashMap<(&'a str, &'a [String]), Vec<usize>>,
     by_name: HashMap<(String, String), Vec<usize>>,
     methods: HashMap<(String, String), Vec<usize>>,
 }
@@ -216,13 +216,12 @@ impl Model<'_> {
         for (index, node) in self.nodes.iter().enumerate() {
             pick_maps
                 .by_id
-                .entry(node.id.as_str())
+                .entry((node.root.as_str(), node.path.as_slice()))
                 .or_default()
                 .push(index);
-            let key = &self.summary(index).key.legacy_text();
-            let name = key.rsplit("::").next().unwrap_or(key).to_string();
-            let slot = (node.root.clone(), name);
-            if key.starts_with("self") {
+            let key = &self.summary(index).key;
+            let slot = (node.root.clone(), key.name().to_string());
+            if matches!(key, FnKey::Free { .. }) {
                 pick_maps.by_name.entry(slot).or_default().push(index);
             } else {
                 pick_maps.methods.entry(slot).or_default().push(index);
@@ -291,25 +290,23 @@ impl Model<'_> {
         let (by_id, by_name, methods) = (&maps.by_id, &maps.by_name, &maps.methods);
         match target {
             CallTarget::Path(path) => {
-                let text = &path.legacy_text();
                 let (root, segments) =
-                    absolute_segments(text, root, module, krate.name.as_deref())?;
-                let id = format!("{root}#{}", segments.join("::"));
-                if let Some(found) = pick(by_id.get(id.as_str())) {
+                    absolute_segments(path, root, module, krate.name.as_deref())?;
+                if let Some(found) = pick(by_id.get(&(root.as_str(), segments.as_slice()))) {
                     return Some(found);
                 }
                 let name = segments.last()?.as_str();
                 if let [.., ty, _] = segments.as_slice()
                     && ty.starts_with(char::is_uppercase)
                 {
-                    let id = format!("{root}#{ty}::{name}");
-                    return unique(by_id.get(id.as_str()));
+                    let on_type = [ty.clone(), name.to_string()];
+                    return unique(by_id.get(&(root.as_str(), on_type.as_slice())));
                 }
                 pick(by_name.get(&(root.to_string(), name.to_string())))
             }
             CallTarget::Method { ty: Some(ty), name } => {
-                let id = format!("{root}#{ty}::{name}");
-                unique(by_id.get(id.as_str()))
+                let on_type = [ty.clone(), name.clone()];
+                unique(by_id.get(&(root, on_type.as_slice())))
                     .or_else(|| unique(methods.get(&(root.to_string(), name.clone()))))
             }
             CallTarget::Method { ty: None, name } => {
@@ -322,33 +319,27 @@ impl Model<'_> {
     }
 }
 
-/// A resolved in-file path made absolute within the crate: (root, module segments + name).
+/// A path as resolved in a file at `module` of `root`, made absolute within the crate:
+/// (root, module segments + name). `None` for another crate's path, or a `Self::` one.
 pub(super) fn absolute_segments(
-    text: &str,
+    path: &ItemPath,
     root: &str,
     module: &[String],
     crate_name: Option<&str>,
 ) -> Option<(String, Vec<String>)> {
-    let mut parts = text.split("::");
-    let first = parts.next()?;
-    let rest: Vec<String> = parts.map(String::from).collect();
-    let within = |base: &[String]| {
-        let mut segments = base.to_vec();
-        segments.extend(rest.iter().cloned());
-        segments
-    };
-    match first {
-        "self" => Some((root.to_string(), within(module))),
-        "crate" => Some((root.to_string(), rest.clone())),
-        "?" => Some((root.to_string(), rest.clone())),
-        "local" => None,
-        up if up.starts_with("super") => {
-            let count: usize = up["super".len()..].parse().ok()?;
-            let keep = module.len().checked_sub(count)?;
+    let within = |base: &[String]| base.iter().chain(&path.segments).cloned().collect();
+    match &path.root {
+        PathRoot::SelfMod => Some((root.to_string(), within(module))),
+        PathRoot::Crate | PathRoot::Unresolved => Some((root.to_string(), path.segments.clone())),
+        PathRoot::SelfType => None,
+        PathRoot::Super(count) => {
+            let keep = module.len().checked_sub(*count)?;
             Some((root.to_string(), within(&module[..keep])))
         }
-        name if Some(name) == crate_name => Some((LIB_ROOT.to_string(), rest.clone())),
-        _ => None,
+        PathRoot::Extern(name) if Some(name.as_str()) == crate_name => {
+            Some((LIB_ROOT.to_string(), path.segments.clone()))
+        }
+        PathRoot::Extern(_) => None,
     }
 }
 
@@ -359,12 +350,21 @@ mod tests {
     #[test]
     fn paths_become_absolute() {
         let module = vec!["a".to_string(), "b".to_string()];
-        let abs =
-            |t: &str| absolute_segments(t, "src", &module, Some("app")).map(|(_, s)| s.join("::"));
-        assert_eq!(abs("self::f").as_deref(), Some("a::b::f"));
-        assert_eq!(abs("crate::x::f").as_deref(), Some("x::f"));
-        assert_eq!(abs("super1::f").as_deref(), Some("a::f"));
-        assert_eq!(abs("app::x::f").as_deref(), Some("x::f"));
-        assert_eq!(abs("tokio::spawn"), None);
+        let abs = |root: PathRoot, segments: &[&str]| {
+            let path = ItemPath {
+                root,
+                segments: segments.iter().map(|s| s.to_string()).collect(),
+            };
+            absolute_segments(&path, "src", &module, Some("app")).map(|(_, s)| s.join("::"))
+        };
+        assert_eq!(abs(PathRoot::SelfMod, &["f"]).as_deref(), Some("a::b::f"));
+        assert_eq!(abs(PathRoot::Crate, &["x", "f"]).as_deref(), Some("x::f"));
+        assert_eq!(abs(PathRoot::Super(1), &["f"]).as_deref(), Some("a::f"));
+        assert_eq!(abs(PathRoot::Super(3), &["f"]), None);
+        let app = PathRoot::Extern("app".to_string());
+        assert_eq!(abs(app, &["x", "f"]).as_deref(), Some("x::f"));
+        let tokio = PathRoot::Extern("tokio".to_string());
+        assert_eq!(abs(tokio, &["spawn"]), None);
+        assert_eq!(abs(PathRoot::SelfType, &["Self", "f"]), None);
     }
 }

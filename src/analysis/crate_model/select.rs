@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::CrateInfo;
 use super::resolve::{absolute_segments, is_common_method};
-use crate::analysis::summary::{CallTarget, FileSummary};
+use crate::analysis::summary::{CallTarget, FileSummary, PathRoot};
 
 /// What the parsed code of each unit (a crate, or loose files) calls, by unit index.
 pub struct Wanted {
@@ -88,16 +88,15 @@ fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Want>
         .flat_map(|f| &f.calls)
         .filter_map(|call| match &call.target {
             CallTarget::Path(path) => {
-                let text = &path.legacy_text();
                 let (root, segments) =
-                    absolute_segments(text, &root, &module, krate.name.as_deref())?;
+                    absolute_segments(path, &root, &module, krate.name.as_deref())?;
                 let (name, prefix) = segments.split_last()?;
                 match prefix.last() {
                     Some(ty) if ty.starts_with(char::is_uppercase) => Some(Want::OnType {
                         ty: ty.clone(),
                         name: name.clone(),
                     }),
-                    _ if text.starts_with("?::") => Some(Want::Named(name.clone())),
+                    _ if path.root == PathRoot::Unresolved => Some(Want::Named(name.clone())),
                     _ => Some(Want::At {
                         root,
                         module: prefix.to_vec(),
