@@ -7,13 +7,42 @@ use std::path::{Component, Path, PathBuf};
 
 use super::CrateFile;
 
-pub(super) const LIB_ROOT: &str = "src";
+/// The crate target a file belongs to: where its module paths start.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `src/`: the library, and the binary of `src/main.rs`.
+    Lib,
+    /// `src/bin/NAME.rs` or `src/bin/NAME/`.
+    Bin(String),
+    /// A file directly in `tests/`, `examples/` or `benches/` (`dir`): a crate of its own.
+    Single { dir: String, name: String },
+    /// The modules in a subfolder of `dir` (`tests/common/mod.rs`), which the folder's
+    /// crates share.
+    Shared(String),
+    /// A file outside any crate's layout, by its path.
+    Alone(String),
+}
 
-/// A file's root (which crate target it belongs to) and module path, from the standard
-/// layout: `src/a/b.rs` and `src/a/b/mod.rs` are `a::b` of the `src` root; `tests/x.rs`,
-/// `src/bin/x.rs` and loose files are roots of their own.
-pub fn layout(crate_root: Option<&Path>, file: &Path) -> (String, Vec<String>) {
-    let alone = || (file.to_string_lossy().into_owned(), Vec::new());
+impl Target {
+    /// The target whose modules this one also sees: a test's (example's, bench's) folder.
+    pub(super) fn shared(&self) -> Option<Target> {
+        match self {
+            Target::Single { dir, .. } => Some(Target::Shared(dir.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// A file's target and module path, from the standard layout: `src/a/b.rs` and
+/// `src/a/b/mod.rs` are `a::b` of the library; `tests/x.rs`, `src/bin/x.rs` and loose files
+/// are targets of their own.
+pub fn layout(crate_root: Option<&Path>, file: &Path) -> (Target, Vec<String>) {
+    let alone = || {
+        (
+            Target::Alone(file.to_string_lossy().into_owned()),
+            Vec::new(),
+        )
+    };
     let Some(relative) = crate_root.and_then(|root| file.strip_prefix(root).ok()) else {
         return alone();
     };
@@ -37,7 +66,7 @@ pub fn layout(crate_root: Option<&Path>, file: &Path) -> (String, Vec<String>) {
     };
     match parts.first().map(String::as_str) {
         Some("src") if parts.get(1).map(String::as_str) == Some("bin") && parts.len() > 2 => {
-            (format!("bin:{}", stem(&parts[2])), module_of(&parts[3..]))
+            (Target::Bin(stem(&parts[2])), module_of(&parts[3..]))
         }
         Some("src") => {
             let module = if parts.len() == 2 && matches!(parts[1].as_str(), "lib.rs" | "main.rs") {
@@ -45,21 +74,27 @@ pub fn layout(crate_root: Option<&Path>, file: &Path) -> (String, Vec<String>) {
             } else {
                 module_of(&parts[1..])
             };
-            (LIB_ROOT.to_string(), module)
+            (Target::Lib, module)
         }
         // Each file directly in `tests/` is a crate of its own; the modules they share
-        // live in subfolders, under the folder's root.
-        Some(dir @ ("tests" | "examples" | "benches")) if parts.len() == 2 => {
-            (format!("{dir}/{}", stem(&parts[1])), Vec::new())
+        // live in subfolders, under the folder's target.
+        Some(dir @ ("tests" | "examples" | "benches")) if parts.len() == 2 => (
+            Target::Single {
+                dir: dir.to_string(),
+                name: stem(&parts[1]),
+            },
+            Vec::new(),
+        ),
+        Some(dir @ ("tests" | "examples" | "benches")) => {
+            (Target::Shared(dir.to_string()), module_of(&parts[1..]))
         }
-        Some(dir @ ("tests" | "examples" | "benches")) => (dir.to_string(), module_of(&parts[1..])),
         _ => alone(),
     }
 }
 
 /// `#[path = "x.rs"] mod m;` puts `x.rs` (relative to the declaring file's directory) at
 /// the declaring module's `m`.
-pub(super) fn apply_path_mods(files: &[CrateFile], modules: &mut [(String, Vec<String>)]) {
+pub(super) fn apply_path_mods(files: &[CrateFile], modules: &mut [(Target, Vec<String>)]) {
     let index: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()
@@ -89,19 +124,28 @@ mod tests {
     fn layout_follows_cargo_conventions() {
         let root = Path::new("/c");
         let of = |p: &str| layout(Some(root), Path::new(p));
-        assert_eq!(of("/c/src/lib.rs"), ("src".into(), vec![]));
-        assert_eq!(of("/c/src/main.rs"), ("src".into(), vec![]));
-        assert_eq!(of("/c/src/a/mod.rs"), ("src".into(), vec!["a".to_string()]));
+        let module = |m: &[&str]| m.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(of("/c/src/lib.rs"), (Target::Lib, vec![]));
+        assert_eq!(of("/c/src/main.rs"), (Target::Lib, vec![]));
+        assert_eq!(of("/c/src/a/mod.rs"), (Target::Lib, module(&["a"])));
+        assert_eq!(of("/c/src/a/b.rs"), (Target::Lib, module(&["a", "b"])));
         assert_eq!(
-            of("/c/src/a/b.rs"),
-            ("src".into(), vec!["a".to_string(), "b".to_string()])
+            of("/c/src/bin/tool.rs"),
+            (Target::Bin("tool".into()), vec![])
         );
-        assert_eq!(of("/c/src/bin/tool.rs"), ("bin:tool".into(), vec![]));
-        assert_eq!(of("/c/tests/it.rs"), ("tests/it".into(), vec![]));
+        let it = Target::Single {
+            dir: "tests".into(),
+            name: "it".into(),
+        };
+        assert_eq!(it.shared(), Some(Target::Shared("tests".into())));
+        assert_eq!(of("/c/tests/it.rs"), (it, vec![]));
         assert_eq!(
             of("/c/tests/common/mod.rs"),
-            ("tests".into(), vec!["common".to_string()])
+            (Target::Shared("tests".into()), module(&["common"]))
         );
-        assert_eq!(layout(None, Path::new("x.rs")), ("x.rs".into(), vec![]));
+        assert_eq!(
+            layout(None, Path::new("x.rs")),
+            (Target::Alone("x.rs".into()), vec![])
+        );
     }
 }

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use super::facts::Fact;
 use super::imports::FN_SEGMENT;
 use super::summary::{FileSummary, FnKey, Runtime};
-use layout::{apply_path_mods, layout};
+use layout::{Target, apply_path_mods, layout};
 
 /// What the crate's `Cargo.toml` says.
 #[derive(Clone, Debug, Default)]
@@ -41,8 +41,8 @@ pub struct CrateFile {
 
 struct Node {
     file: usize,
-    /// The crate target it belongs to (`src`, `bin:tool`, `tests/it`).
-    root: String,
+    /// The crate target it belongs to.
+    root: Target,
     /// Its path within the root: module path and name (`a::b::f`), or type and name.
     path: Vec<String>,
     display: String,
@@ -65,7 +65,7 @@ pub fn link(files: &[CrateFile], krate: &CrateInfo) -> Vec<Fact> {
 struct Model<'a> {
     files: &'a [CrateFile],
     /// Each file's root and module path.
-    modules: Vec<(String, Vec<String>)>,
+    modules: Vec<(Target, Vec<String>)>,
     nodes: Vec<Node>,
     /// (file, fn index in the file) of each node.
     origin: Vec<(usize, usize)>,
@@ -75,7 +75,7 @@ struct Model<'a> {
 
 impl<'a> Model<'a> {
     fn new(files: &'a [CrateFile], krate: &CrateInfo) -> Self {
-        let mut modules: Vec<(String, Vec<String>)> = files
+        let mut modules: Vec<(Target, Vec<String>)> = files
             .iter()
             .map(|file| layout(krate.root.as_deref(), &file.path))
             .collect();

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::layout::LIB_ROOT;
+use super::layout::Target;
 use super::{CrateInfo, Model};
 use crate::analysis::summary::{CallTarget, FnKey, ItemPath, PathRoot};
 
@@ -205,9 +205,9 @@ pub(super) fn is_common_method(name: &str) -> bool {
 /// The crate's fns, by (root, path), by (root, name) for free fns and for methods.
 #[derive(Default)]
 struct Maps<'a> {
-    by_id: HashMap<(&'a str, &'a [String]), Vec<usize>>,
-    by_name: HashMap<(String, String), Vec<usize>>,
-    methods: HashMap<(String, String), Vec<usize>>,
+    by_id: HashMap<(&'a Target, &'a [String]), Vec<usize>>,
+    by_name: HashMap<(Target, String), Vec<usize>>,
+    methods: HashMap<(Target, String), Vec<usize>>,
 }
 
 impl Model<'_> {
@@ -216,7 +216,7 @@ impl Model<'_> {
         for (index, node) in self.nodes.iter().enumerate() {
             pick_maps
                 .by_id
-                .entry((node.root.as_str(), node.path.as_slice()))
+                .entry((&node.root, node.path.as_slice()))
                 .or_default()
                 .push(index);
             let key = &self.summary(index).key;
@@ -232,9 +232,9 @@ impl Model<'_> {
                 let node = &self.nodes[caller];
                 let (own_root, module) = &self.modules[node.file];
                 // A test, example or bench file also sees the modules of its folder.
-                let shared_root = own_root.split_once('/').map(|(dir, _)| dir.to_string());
-                let roots: Vec<&str> = std::iter::once(own_root.as_str())
-                    .chain(shared_root.as_deref())
+                let shared_root = own_root.shared();
+                let roots: Vec<&Target> = std::iter::once(own_root)
+                    .chain(shared_root.as_ref())
                     .collect();
                 self.summary(caller)
                     .calls
@@ -260,7 +260,7 @@ impl Model<'_> {
     fn resolve_call(
         &self,
         target: &CallTarget,
-        root: &str,
+        root: &Target,
         module: &[String],
         file: usize,
         krate: &CrateInfo,
@@ -292,7 +292,7 @@ impl Model<'_> {
             CallTarget::Path(path) => {
                 let (root, segments) =
                     absolute_segments(path, root, module, krate.name.as_deref())?;
-                if let Some(found) = pick(by_id.get(&(root.as_str(), segments.as_slice()))) {
+                if let Some(found) = pick(by_id.get(&(&root, segments.as_slice()))) {
                     return Some(found);
                 }
                 let name = segments.last()?.as_str();
@@ -300,20 +300,20 @@ impl Model<'_> {
                     && ty.starts_with(char::is_uppercase)
                 {
                     let on_type = [ty.clone(), name.to_string()];
-                    return unique(by_id.get(&(root.as_str(), on_type.as_slice())));
+                    return unique(by_id.get(&(&root, on_type.as_slice())));
                 }
-                pick(by_name.get(&(root.to_string(), name.to_string())))
+                pick(by_name.get(&(root, name.to_string())))
             }
             CallTarget::Method { ty: Some(ty), name } => {
                 let on_type = [ty.clone(), name.clone()];
                 unique(by_id.get(&(root, on_type.as_slice())))
-                    .or_else(|| unique(methods.get(&(root.to_string(), name.clone()))))
+                    .or_else(|| unique(methods.get(&(root.clone(), name.clone()))))
             }
             CallTarget::Method { ty: None, name } => {
                 if COMMON_METHODS.contains(&name.as_str()) {
                     return None;
                 }
-                unique(methods.get(&(root.to_string(), name.clone())))
+                unique(methods.get(&(root.clone(), name.clone())))
             }
         }
     }
@@ -323,21 +323,21 @@ impl Model<'_> {
 /// (root, module segments + name). `None` for another crate's path, or a `Self::` one.
 pub(super) fn absolute_segments(
     path: &ItemPath,
-    root: &str,
+    root: &Target,
     module: &[String],
     crate_name: Option<&str>,
-) -> Option<(String, Vec<String>)> {
+) -> Option<(Target, Vec<String>)> {
     let within = |base: &[String]| base.iter().chain(&path.segments).cloned().collect();
     match &path.root {
-        PathRoot::SelfMod => Some((root.to_string(), within(module))),
-        PathRoot::Crate | PathRoot::Unresolved => Some((root.to_string(), path.segments.clone())),
+        PathRoot::SelfMod => Some((root.clone(), within(module))),
+        PathRoot::Crate | PathRoot::Unresolved => Some((root.clone(), path.segments.clone())),
         PathRoot::SelfType => None,
         PathRoot::Super(count) => {
             let keep = module.len().checked_sub(*count)?;
-            Some((root.to_string(), within(&module[..keep])))
+            Some((root.clone(), within(&module[..keep])))
         }
         PathRoot::Extern(name) if Some(name.as_str()) == crate_name => {
-            Some((LIB_ROOT.to_string(), path.segments.clone()))
+            Some((Target::Lib, path.segments.clone()))
         }
         PathRoot::Extern(_) => None,
     }
@@ -355,7 +355,7 @@ mod tests {
                 root,
                 segments: segments.iter().map(|s| s.to_string()).collect(),
             };
-            absolute_segments(&path, "src", &module, Some("app")).map(|(_, s)| s.join("::"))
+            absolute_segments(&path, &Target::Lib, &module, Some("app")).map(|(_, s)| s.join("::"))
         };
         assert_eq!(abs(PathRoot::SelfMod, &["f"]).as_deref(), Some("a::b::f"));
         assert_eq!(abs(PathRoot::Crate, &["x", "f"]).as_deref(), Some("x::f"));

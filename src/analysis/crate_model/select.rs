@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::CrateInfo;
+use super::layout::Target;
 use super::resolve::{absolute_segments, is_common_method};
 use crate::analysis::summary::{CallTarget, FileSummary, PathRoot};
 
@@ -68,7 +69,7 @@ impl Wanted {
 enum Want {
     /// `module::name` of this crate: the file at that module of the layout.
     At {
-        root: String,
+        root: Target,
         module: Vec<String>,
         name: String,
     },
@@ -122,7 +123,7 @@ fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Want>
 pub struct ItemNames {
     fns: HashSet<u64>,
     types: HashSet<u64>,
-    place: (String, Vec<String>),
+    place: (Target, Vec<String>),
 }
 
 fn name_hash(name: &str) -> u64 {
