@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_async-lint");
+use crate::common::BIN;
 
 fn run(threads: &str, format: &[&str]) -> Output {
     Command::new(BIN)

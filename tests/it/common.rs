@@ -1,6 +1,5 @@
 //! What the integration tests share: the repository's `.rs` files, read, and the built
-//! binary run in a temporary directory. Each test crate uses a part of it.
-#![allow(dead_code)]
+//! binary run in a temporary directory. Each test module uses a part of it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -6,9 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-mod common;
-
-use common::{BIN, Output, run, run_with_stdin, tempdir, write};
+use crate::common::{BIN, Output, run, run_with_stdin, tempdir, write};
 
 /// A file syn cannot parse (reported as `parse_error` on line 1).
 const UNPARSABLE: &str = "fn main() { let x = ; }\n";

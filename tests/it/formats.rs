@@ -8,7 +8,7 @@ use std::process::Command;
 
 use cargo_metadata::diagnostic::{Applicability, Diagnostic, DiagnosticLevel};
 
-const BIN: &str = env!("CARGO_BIN_EXE_async-lint");
+use crate::common::BIN;
 
 /// A crate on tokio with a sleep and a read (line 2, 3), and a file with a byte-order mark.
 fn tokio_crate() -> tempfile::TempDir {
@@ -126,7 +126,7 @@ fn rustc_json_without_findings_prints_nothing_and_exits_0() {
 #[test]
 fn sarif_is_valid_against_the_official_schema() {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("schemas/sarif-schema-2.1.0.json")).unwrap();
+        serde_json::from_str(include_str!("../schemas/sarif-schema-2.1.0.json")).unwrap();
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)

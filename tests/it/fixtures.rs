@@ -18,9 +18,8 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use async_lint::{Diagnostic, Edition, Rule, Settings, lint_source};
-mod common;
 
-use common::{SourceFile as Fixture, rust_files_under};
+use crate::common::{SourceFile as Fixture, rust_files_under};
 
 const MARKER: &str = "//~";
 

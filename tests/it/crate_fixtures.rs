@@ -5,7 +5,7 @@
 //! fn, from entry attributes, block-on drivers and the crate's dependencies (SPEC §2,
 //! `mixed_runtimes`).
 //!
-//! Markers are the ones `tests/fixtures.rs` reads: a line where a finding is expected ends
+//! Markers are the ones `tests/it/fixtures.rs` reads: a line where a finding is expected ends
 //! with `//~` and the rule names, one per expected finding. Every `.rs` file under a crate's
 //! directory is read for markers, and the multiset of (file, line, rule) found must equal
 //! the one marked: a marker without its finding fails, and so does a finding without its
@@ -16,9 +16,8 @@ use std::process::Command;
 
 use async_lint::Rule;
 use serde_json::Value;
-mod common;
 
-use common::{SourceFile, repo_root, rust_files_under};
+use crate::common::{SourceFile, repo_root, rust_files_under};
 
 const MARKER: &str = "//~";
 

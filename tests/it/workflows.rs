@@ -6,9 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-mod common;
-
-use common::{Output, run, run_with_stdin, tempdir, write};
+use crate::common::{Output, run, run_with_stdin, tempdir, write};
 
 const SLEEP: &str = "std::thread::sleep(std::time::Duration::from_secs(1));";
 
