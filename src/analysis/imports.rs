@@ -34,9 +34,8 @@ impl Resolved {
     /// writes into local paths (`self`, `crate`, `super{n}`, `?`, `local`) become roots;
     /// any other first segment is a crate's name.
     pub(crate) fn item_path(&self) -> ItemPath {
-        let mut parts = self.text().split("::");
-        let first = parts.next().unwrap_or_default();
-        let segments = parts.map(String::from).collect();
+        let text = self.text();
+        let (first, rest) = text.split_once("::").unwrap_or((text, ""));
         let root = match first {
             "self" => PathRoot::SelfMod,
             "crate" => PathRoot::Crate,
@@ -44,10 +43,10 @@ impl Resolved {
             "local" => PathRoot::SelfType,
             up => match up.strip_prefix("super").map(str::parse) {
                 Some(Ok(count)) => PathRoot::Super(count),
-                _ => PathRoot::Extern(up.to_string()),
+                _ => return ItemPath::new(PathRoot::Extern, text),
             },
         };
-        ItemPath { root, segments }
+        ItemPath::new(root, rest)
     }
 
     /// The canonical text of the path, `local::` for crate paths.

@@ -267,21 +267,12 @@ impl<'a> Walker<'a> {
         } else {
             None
         };
-        let (key, display) = match &type_name {
-            Some(type_name) => (
-                FnKey::Assoc {
-                    ty: type_name.clone(),
-                    name: name.clone(),
-                },
-                format!("{type_name}::{name}"),
-            ),
-            None => (
-                FnKey::Free {
-                    module: self.imports.current_path(),
-                    name: name.clone(),
-                },
-                name.clone(),
-            ),
+        let key = match type_name {
+            Some(ty) => FnKey::Assoc { ty, name },
+            None => FnKey::Free {
+                module: self.imports.current_path(),
+                name,
+            },
         };
         let entry = attrs.iter().find_map(|attr| {
             let resolved = self.imports.resolve_path(attr.path());
@@ -289,7 +280,6 @@ impl<'a> Walker<'a> {
         });
         self.fns.push(FnSummary {
             key,
-            display,
             is_async,
             entry,
             ..FnSummary::default()

@@ -43,8 +43,9 @@ struct Node {
     file: usize,
     /// The crate target it belongs to.
     root: Target,
-    /// Its path within the root: module path and name (`a::b::f`), or type and name.
-    path: Vec<String>,
+    /// Its path within the root, segments joined by `::` (one allocation per fn): module
+    /// path and name (`a::b::f`), or type and name (`Store::flush`).
+    path: String,
     display: String,
     is_async: bool,
 }
@@ -93,22 +94,23 @@ impl<'a> Model<'a> {
                         module: in_file,
                         name,
                     } => {
-                        let path: Vec<String> = module
+                        let segments: Vec<&str> = module
                             .iter()
                             .chain(in_file)
                             .chain([name])
-                            .cloned()
-                            .collect();
-                        let display = path
-                            .iter()
                             .map(String::as_str)
+                            .collect();
+                        let display = segments
+                            .iter()
+                            .copied()
                             .filter(|s| !s.is_empty() && *s != FN_SEGMENT)
                             .collect::<Vec<_>>()
                             .join("::");
-                        (path, display)
+                        (segments.join("::"), display)
                     }
-                    FnKey::Assoc { ty, name } => {
-                        (vec![ty.clone(), name.clone()], summary.display.clone())
+                    FnKey::Assoc { .. } => {
+                        let display = summary.key.display();
+                        (display.clone(), display)
                     }
                 };
                 nodes.push(Node {

@@ -202,10 +202,11 @@ pub(super) fn is_common_method(name: &str) -> bool {
     COMMON_METHODS.contains(&name)
 }
 
-/// The crate's fns, by (root, path), by (root, name) for free fns and for methods.
+/// The crate's fns, by (root, `::`-joined path), by (root, name) for free fns and for
+/// methods.
 #[derive(Default)]
 struct Maps<'a> {
-    by_id: HashMap<(&'a Target, &'a [String]), Vec<usize>>,
+    by_id: HashMap<(&'a Target, &'a str), Vec<usize>>,
     by_name: HashMap<(Target, String), Vec<usize>>,
     methods: HashMap<(Target, String), Vec<usize>>,
 }
@@ -216,7 +217,7 @@ impl Model<'_> {
         for (index, node) in self.nodes.iter().enumerate() {
             pick_maps
                 .by_id
-                .entry((&node.root, node.path.as_slice()))
+                .entry((&node.root, node.path.as_str()))
                 .or_default()
                 .push(index);
             let key = &self.summary(index).key;
@@ -292,21 +293,21 @@ impl Model<'_> {
             CallTarget::Path(path) => {
                 let (root, segments) =
                     absolute_segments(path, root, module, krate.name.as_deref())?;
-                if let Some(found) = pick(by_id.get(&(&root, segments.as_slice()))) {
+                if let Some(found) = pick(by_id.get(&(&root, segments.join("::").as_str()))) {
                     return Some(found);
                 }
                 let name = segments.last()?.as_str();
                 if let [.., ty, _] = segments.as_slice()
                     && ty.starts_with(char::is_uppercase)
                 {
-                    let on_type = [ty.clone(), name.to_string()];
-                    return unique(by_id.get(&(&root, on_type.as_slice())));
+                    let on_type = format!("{ty}::{name}");
+                    return unique(by_id.get(&(&root, on_type.as_str())));
                 }
                 pick(by_name.get(&(root, name.to_string())))
             }
             CallTarget::Method { ty: Some(ty), name } => {
-                let on_type = [ty.clone(), name.clone()];
-                unique(by_id.get(&(root, on_type.as_slice())))
+                let on_type = format!("{ty}::{name}");
+                unique(by_id.get(&(root, on_type.as_str())))
                     .or_else(|| unique(methods.get(&(root.clone(), name.clone()))))
             }
             CallTarget::Method { ty: None, name } => {
@@ -327,19 +328,24 @@ pub(super) fn absolute_segments(
     module: &[String],
     crate_name: Option<&str>,
 ) -> Option<(Target, Vec<String>)> {
-    let within = |base: &[String]| base.iter().chain(&path.segments).cloned().collect();
+    let within = |base: &[String]| {
+        let segments = path.segments().map(String::from);
+        base.iter().cloned().chain(segments).collect()
+    };
     match &path.root {
         PathRoot::SelfMod => Some((root.clone(), within(module))),
-        PathRoot::Crate | PathRoot::Unresolved => Some((root.clone(), path.segments.clone())),
+        PathRoot::Crate | PathRoot::Unresolved => Some((root.clone(), within(&[]))),
         PathRoot::SelfType => None,
         PathRoot::Super(count) => {
             let keep = module.len().checked_sub(*count)?;
             Some((root.clone(), within(&module[..keep])))
         }
-        PathRoot::Extern(name) if Some(name.as_str()) == crate_name => {
-            Some((Target::Lib, path.segments.clone()))
+        PathRoot::Extern => {
+            let mut segments = path.segments();
+            let named = segments.next();
+            (crate_name.is_some() && named == crate_name)
+                .then(|| (Target::Lib, segments.map(String::from).collect()))
         }
-        PathRoot::Extern(_) => None,
     }
 }
 
@@ -351,20 +357,17 @@ mod tests {
     fn paths_become_absolute() {
         let module = vec!["a".to_string(), "b".to_string()];
         let abs = |root: PathRoot, segments: &[&str]| {
-            let path = ItemPath {
-                root,
-                segments: segments.iter().map(|s| s.to_string()).collect(),
-            };
+            let path = ItemPath::new(root, &segments.join("::"));
             absolute_segments(&path, &Target::Lib, &module, Some("app")).map(|(_, s)| s.join("::"))
         };
         assert_eq!(abs(PathRoot::SelfMod, &["f"]).as_deref(), Some("a::b::f"));
         assert_eq!(abs(PathRoot::Crate, &["x", "f"]).as_deref(), Some("x::f"));
         assert_eq!(abs(PathRoot::Super(1), &["f"]).as_deref(), Some("a::f"));
         assert_eq!(abs(PathRoot::Super(3), &["f"]), None);
-        let app = PathRoot::Extern("app".to_string());
-        assert_eq!(abs(app, &["x", "f"]).as_deref(), Some("x::f"));
-        let tokio = PathRoot::Extern("tokio".to_string());
-        assert_eq!(abs(tokio, &["spawn"]), None);
+        let app = abs(PathRoot::Extern, &["app", "x", "f"]);
+        assert_eq!(app.as_deref(), Some("x::f"));
+        assert_eq!(abs(PathRoot::Extern, &["tokio", "spawn"]), None);
+        assert_eq!(abs(PathRoot::SelfMod, &[]).as_deref(), Some("a::b"));
         assert_eq!(abs(PathRoot::SelfType, &["Self", "f"]), None);
     }
 }
