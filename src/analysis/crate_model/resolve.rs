@@ -370,4 +370,29 @@ mod tests {
         assert_eq!(abs(PathRoot::SelfMod, &[]).as_deref(), Some("a::b"));
         assert_eq!(abs(PathRoot::SelfType, &["Self", "f"]), None);
     }
+
+    /// The prefixes use-resolution writes become roots, and only those: a crate whose
+    /// name starts with `super` is a crate.
+    #[test]
+    fn resolved_paths_are_typed() {
+        use crate::analysis::imports::Resolved;
+        let local = |text: &str| Resolved::Local(text.to_string()).item_path();
+        let root = |text: &str| local(text).root;
+        assert_eq!(root("self::a::f"), PathRoot::SelfMod);
+        assert_eq!(root("crate::x::f"), PathRoot::Crate);
+        assert_eq!(root("super2::f"), PathRoot::Super(2));
+        assert_eq!(root("?::f"), PathRoot::Unresolved);
+        assert_eq!(root("local::Self::f"), PathRoot::SelfType);
+        let path = Resolved::Extern("superagent::x::f".to_string()).item_path();
+        assert_eq!(path.root, PathRoot::Extern);
+        assert_eq!(
+            path.segments().collect::<Vec<_>>(),
+            ["superagent", "x", "f"]
+        );
+        assert_eq!(local("self").segments().count(), 0);
+        assert_eq!(
+            local("crate::x::f").segments().collect::<Vec<_>>(),
+            ["x", "f"]
+        );
+    }
 }
