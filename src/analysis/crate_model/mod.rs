@@ -7,6 +7,9 @@
 //! crate; `resolve` turns calls into edges between fns; `reach` carries blocking
 //! operations up sync calls; `runtime_flow` carries runtimes down calls. `select` serves
 //! the runner before linking: which files not parsed define what parsed code calls.
+//!
+//! Paths arrive typed (`summary::ItemPath` by its `PathRoot`, fns by `summary::FnKey`,
+//! files by `layout::Target`): nothing here reads meaning out of a string prefix.
 
 mod layout;
 mod reach;
