@@ -362,11 +362,8 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
 /// A file's linked facts as findings, with the fixes its crate allows, through its
 /// suppressions.
 fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let source = crate::rules::Source {
-        text,
-        runtime_is_tokio: unit.tokio,
-    };
-    let diagnostics = crate::rules::report(facts, &unit.settings, Some(source));
+    let source = crate::rules::Source::new(text, unit.tokio);
+    let diagnostics = crate::rules::report(facts, &unit.settings, Some(&source));
     let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings);
     let source = (!diagnostics.is_empty()).then(|| text.to_string());
     FileResult {

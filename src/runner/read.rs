@@ -115,14 +115,7 @@ pub(super) fn decode<'a>(
 
 /// The position just after `text`.
 fn position_after(text: &str) -> Pos {
-    let line_start = text.rfind('\n').map_or(0, |i| i + 1);
-    let line = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    let column = text[line_start..].chars().count() + 1;
-    Pos {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-        offset: text.len(),
-    }
+    crate::text::LineIndex::new(text).at(text.len())
 }
 
 pub(super) fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {
