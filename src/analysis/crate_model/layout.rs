@@ -14,20 +14,27 @@ pub enum Target {
     Lib,
     /// `src/bin/NAME.rs` or `src/bin/NAME/`.
     Bin(String),
-    /// A file directly in `tests/`, `examples/` or `benches/` (`dir`): a crate of its own.
-    Single { dir: String, name: String },
-    /// The modules in a subfolder of `dir` (`tests/common/mod.rs`), which the folder's
-    /// crates share.
-    Shared(String),
+    /// A file directly in `tests/`, `examples/` or `benches/`: a crate of its own.
+    Single { dir: Folder, name: String },
+    /// The modules in a subfolder (`tests/common/mod.rs`), which the folder's crates share.
+    Shared(Folder),
     /// A file outside any crate's layout, by its path.
     Alone(String),
+}
+
+/// The folders whose files are each a crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Folder {
+    Tests,
+    Examples,
+    Benches,
 }
 
 impl Target {
     /// The target whose modules this one also sees: a test's (example's, bench's) folder.
     pub(super) fn shared(&self) -> Option<Target> {
         match self {
-            Target::Single { dir, .. } => Some(Target::Shared(dir.clone())),
+            Target::Single { dir, .. } => Some(Target::Shared(*dir)),
             _ => None,
         }
     }
@@ -78,15 +85,22 @@ pub fn layout(crate_root: Option<&Path>, file: &Path) -> (Target, Vec<String>) {
         }
         // Each file directly in `tests/` is a crate of its own; the modules they share
         // live in subfolders, under the folder's target.
-        Some(dir @ ("tests" | "examples" | "benches")) if parts.len() == 2 => (
-            Target::Single {
-                dir: dir.to_string(),
-                name: stem(&parts[1]),
-            },
-            Vec::new(),
-        ),
         Some(dir @ ("tests" | "examples" | "benches")) => {
-            (Target::Shared(dir.to_string()), module_of(&parts[1..]))
+            let dir = match dir {
+                "tests" => Folder::Tests,
+                "examples" => Folder::Examples,
+                _ => Folder::Benches,
+            };
+            match parts.len() {
+                2 => (
+                    Target::Single {
+                        dir,
+                        name: stem(&parts[1]),
+                    },
+                    Vec::new(),
+                ),
+                _ => (Target::Shared(dir), module_of(&parts[1..])),
+            }
         }
         _ => alone(),
     }
@@ -134,14 +148,14 @@ mod tests {
             (Target::Bin("tool".into()), vec![])
         );
         let it = Target::Single {
-            dir: "tests".into(),
+            dir: Folder::Tests,
             name: "it".into(),
         };
-        assert_eq!(it.shared(), Some(Target::Shared("tests".into())));
+        assert_eq!(it.shared(), Some(Target::Shared(Folder::Tests)));
         assert_eq!(of("/c/tests/it.rs"), (it, vec![]));
         assert_eq!(
             of("/c/tests/common/mod.rs"),
-            (Target::Shared("tests".into()), module(&["common"]))
+            (Target::Shared(Folder::Tests), module(&["common"]))
         );
         assert_eq!(
             layout(None, Path::new("x.rs")),
