@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use syn::{Item, UseTree};
 
 use super::known_paths;
+use super::summary::{ItemPath, PathRoot};
 
 /// A path's meaning: an absolute extern path (`std::fs::read`) or something of this
 /// crate (never matched against the tables of known extern paths).
@@ -27,6 +28,25 @@ impl Resolved {
             Resolved::Extern(path) => Some(path),
             Resolved::Local(_) => None,
         }
+    }
+
+    /// The path typed by where it starts, for the crate model: the prefixes this module
+    /// writes into local paths (`self`, `crate`, `super{n}`, `?`, `local`) become roots;
+    /// any other first segment is a crate's name.
+    pub(crate) fn item_path(&self) -> ItemPath {
+        let text = self.text();
+        let (first, rest) = text.split_once("::").unwrap_or((text, ""));
+        let root = match first {
+            "self" => PathRoot::SelfMod,
+            "crate" => PathRoot::Crate,
+            UNRESOLVED => PathRoot::Unresolved,
+            "local" => PathRoot::SelfType,
+            up => match up.strip_prefix("super").map(str::parse) {
+                Some(Ok(count)) => PathRoot::Super(count),
+                _ => return ItemPath::new(PathRoot::Extern, text),
+            },
+        };
+        ItemPath::new(root, rest)
     }
 
     /// The canonical text of the path, `local::` for crate paths.

@@ -21,7 +21,9 @@ use super::imports::{Imports, Resolved, is_local_text};
 use super::known_paths::{self, Blocking};
 use super::scopes;
 use super::source::LineIndex;
-use super::summary::{Call, CallTarget, FileSummary, FnSummary, Op, PathMod, Runtime, RuntimeUse};
+use super::summary::{
+    Call, CallTarget, FileSummary, FnKey, FnSummary, Op, PathMod, Runtime, RuntimeUse,
+};
 use super::types::{Ty, resolve_type};
 use crate::diagnostic::Span;
 use crate::rules::Rule;
@@ -265,19 +267,12 @@ impl<'a> Walker<'a> {
         } else {
             None
         };
-        let (key, display) = match &type_name {
-            Some(type_name) => (
-                format!("{type_name}::{name}"),
-                format!("{type_name}::{name}"),
-            ),
-            None => {
-                let mut key = String::from("self");
-                for segment in self.imports.current_path() {
-                    key.push_str("::");
-                    key.push_str(&segment);
-                }
-                (format!("{key}::{name}"), name.clone())
-            }
+        let key = match type_name {
+            Some(ty) => FnKey::Assoc { ty, name },
+            None => FnKey::Free {
+                module: self.imports.current_path(),
+                name,
+            },
         };
         let entry = attrs.iter().find_map(|attr| {
             let resolved = self.imports.resolve_path(attr.path());
@@ -285,7 +280,6 @@ impl<'a> Walker<'a> {
         });
         self.fns.push(FnSummary {
             key,
-            display,
             is_async,
             entry,
             ..FnSummary::default()
@@ -1298,8 +1292,8 @@ impl Walker<'_> {
             return;
         };
         match resolved {
-            Resolved::Local(text) => current.calls.push(Call {
-                target: CallTarget::Path(text.clone()),
+            Resolved::Local(_) => current.calls.push(Call {
+                target: CallTarget::Path(resolved.item_path()),
                 written,
                 span,
                 in_async,
@@ -1318,7 +1312,7 @@ impl Walker<'_> {
                 let first = text.split("::").next().unwrap_or_default();
                 if !known_paths::WELL_KNOWN_CRATES.contains(&first) {
                     current.calls.push(Call {
-                        target: CallTarget::Path(text.clone()),
+                        target: CallTarget::Path(resolved.item_path()),
                         written,
                         span,
                         in_async,

@@ -5,17 +5,29 @@
 //! text when something was reported on it (the human format shows it). A file that cannot
 //! be read or decoded becomes a `parse_error` diagnostic on that file; every other file is
 //! still checked. The result is sorted, so it is the same on any number of threads.
+//!
+//! The passes: parse what can hold a finding; parse the skipped files the crate model
+//! selects (`crate_model::select`: the runner reads and parses, the model decides); link
+//! each crate; read again only the files with findings, for suppressions and fixes.
+//! Bytes and their decoding live in `read`.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Read;
+mod read;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use read::read_stdin;
+use read::{
+    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular,
+};
+
+use crate::analysis::crate_model::select::{ItemNames, Wanted};
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
 use crate::analysis::facts::Fact;
-use crate::analysis::summary::{CallTarget, FileSummary, Runtime};
-use crate::diagnostic::{self, Diagnostic, Pos, Span};
+use crate::analysis::summary::{FileSummary, Runtime};
+use crate::diagnostic::{self, Diagnostic};
 use crate::discover::{Crate, Discovery, PathError};
 use crate::rules::{Level, Rule};
 use crate::settings::{Edition, Settings};
@@ -176,14 +188,6 @@ pub fn crate_info(krate: &Crate) -> CrateInfo {
     }
 }
 
-/// A file's path made absolute the way crate roots are (symbolic links resolved), so the
-/// crate model can place it in its crate's layout.
-fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path)
-        .or_else(|_| std::path::absolute(path))
-        .unwrap_or_else(|_| path.to_path_buf())
-}
-
 /// What the first pass over one file found.
 enum Pass {
     /// Parsed: its summary.
@@ -216,16 +220,23 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
         .collect();
 
     // Parse skipped files that define what parsed code calls, until a fixed point.
-    let mut wanted: Vec<HashSet<Wanted>> = vec![HashSet::new(); units.len()];
+    let mut wanted = Wanted::new(units.len());
     let mut fresh: Vec<usize> = (0..passes.len()).collect();
     loop {
         for &i in &fresh {
             if let Pass::Parsed(summary) = &passes[i] {
                 let (u, path) = files[i];
-                wanted[u].extend(wanted_by(summary, &absolute(path), &units[u].krate));
+                wanted.add(u, summary, &absolute(path), &units[u].krate);
             }
         }
-        let next = files_defining(&passes, &files, &wanted);
+        let skipped = passes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pass)| match pass {
+                Pass::Skipped(names) => Some((files[i].0, i, names)),
+                _ => None,
+            });
+        let next = wanted.files_defining(skipped);
         if next.is_empty() {
             break;
         }
@@ -282,24 +293,9 @@ pub const PARSE_ALL_BELOW: u64 = 1 << 20;
 /// Reads a file and parses it if it can hold a finding (or `parse_all`).
 fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
     let name = display_name(path);
-    // A FIFO or device would block the read (or never end): only regular files are read.
-    if let Ok(metadata) = std::fs::metadata(path)
-        && !metadata.is_file()
-    {
-        return Pass::Failed(FileResult {
-            diagnostics: vec![error_at_start(
-                &name,
-                format!("could not read `{name}`: not a regular file"),
-                "not a regular file",
-            )],
-            name,
-            source: None,
-            bom: false,
-        });
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_regular(path, &name) {
         Ok(bytes) => bytes,
-        Err(err) => return Pass::Failed(read_error(name, &err)),
+        Err(failed) => return Pass::Failed(failed),
     };
     let text = match decode(&name, &bytes) {
         Ok(text) => text,
@@ -319,8 +315,11 @@ fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
             ..FileSummary::default()
         }));
     }
-    let place = crate_model::layout(unit.krate.root.as_deref(), &absolute(path));
-    Pass::Skipped(ItemNames::scan(text, place))
+    Pass::Skipped(ItemNames::scan(
+        text,
+        unit.krate.root.as_deref(),
+        &absolute(path),
+    ))
 }
 
 fn parse_path(path: &Path, unit: &Unit) -> Pass {
@@ -375,202 +374,12 @@ fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Uni
     }
 }
 
-/// A fn parsed code calls that may be defined in a file not parsed yet.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Wanted {
-    /// `module::name` of this crate: the file at that module of the layout.
-    At {
-        root: String,
-        module: Vec<String>,
-        name: String,
-    },
-    /// `Type::name` or `value.name()` on a value of a local type.
-    OnType { ty: String, name: String },
-    /// A bare name (a method on an unknown receiver, an unresolved fn).
-    Named(String),
-}
-
-/// The crate-local fns a file's calls may reach: paths of this crate, and methods on
-/// receivers of local or unknown type (not names too common to resolve).
-fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Wanted> {
-    let (root, module) = crate_model::layout(krate.root.as_deref(), path);
-    summary
-        .fns
-        .iter()
-        .flat_map(|f| &f.calls)
-        .filter_map(|call| match &call.target {
-            CallTarget::Path(text) => {
-                let (root, segments) =
-                    crate_model::absolute_segments(text, &root, &module, krate.name.as_deref())?;
-                let (name, prefix) = segments.split_last()?;
-                match prefix.last() {
-                    Some(ty) if ty.starts_with(char::is_uppercase) => Some(Wanted::OnType {
-                        ty: ty.clone(),
-                        name: name.clone(),
-                    }),
-                    _ if text.starts_with("?::") => Some(Wanted::Named(name.clone())),
-                    _ => Some(Wanted::At {
-                        root,
-                        module: prefix.to_vec(),
-                        name: name.clone(),
-                    }),
-                }
-            }
-            CallTarget::Method { ty: Some(ty), name } => Some(Wanted::OnType {
-                ty: ty.clone(),
-                name: name.clone(),
-            }),
-            CallTarget::Method { ty: None, name } if !crate_model::is_common_method(name) => {
-                Some(Wanted::Named(name.clone()))
-            }
-            CallTarget::Method { .. } => None,
-        })
-        .collect()
-}
-
-/// The skipped files that define something wanted: the file at a wanted module path, or
-/// the one file that defines a wanted name (a name several files define would not resolve).
-fn files_defining(
-    passes: &[Pass],
-    files: &[(usize, &Path)],
-    wanted: &[HashSet<Wanted>],
-) -> Vec<usize> {
-    let mut selected = BTreeSet::new();
-    for (unit, wanted) in wanted.iter().enumerate() {
-        let skipped: Vec<(usize, &ItemNames)> = passes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| files[*i].0 == unit)
-            .filter_map(|(i, pass)| match pass {
-                Pass::Skipped(names) => Some((i, names)),
-                _ => None,
-            })
-            .collect();
-        if skipped.is_empty() {
-            continue;
-        }
-        for want in wanted {
-            let mut matching = skipped.iter().filter(|(_, names)| names.defines(want));
-            match (want, matching.next(), matching.next()) {
-                (Wanted::At { .. }, Some(first), second) => {
-                    selected.insert(first.0);
-                    selected.extend(second.map(|s| s.0));
-                    selected.extend(matching.map(|s| s.0));
-                }
-                (_, Some(only), None) => {
-                    selected.insert(only.0);
-                }
-                _ => {}
-            }
-        }
-    }
-    selected.into_iter().collect()
-}
-
-/// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`
-/// (as hashes: kept for every skipped file, they must be small): a cheap text scan, no
-/// parse; and where the file sits in its crate's layout.
-struct ItemNames {
-    fns: HashSet<u64>,
-    types: HashSet<u64>,
-    place: (String, Vec<String>),
-}
-
-fn name_hash(name: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    name.hash(&mut hasher);
-    hasher.finish()
-}
-
-impl ItemNames {
-    fn scan(text: &str, place: (String, Vec<String>)) -> ItemNames {
-        let ident_after = |at: usize| -> Option<u64> {
-            let rest = text.get(at..)?.trim_start();
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            (end > 0).then(|| name_hash(&rest[..end]))
-        };
-        let starts_word = |at: usize| {
-            at == 0
-                || !text.as_bytes()[at - 1].is_ascii_alphanumeric()
-                    && text.as_bytes()[at - 1] != b'_'
-        };
-        let mut fns = HashSet::new();
-        for at in memchr::memmem::find_iter(text.as_bytes(), b"fn ") {
-            if starts_word(at) {
-                fns.extend(ident_after(at + 3));
-            }
-        }
-        let mut types = HashSet::new();
-        for word in [&b"impl"[..], b" for "] {
-            for at in memchr::memmem::find_iter(text.as_bytes(), word) {
-                let mut after = at + word.len();
-                // Skip `impl<T: Bound>` generics.
-                if text.as_bytes().get(after) == Some(&b'<') {
-                    let Some(close) = text[after..].find('>') else {
-                        continue;
-                    };
-                    after += close + 1;
-                }
-                types.extend(ident_after(after));
-            }
-        }
-        ItemNames { fns, types, place }
-    }
-
-    fn defines(&self, want: &Wanted) -> bool {
-        match want {
-            Wanted::At { root, module, name } => {
-                self.place.0 == *root
-                    && self.place.1 == *module
-                    && self.fns.contains(&name_hash(name))
-            }
-            Wanted::OnType { ty, name } => {
-                self.fns.contains(&name_hash(name)) && self.types.contains(&name_hash(ty))
-            }
-            Wanted::Named(name) => self.fns.contains(&name_hash(name)),
-        }
-    }
-}
-
-fn read_error(name: String, err: &std::io::Error) -> FileResult {
-    FileResult {
-        diagnostics: vec![error_at_start(
-            &name,
-            format!("could not read `{name}`: {err}"),
-            "could not read this file",
-        )],
-        name,
-        source: None,
-        bom: false,
-    }
-}
-
-fn decode_error(name: String, bytes: &[u8], error: (Diagnostic, String)) -> FileResult {
-    let (diagnostic, shown) = error;
-    FileResult {
-        name,
-        source: Some(shown),
-        bom: bytes.starts_with(BOM),
-        diagnostics: vec![diagnostic],
-    }
-}
-
 /// `settings` for a crate of `edition` (`"2021"`); an edition this build does not know
 /// keeps the default.
 pub fn with_edition(settings: &Settings, edition: &str) -> Settings {
     let mut settings = settings.clone();
     settings.edition = Edition::parse(edition).unwrap_or_default();
     settings
-}
-
-/// Reads all of stdin as one file's bytes.
-pub fn read_stdin() -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// One file's outcome, as it leaves its worker thread.
@@ -581,24 +390,6 @@ struct FileResult {
     /// The bytes started with a byte-order mark.
     bom: bool,
     diagnostics: Vec<Diagnostic>,
-}
-
-fn display_name(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-fn path_error(error: &PathError) -> FileResult {
-    let name = display_name(&error.path);
-    FileResult {
-        diagnostics: vec![error_at_start(
-            &name,
-            error.message.clone(),
-            "could not read this path",
-        )],
-        name,
-        source: None,
-        bom: false,
-    }
 }
 
 /// Decodes and lints one file's bytes, then adds the fixes the crate's runtime allows.
@@ -618,43 +409,9 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
     }
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// The file's text without a leading byte-order mark, or a `parse_error` diagnostic at the
-/// first byte that is not UTF-8 (with the text to show it in, bad bytes as U+FFFD: offsets
-/// up to the first bad byte match).
-fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Box<(Diagnostic, String)>> {
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let err = match std::str::from_utf8(bytes) {
-        Ok(text) => return Ok(text),
-        Err(err) => err,
-    };
-    // The prefix before the first bad byte is UTF-8 by construction.
-    let prefix = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
-    let start = position_after(prefix);
-    let end = Pos {
-        line: start.line,
-        column: start.column + 1,
-        offset: start.offset + char::REPLACEMENT_CHARACTER.len_utf8(),
-    };
-    let diagnostic = crate::rules::parse_error::not_utf8(name, Span { start, end });
-    Err(Box::new((
-        diagnostic,
-        String::from_utf8_lossy(bytes).into_owned(),
-    )))
-}
-
-/// The position just after `text`.
-fn position_after(text: &str) -> Pos {
-    crate::text::LineIndex::new(text).at(text.len())
-}
-
-fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {
-    crate::rules::parse_error::unreadable(file, message, label)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::read::error_at_start;
     use super::*;
 
     #[test]
@@ -670,15 +427,6 @@ mod tests {
         assert_eq!((d.span.start.line, d.span.start.column), (2, 5));
         assert_eq!(d.span.start.offset, 17);
         assert!(d.message.contains("line 2, column 5"), "{}", d.message);
-    }
-
-    #[test]
-    fn bom_is_stripped() {
-        assert_eq!(
-            decode("x.rs", b"\xEF\xBB\xBFfn main() {}\n"),
-            Ok("fn main() {}\n")
-        );
-        assert_eq!(decode("x.rs", b"fn main() {}\n"), Ok("fn main() {}\n"));
     }
 
     #[test]

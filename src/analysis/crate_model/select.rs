@@ -1,0 +1,188 @@
+//! Which files not parsed are worth parsing: the runner parses only files that can hold a
+//! finding of their own, then asks here which of the others define what that code calls
+//! (by module path, by type, or by a name only one file defines), until nothing new is
+//! called. The crate model decides; the runner only reads and parses.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use super::CrateInfo;
+use super::layout::Target;
+use super::resolve::{absolute_segments, is_common_method};
+use crate::analysis::summary::{CallTarget, FileSummary, PathRoot};
+
+/// What the parsed code of each unit (a crate, or loose files) calls, by unit index.
+pub struct Wanted {
+    by_unit: Vec<HashSet<Want>>,
+}
+
+impl Wanted {
+    pub fn new(units: usize) -> Wanted {
+        Wanted {
+            by_unit: vec![HashSet::new(); units],
+        }
+    }
+
+    /// Adds what a parsed file of `unit` calls; `path` is the file's absolute path.
+    pub fn add(&mut self, unit: usize, summary: &FileSummary, path: &Path, krate: &CrateInfo) {
+        self.by_unit[unit].extend(wanted_by(summary, path, krate));
+    }
+
+    /// The skipped files that define something wanted: the file at a wanted module path,
+    /// or the one file that defines a wanted name (a name several files define would not
+    /// resolve). `skipped` gives each skipped file's (unit, index, names) in index order;
+    /// the answer is indices, ascending.
+    pub fn files_defining<'a>(
+        &self,
+        skipped: impl IntoIterator<Item = (usize, usize, &'a ItemNames)>,
+    ) -> Vec<usize> {
+        let mut by_unit: Vec<Vec<(usize, &ItemNames)>> = vec![Vec::new(); self.by_unit.len()];
+        for (unit, index, names) in skipped {
+            by_unit[unit].push((index, names));
+        }
+        let mut selected = BTreeSet::new();
+        for (wanted, skipped) in self.by_unit.iter().zip(&by_unit) {
+            if skipped.is_empty() {
+                continue;
+            }
+            for want in wanted {
+                let mut matching = skipped.iter().filter(|(_, names)| names.defines(want));
+                match (want, matching.next(), matching.next()) {
+                    (Want::At { .. }, Some(first), second) => {
+                        selected.insert(first.0);
+                        selected.extend(second.map(|s| s.0));
+                        selected.extend(matching.map(|s| s.0));
+                    }
+                    (_, Some(only), None) => {
+                        selected.insert(only.0);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        selected.into_iter().collect()
+    }
+}
+
+/// A fn parsed code calls that may be defined in a file not parsed yet.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Want {
+    /// `module::name` of this crate: the file at that module of the layout.
+    At {
+        root: Target,
+        module: Vec<String>,
+        name: String,
+    },
+    /// `Type::name` or `value.name()` on a value of a local type.
+    OnType { ty: String, name: String },
+    /// A bare name (a method on an unknown receiver, an unresolved fn).
+    Named(String),
+}
+
+/// The crate-local fns a file's calls may reach: paths of this crate, and methods on
+/// receivers of local or unknown type (not names too common to resolve).
+fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Want> {
+    let (root, module) = super::layout(krate.root.as_deref(), path);
+    summary
+        .fns
+        .iter()
+        .flat_map(|f| &f.calls)
+        .filter_map(|call| match &call.target {
+            CallTarget::Path(path) => {
+                let (root, segments) =
+                    absolute_segments(path, &root, &module, krate.name.as_deref())?;
+                let (name, prefix) = segments.split_last()?;
+                match prefix.last() {
+                    Some(ty) if ty.starts_with(char::is_uppercase) => Some(Want::OnType {
+                        ty: ty.clone(),
+                        name: name.clone(),
+                    }),
+                    _ if path.root == PathRoot::Unresolved => Some(Want::Named(name.clone())),
+                    _ => Some(Want::At {
+                        root,
+                        module: prefix.to_vec(),
+                        name: name.clone(),
+                    }),
+                }
+            }
+            CallTarget::Method { ty: Some(ty), name } => Some(Want::OnType {
+                ty: ty.clone(),
+                name: name.clone(),
+            }),
+            CallTarget::Method { ty: None, name } if !is_common_method(name) => {
+                Some(Want::Named(name.clone()))
+            }
+            CallTarget::Method { .. } => None,
+        })
+        .collect()
+}
+
+/// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`
+/// (as hashes: kept for every skipped file, they must be small): a cheap text scan, no
+/// parse; and where the file sits in its crate's layout.
+pub struct ItemNames {
+    fns: HashSet<u64>,
+    types: HashSet<u64>,
+    place: (Target, Vec<String>),
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl ItemNames {
+    /// Scans a file not parsed: `file` (absolute) sits in the crate at `crate_root`.
+    pub fn scan(text: &str, crate_root: Option<&Path>, file: &Path) -> ItemNames {
+        let place = super::layout(crate_root, file);
+        let ident_after = |at: usize| -> Option<u64> {
+            let rest = text.get(at..)?.trim_start();
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            (end > 0).then(|| name_hash(&rest[..end]))
+        };
+        let starts_word = |at: usize| {
+            at == 0
+                || !text.as_bytes()[at - 1].is_ascii_alphanumeric()
+                    && text.as_bytes()[at - 1] != b'_'
+        };
+        let mut fns = HashSet::new();
+        for at in memchr::memmem::find_iter(text.as_bytes(), b"fn ") {
+            if starts_word(at) {
+                fns.extend(ident_after(at + 3));
+            }
+        }
+        let mut types = HashSet::new();
+        for word in [&b"impl"[..], b" for "] {
+            for at in memchr::memmem::find_iter(text.as_bytes(), word) {
+                let mut after = at + word.len();
+                // Skip `impl<T: Bound>` generics.
+                if text.as_bytes().get(after) == Some(&b'<') {
+                    let Some(close) = text[after..].find('>') else {
+                        continue;
+                    };
+                    after += close + 1;
+                }
+                types.extend(ident_after(after));
+            }
+        }
+        ItemNames { fns, types, place }
+    }
+
+    fn defines(&self, want: &Want) -> bool {
+        match want {
+            Want::At { root, module, name } => {
+                self.place.0 == *root
+                    && self.place.1 == *module
+                    && self.fns.contains(&name_hash(name))
+            }
+            Want::OnType { ty, name } => {
+                self.fns.contains(&name_hash(name)) && self.types.contains(&name_hash(ty))
+            }
+            Want::Named(name) => self.fns.contains(&name_hash(name)),
+        }
+    }
+}

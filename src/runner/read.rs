@@ -1,0 +1,137 @@
+//! Reading a file's bytes and decoding them: a byte-order mark is dropped, text that is
+//! not UTF-8 and paths that cannot be read become `parse_error` diagnostics on the file.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::FileResult;
+use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::discover::PathError;
+
+/// A file's path made absolute the way crate roots are (symbolic links resolved), so the
+/// crate model can place it in its crate's layout.
+pub(super) fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A file's bytes, for the first pass. A FIFO or device would block the read (or never
+/// end): only regular files are read.
+pub(super) fn read_regular(path: &Path, name: &str) -> Result<Vec<u8>, FileResult> {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+    {
+        return Err(FileResult {
+            diagnostics: vec![error_at_start(
+                name,
+                format!("could not read `{name}`: not a regular file"),
+                "not a regular file",
+            )],
+            name: name.to_string(),
+            source: None,
+            bom: false,
+        });
+    }
+    std::fs::read(path).map_err(|err| read_error(name.to_string(), &err))
+}
+
+pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {
+    FileResult {
+        diagnostics: vec![error_at_start(
+            &name,
+            format!("could not read `{name}`: {err}"),
+            "could not read this file",
+        )],
+        name,
+        source: None,
+        bom: false,
+    }
+}
+
+pub(super) fn decode_error(name: String, bytes: &[u8], error: (Diagnostic, String)) -> FileResult {
+    let (diagnostic, shown) = error;
+    FileResult {
+        name,
+        source: Some(shown),
+        bom: bytes.starts_with(BOM),
+        diagnostics: vec![diagnostic],
+    }
+}
+
+/// Reads all of stdin as one file's bytes.
+pub fn read_stdin() -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+pub(super) fn display_name(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+pub(super) fn path_error(error: &PathError) -> FileResult {
+    let name = display_name(&error.path);
+    FileResult {
+        diagnostics: vec![error_at_start(
+            &name,
+            error.message.clone(),
+            "could not read this path",
+        )],
+        name,
+        source: None,
+        bom: false,
+    }
+}
+
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The file's text without a leading byte-order mark, or a `parse_error` diagnostic at the
+/// first byte that is not UTF-8 (with the text to show it in, bad bytes as U+FFFD: offsets
+/// up to the first bad byte match).
+pub(super) fn decode<'a>(
+    name: &str,
+    bytes: &'a [u8],
+) -> Result<&'a str, Box<(Diagnostic, String)>> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let err = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(err) => err,
+    };
+    // The prefix before the first bad byte is UTF-8 by construction.
+    let prefix = std::str::from_utf8(&bytes[..err.valid_up_to()]).unwrap_or_default();
+    let start = position_after(prefix);
+    let end = Pos {
+        line: start.line,
+        column: start.column + 1,
+        offset: start.offset + char::REPLACEMENT_CHARACTER.len_utf8(),
+    };
+    let diagnostic = crate::rules::parse_error::not_utf8(name, Span { start, end });
+    Err(Box::new((
+        diagnostic,
+        String::from_utf8_lossy(bytes).into_owned(),
+    )))
+}
+
+/// The position just after `text`.
+fn position_after(text: &str) -> Pos {
+    crate::text::LineIndex::new(text).at(text.len())
+}
+
+pub(super) fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {
+    crate::rules::parse_error::unreadable(file, message, label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_is_stripped() {
+        assert_eq!(
+            decode("x.rs", b"\xEF\xBB\xBFfn main() {}\n"),
+            Ok("fn main() {}\n")
+        );
+        assert_eq!(decode("x.rs", b"fn main() {}\n"), Ok("fn main() {}\n"));
+    }
+}
