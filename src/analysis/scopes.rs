@@ -12,7 +12,7 @@ pub(crate) fn is_async_fn(sig: &Signature) -> bool {
 
 fn is_poll_fn(sig: &Signature) -> bool {
     let name = sig.ident.to_string();
-    if name != "poll" && !name.starts_with("poll_") {
+    if name != known_paths::POLL_FN && !name.starts_with(known_paths::POLL_FN_PREFIX) {
         return false;
     }
     sig.inputs.iter().any(|input| match input {
@@ -33,7 +33,7 @@ fn is_context_ref(ty: &Type) -> bool {
             .path
             .segments
             .last()
-            .is_some_and(|segment| segment.ident == "Context"),
+            .is_some_and(|segment| segment.ident == known_paths::POLL_CONTEXT),
         _ => false,
     }
 }
@@ -50,7 +50,7 @@ pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
     }
     // Re-exports and wrappers keep the distinctive names.
     let last = text.rsplit("::").next().unwrap_or(text);
-    matches!(last, "spawn_blocking" | "block_in_place" | "unblock")
+    known_paths::OFFLOADER_NAMES.contains(&last)
 }
 
 /// Does a method of this name, given a plain closure, run it on another thread?

@@ -369,18 +369,13 @@ impl<'a> Walker<'a> {
         let receiver = self.type_of(&call.receiver);
         let found = match receiver.path() {
             Some(path) => known_paths::lock(path, &method),
-            None if self.std_shaped.contains(&addr(call)) => match method.as_str() {
-                "lock" | "try_lock" => Some((Rule::LockAcrossAwait, "std::sync::Mutex")),
-                "read" | "write" | "try_read" | "try_write" => {
-                    Some((Rule::LockAcrossAwait, "std::sync::RwLock"))
-                }
-                _ => None,
-            },
+            None if self.std_shaped.contains(&addr(call)) => known_paths::std_shaped(&method),
             None => None,
         };
-        let Some((rule, kind)) = found else {
+        let Some(lock) = found else {
             return;
         };
+        let (rule, kind) = (lock.rule, lock.path);
         let span = self.index.span(call.method.span());
         let depth = self.bodies.len();
         if let Some(body) = self.bodies.last_mut() {
@@ -589,7 +584,7 @@ impl<'a> Walker<'a> {
             Pat::TupleStruct(tuple) => {
                 let variant = tuple.path.segments.last().map(|s| s.ident.to_string());
                 let inner = match variant.as_deref() {
-                    Some("Some" | "Ok") => ty.unwrapped(),
+                    Some(v) if known_paths::UNWRAPPING_VARIANTS.contains(&v) => ty.unwrapped(),
                     _ => Ty::Unknown,
                 };
                 for (i, elem) in tuple.elems.iter().enumerate() {
@@ -713,38 +708,30 @@ impl<'a> Walker<'a> {
         depth: usize,
     ) -> Ty {
         let path = receiver.path().unwrap_or("");
-        if ITERATING.contains(&method) {
+        if known_paths::ITERATING.contains(&method) {
             return match receiver.item() {
                 Ty::Unknown => Ty::Unknown,
                 item => Ty::Iter(Box::new(item)),
             };
         }
-        if matches!(receiver, Ty::Iter(_)) && ITER_PRESERVING.contains(&method) {
+        if matches!(receiver, Ty::Iter(_)) && known_paths::ITER_PRESERVING.contains(&method) {
             return receiver.clone();
         }
-        match method {
-            "unwrap" | "expect" | "unwrap_or_default" | "unwrap_unchecked" => {
-                return receiver.clone().unwrapped();
-            }
-            "clone" | "to_owned" | "as_ref" | "as_mut" | "by_ref" | "take" | "as_deref"
-            | "as_deref_mut" => return receiver.clone(),
-            "lock" | "try_lock" if path.ends_with("::Mutex") || path.ends_with("::FairMutex") => {
-                return receiver.arg(0).normalized();
-            }
-            "read" | "write" | "try_read" | "try_write" if path.ends_with("::RwLock") => {
-                return receiver.arg(0).normalized();
-            }
-            "borrow" | "borrow_mut" | "try_borrow" | "try_borrow_mut"
-                if path == "std::cell::RefCell" =>
-            {
-                return receiver.arg(0).normalized();
-            }
-            "get_or_init" | "get_or_try_init" | "get" | "wait"
-                if path.ends_with("::OnceLock") || path.ends_with("::OnceCell") =>
-            {
-                return receiver.arg(0).normalized();
-            }
-            _ => {}
+        if known_paths::UNWRAPPING.contains(&method) {
+            return receiver.clone().unwrapped();
+        }
+        if known_paths::SAME_TYPE.contains(&method) {
+            return receiver.clone();
+        }
+        // A guard dereferences to what its lock's row says (the protected value).
+        if let Some(lock) = known_paths::lock(path, method) {
+            let Ty::Named(_, type_args) = receiver else {
+                return Ty::Unknown;
+            };
+            return Ty::from_spec(lock.deref, receiver, type_args).normalized();
+        }
+        if known_paths::cell_contents(path, method) {
+            return receiver.arg(0).normalized();
         }
         if path.is_empty() {
             return Ty::Unknown;
@@ -862,7 +849,7 @@ impl<'a> Walker<'a> {
                 return Some((entry, format!("{path}::{method}")));
             }
             // Buffered adapters do their inner reader's or writer's I/O.
-            if let Some(direction) = io_adapter_direction(path, method) {
+            if let Some(direction) = known_paths::io_adapter_direction(path, method) {
                 let inner = receiver.arg(0);
                 if let Some(inner_path) = inner.path()
                     && let Some(entry) = known_paths::blocking(&format!("{inner_path}.{direction}"))
@@ -874,12 +861,14 @@ impl<'a> Walker<'a> {
         if let Some(entry) = known_paths::blocking(&format!(".{method}")) {
             return Some((entry, method.to_string()));
         }
-        if method == "block_on"
-            && call.args.is_empty()
-            && (self.imports.imports("pollster::FutureExt") || self.imports.imports("pollster"))
-        {
-            let entry = known_paths::blocking("pollster::FutureExt.block_on")?;
-            return Some((entry, "pollster::FutureExt::block_on".to_string()));
+        for (trait_path, krate, name, row) in known_paths::TRAIT_METHODS {
+            if method == *name
+                && call.args.is_empty()
+                && (self.imports.imports(trait_path) || self.imports.imports(krate))
+            {
+                let entry = known_paths::blocking(row)?;
+                return Some((entry, row.replace('.', "::")));
+            }
         }
         None
     }
@@ -909,10 +898,8 @@ impl<'a> Walker<'a> {
                 Expr::Try(inner) => peel(&inner.expr),
                 Expr::Reference(inner) => peel(&inner.expr),
                 Expr::MethodCall(inner)
-                    if matches!(
-                        inner.method.to_string().as_str(),
-                        "unwrap" | "expect" | "unwrap_or_default" | "by_ref" | "as_mut"
-                    ) =>
+                    if known_paths::REPORTED_SEE_THROUGH
+                        .contains(&inner.method.to_string().as_str()) =>
                 {
                     peel(&inner.receiver)
                 }
@@ -999,7 +986,7 @@ impl<'a> Walker<'a> {
             return;
         }
         let tokens = mac.tokens.clone();
-        if matches!(name.as_str(), "select" | "select_biased") {
+        if known_paths::SELECT_MACROS.contains(&name.as_str()) {
             if let Ok(branches) = parse_select.parse2(tokens) {
                 let branches = self.keep(branches);
                 let span = self.path_span(&mac.path);
@@ -1009,12 +996,12 @@ impl<'a> Walker<'a> {
         }
         if let Ok(args) = parse_args.parse2(tokens.clone()) {
             let args = self.keep(args);
-            if matches!(name.as_str(), "write" | "writeln")
+            if known_paths::WRITE_MACROS.contains(&name.as_str())
                 && let Some(destination) = args.first()
             {
                 self.check_write_macro(mac, destination);
             }
-            let implicit_await = matches!(name.as_str(), "join" | "try_join");
+            let implicit_await = known_paths::JOIN_MACROS.contains(&name.as_str());
             for arg in args.iter() {
                 if implicit_await {
                     self.awaited.insert(expr_addr(arg));
@@ -1083,65 +1070,6 @@ fn closure_value(expr: &Expr) -> Option<&ExprClosure> {
             Some(Stmt::Expr(tail, None)) => closure_value(tail),
             _ => None,
         },
-        _ => None,
-    }
-}
-
-/// Methods that iterate a collection or pass an iterator on.
-const ITERATING: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
-const ITER_PRESERVING: &[&str] = &[
-    "filter",
-    "skip",
-    "take",
-    "rev",
-    "peekable",
-    "by_ref",
-    "skip_while",
-    "take_while",
-    "inspect",
-    "chain",
-    "cycle",
-    "step_by",
-    "fuse",
-];
-/// Iterator adapters whose closure's first parameter is the item.
-const ITEM_CLOSURES: &[&str] = &[
-    "map",
-    "filter_map",
-    "for_each",
-    "filter",
-    "any",
-    "all",
-    "find",
-    "find_map",
-    "flat_map",
-    "inspect",
-    "take_while",
-    "skip_while",
-    "position",
-    "try_for_each",
-    "map_while",
-];
-
-/// The direction (`read` or `write`) of a buffered adapter's method, if it does I/O.
-fn io_adapter_direction(path: &str, method: &str) -> Option<&'static str> {
-    match path {
-        "std::io::BufReader" => matches!(
-            method,
-            "read"
-                | "read_line"
-                | "lines"
-                | "read_until"
-                | "split"
-                | "fill_buf"
-                | "read_to_string"
-                | "read_to_end"
-                | "read_exact"
-        )
-        .then_some("read"),
-        "std::io::BufWriter" | "std::io::LineWriter" => {
-            matches!(method, "write" | "write_all" | "flush" | "write_fmt").then_some("write")
-        }
         _ => None,
     }
 }
@@ -1428,10 +1356,9 @@ impl Walker<'_> {
     fn mark_std_shaped(&mut self, expr: &Expr) {
         if let Expr::MethodCall(inner) = peel(expr)
             && inner.args.is_empty()
-            && matches!(
-                inner.method.to_string().as_str(),
-                "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
-            )
+            && known_paths::STD_SHAPED
+                .iter()
+                .any(|(method, _)| inner.method == method)
         {
             self.std_shaped.insert(addr(inner));
         }
@@ -1689,10 +1616,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
-        if matches!(
-            call.method.to_string().as_str(),
-            "unwrap" | "expect" | "unwrap_or_else" | "map_err"
-        ) {
+        if known_paths::STD_SHAPE_UNWRAPS.contains(&call.method.to_string().as_str()) {
             self.mark_std_shaped(&call.receiver);
         }
         self.visit_expr(&call.receiver);
@@ -1707,7 +1631,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if !self.check_method(call) {
             self.record_method_call(&receiver, call);
         }
-        if ITEM_CLOSURES.contains(&call.method.to_string().as_str())
+        if known_paths::ITEM_CLOSURES.contains(&call.method.to_string().as_str())
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
         {
             let item = self.type_of(&call.receiver).item();
@@ -2051,10 +1975,7 @@ fn block_diverges(block: &Block) -> bool {
 
 fn is_panic_macro(mac: &Macro) -> bool {
     mac.path.segments.last().is_some_and(|segment| {
-        matches!(
-            segment.ident.to_string().as_str(),
-            "panic" | "unreachable" | "todo" | "unimplemented"
-        )
+        known_paths::PANIC_MACROS.contains(&segment.ident.to_string().as_str())
     })
 }
 
@@ -2072,8 +1993,8 @@ fn builds_value(func: &Expr) -> bool {
         .collect();
     match segments.as_slice() {
         [.., last] if last.starts_with(char::is_uppercase) => true,
-        [.., ty, _] if ty.ends_with("Guard") || ty == "Ref" || ty == "RefMut" => true,
-        [.., ty, f] => matches!(ty.as_str(), "Box" | "Arc" | "Rc") && f == "new",
+        [.., ty, _] if known_paths::is_guard_adapter(ty) => true,
+        [.., ty, f] => known_paths::HOLDING_POINTERS.contains(&ty.as_str()) && f == "new",
         _ => false,
     }
 }
@@ -2148,15 +2069,13 @@ fn cfg_runtimes(attrs: &[syn::Attribute]) -> Vec<Runtime> {
             continue;
         };
         let text = list.tokens.to_string();
-        if text.contains("tokio") || text.contains("actix") {
-            runtimes.push(Runtime::Tokio);
+        let mut named: Vec<Runtime> = Vec::new();
+        for (word, runtime) in known_paths::CFG_NAMES {
+            if text.contains(word) && !named.contains(runtime) {
+                named.push(*runtime);
+            }
         }
-        if text.contains("async-std") || text.contains("async_std") {
-            runtimes.push(Runtime::AsyncStd);
-        }
-        if text.contains("smol") || text.contains("async-io") {
-            runtimes.push(Runtime::Smol);
-        }
+        runtimes.extend(named);
     }
     runtimes
 }

@@ -181,3 +181,51 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "tokio::runtime::Runtime.block_on" => BLOCK_ON, "`.await`";
     "tokio::runtime::Handle.block_on" => BLOCK_ON, "`.await`";
 };
+
+/// Buffered adapters do their inner reader's or writer's I/O: the adapter, the direction
+/// its I/O takes (the inner type's catalogue method to look up) and the methods that do it.
+pub(crate) static IO_ADAPTERS: &[(&str, &str, &[&str])] = &[
+    (
+        "std::io::BufReader",
+        "read",
+        &[
+            "read",
+            "read_line",
+            "lines",
+            "read_until",
+            "split",
+            "fill_buf",
+            "read_to_string",
+            "read_to_end",
+            "read_exact",
+        ],
+    ),
+    (
+        "std::io::BufWriter",
+        "write",
+        &["write", "write_all", "flush", "write_fmt"],
+    ),
+    (
+        "std::io::LineWriter",
+        "write",
+        &["write", "write_all", "flush", "write_fmt"],
+    ),
+];
+
+/// The direction (`read` or `write`) of a buffered adapter's method, if it does I/O.
+pub(crate) fn io_adapter_direction(path: &str, method: &str) -> Option<&'static str> {
+    IO_ADAPTERS
+        .iter()
+        .find(|(adapter, _, methods)| *adapter == path && methods.contains(&method))
+        .map(|(_, direction, _)| *direction)
+}
+
+/// Extension-trait methods taking no argument, matched by name when the file imports the
+/// trait or its crate (the receiver is any future): the trait, its crate, the method, and
+/// the catalogue row.
+pub(crate) static TRAIT_METHODS: &[(&str, &str, &str, &str)] = &[(
+    "pollster::FutureExt",
+    "pollster",
+    "block_on",
+    "pollster::FutureExt.block_on",
+)];

@@ -24,57 +24,73 @@ const RWLOCK_METHODS: &[&str] = &[
 ];
 const REFCELL_METHODS: &[&str] = &["borrow", "borrow_mut", "try_borrow", "try_borrow_mut"];
 
-/// Synchronous locks, the methods that hand out their guards, and the rule a guard held
-/// across an `.await` is reported under.
-pub(crate) static LOCKS: &[(&str, &[&str], Rule)] = &[
-    ("std::sync::Mutex", MUTEX_METHODS, Rule::LockAcrossAwait),
-    ("std::sync::RwLock", RWLOCK_METHODS, Rule::LockAcrossAwait),
-    ("parking_lot::Mutex", MUTEX_METHODS, Rule::LockAcrossAwait),
-    (
-        "parking_lot::FairMutex",
-        MUTEX_METHODS,
-        Rule::LockAcrossAwait,
-    ),
-    (
-        "parking_lot::ReentrantMutex",
-        MUTEX_METHODS,
-        Rule::LockAcrossAwait,
-    ),
-    ("parking_lot::RwLock", RWLOCK_METHODS, Rule::LockAcrossAwait),
-    ("lock_api::Mutex", MUTEX_METHODS, Rule::LockAcrossAwait),
-    (
-        "lock_api::ReentrantMutex",
-        MUTEX_METHODS,
-        Rule::LockAcrossAwait,
-    ),
-    ("lock_api::RwLock", RWLOCK_METHODS, Rule::LockAcrossAwait),
-    ("spin::Mutex", MUTEX_METHODS, Rule::LockAcrossAwait),
-    ("spin::mutex::Mutex", MUTEX_METHODS, Rule::LockAcrossAwait),
-    (
-        "spin::mutex::SpinMutex",
-        MUTEX_METHODS,
-        Rule::LockAcrossAwait,
-    ),
-    ("spin::RwLock", RWLOCK_METHODS, Rule::LockAcrossAwait),
-    (
-        "spin::rwlock::RwLock",
-        RWLOCK_METHODS,
-        Rule::LockAcrossAwait,
-    ),
-    (
-        "std::cell::RefCell",
-        REFCELL_METHODS,
-        Rule::RefcellAcrossAwait,
-    ),
-];
+/// A synchronous lock or cell, and everything the analysis knows of it.
+#[derive(Debug)]
+pub(crate) struct Lock {
+    /// The canonical type path.
+    pub(crate) path: &'static str,
+    /// The methods that hand out a guard (or a `Result`/`Option` of one).
+    pub(crate) guards: &'static [&'static str],
+    /// The rule a guard held across an `.await` is reported under.
+    pub(crate) rule: Rule,
+    /// What a guard dereferences to, as a type spec over the lock's own type arguments
+    /// (`arg0`: the protected value): `m.lock().unwrap().len()` is a call on it.
+    pub(crate) deref: &'static str,
+}
 
-/// The lock a `Type.method` call takes, if it is one: the rule and the type's name.
-pub(crate) fn lock(type_path: &str, method: &str) -> Option<(Rule, &'static str)> {
+macro_rules! locks {
+    ($($path:literal => $guards:ident, $rule:ident;)*) => {
+        &[$(Lock { path: $path, guards: $guards, rule: Rule::$rule, deref: "arg0" },)*]
+    };
+}
+
+/// Synchronous locks and cells. Async locks are absent: their guards are awaited, and
+/// holding one across an `.await` is what they are for.
+pub(crate) static LOCKS: &[Lock] = locks! {
+    "std::sync::Mutex" => MUTEX_METHODS, LockAcrossAwait;
+    "std::sync::RwLock" => RWLOCK_METHODS, LockAcrossAwait;
+    "parking_lot::Mutex" => MUTEX_METHODS, LockAcrossAwait;
+    "parking_lot::FairMutex" => MUTEX_METHODS, LockAcrossAwait;
+    "parking_lot::ReentrantMutex" => MUTEX_METHODS, LockAcrossAwait;
+    "parking_lot::RwLock" => RWLOCK_METHODS, LockAcrossAwait;
+    "lock_api::Mutex" => MUTEX_METHODS, LockAcrossAwait;
+    "lock_api::ReentrantMutex" => MUTEX_METHODS, LockAcrossAwait;
+    "lock_api::RwLock" => RWLOCK_METHODS, LockAcrossAwait;
+    "spin::Mutex" => MUTEX_METHODS, LockAcrossAwait;
+    "spin::mutex::Mutex" => MUTEX_METHODS, LockAcrossAwait;
+    "spin::mutex::SpinMutex" => MUTEX_METHODS, LockAcrossAwait;
+    "spin::RwLock" => RWLOCK_METHODS, LockAcrossAwait;
+    "spin::rwlock::RwLock" => RWLOCK_METHODS, LockAcrossAwait;
+    "std::cell::RefCell" => REFCELL_METHODS, RefcellAcrossAwait;
+};
+
+/// The lock row for a `Type.method` call that hands out a guard, if it is one.
+pub(crate) fn lock(type_path: &str, method: &str) -> Option<&'static Lock> {
     let type_path = canonical(type_path);
     LOCKS
         .iter()
-        .find(|(path, methods, _)| *path == type_path && methods.contains(&method))
-        .map(|(path, _, rule)| (*rule, *path))
+        .find(|lock| lock.path == type_path && lock.guards.contains(&method))
+}
+
+/// Zero-argument guard methods whose result is unwrapped (`lock().unwrap()`, `read()?`)
+/// on a receiver of unknown type: the shape of `std::sync`'s locks (async locks are
+/// awaited, parking_lot's need no unwrap). Method, then the lock it implies.
+pub(crate) static STD_SHAPED: &[(&str, &str)] = &[
+    ("lock", "std::sync::Mutex"),
+    ("try_lock", "std::sync::Mutex"),
+    ("read", "std::sync::RwLock"),
+    ("write", "std::sync::RwLock"),
+    ("try_read", "std::sync::RwLock"),
+    ("try_write", "std::sync::RwLock"),
+];
+
+/// The methods that unwrap a lock call's result, marking it std-shaped.
+pub(crate) static STD_SHAPE_UNWRAPS: &[&str] = &["unwrap", "expect", "unwrap_or_else", "map_err"];
+
+/// The lock a std-shaped call of this method takes.
+pub(crate) fn std_shaped(method: &str) -> Option<&'static Lock> {
+    let (_, path) = STD_SHAPED.iter().find(|(m, _)| *m == method)?;
+    lock(path, method)
 }
 
 /// Methods that pass a guard through: `lock().unwrap()` is still the guard.
@@ -87,3 +103,12 @@ pub(crate) static GUARD_PRESERVING: &[&str] = &[
     "ok",
     "into_inner",
 ];
+
+/// Calls that build a value holding their arguments, by the last two segments: a
+/// guard adapter's associated fn (`MutexGuard::map(g, ..)`, `Ref::map`) keeps the guard.
+pub(crate) fn is_guard_adapter(ty: &str) -> bool {
+    ty.ends_with("Guard") || ty == "Ref" || ty == "RefMut"
+}
+
+/// Smart pointers whose `new` holds its argument: `Box::new(g)` still holds the guard.
+pub(crate) static HOLDING_POINTERS: &[&str] = &["Box", "Arc", "Rc"];

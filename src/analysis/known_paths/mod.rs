@@ -15,12 +15,12 @@ mod runtimes;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-pub(crate) use blocking::{BLOCKING, Blocking};
-pub(crate) use locks::{GUARD_PRESERVING, lock};
-pub(crate) use names::{OPAQUE_MACROS, WELL_KNOWN_CRATES, prelude};
-pub(crate) use offload::{OFFLOADERS, OFFLOADING_METHODS, is_offloader};
-pub(crate) use returns::RETURNS;
-pub(crate) use runtimes::{driver, entry_attribute, runtime_api};
+pub(crate) use blocking::*;
+pub(crate) use locks::*;
+pub(crate) use names::*;
+pub(crate) use offload::*;
+pub(crate) use returns::*;
+pub(crate) use runtimes::*;
 
 /// Other spellings of the same items: a path starting with the key is read as starting
 /// with the value.

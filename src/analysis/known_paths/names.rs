@@ -74,3 +74,25 @@ pub(crate) fn prelude(name: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// Macros that never return: control does not flow past them.
+pub(crate) static PANIC_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented"];
+
+/// Macros whose branches are futures awaited together, then one handler runs.
+pub(crate) static SELECT_MACROS: &[&str] = &["select", "select_biased"];
+
+/// Macros that write to their first argument through `write_fmt`.
+pub(crate) static WRITE_MACROS: &[&str] = &["write", "writeln"];
+
+/// Macros that await every argument at the macro.
+pub(crate) static JOIN_MACROS: &[&str] = &["join", "try_join"];
+
+/// Methods a finding on the receiver passes through: `File::open(p)?.read(..)` is one
+/// finding (on `open`), and so is `File::open(p).unwrap().read(..)`.
+pub(crate) static REPORTED_SEE_THROUGH: &[&str] =
+    &["unwrap", "expect", "unwrap_or_default", "by_ref", "as_mut"];
+
+/// Poll-style fns: named `poll` or with this prefix, taking a `&mut` of this type.
+pub(crate) const POLL_FN: &str = "poll";
+pub(crate) const POLL_FN_PREFIX: &str = "poll_";
+pub(crate) const POLL_CONTEXT: &str = "Context";

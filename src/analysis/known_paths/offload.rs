@@ -32,3 +32,7 @@ pub(crate) fn is_offloader(path: &str) -> bool {
     let path = canonical(path);
     OFFLOADERS.contains(&path.as_ref())
 }
+
+/// Last segments that keep their meaning through re-exports and wrappers: a call to any
+/// path ending so runs its closure off the async thread.
+pub(crate) static OFFLOADER_NAMES: &[&str] = &["spawn_blocking", "block_in_place", "unblock"];

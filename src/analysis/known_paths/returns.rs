@@ -158,3 +158,111 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::option::Option::Some", "arg0"),
     ("std::result::Result::Ok", "arg0"),
 ];
+
+/// Methods that iterate a collection: they yield its items.
+pub(crate) static ITERATING: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
+
+/// Iterator adapters that pass the items on unchanged.
+pub(crate) static ITER_PRESERVING: &[&str] = &[
+    "filter",
+    "skip",
+    "take",
+    "rev",
+    "peekable",
+    "by_ref",
+    "skip_while",
+    "take_while",
+    "inspect",
+    "chain",
+    "cycle",
+    "step_by",
+    "fuse",
+];
+
+/// Iterator adapters whose closure's first parameter is the item.
+pub(crate) static ITEM_CLOSURES: &[&str] = &[
+    "map",
+    "filter_map",
+    "for_each",
+    "filter",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "flat_map",
+    "inspect",
+    "take_while",
+    "skip_while",
+    "position",
+    "try_for_each",
+    "map_while",
+];
+
+/// Methods on any receiver that give the value inside an `Option` or `Result`.
+pub(crate) static UNWRAPPING: &[&str] =
+    &["unwrap", "expect", "unwrap_or_default", "unwrap_unchecked"];
+
+/// Methods on any receiver whose result has the receiver's type (or derefs to it).
+pub(crate) static SAME_TYPE: &[&str] = &[
+    "clone",
+    "to_owned",
+    "as_ref",
+    "as_mut",
+    "by_ref",
+    "take",
+    "as_deref",
+    "as_deref_mut",
+];
+
+/// Lazily initialized cells, by the last segment of their path (std's and once_cell's),
+/// and the accessors that give their contents.
+pub(crate) static CELLS: &[(&str, &[&str])] = &[
+    ("::OnceLock", ONCE_ACCESSORS),
+    ("::OnceCell", ONCE_ACCESSORS),
+];
+const ONCE_ACCESSORS: &[&str] = &["get_or_init", "get_or_try_init", "get", "wait"];
+
+/// Does `Type.method` give the cell's contents (its first type argument)?
+pub(crate) fn cell_contents(type_path: &str, method: &str) -> bool {
+    CELLS
+        .iter()
+        .any(|(suffix, methods)| type_path.ends_with(suffix) && methods.contains(&method))
+}
+
+/// Types a method call sees through (auto-deref): `Arc<File>` calls `File`'s methods.
+pub(crate) static DEREF_WRAPPERS: &[&str] = &[
+    "std::boxed::Box",
+    "std::sync::Arc",
+    "std::rc::Rc",
+    "std::pin::Pin",
+    "alloc::sync::Arc",
+    "alloc::boxed::Box",
+    "std::sync::LazyLock",
+    "std::cell::LazyCell",
+    "once_cell::sync::Lazy",
+    "once_cell::unsync::Lazy",
+];
+
+/// Types whose `?`, `unwrap` and `expect` give their first argument.
+pub(crate) static FALLIBLE_WRAPPERS: &[&str] = &[
+    "std::option::Option",
+    "std::result::Result",
+    "std::io::Result",
+    "anyhow::Result",
+];
+
+/// Slices and arrays: a sequence of their first argument.
+pub(crate) const SEQUENCE: &str = "[]";
+
+/// Collections whose iteration yields their first type argument.
+pub(crate) static SEQUENCES: &[&str] = &[
+    SEQUENCE,
+    "std::vec::Vec",
+    "std::collections::VecDeque",
+    "std::collections::HashSet",
+    "std::collections::BTreeSet",
+    "std::collections::LinkedList",
+];
+
+/// Pattern variants that bind the value inside an `Option` or `Result`.
+pub(crate) static UNWRAPPING_VARIANTS: &[&str] = &["Some", "Ok"];

@@ -106,3 +106,13 @@ pub(crate) fn entry_attribute(path: &str) -> Option<Runtime> {
         .iter()
         .find_map(|(attr, runtime)| (*attr == path).then_some(*runtime))
 }
+
+/// Words in a `#[cfg(..)]` (feature or dependency names) that gate code on one runtime.
+pub(crate) static CFG_NAMES: &[(&str, Runtime)] = &[
+    ("tokio", Runtime::Tokio),
+    ("actix", Runtime::Tokio),
+    ("async-std", Runtime::AsyncStd),
+    ("async_std", Runtime::AsyncStd),
+    ("smol", Runtime::Smol),
+    ("async-io", Runtime::Smol),
+];
