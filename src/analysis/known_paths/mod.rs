@@ -131,3 +131,6 @@ mod tests {
         assert!(!is_known("tokio::fs::read"));
     }
 }
+
+#[cfg(test)]
+mod catalogue_test;
