@@ -44,10 +44,6 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
-/// The note on a finding in a synchronous closure that runs in async context: the async
-/// replacement cannot be `.await`ed there, so no fix is offered for it.
-pub const IN_SYNC_CLOSURE: &str = "this call is in a closure, where `.await` is not available: move the work out of the closure or into `spawn_blocking`";
-
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -69,6 +65,65 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `rule` at `span` in `file`, at the rule's default level (the gate,
+    /// [`crate::rules::report`], sets the configured one). The label under the primary span
+    /// is required: every finding says what happens at its place.
+    pub fn new(
+        rule: Rule,
+        file: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            level: rule.default_level(),
+            message: message.into(),
+            file: file.into(),
+            span,
+            label: label.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// A secondary place, labeled.
+    pub fn secondary(
+        mut self,
+        file: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.labels.push(Label {
+            file: file.into(),
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+
+    pub fn level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
     /// The key output is sorted by: file, line, column, rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &'static str) {
         (

@@ -2,15 +2,15 @@
 //! crate runs on tokio: `std::thread::sleep(d)` → `tokio::time::sleep(d).await`, and
 //! `std::fs::X(..)` → `tokio::fs::X(..).await` for the functions `tokio::fs` has.
 //!
-//! A post-processing step over the core's diagnostics, run by the runner (which knows the
-//! crate's dependencies). Pure. A fix is offered only when the callee is written as a path
-//! ending in the std function's own name (`std::fs::read`, `fs::read`, an imported
-//! `read`), the call is a free-function call (not a method), and its closing parenthesis
-//! is found; otherwise the finding keeps its help line and no fix.
+//! The mechanics: which std functions have a replacement and where a call's edits go. The
+//! wording lives with the rules (`rules/blocking.rs`), which read the blocking fact, never
+//! the message. Pure. A fix is offered only when the callee is written as a path ending in
+//! the std function's own name (`std::fs::read`, `fs::read`, an imported `read`), the call
+//! is a free-function call (not a method), and its closing parenthesis is found; otherwise
+//! the finding keeps its help line and no fix.
 
-use crate::diagnostic::{Diagnostic, Edit, Fix, Pos, Span};
+use crate::diagnostic::{Edit, Pos, Span};
 use crate::lexer::{Kind, Lexer};
-use crate::rules::Rule;
 
 /// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
 const TOKIO_FS: &[(&str, &str)] = &[
@@ -33,75 +33,33 @@ const TOKIO_FS: &[(&str, &str)] = &[
     ("set_permissions", "tokio::fs::set_permissions"),
 ];
 
-/// Adds a [`Fix`] to each diagnostic of `text` that has one. Without tokio there is none.
-pub fn suggest(text: &str, diagnostics: &mut [Diagnostic], runtime_is_tokio: bool) {
-    if !runtime_is_tokio {
-        return;
-    }
-    for d in diagnostics.iter_mut() {
-        if d.fix.is_none()
-            && let Some(fix) = fix_for(text, d)
-        {
-            d.fix = Some(fix);
-        }
-    }
+/// The `tokio::fs` function that mirrors `std::fs::{name}`.
+pub fn tokio_fs(name: &str) -> Option<&'static str> {
+    TOKIO_FS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, replacement)| *replacement)
 }
 
-fn fix_for(text: &str, d: &Diagnostic) -> Option<Fix> {
-    if d.notes
-        .iter()
-        .any(|note| note == crate::diagnostic::IN_SYNC_CLOSURE)
-    {
-        return None;
-    }
-    let item = called_item(&d.message)?;
-    let (std_name, replacement) = match d.rule {
-        Rule::BlockingSleep if item == "std::thread::sleep" => ("sleep", "tokio::time::sleep"),
-        Rule::BlockingFs => {
-            let name = item.strip_prefix("std::fs::")?;
-            *TOKIO_FS.iter().find(|(known, _)| *known == name)?
-        }
-        _ => return None,
-    };
-    let (start, end) = (d.span.start.offset, d.span.end.offset);
-    let callee = text.get(start..end)?;
-    if !is_path_ending_in(callee, std_name) || is_method(text, start) {
+/// Where a free-function call can take an async replacement: its arguments as written and
+/// the position just past its closing parenthesis.
+pub struct CallSite<'t> {
+    pub arguments: &'t str,
+    pub after_call: Pos,
+}
+
+/// The call whose callee is at `callee` in `text`, if the callee is written as a path
+/// ending in `std_name` (not an alias, not a method) and its closing parenthesis is found.
+pub fn call_site<'t>(text: &'t str, callee: Span, std_name: &str) -> Option<CallSite<'t>> {
+    let (start, end) = (callee.start.offset, callee.end.offset);
+    if !is_path_ending_in(text.get(start..end)?, std_name) || is_method(text, start) {
         return None;
     }
     let close = closing_paren(text, end)?;
-    let insert = pos_at(text, close);
-    // The call as it will read, when it is short enough to show on one line.
-    let arguments = &text[end..close];
-    let message = if arguments.contains('\n') || arguments.len() > 60 {
-        format!("replace with `{replacement}(..).await`")
-    } else {
-        format!("replace with `{replacement}{arguments}.await`")
-    };
-    Some(Fix {
-        message,
-        edits: vec![
-            Edit {
-                file: d.file.clone(),
-                span: d.span,
-                replacement: replacement.to_string(),
-            },
-            Edit {
-                file: d.file.clone(),
-                span: Span {
-                    start: insert,
-                    end: insert,
-                },
-                replacement: ".await".to_string(),
-            },
-        ],
+    Some(CallSite {
+        arguments: &text[end..close],
+        after_call: pos_at(text, close),
     })
-}
-
-/// The resolved callee the core names in its message: the first `` `…` `` item.
-fn called_item(message: &str) -> Option<&str> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
 }
 
 /// `std::fs::read`, `::std::fs::read`, `fs::read` or `read` for `name` `read`; not an
@@ -172,7 +130,20 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Settings, lint_source};
+    use crate::Settings;
+    use crate::diagnostic::Diagnostic;
+    use crate::rules::{Source, report};
+
+    /// The findings of `text` with the fixes a tokio crate (or another) gets.
+    fn lint_with_fixes(text: &str, runtime_is_tokio: bool) -> Vec<Diagnostic> {
+        let settings = Settings::default();
+        let facts = crate::analysis::facts_of("x.rs", text, &settings);
+        let source = Source {
+            text,
+            runtime_is_tokio,
+        };
+        report(facts, &settings, Some(source))
+    }
 
     /// Lints `body` inside an async fn with `header` items above, applies every fix, and
     /// returns the fixed body line (or `None` when no fix was offered).
@@ -180,15 +151,14 @@ mod tests {
         let text = format!(
             "{header}\nasync fn f() -> std::io::Result<()> {{\n    {body}\n    Ok(())\n}}\n"
         );
-        let (text2, name) = (text.clone(), "x.rs".to_string());
-        let mut diagnostics = std::thread::Builder::new()
+        let text2 = text.clone();
+        let diagnostics = std::thread::Builder::new()
             .stack_size(64 << 20)
-            .spawn(move || lint_source(&name, &text2, &Settings::default()))
+            .spawn(move || lint_with_fixes(&text2, true))
             .unwrap()
             .join()
             .unwrap();
         assert!(!diagnostics.is_empty(), "no finding on {body}");
-        suggest(&text, &mut diagnostics, true);
         let edits: Vec<Edit> = diagnostics
             .iter()
             .filter_map(|d| d.fix.as_ref())
@@ -255,11 +225,10 @@ mod tests {
     #[test]
     fn no_fix_off_tokio() {
         let text = "async fn f() { std::thread::sleep(d); }\n";
-        let mut diagnostics = lint_source("x.rs", text, &Settings::default());
+        let diagnostics = lint_with_fixes(text, false);
         assert_eq!(diagnostics.len(), 1);
-        suggest(text, &mut diagnostics, false);
         assert!(diagnostics[0].fix.is_none());
-        suggest(text, &mut diagnostics, true);
+        let diagnostics = lint_with_fixes(text, true);
         let fix = diagnostics[0].fix.as_ref().unwrap();
         assert_eq!(fix.message, "replace with `tokio::time::sleep(d).await`");
         assert_eq!(fix.edits[1].span.start.column, 37);

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
+use crate::analysis::facts::Fact;
 use crate::analysis::summary::{CallTarget, FileSummary, Runtime};
 use crate::diagnostic::{self, Diagnostic, Pos, Span};
 use crate::discover::{Crate, Discovery, PathError};
@@ -251,30 +252,25 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
             Pass::Failed(result) => results.push(result),
         }
     }
-    let linked: Vec<(usize, Vec<Diagnostic>)> = by_unit
+    let linked: Vec<(usize, Vec<Fact>)> = by_unit
         .par_iter()
         .enumerate()
-        .map(|(u, files)| {
-            (
-                u,
-                crate_model::link(files, &units[u].krate, &units[u].settings),
-            )
-        })
+        .map(|(u, files)| (u, crate_model::link(files, &units[u].krate)))
         .collect();
 
     // Suppressions and fixes need the text: only files with something to say are read again.
-    let mut per_file: BTreeMap<(usize, String), Vec<Diagnostic>> = BTreeMap::new();
-    for (u, diagnostics) in linked {
-        for diagnostic in diagnostics {
+    let mut per_file: BTreeMap<(usize, String), Vec<Fact>> = BTreeMap::new();
+    for (u, facts) in linked {
+        for fact in facts {
             per_file
-                .entry((u, diagnostic.file.clone()))
+                .entry((u, fact.file().to_string()))
                 .or_default()
-                .push(diagnostic);
+                .push(fact);
         }
     }
     let finished: Vec<FileResult> = per_file
         .into_par_iter()
-        .map(|((u, name), diagnostics)| finish(name, diagnostics, &units[u]))
+        .map(|((u, name), facts)| finish(name, facts, &units[u]))
         .collect();
     results.extend(finished);
     results
@@ -316,10 +312,10 @@ fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
             &unit.settings,
         )));
     }
-    if let Some(diagnostic) = crate::analysis::unbalanced(&name, text) {
+    if let Some(fact) = crate::analysis::unbalanced(&name, text) {
         return Pass::Parsed(Box::new(FileSummary {
             name,
-            diagnostics: vec![diagnostic],
+            facts: vec![fact],
             ..FileSummary::default()
         }));
     }
@@ -342,14 +338,14 @@ fn parse_path(path: &Path, unit: &Unit) -> Pass {
     }
 }
 
-/// Applies suppressions and fixes to one file's linked findings.
-fn finish(name: String, diagnostics: Vec<Diagnostic>, unit: &Unit) -> FileResult {
+/// One file's linked facts as findings, through its suppressions, with fixes.
+fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
     let Ok(bytes) = std::fs::read(&name) else {
         return FileResult {
             name,
             source: None,
             bom: false,
-            diagnostics,
+            diagnostics: crate::rules::report(facts, &unit.settings, None),
         };
     };
     let bom = bytes.starts_with(BOM);
@@ -358,22 +354,21 @@ fn finish(name: String, diagnostics: Vec<Diagnostic>, unit: &Unit) -> FileResult
             name,
             source: None,
             bom,
-            diagnostics,
+            diagnostics: crate::rules::report(facts, &unit.settings, None),
         };
     };
-    finish_text(name, text, bom, diagnostics, unit)
+    finish_text(name, text, bom, facts, unit)
 }
 
-/// A file's linked findings through its suppressions, with the fixes its crate allows.
-fn finish_text(
-    name: String,
-    text: &str,
-    bom: bool,
-    diagnostics: Vec<Diagnostic>,
-    unit: &Unit,
-) -> FileResult {
-    let mut diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings);
-    crate::fixes::suggest(text, &mut diagnostics, unit.tokio);
+/// A file's linked facts as findings, with the fixes its crate allows, through its
+/// suppressions.
+fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Unit) -> FileResult {
+    let source = crate::rules::Source {
+        text,
+        runtime_is_tokio: unit.tokio,
+    };
+    let diagnostics = crate::rules::report(facts, &unit.settings, Some(source));
+    let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings);
     let source = (!diagnostics.is_empty()).then(|| text.to_string());
     FileResult {
         name,
@@ -619,7 +614,7 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
                 path: absolute(Path::new(&name)),
                 summary,
             };
-            let linked = crate_model::link(&[file], &unit.krate, &unit.settings);
+            let linked = crate_model::link(&[file], &unit.krate);
             finish_text(name, text, bom, linked, unit)
         }
         Err(error) => decode_error(name, bytes, *error),
@@ -645,22 +640,7 @@ fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Box<(Diagnostic, S
         column: start.column + 1,
         offset: start.offset + char::REPLACEMENT_CHARACTER.len_utf8(),
     };
-    let message = format!(
-        "`{name}` is not valid UTF-8: invalid byte at line {}, column {} (byte offset {})",
-        start.line, start.column, start.offset
-    );
-    let diagnostic = Diagnostic {
-        rule: Rule::ParseError,
-        level: Level::Deny,
-        message,
-        file: name.to_string(),
-        span: Span { start, end },
-        label: "invalid UTF-8 here".to_string(),
-        labels: Vec::new(),
-        notes: vec!["the file is not analyzed: Rust source must be UTF-8".to_string()],
-        help: None,
-        fix: None,
-    };
+    let diagnostic = crate::rules::parse_error::not_utf8(name, Span { start, end });
     Err(Box::new((
         diagnostic,
         String::from_utf8_lossy(bytes).into_owned(),
@@ -680,23 +660,7 @@ fn position_after(text: &str) -> Pos {
 }
 
 fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {
-    let start = Pos {
-        line: 1,
-        column: 1,
-        offset: 0,
-    };
-    Diagnostic {
-        rule: Rule::ParseError,
-        level: Level::Deny,
-        message,
-        file: file.to_string(),
-        span: Span { start, end: start },
-        label: label.to_string(),
-        labels: Vec::new(),
-        notes: Vec::new(),
-        help: None,
-        fix: None,
-    }
+    crate::rules::parse_error::unreadable(file, message, label)
 }
 
 #[cfg(test)]

@@ -6,10 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
+use super::facts::{Chain, ChainRoot, Fact, RuntimeMix};
 use super::summary::{CallTarget, FileSummary, Op, Runtime};
-use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::Rule;
-use crate::settings::Settings;
 
 /// What the crate's `Cargo.toml` says.
 #[derive(Clone, Debug, Default)]
@@ -248,17 +247,17 @@ struct Reach {
     via: Vec<usize>,
 }
 
-/// Links a crate's files: the direct findings of each file plus what only the whole crate
-/// shows. Pure: reads only what it is given.
-pub fn link(files: &[CrateFile], krate: &CrateInfo, settings: &Settings) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> = files
+/// Links a crate's files: the facts of each file plus what only the whole crate shows.
+/// Pure: reads only what it is given.
+pub fn link(files: &[CrateFile], krate: &CrateInfo) -> Vec<Fact> {
+    let mut facts: Vec<Fact> = files
         .iter()
-        .flat_map(|file| file.summary.diagnostics.iter().cloned())
+        .flat_map(|file| file.summary.facts.iter().cloned())
         .collect();
     let model = Model::new(files, krate);
-    model.blocking_chains(settings, &mut diagnostics);
-    model.mixed_runtimes(krate, settings, &mut diagnostics);
-    diagnostics
+    model.blocking_chains(&mut facts);
+    model.mixed_runtimes(krate, &mut facts);
+    facts
 }
 
 struct Model<'a> {
@@ -453,7 +452,7 @@ impl<'a> Model<'a> {
 
     /// SPEC §3: each sync fn's blocking operations, through any chain of sync calls,
     /// reported where async code calls it.
-    fn blocking_chains(&self, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+    fn blocking_chains(&self, facts: &mut Vec<Fact>) {
         let count = self.nodes.len();
         let mut reach: Vec<BTreeMap<Rule, Reach>> = vec![BTreeMap::new(); count];
         for (node, known) in reach.iter_mut().enumerate() {
@@ -502,73 +501,42 @@ impl<'a> Model<'a> {
             if !call.in_async || self.nodes[callee].is_async {
                 continue;
             }
-            for (rule, found) in &reach[callee] {
-                if !settings.is_enabled(*rule) {
-                    continue;
-                }
-                diagnostics.push(self.chain_diagnostic(caller, call, callee, found, settings));
+            for found in reach[callee].values() {
+                facts.push(Fact::Chain(self.chain(caller, call, callee, found)));
             }
         }
     }
 
-    fn chain_diagnostic(
+    fn chain(
         &self,
         caller: usize,
         call: &super::summary::Call,
         callee: usize,
         found: &Reach,
-        settings: &Settings,
-    ) -> Diagnostic {
-        let file = &self.files[self.nodes[caller].file].summary.name;
-        let op_file = &self.files[found.op_file].summary.name;
-        let mut chain = vec![
+    ) -> Chain {
+        let mut steps = vec![
             self.nodes[caller].display.clone(),
             self.nodes[callee].display.clone(),
         ];
-        chain.extend(found.via.iter().map(|&n| self.nodes[n].display.clone()));
-        chain.push(found.op.item.clone());
-        let at = format!("{op_file}:{}", found.op.span.start.line);
-        let help = match found.op.replacement.as_str() {
-            "" | "`.await`" => format!(
-                "call `{}` inside `tokio::task::spawn_blocking`, or make it async",
-                call.written
-            ),
-            replacement => format!(
-                "call `{}` inside `tokio::task::spawn_blocking`, or make it async and use {replacement}",
-                call.written
-            ),
-        };
-        Diagnostic {
+        steps.extend(found.via.iter().map(|&n| self.nodes[n].display.clone()));
+        steps.push(found.op.item.clone());
+        Chain {
             rule: found.op.rule,
-            level: settings.level(found.op.rule),
-            message: format!(
-                "call to `{}` blocks: it reaches `{}`",
-                call.written, found.op.item
-            ),
-            file: file.clone(),
+            file: self.files[self.nodes[caller].file].summary.name.clone(),
             span: call.span,
-            label: "blocks this thread further down".to_string(),
-            labels: vec![Label {
-                file: op_file.clone(),
+            written: call.written.clone(),
+            steps,
+            root: ChainRoot {
+                file: self.files[found.op_file].summary.name.clone(),
                 span: found.op.span,
-                message: format!("`{}` blocks here", found.op.item),
-            }],
-            notes: vec![format!("{} at {at}", chain.join(" → "))],
-            help: Some(help),
-            fix: None,
+                item: found.op.item.clone(),
+                replacement: found.op.replacement.clone(),
+            },
         }
     }
 
     /// SPEC §2 `mixed_runtimes`: APIs bound to one runtime used where another drives.
-    fn mixed_runtimes(
-        &self,
-        krate: &CrateInfo,
-        settings: &Settings,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        if !settings.is_enabled(Rule::MixedRuntimes) {
-            return;
-        }
+    fn mixed_runtimes(&self, krate: &CrateInfo, facts: &mut Vec<Fact>) {
         let count = self.nodes.len();
         let mut drivers: Vec<Vec<Runtime>> = vec![Vec::new(); count];
         let mut seeds: Vec<Runtime> = Vec::new();
@@ -619,13 +587,14 @@ impl<'a> Model<'a> {
                 else {
                     continue;
                 };
-                diagnostics.push(mixed_diagnostic(
-                    file,
-                    api,
+                facts.push(Fact::RuntimeMix(RuntimeMix {
+                    file: file.clone(),
+                    span: api.span,
+                    runtime: api.runtime,
+                    item: api.item.clone(),
                     driver,
-                    &self.nodes[node].display,
-                    settings,
-                ));
+                    in_fn: self.nodes[node].display.clone(),
+                }));
             }
         }
     }
@@ -644,39 +613,6 @@ fn add(list: &mut Vec<Runtime>, runtime: Runtime) {
     if !list.contains(&runtime) {
         list.push(runtime);
         list.sort();
-    }
-}
-
-fn mixed_diagnostic(
-    file: &str,
-    api: &super::summary::RuntimeUse,
-    driver: Runtime,
-    fn_name: &str,
-    settings: &Settings,
-) -> Diagnostic {
-    let label = match api.runtime {
-        Runtime::Tokio => "panics: there is no reactor running, must be called from the context of a Tokio 1.x runtime".to_string(),
-        other => format!("starts {}'s own reactor and executor beside {}'s", other.name(), driver.name()),
-    };
-    Diagnostic {
-        rule: Rule::MixedRuntimes,
-        level: settings.level(Rule::MixedRuntimes),
-        message: format!(
-            "{} API `{}` used where {} drives the code",
-            api.runtime.name(),
-            api.item,
-            driver.name()
-        ),
-        file: file.to_string(),
-        span: api.span,
-        label,
-        labels: Vec::new(),
-        notes: vec![format!("`{fn_name}` runs on {}", driver.name())],
-        help: Some(format!(
-            "use {}'s equivalent, or a runtime-neutral API (`futures`, `tokio_util::compat`)",
-            driver.name()
-        )),
-        fix: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! One pass over a file builds the facts every rule reads.
 
 pub mod crate_model;
+pub mod facts;
 mod guards;
 mod imports;
 mod known_paths;
@@ -13,8 +14,8 @@ mod walker;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::diagnostic::{Diagnostic, Pos, Span};
-use crate::rules::Rule;
 use crate::settings::Settings;
+use facts::{Fact, Problem, Unparsable};
 pub use summary::FileSummary;
 
 /// Deeper bracket nesting than this is refused before syn recurses into it.
@@ -25,12 +26,17 @@ const PARSE_STACK: usize = 256 * 1024 * 1024;
 
 /// Lints one file alone: its own findings and the chains that stay inside it.
 pub(crate) fn lint_file(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    crate::rules::report(facts_of(name, text, settings), settings, None)
+}
+
+/// The facts of one file alone: its own and those of the chains that stay inside it.
+pub fn facts_of(name: &str, text: &str, settings: &Settings) -> Vec<Fact> {
     let summary = summarize(name, text, settings);
     let file = crate_model::CrateFile {
         path: std::path::PathBuf::from(name),
         summary,
     };
-    crate_model::link(&[file], &crate_model::CrateInfo::default(), settings)
+    crate_model::link(&[file], &crate_model::CrateInfo::default())
 }
 
 /// Can this file hold a finding of its own? Only code that mentions async (an `async`
@@ -50,7 +56,7 @@ pub fn may_hold_findings(text: &str) -> bool {
 
 /// A `parse_error` for a file whose brackets do not balance, for files that are not
 /// parsed: the cheapest check that still catches a truncated or half-edited file.
-pub fn unbalanced(name: &str, text: &str) -> Option<Diagnostic> {
+pub fn unbalanced(name: &str, text: &str) -> Option<Fact> {
     let bytes = text.as_bytes();
     let count = |b: u8| memchr::memchr_iter(b, bytes).count();
     if count(b'{') == count(b'}') && count(b'(') == count(b')') && count(b'[') == count(b']') {
@@ -58,11 +64,7 @@ pub fn unbalanced(name: &str, text: &str) -> Option<Diagnostic> {
     }
     // Braces in strings and comments can differ: the lexer decides.
     let line = source::unbalanced_line(text)?;
-    Some(file_error(
-        name,
-        line,
-        format!("could not parse `{name}`: unbalanced delimiters"),
-    ))
+    Some(file_error(name, line, Problem::Unbalanced))
 }
 
 /// Parses and walks one file: its own findings and what the crate model needs of it.
@@ -73,11 +75,7 @@ pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
             proc_macro2::extra::invalidate_current_thread_spans();
             FileSummary {
                 name: name.to_string(),
-                diagnostics: vec![file_error(
-                    name,
-                    1,
-                    format!("internal error while analyzing `{name}`; the file was skipped"),
-                )],
+                facts: vec![file_error(name, 1, Problem::Internal)],
                 ..FileSummary::default()
             }
         })
@@ -90,19 +88,13 @@ pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
 }
 
 fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
-    let only = |diagnostic| FileSummary {
+    let only = |fact| FileSummary {
         name: name.to_string(),
-        diagnostics: vec![diagnostic],
+        facts: vec![fact],
         ..FileSummary::default()
     };
     if let Some(line) = source::nesting_beyond(text, MAX_NESTING) {
-        return only(file_error(
-            name,
-            line,
-            format!(
-                "`{name}` nests brackets, generics or prefix operators too deeply to parse safely; the file was not analyzed"
-            ),
-        ));
+        return only(file_error(name, line, Problem::TooDeep));
     }
     let file = match syn::parse_file(text) {
         Ok(file) => file,
@@ -122,42 +114,32 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
     summary
 }
 
-fn parse_error(name: &str, text: &str, at: proc_macro2::LineColumn, message: &str) -> Diagnostic {
+fn parse_error(name: &str, text: &str, at: proc_macro2::LineColumn, message: &str) -> Fact {
     let index = source::LineIndex::new(text);
     let start = index.pos(at);
-    let mut diagnostic = file_error(
-        name,
-        start.line as usize,
-        format!("could not parse `{name}`: {message}"),
-    );
-    diagnostic.span = Span { start, end: start };
-    diagnostic.label = message.to_string();
-    diagnostic
+    Fact::Unparsable(Unparsable {
+        file: name.to_string(),
+        span: Span { start, end: start },
+        problem: Problem::Syntax(message.to_string()),
+    })
 }
 
-/// A `parse_error` diagnostic at the start of a line.
-pub(crate) fn file_error(name: &str, line: usize, message: String) -> Diagnostic {
+/// A `parse_error` fact at the start of a line.
+fn file_error(name: &str, line: usize, problem: Problem) -> Fact {
     let line = u32::try_from(line).unwrap_or(u32::MAX);
     let pos = Pos {
         line,
         column: 1,
         offset: 0,
     };
-    Diagnostic {
-        rule: Rule::ParseError,
-        level: Rule::ParseError.default_level(),
-        message,
+    Fact::Unparsable(Unparsable {
         file: name.to_string(),
         span: Span {
             start: pos,
             end: pos,
         },
-        label: String::new(),
-        labels: Vec::new(),
-        notes: Vec::new(),
-        help: None,
-        fix: None,
-    }
+        problem,
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! What one file contributes to its crate's model: plain data that leaves the parsing
 //! thread (syn trees and spans cannot), small enough to keep for every file of a crate.
 
-use crate::diagnostic::{Diagnostic, Span};
+use super::facts::Fact;
+use crate::diagnostic::Span;
 use crate::rules::Rule;
 
 /// An async runtime that drives code, or that an API is bound to.
@@ -43,7 +44,7 @@ pub struct FileSummary {
     /// The file as displayed.
     pub name: String,
     /// Findings of this file alone (direct blocking calls, guards, parse errors).
-    pub diagnostics: Vec<Diagnostic>,
+    pub facts: Vec<Fact>,
     pub fns: Vec<FnSummary>,
     /// `#[path = ".."] mod name;` declarations, with the in-file module they sit in.
     pub path_mods: Vec<PathMod>,

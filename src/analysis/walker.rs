@@ -15,6 +15,7 @@ use syn::{
     ItemTrait, Local, Macro, Pat, Signature, Stmt, Token, Type,
 };
 
+use super::facts::{BlockingCall, BlockingKind, Fact, GuardHeld};
 use super::guards::{Body, GuardId};
 use super::imports::{Imports, Resolved, is_local_text};
 use super::known_paths::{self, Blocking};
@@ -22,7 +23,7 @@ use super::scopes;
 use super::source::LineIndex;
 use super::summary::{Call, CallTarget, FileSummary, FnSummary, Op, PathMod, Runtime, RuntimeUse};
 use super::types::{Ty, resolve_type};
-use crate::diagnostic::{Diagnostic, Label, Span};
+use crate::diagnostic::Span;
 use crate::rules::Rule;
 use crate::settings::{Edition, Settings};
 
@@ -86,7 +87,7 @@ pub(crate) struct Walker<'a> {
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
     /// address in the sets above is ever reused by another node.
     macro_trees: Vec<Rc<dyn Any>>,
-    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) facts: Vec<Fact>,
 }
 
 fn addr<T>(node: &T) -> usize {
@@ -138,7 +139,7 @@ impl<'a> Walker<'a> {
             bodies: Vec::new(),
             lock_calls: HashMap::new(),
             std_shaped: HashSet::new(),
-            diagnostics: Vec::new(),
+            facts: Vec::new(),
         }
     }
 
@@ -173,7 +174,7 @@ impl<'a> Walker<'a> {
     pub(crate) fn into_summary(self, name: &str) -> FileSummary {
         FileSummary {
             name: name.to_string(),
-            diagnostics: self.diagnostics,
+            facts: self.facts,
             fns: self.fns,
             path_mods: self.path_mods,
         }
@@ -350,12 +351,22 @@ impl<'a> Walker<'a> {
             return;
         }
         for guard in body.into_guards() {
-            if guard.awaits.is_empty() || !self.settings.is_enabled(guard.rule) {
+            if guard.awaits.is_empty() {
                 continue;
             }
-            let level = self.settings.level(guard.rule);
-            self.diagnostics
-                .push(guard_diagnostic(self.file, level, guard));
+            let lock = if guard.rule == Rule::RefcellAcrossAwait {
+                "RefCell".to_string()
+            } else {
+                guard.kind
+            };
+            self.facts.push(Fact::GuardHeld(GuardHeld {
+                rule: guard.rule,
+                file: self.file.to_string(),
+                span: guard.span,
+                lock,
+                binding: guard.binding,
+                awaits: guard.awaits,
+            }));
         }
     }
 
@@ -927,19 +938,15 @@ impl<'a> Walker<'a> {
             rule: user.rule,
             replacement: "",
         };
-        let before = self.diagnostics.len();
-        self.report(&entry, user.path.clone(), span);
-        if !user.reason.is_empty()
-            && let Some(diagnostic) = self.diagnostics.get_mut(before)
-        {
-            diagnostic
-                .notes
-                .push(format!("`{}` {} (configured)", user.path, user.reason));
-        }
+        self.report_with_reason(&entry, user.path.clone(), span, &user.reason);
     }
 
     /// A blocking operation: a finding in async context, a recorded op in a sync fn.
     fn report(&mut self, entry: &Blocking, item: String, span: Span) {
+        self.report_with_reason(entry, item, span, "");
+    }
+
+    fn report_with_reason(&mut self, entry: &Blocking, item: String, span: Span, reason: &str) {
         let rule = entry.rule;
         if self.ctx() == Ctx::Sync {
             if let Some(current) = self.current_fn() {
@@ -952,25 +959,30 @@ impl<'a> Walker<'a> {
             }
             return;
         }
-        if !self.in_async() || !self.settings.is_enabled(rule) {
+        if !self.in_async() {
             return;
         }
-        self.diagnostics.push(blocking_diagnostic(
+        let creates_runtime = matches!(
+            entry.callee,
+            "tokio::runtime::Runtime::new" | "tokio::runtime::Builder.build"
+        );
+        let kind = match rule {
+            Rule::BlockOnInAsync if creates_runtime => BlockingKind::CreatesRuntime,
+            Rule::BlockOnInAsync => BlockingKind::BlocksOnFuture,
+            _ if item.starts_with("blocking_") => BlockingKind::PanicsInRuntime,
+            _ => BlockingKind::Blocks,
+        };
+        self.facts.push(Fact::Blocking(BlockingCall {
             rule,
-            self.settings.level(rule),
-            self.file,
+            kind,
+            file: self.file.to_string(),
             span,
-            &item,
-            entry,
-        ));
-        // A sync closure inheriting async context: its body cannot `.await`.
-        if self.bodies.last().is_some_and(|body| !body.is_async())
-            && let Some(diagnostic) = self.diagnostics.last_mut()
-        {
-            diagnostic
-                .notes
-                .push(crate::diagnostic::IN_SYNC_CLOSURE.to_string());
-        }
+            item,
+            replacement: entry.replacement.to_string(),
+            configured_reason: reason.to_string(),
+            // A sync closure inheriting async context: its body cannot `.await`.
+            in_sync_closure: self.bodies.last().is_some_and(|body| !body.is_async()),
+        }));
     }
 
     // ----- macros -----
@@ -1179,64 +1191,6 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectBranch>> {
         });
     }
     Ok(branches)
-}
-
-fn blocking_diagnostic(
-    rule: Rule,
-    level: crate::rules::Level,
-    file: &str,
-    span: Span,
-    item: &str,
-    entry: &Blocking,
-) -> Diagnostic {
-    let is_runtime = matches!(
-        entry.callee,
-        "tokio::runtime::Runtime::new" | "tokio::runtime::Builder.build"
-    );
-    let (message, label) = match rule {
-        Rule::BlockOnInAsync if is_runtime => (
-            format!("creating a runtime with `{item}` inside async code"),
-            "tokio panics: cannot start a runtime from within a runtime",
-        ),
-        Rule::BlockOnInAsync => (
-            format!("blocking on a future with `{item}` inside async code"),
-            "blocks this thread until the future completes, and deadlocks if the future needs it",
-        ),
-        _ if item.starts_with("blocking_") => (
-            format!("blocking call to `{item}` in async context"),
-            "panics when called inside a tokio runtime, and blocks the thread outside one",
-        ),
-        _ => (
-            format!("blocking call to `{item}` in async context"),
-            match rule {
-                Rule::BlockingFs => "blocks this thread on file-system I/O",
-                Rule::BlockingSleep => "puts the whole runtime thread to sleep",
-                Rule::BlockingNet => "blocks this thread on the network",
-                Rule::BlockingProcess => "blocks this thread until the child process exits",
-                _ => "blocks this thread until another thread acts",
-            },
-        ),
-    };
-    let help = match entry.replacement {
-        "" => "run the blocking code in `tokio::task::spawn_blocking`".to_string(),
-        "`.await`" => "`.await` the future instead".to_string(),
-        replacement if rule == Rule::BlockOnInAsync => format!("use {replacement} instead"),
-        replacement => format!(
-            "use {replacement} instead, or run the blocking code in `tokio::task::spawn_blocking`"
-        ),
-    };
-    Diagnostic {
-        rule,
-        level,
-        message,
-        file: file.to_string(),
-        span,
-        label: label.to_string(),
-        labels: Vec::new(),
-        notes: Vec::new(),
-        help: Some(help),
-        fix: None,
-    }
 }
 
 impl Walker<'_> {
@@ -1996,64 +1950,6 @@ fn builds_value(func: &Expr) -> bool {
         [.., ty, _] if known_paths::is_guard_adapter(ty) => true,
         [.., ty, f] => known_paths::HOLDING_POINTERS.contains(&ty.as_str()) && f == "new",
         _ => false,
-    }
-}
-
-fn guard_diagnostic(
-    file: &str,
-    level: crate::rules::Level,
-    guard: super::guards::Guard,
-) -> Diagnostic {
-    let is_cell = guard.rule == Rule::RefcellAcrossAwait;
-    let kind = if is_cell {
-        "RefCell"
-    } else {
-        guard.kind.as_str()
-    };
-    let message = match (&guard.binding, is_cell) {
-        (Some(name), false) => format!("guard `{name}` of a `{kind}` is held across an `.await`"),
-        (None, false) => format!("temporary guard of a `{kind}` is held across an `.await`"),
-        (Some(name), true) => format!("borrow `{name}` of a `RefCell` is held across an `.await`"),
-        (None, true) => "temporary borrow of a `RefCell` is held across an `.await`".to_string(),
-    };
-    let label = if is_cell {
-        "the cell is borrowed here"
-    } else {
-        "the lock is taken here"
-    };
-    let labels = guard
-        .awaits
-        .iter()
-        .map(|span| Label {
-            file: file.to_string(),
-            span: *span,
-            message: "still held at this `.await`".to_string(),
-        })
-        .collect();
-    let note = match &guard.binding {
-        Some(name) => format!("`{name}` lives until the end of its block unless it is dropped"),
-        None => "a temporary lives until the end of its statement; the scrutinee of a `match`, \
-`if let` or `while let` lives through its arms"
-            .to_string(),
-    };
-    let help = if is_cell {
-        "end the borrow before the `.await` (a block, or `drop`)".to_string()
-    } else {
-        "end the guard's scope or `drop` it before the `.await`, or use an async-aware lock such \
-as `tokio::sync::Mutex` if it must be held"
-            .to_string()
-    };
-    Diagnostic {
-        rule: guard.rule,
-        level,
-        message,
-        file: file.to_string(),
-        span: guard.span,
-        label: label.to_string(),
-        labels,
-        notes: vec![note],
-        help: Some(help),
-        fix: None,
     }
 }
 

@@ -1,5 +1,21 @@
 use super::RuleDoc;
 
+/// Message and label for a runtime created in async code.
+pub(super) fn creates_runtime(item: &str) -> (String, &'static str) {
+    (
+        format!("creating a runtime with `{item}` inside async code"),
+        "tokio panics: cannot start a runtime from within a runtime",
+    )
+}
+
+/// Message and label for blocking on a future in async code.
+pub(super) fn blocks_on_future(item: &str) -> (String, &'static str) {
+    (
+        format!("blocking on a future with `{item}` inside async code"),
+        "blocks this thread until the future completes, and deadlocks if the future needs it",
+    )
+}
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "`block_on` or a new runtime inside async code",
     what_it_does: "Finds, in async context, `futures::executor::block_on`, `Runtime::block_on`, \

@@ -1,5 +1,8 @@
 use super::RuleDoc;
 
+/// Under a direct call: what the call does to the thread.
+pub(super) const LABEL: &str = "blocks this thread on file-system I/O";
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "blocking file-system call in async context",
     what_it_does: "Finds calls in async context to `std::fs` functions, to the I/O of \

@@ -1,5 +1,8 @@
 use super::RuleDoc;
 
+/// Under a direct call: what the call does to the thread.
+pub(super) const LABEL: &str = "blocks this thread on the network";
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "blocking network call in async context",
     what_it_does: "Finds blocking network I/O in async context: `std::net` sockets \

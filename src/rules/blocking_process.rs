@@ -1,5 +1,8 @@
 use super::RuleDoc;
 
+/// Under a direct call: what the call does to the thread.
+pub(super) const LABEL: &str = "blocks this thread until the child process exits";
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "waiting on a child process in async context",
     what_it_does: "Finds `std::process::Command::output` and `status`, and `Child::wait` and \

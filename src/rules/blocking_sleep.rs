@@ -1,5 +1,8 @@
 use super::RuleDoc;
 
+/// Under a direct call: what the call does to the thread.
+pub(super) const LABEL: &str = "puts the whole runtime thread to sleep";
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "thread sleep or park in async context",
     what_it_does: "Finds calls in async context to `std::thread::sleep` and `std::thread::park`, \

@@ -1,5 +1,8 @@
 use super::RuleDoc;
 
+/// Under a direct call: what the call does to the thread.
+pub(super) const LABEL: &str = "blocks this thread until another thread acts";
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "blocking wait on a channel, thread, condition or stdin in async context",
     what_it_does: "Finds, in async context: `recv` and `recv_timeout` on `std::sync::mpsc` and \

@@ -1,4 +1,19 @@
 use super::RuleDoc;
+use crate::analysis::facts::GuardHeld;
+use crate::diagnostic::Diagnostic;
+
+/// A lock guard alive at an `.await`.
+pub(super) fn diagnostic(guard: &GuardHeld) -> Diagnostic {
+    let kind = &guard.lock;
+    let message = match &guard.binding {
+        Some(name) => format!("guard `{name}` of a `{kind}` is held across an `.await`"),
+        None => format!("temporary guard of a `{kind}` is held across an `.await`"),
+    };
+    super::guard_held(guard, message, "the lock is taken here").help(
+        "end the guard's scope or `drop` it before the `.await`, or use an async-aware lock such \
+as `tokio::sync::Mutex` if it must be held",
+    )
+}
 
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "a `std::sync` or `parking_lot` lock guard held across an `.await`",

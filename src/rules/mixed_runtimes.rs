@@ -1,4 +1,32 @@
+use super::Rule;
 use super::RuleDoc;
+use crate::analysis::facts::RuntimeMix;
+use crate::analysis::summary::Runtime;
+use crate::diagnostic::Diagnostic;
+
+/// An API of one runtime used where another drives the code.
+pub(super) fn diagnostic(mix: &RuntimeMix) -> Diagnostic {
+    let driver = mix.driver.name();
+    let label = match mix.runtime {
+        Runtime::Tokio => "panics: there is no reactor running, must be called from the context of a Tokio 1.x runtime".to_string(),
+        other => format!("starts {}'s own reactor and executor beside {driver}'s", other.name()),
+    };
+    Diagnostic::new(
+        Rule::MixedRuntimes,
+        &mix.file,
+        mix.span,
+        format!(
+            "{} API `{}` used where {driver} drives the code",
+            mix.runtime.name(),
+            mix.item,
+        ),
+        label,
+    )
+    .note(format!("`{}` runs on {driver}", mix.in_fn))
+    .help(format!(
+        "use {driver}'s equivalent, or a runtime-neutral API (`futures`, `tokio_util::compat`)"
+    ))
+}
 
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "an API bound to one async runtime used where another runtime drives the code",

@@ -6,6 +6,7 @@
 //! `--explain` prints and a test runs.
 
 mod block_on_in_async;
+mod blocking;
 mod blocking_fs;
 mod blocking_net;
 mod blocking_process;
@@ -13,12 +14,62 @@ mod blocking_sleep;
 mod blocking_wait;
 mod lock_across_await;
 mod mixed_runtimes;
-mod parse_error;
+pub mod parse_error;
 mod refcell_across_await;
 mod unknown_rule;
 mod unused_suppression;
 
 use std::fmt;
+
+use crate::analysis::facts::{Fact, GuardHeld};
+use crate::diagnostic::Diagnostic;
+use crate::settings::Settings;
+
+/// The file a fact is reported in, for the wording that needs it (fixes).
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    pub text: &'a str,
+    /// The crate runs on tokio: its drop-in replacements may be offered as fixes.
+    pub runtime_is_tokio: bool,
+}
+
+/// The one gate from facts to findings: each fact becomes its rule's diagnostic, at the
+/// level the settings give, unless the settings turn its rule off. `source` is the text of
+/// the file the facts are in, when fixes should be offered.
+pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<Source>) -> Vec<Diagnostic> {
+    facts
+        .iter()
+        .filter(|fact| settings.is_enabled(fact.rule()))
+        .map(|fact| {
+            let diagnostic = match fact {
+                Fact::Blocking(call) => blocking::direct(call, source.as_ref()),
+                Fact::Chain(chain) => blocking::chain(chain),
+                Fact::GuardHeld(guard) if guard.rule == Rule::RefcellAcrossAwait => {
+                    refcell_across_await::diagnostic(guard)
+                }
+                Fact::GuardHeld(guard) => lock_across_await::diagnostic(guard),
+                Fact::RuntimeMix(mix) => mixed_runtimes::diagnostic(mix),
+                Fact::Unparsable(fact) => parse_error::diagnostic(fact),
+            };
+            diagnostic.level(settings.level(fact.rule()))
+        })
+        .collect()
+}
+
+/// The shape both guard rules share: the guard's creation, each `.await` it is held at,
+/// and why it is still alive there.
+fn guard_held(guard: &GuardHeld, message: String, label: &str) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(guard.rule, &guard.file, guard.span, message, label);
+    for at in &guard.awaits {
+        diagnostic = diagnostic.secondary(&guard.file, *at, "still held at this `.await`");
+    }
+    diagnostic.note(match &guard.binding {
+        Some(name) => format!("`{name}` lives until the end of its block unless it is dropped"),
+        None => "a temporary lives until the end of its statement; the scrutinee of a `match`, \
+`if let` or `while let` lives through its arms"
+            .to_string(),
+    })
+}
 
 /// How a rule's findings are treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,7 +136,7 @@ pub enum Family {
 }
 
 macro_rules! rules {
-    ($($variant:ident => $module:ident, $level:expr, $family:ident;)*) => {
+    ($($variant:ident => $module:ident, $level:expr, $family:ident $(, $label:path)?;)*) => {
         /// Every rule the tool knows.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
@@ -113,6 +164,13 @@ macro_rules! rules {
                 }
             }
 
+            /// The label under a direct blocking call of this rule, from its rule file.
+            fn blocking_label(self) -> Option<&'static str> {
+                match self {
+                    $(Rule::$variant => None$(.or(Some($label)))?,)*
+                }
+            }
+
             pub fn doc(self) -> &'static RuleDoc {
                 match self {
                     $(Rule::$variant => &$module::DOC,)*
@@ -123,11 +181,11 @@ macro_rules! rules {
 }
 
 rules! {
-    BlockingFs => blocking_fs, Level::Warn, Blocking;
-    BlockingSleep => blocking_sleep, Level::Warn, Blocking;
-    BlockingNet => blocking_net, Level::Warn, Blocking;
-    BlockingProcess => blocking_process, Level::Warn, Blocking;
-    BlockingWait => blocking_wait, Level::Warn, Blocking;
+    BlockingFs => blocking_fs, Level::Warn, Blocking, blocking_fs::LABEL;
+    BlockingSleep => blocking_sleep, Level::Warn, Blocking, blocking_sleep::LABEL;
+    BlockingNet => blocking_net, Level::Warn, Blocking, blocking_net::LABEL;
+    BlockingProcess => blocking_process, Level::Warn, Blocking, blocking_process::LABEL;
+    BlockingWait => blocking_wait, Level::Warn, Blocking, blocking_wait::LABEL;
     BlockOnInAsync => block_on_in_async, Level::Deny, Blocking;
     LockAcrossAwait => lock_across_await, Level::Warn, Guard;
     RefcellAcrossAwait => refcell_across_await, Level::Warn, Guard;

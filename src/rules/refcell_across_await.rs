@@ -1,4 +1,16 @@
 use super::RuleDoc;
+use crate::analysis::facts::GuardHeld;
+use crate::diagnostic::Diagnostic;
+
+/// A `RefCell` borrow alive at an `.await`.
+pub(super) fn diagnostic(guard: &GuardHeld) -> Diagnostic {
+    let message = match &guard.binding {
+        Some(name) => format!("borrow `{name}` of a `RefCell` is held across an `.await`"),
+        None => "temporary borrow of a `RefCell` is held across an `.await`".to_string(),
+    };
+    super::guard_held(guard, message, "the cell is borrowed here")
+        .help("end the borrow before the `.await` (a block, or `drop`)")
+}
 
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "a `RefCell` borrow held across an `.await`",
