@@ -933,10 +933,18 @@ impl<'a> Walker<'a> {
 
     /// A call to a `[[blocking]]` function of the configuration.
     fn report_user(&mut self, user: &crate::settings::UserBlocking, span: Span) {
+        // A configured path says only its rule; its name decides the rest as a
+        // catalogue row's would (tokio's `blocking_*` methods panic in a runtime).
+        let kind = match user.rule {
+            Rule::BlockOnInAsync => BlockingKind::BlocksOnFuture,
+            _ if user.path.starts_with("blocking_") => BlockingKind::PanicsInRuntime,
+            _ => BlockingKind::Blocks,
+        };
         let entry = Blocking {
             callee: "",
             rule: user.rule,
             replacement: "",
+            kind,
         };
         self.report_with_reason(&entry, user.path.clone(), span, &user.reason);
     }
@@ -962,16 +970,7 @@ impl<'a> Walker<'a> {
         if !self.in_async() {
             return;
         }
-        let creates_runtime = matches!(
-            entry.callee,
-            "tokio::runtime::Runtime::new" | "tokio::runtime::Builder.build"
-        );
-        let kind = match rule {
-            Rule::BlockOnInAsync if creates_runtime => BlockingKind::CreatesRuntime,
-            Rule::BlockOnInAsync => BlockingKind::BlocksOnFuture,
-            _ if item.starts_with("blocking_") => BlockingKind::PanicsInRuntime,
-            _ => BlockingKind::Blocks,
-        };
+        let kind = entry.kind;
         self.facts.push(Fact::Blocking(BlockingCall {
             rule,
             kind,

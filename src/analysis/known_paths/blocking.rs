@@ -1,6 +1,7 @@
 //! The blocking catalogue: every blocking operation the tool knows, the rule it is
 //! reported under and what to use instead. Keys are canonical (see [`super::canonical`]).
 
+use crate::analysis::facts::BlockingKind;
 use crate::rules::Rule;
 
 /// One blocking operation and what to use instead.
@@ -12,6 +13,17 @@ pub(crate) struct Blocking {
     pub(crate) rule: Rule,
     /// The async replacement for the help line; empty when the generic help fits.
     pub(crate) replacement: &'static str,
+    /// What the call does beyond blocking the thread: blocks on a future (every
+    /// `block_on_in_async` row unless marked), creates a runtime, panics in one.
+    pub(crate) kind: BlockingKind,
+}
+
+/// The kind a row of this rule has unless it says otherwise.
+const fn default_kind(rule: Rule) -> BlockingKind {
+    match rule {
+        Rule::BlockOnInAsync => BlockingKind::BlocksOnFuture,
+        _ => BlockingKind::Blocks,
+    }
 }
 
 const FS: Rule = Rule::BlockingFs;
@@ -22,8 +34,15 @@ const WAIT: Rule = Rule::BlockingWait;
 const BLOCK_ON: Rule = Rule::BlockOnInAsync;
 
 macro_rules! blocking {
-    ($($callee:literal => $rule:ident, $replacement:literal;)*) => {
-        &[$(Blocking { callee: $callee, rule: $rule, replacement: $replacement },)*]
+    (@kind $rule:ident) => { default_kind($rule) };
+    (@kind $rule:ident $kind:ident) => { BlockingKind::$kind };
+    ($($callee:literal => $rule:ident $(($kind:ident))?, $replacement:literal;)*) => {
+        &[$(Blocking {
+            callee: $callee,
+            rule: $rule,
+            replacement: $replacement,
+            kind: blocking!(@kind $rule $($kind)?),
+        },)*]
     };
 }
 
@@ -160,11 +179,11 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "crossbeam_channel::Receiver.recv" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await`";
     "crossbeam_channel::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., rx.recv()).await` on a tokio channel";
     "crossbeam_channel::Receiver.iter" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await` in a loop";
-    ".blocking_recv" => WAIT, "`recv().await`";
-    ".blocking_send" => WAIT, "`send(..).await`";
-    ".blocking_lock" => WAIT, "`lock().await`";
-    ".blocking_read" => WAIT, "`read().await`";
-    ".blocking_write" => WAIT, "`write().await`";
+    ".blocking_recv" => WAIT(PanicsInRuntime), "`recv().await`";
+    ".blocking_send" => WAIT(PanicsInRuntime), "`send(..).await`";
+    ".blocking_lock" => WAIT(PanicsInRuntime), "`lock().await`";
+    ".blocking_read" => WAIT(PanicsInRuntime), "`read().await`";
+    ".blocking_write" => WAIT(PanicsInRuntime), "`write().await`";
     // Blocking on a future, or starting a runtime, inside one.
     "futures::executor::block_on" => BLOCK_ON, "`.await`";
     "futures::executor::block_on_stream" => BLOCK_ON, "`StreamExt::next(..).await`";
@@ -176,8 +195,8 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "smol::block_on" => BLOCK_ON, "`.await`";
     "pollster::block_on" => BLOCK_ON, "`.await`";
     "pollster::FutureExt.block_on" => BLOCK_ON, "`.await`";
-    "tokio::runtime::Runtime::new" => BLOCK_ON, "the runtime that is already running (`tokio::runtime::Handle::current()`)";
-    "tokio::runtime::Builder.build" => BLOCK_ON, "the runtime that is already running (`tokio::runtime::Handle::current()`)";
+    "tokio::runtime::Runtime::new" => BLOCK_ON(CreatesRuntime), "the runtime that is already running (`tokio::runtime::Handle::current()`)";
+    "tokio::runtime::Builder.build" => BLOCK_ON(CreatesRuntime), "the runtime that is already running (`tokio::runtime::Handle::current()`)";
     "tokio::runtime::Runtime.block_on" => BLOCK_ON, "`.await`";
     "tokio::runtime::Handle.block_on" => BLOCK_ON, "`.await`";
 };
