@@ -1,0 +1,179 @@
+//! Small syn helpers: addresses of nodes, peeling parentheses, the names a pattern
+//! binds, whether control flows past an expression. Pure functions of the syntax tree.
+
+use syn::{Block, Expr, ExprClosure, Macro, Pat, Stmt};
+
+use crate::analysis::known_paths::{self};
+use crate::analysis::walk::MAX_TYPE_DEPTH;
+
+pub(super) fn addr<T>(node: &T) -> usize {
+    node as *const T as usize
+}
+
+/// The address a call or closure is keyed by, whether reached as `&Expr` or its node.
+pub(super) fn expr_addr(expr: &Expr) -> usize {
+    match peel(expr) {
+        Expr::Call(call) => addr(call),
+        Expr::MethodCall(call) => addr(call),
+        Expr::Closure(closure) => addr(closure),
+        other => addr(other),
+    }
+}
+
+/// Peels parentheses and groups.
+pub(super) fn peel(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(paren) => peel(&paren.expr),
+        Expr::Group(group) => peel(&group.expr),
+        _ => expr,
+    }
+}
+
+/// The closure an argument evaluates to: `|| ..` itself, or the tail of a block that
+/// clones what it captures first (`{ let tx = tx.clone(); move || .. }`).
+pub(super) fn closure_value(expr: &Expr) -> Option<&ExprClosure> {
+    match peel(expr) {
+        Expr::Closure(closure) => Some(closure),
+        Expr::Block(block) => match block.block.stmts.last() {
+            Some(Stmt::Expr(tail, None)) => closure_value(tail),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub(super) fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The key of a crate-local fn in `fn_returns`: `f` or `Type::f`.
+pub(super) fn local_fn_key(path: &str) -> String {
+    let segments: Vec<&str> = path.split("::").collect();
+    match segments.as_slice() {
+        [.., ty, f] if ty.starts_with(char::is_uppercase) => format!("{ty}::{f}"),
+        [.., f] => (*f).to_string(),
+        [] => String::new(),
+    }
+}
+
+/// Names a pattern binds (`_` binds none; `_g` does).
+pub(super) fn pattern_names(pat: &Pat) -> Vec<String> {
+    let mut names = Vec::new();
+    collect_pattern_names(pat, &mut names, 0);
+    names
+}
+
+pub(super) fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>, depth: usize) {
+    if depth > MAX_TYPE_DEPTH {
+        return;
+    }
+    let next = depth + 1;
+    match pat {
+        Pat::Ident(ident) => {
+            names.push(ident.ident.to_string());
+            if let Some((_, sub)) = &ident.subpat {
+                collect_pattern_names(sub, names, next);
+            }
+        }
+        Pat::Type(typed) => collect_pattern_names(&typed.pat, names, next),
+        Pat::Reference(reference) => collect_pattern_names(&reference.pat, names, next),
+        Pat::Paren(paren) => collect_pattern_names(&paren.pat, names, next),
+        Pat::Guard(guarded) => collect_pattern_names(&guarded.pat, names, next),
+        Pat::Tuple(tuple) => tuple
+            .elems
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names, next)),
+        Pat::TupleStruct(tuple) => tuple
+            .elems
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names, next)),
+        Pat::Slice(slice) => slice
+            .elems
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names, next)),
+        Pat::Struct(pat) => pat
+            .fields
+            .iter()
+            .for_each(|field| collect_pattern_names(&field.pat, names, next)),
+        Pat::Or(or) => {
+            if let Some(first) = or.cases.first() {
+                collect_pattern_names(first, names, next);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Does a condition bind with `let` (`if let`, `while let`, let chains)?
+pub(super) fn has_let(cond: &Expr) -> bool {
+    match peel(cond) {
+        Expr::Let(_) => true,
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+            has_let(&binary.left) || has_let(&binary.right)
+        }
+        _ => false,
+    }
+}
+
+/// Does control never flow past this expression (`return`, `break`, `continue`, a panic)?
+pub(super) fn diverges(expr: &Expr) -> bool {
+    match peel(expr) {
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+        Expr::Block(block) => block_diverges(&block.block),
+        Expr::Macro(mac) => is_panic_macro(&mac.mac),
+        _ => false,
+    }
+}
+
+pub(super) fn block_diverges(block: &Block) -> bool {
+    match block.stmts.last() {
+        Some(Stmt::Expr(expr, _)) => diverges(expr),
+        Some(Stmt::Macro(mac)) => is_panic_macro(&mac.mac),
+        _ => false,
+    }
+}
+
+pub(super) fn is_panic_macro(mac: &Macro) -> bool {
+    mac.path.segments.last().is_some_and(|segment| {
+        known_paths::PANIC_MACROS.contains(&segment.ident.to_string().as_str())
+    })
+}
+
+/// A call that builds a value holding its arguments: `Some(g)`, `Ok(g)`, `Wrapper(g)`,
+/// `Box::new(g)`, or a guard adapter such as `MutexGuard::map(g, ..)`.
+pub(super) fn builds_value(func: &Expr) -> bool {
+    let Expr::Path(path) = peel(func) else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segments.as_slice() {
+        [.., last] if last.starts_with(char::is_uppercase) => true,
+        [.., ty, _] if known_paths::is_guard_adapter(ty) => true,
+        [.., ty, f] => known_paths::HOLDING_POINTERS.contains(&ty.as_str()) && f == "new",
+        _ => false,
+    }
+}
+
+/// The file a `#[path = ".."]` attribute names.
+pub(super) fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| {
+        let syn::Meta::NameValue(pair) = &attr.meta else {
+            return None;
+        };
+        if !pair.path.is_ident("path") {
+            return None;
+        }
+        match &pair.value {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        }
+    })
+}
