@@ -18,13 +18,13 @@ impl Walker<'_> {
     /// Reports (or, in a sync fn, records) a call to a catalogued blocking path; true
     /// when it was one.
     pub(super) fn check_call(&mut self, call: &ExprCall) -> bool {
-        if self.ctx() == Ctx::Detached || self.awaited.contains(&addr(call)) {
+        if self.context.ctx() == Ctx::Detached || self.context.is_awaited(addr(call)) {
             return false;
         }
         let Expr::Path(func) = peel(&call.func) else {
             return false;
         };
-        let resolved = self.resolve_expr_path(&func.path);
+        let resolved = self.evidence.resolve_expr_path(&func.path);
         let settings = self.settings;
         if let Some(user) = settings
             .blocking
@@ -50,7 +50,7 @@ impl Walker<'_> {
 
     /// Like [`Self::check_call`], for a method call.
     pub(super) fn check_method(&mut self, call: &ExprMethodCall) -> bool {
-        if self.ctx() == Ctx::Detached || self.awaited.contains(&addr(call)) {
+        if self.context.ctx() == Ctx::Detached || self.context.is_awaited(addr(call)) {
             return false;
         }
         if self.receiver_reported(&call.receiver) {
@@ -58,7 +58,7 @@ impl Walker<'_> {
             return true;
         }
         let method = call.method.to_string();
-        let receiver = self.type_of(&call.receiver);
+        let receiver = self.evidence.type_of(&call.receiver);
         let entry = self.method_entry(&receiver, &method, call);
         if let Some((entry, item)) = entry {
             let span = self.index.span(call.method.span());
@@ -96,7 +96,8 @@ impl Walker<'_> {
         for (trait_path, krate, name, row) in known_paths::TRAIT_METHODS {
             if method == *name
                 && call.args.is_empty()
-                && (self.imports.imports(trait_path) || self.imports.imports(krate))
+                && (self.evidence.imports.imports(trait_path)
+                    || self.evidence.imports.imports(krate))
             {
                 let entry = known_paths::blocking(row)?;
                 return Some((entry, row.replace('.', "::")));
@@ -107,10 +108,10 @@ impl Walker<'_> {
 
     /// `write!(file, ..)` calls `write_fmt` on a std file or socket.
     pub(super) fn check_write_macro(&mut self, mac: &Macro, destination: &Expr) {
-        if !self.in_async() {
+        if !self.context.in_async() {
             return;
         }
-        let ty = self.type_of(destination);
+        let ty = self.evidence.type_of(destination);
         if let Some(path) = ty.path()
             && let Some(entry) = known_paths::blocking(&format!("{path}.write_fmt"))
         {
@@ -171,7 +172,7 @@ impl Walker<'_> {
         reason: &str,
     ) {
         let rule = entry.rule;
-        if self.ctx() == Ctx::Sync {
+        if self.context.ctx() == Ctx::Sync {
             if let Some(current) = self.current_fn() {
                 current.ops.push(Op {
                     rule,
@@ -182,7 +183,7 @@ impl Walker<'_> {
             }
             return;
         }
-        if !self.in_async() {
+        if !self.context.in_async() {
             return;
         }
         let kind = entry.kind;
@@ -195,7 +196,11 @@ impl Walker<'_> {
             replacement: entry.replacement.to_string(),
             configured_reason: reason.to_string(),
             // A sync closure inheriting async context: its body cannot `.await`.
-            in_sync_closure: self.bodies.last().is_some_and(|body| !body.is_async()),
+            in_sync_closure: self
+                .guards
+                .bodies
+                .last()
+                .is_some_and(|body| !body.is_async()),
         }));
     }
 }

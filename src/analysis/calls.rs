@@ -16,7 +16,7 @@ use crate::diagnostic::Span;
 impl Walker<'_> {
     /// The fn whose own code this point is (not detached), if any.
     pub(super) fn current_fn(&mut self) -> Option<&mut FnSummary> {
-        if self.ctx() == Ctx::Detached {
+        if self.context.ctx() == Ctx::Detached {
             return None;
         }
         let index = *self.fn_stack.last()?;
@@ -36,7 +36,7 @@ impl Walker<'_> {
     /// A call by path: recorded for the crate model when it may name a crate-local fn,
     /// and as a runtime-bound API use when it is one.
     pub(super) fn record_path_call(&mut self, resolved: &Resolved, path: &syn::Path, span: Span) {
-        let in_async = self.in_async();
+        let in_async = self.context.in_async();
         let driver = self.drivers.last().copied();
         let gates = self.gates.clone();
         let written = path
@@ -90,7 +90,7 @@ impl Walker<'_> {
         };
         let name = call.method.to_string();
         let span = self.index.span(call.method.span());
-        let in_async = self.in_async();
+        let in_async = self.context.in_async();
         let driver = self.drivers.last().copied();
         if let Some(current) = self.current_fn() {
             current.calls.push(Call {

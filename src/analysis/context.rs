@@ -3,13 +3,12 @@
 
 use std::collections::HashSet;
 
-use syn::visit::{self, Visit};
-use syn::{Block, Expr, ExprCall, ExprMethodCall, FnArg, Item, Pat, Signature, Stmt, Type};
+use syn::{Block, Expr, ExprClosure, FnArg, Pat, Signature, Stmt, Type};
 
+use crate::analysis::evidence::Evidence;
 use crate::analysis::imports::Resolved;
 use crate::analysis::known_paths::{self};
 use crate::analysis::syntax::*;
-use crate::analysis::walk::{NEW_STACK, RED_ZONE, Walker};
 
 /// An `async fn`, or a poll-style fn: `fn poll` / `fn poll_*` taking a `&mut Context<'_>`.
 pub(crate) fn is_async_fn(sig: &Signature) -> bool {
@@ -78,17 +77,76 @@ pub(crate) fn names_configured(resolved: &Resolved, path: &str) -> bool {
     }
 }
 
-impl Walker<'_> {
+/// What kind of code the walk is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ctx {
+    /// Async context (SPEC §1): blocking calls here are reported.
+    Async,
+    /// A sync fn's own code: blocking calls here are recorded for callers to inherit.
+    Sync,
+    /// Code that runs elsewhere or at no call: offloaded closures, consts, statics.
+    Detached,
+}
+
+/// Where the walk is: the kind of code at each level, and the closures that run
+/// elsewhere. Owns the address-keyed sets of awaited calls and offloaded closures.
+#[derive(Default)]
+pub(crate) struct Context {
+    /// What kind of code this point is in, innermost last.
+    kinds: Vec<Ctx>,
+    /// Addresses of closures handed to an offloader: they run off the async thread.
+    offloaded: HashSet<usize>,
+    /// Addresses of call expressions whose result is `.await`ed.
+    awaited: HashSet<usize>,
+}
+
+impl Context {
     pub(super) fn in_async(&self) -> bool {
         self.ctx() == Ctx::Async
     }
 
     pub(super) fn ctx(&self) -> Ctx {
-        self.context.last().copied().unwrap_or(Ctx::Detached)
+        self.kinds.last().copied().unwrap_or(Ctx::Detached)
     }
 
-    /// `let work = move || ..; spawn_blocking(work)`: the closure runs off the async thread.
-    pub(super) fn mark_closures_offloaded_later(&mut self, block: &Block) {
+    pub(super) fn push(&mut self, ctx: Ctx) {
+        self.kinds.push(ctx);
+    }
+
+    pub(super) fn pop(&mut self) {
+        self.kinds.pop();
+    }
+
+    /// The context a closure's body runs in: async for an async closure, detached when
+    /// it was handed to an offloader, else the context it is written in.
+    pub(super) fn closure_ctx(&mut self, closure: &ExprClosure) -> Ctx {
+        if closure.asyncness.is_some() {
+            Ctx::Async
+        } else if self.offloaded.remove(&addr(closure)) {
+            Ctx::Detached
+        } else {
+            self.ctx()
+        }
+    }
+
+    /// The call or closure this expression is will be awaited (`.await`, `join!`, `select!`).
+    pub(super) fn awaits(&mut self, expr: &Expr) {
+        self.awaited.insert(expr_addr(expr));
+    }
+
+    pub(super) fn is_awaited(&self, address: usize) -> bool {
+        self.awaited.contains(&address)
+    }
+
+    /// `let work = move || ..; spawn_blocking(work)`: the closure runs off the async
+    /// thread. A bounded scan of the block's calls (see [`calls_in`]), made before the
+    /// block is walked.
+    pub(super) fn mark_closures_offloaded_later(
+        &mut self,
+        block: &Block,
+        evidence: &Evidence,
+        offload: &[String],
+    ) {
         let closures: Vec<(String, usize)> = block
             .stmts
             .iter()
@@ -110,12 +168,25 @@ impl Walker<'_> {
         if closures.is_empty() {
             return;
         }
-        let mut finder = OffloadedNames {
-            walker: self,
-            names: HashSet::new(),
-        };
-        finder.visit_block(block);
-        let names = finder.names;
+        let mut names = HashSet::new();
+        for call in calls_in(block) {
+            let args = match call {
+                CallSite::Path(path, args)
+                    if is_offloader_path(&evidence.resolve_expr_path(path), offload) =>
+                {
+                    args
+                }
+                CallSite::Method(method, args) if is_offloading_method(&method.to_string()) => args,
+                _ => continue,
+            };
+            for arg in args {
+                if let Expr::Path(path) = peel(arg)
+                    && let Some(ident) = path.path.get_ident()
+                {
+                    names.insert(ident.to_string());
+                }
+            }
+        }
         for (name, closure) in closures {
             if names.contains(&name) {
                 self.offloaded.insert(closure);
@@ -132,60 +203,4 @@ impl Walker<'_> {
             }
         }
     }
-}
-
-/// What kind of code the walk is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Ctx {
-    /// Async context (SPEC §1): blocking calls here are reported.
-    Async,
-    /// A sync fn's own code: blocking calls here are recorded for callers to inherit.
-    Sync,
-    /// Code that runs elsewhere or at no call: offloaded closures, consts, statics.
-    Detached,
-}
-
-/// Collects the names passed as whole arguments to offloaders.
-pub(super) struct OffloadedNames<'w> {
-    walker: &'w Walker<'w>,
-    names: HashSet<String>,
-}
-
-impl OffloadedNames<'_> {
-    fn collect<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
-        for arg in args {
-            if let Expr::Path(path) = peel(arg)
-                && let Some(ident) = path.path.get_ident()
-            {
-                self.names.insert(ident.to_string());
-            }
-        }
-    }
-}
-
-impl<'ast> Visit<'ast> for OffloadedNames<'_> {
-    fn visit_expr_call(&mut self, call: &'ast ExprCall) {
-        if let Expr::Path(func) = peel(&call.func)
-            && is_offloader_path(
-                &self.walker.resolve_expr_path(&func.path),
-                &self.walker.settings.offload,
-            )
-        {
-            self.collect(call.args.iter());
-        }
-        visit::visit_expr_call(self, call);
-    }
-
-    fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
-        if is_offloading_method(&call.method.to_string()) {
-            self.collect(call.args.iter());
-        }
-        visit::visit_expr_method_call(self, call);
-    }
-
-    fn visit_expr(&mut self, expr: &'ast Expr) {
-        stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_expr(self, expr));
-    }
-
-    fn visit_item(&mut self, _: &'ast Item) {}
 }

@@ -5,13 +5,31 @@ use std::collections::HashMap;
 
 use syn::{Expr, ExprMethodCall, ImplItem, Item, Pat, Signature};
 
-use crate::analysis::imports::{Resolved, is_local_text};
+use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::syntax::*;
 use crate::analysis::types::{Ty, resolve_type};
-use crate::analysis::walk::{MAX_TYPE_DEPTH, Walker};
+use crate::analysis::walk::MAX_TYPE_DEPTH;
 
-impl Walker<'_> {
+/// What the source shows of names and types: imports, bindings, fields, statics, fn returns.
+#[derive(Default)]
+pub(crate) struct Evidence {
+    pub(crate) imports: Imports,
+    /// Local variables and what is known of their types, innermost scope last.
+    pub(crate) env: Vec<HashMap<String, Ty>>,
+    /// The `Self` type of the enclosing impl, innermost last.
+    pub(crate) self_ty: Vec<Ty>,
+    /// Field types of this file's structs, by struct name.
+    pub(crate) structs: HashMap<String, HashMap<String, Ty>>,
+    /// Return types of this file's fns: `f`, `Type::f`, `Type.method`.
+    pub(crate) fn_returns: HashMap<String, Ty>,
+    /// Types of this file's statics and consts, by name.
+    pub(crate) globals: HashMap<String, Ty>,
+    /// Types of the first parameter of closures given to iterator adapters.
+    pub(crate) closure_params: HashMap<usize, Ty>,
+}
+
+impl Evidence {
     pub(super) fn current_self(&self) -> Ty {
         self.self_ty.last().cloned().unwrap_or_default()
     }

@@ -1,7 +1,8 @@
 //! Small syn helpers: addresses of nodes, peeling parentheses, the names a pattern
 //! binds, whether control flows past an expression. Pure functions of the syntax tree.
 
-use syn::{Block, Expr, ExprClosure, Macro, Pat, Stmt};
+use syn::punctuated::Punctuated;
+use syn::{Block, Expr, ExprClosure, Macro, Pat, Stmt, Token};
 
 use crate::analysis::known_paths::{self};
 use crate::analysis::walk::MAX_TYPE_DEPTH;
@@ -176,4 +177,111 @@ pub(super) fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
             _ => None,
         }
     })
+}
+
+/// A call met by [`calls_in`]: a call by path, or a method call by name, and its
+/// arguments.
+pub(super) enum CallSite<'a> {
+    Path(&'a syn::Path, &'a Punctuated<Expr, Token![,]>),
+    Method(&'a syn::Ident, &'a Punctuated<Expr, Token![,]>),
+}
+
+enum Node<'a> {
+    Expr(&'a Expr),
+    Block(&'a Block),
+}
+
+/// Every call in a block, in nested blocks, closures and async blocks too, but not in
+/// nested items or macro bodies. An explicit-stack scan, not a recursion: the walk is
+/// the only recursion over syntax.
+pub(super) fn calls_in(block: &Block) -> Vec<CallSite<'_>> {
+    let mut calls = Vec::new();
+    let mut stack = vec![Node::Block(block)];
+    while let Some(node) = stack.pop() {
+        let expr = match node {
+            Node::Block(block) => {
+                for stmt in &block.stmts {
+                    match stmt {
+                        Stmt::Local(local) => {
+                            if let Some(init) = &local.init {
+                                stack.push(Node::Expr(&init.expr));
+                                if let Some((_, diverge)) = &init.diverge {
+                                    stack.push(Node::Expr(diverge));
+                                }
+                            }
+                        }
+                        Stmt::Expr(expr, _) => stack.push(Node::Expr(expr)),
+                        Stmt::Item(_) | Stmt::Macro(_) => {}
+                    }
+                }
+                continue;
+            }
+            Node::Expr(expr) => expr,
+        };
+        match expr {
+            Expr::Call(call) => {
+                if let Expr::Path(func) = peel(&call.func) {
+                    calls.push(CallSite::Path(&func.path, &call.args));
+                }
+                stack.push(Node::Expr(&call.func));
+                stack.extend(call.args.iter().map(Node::Expr));
+            }
+            Expr::MethodCall(call) => {
+                calls.push(CallSite::Method(&call.method, &call.args));
+                stack.push(Node::Expr(&call.receiver));
+                stack.extend(call.args.iter().map(Node::Expr));
+            }
+            Expr::Array(e) => stack.extend(e.elems.iter().map(Node::Expr)),
+            Expr::Tuple(e) => stack.extend(e.elems.iter().map(Node::Expr)),
+            Expr::Assign(e) => stack.extend([Node::Expr(&e.left), Node::Expr(&e.right)]),
+            Expr::Binary(e) => stack.extend([Node::Expr(&e.left), Node::Expr(&e.right)]),
+            Expr::Index(e) => stack.extend([Node::Expr(&e.expr), Node::Expr(&e.index)]),
+            Expr::Repeat(e) => stack.extend([Node::Expr(&e.expr), Node::Expr(&e.len)]),
+            Expr::Async(e) => stack.push(Node::Block(&e.block)),
+            Expr::Block(e) => stack.push(Node::Block(&e.block)),
+            Expr::Const(e) => stack.push(Node::Block(&e.block)),
+            Expr::Loop(e) => stack.push(Node::Block(&e.body)),
+            Expr::TryBlock(e) => stack.push(Node::Block(&e.block)),
+            Expr::Unsafe(e) => stack.push(Node::Block(&e.block)),
+            Expr::Await(e) => stack.push(Node::Expr(&e.base)),
+            Expr::Cast(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::Closure(e) => stack.push(Node::Expr(&e.body)),
+            Expr::Field(e) => stack.push(Node::Expr(&e.base)),
+            Expr::Group(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::Paren(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::Let(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::RawAddr(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::Reference(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::Try(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::Unary(e) => stack.push(Node::Expr(&e.expr)),
+            Expr::Break(e) => stack.extend(e.expr.as_deref().map(Node::Expr)),
+            Expr::Return(e) => stack.extend(e.expr.as_deref().map(Node::Expr)),
+            Expr::Yield(e) => stack.extend(e.expr.as_deref().map(Node::Expr)),
+            Expr::Range(e) => {
+                stack.extend(e.start.as_deref().map(Node::Expr));
+                stack.extend(e.end.as_deref().map(Node::Expr));
+            }
+            Expr::ForLoop(e) => stack.extend([Node::Expr(&e.expr), Node::Block(&e.body)]),
+            Expr::While(e) => stack.extend([Node::Expr(&e.cond), Node::Block(&e.body)]),
+            Expr::If(e) => {
+                stack.extend([Node::Expr(&e.cond), Node::Block(&e.then_branch)]);
+                stack.extend(e.else_branch.as_ref().map(|(_, expr)| Node::Expr(expr)));
+            }
+            Expr::Match(e) => {
+                stack.push(Node::Expr(&e.expr));
+                for arm in &e.arms {
+                    if let Pat::Guard(guarded) = &arm.pat {
+                        stack.push(Node::Expr(&guarded.guard));
+                    }
+                    stack.push(Node::Expr(&arm.body));
+                }
+            }
+            Expr::Struct(e) => {
+                stack.extend(e.fields.iter().map(|field| Node::Expr(&field.expr)));
+                stack.extend(e.rest.as_deref().map(Node::Expr));
+            }
+            _ => {}
+        }
+    }
+    calls
 }

@@ -13,10 +13,11 @@ use syn::{
     Macro, Pat, Signature, Stmt, Type,
 };
 
-use super::context::{self, Ctx};
+use super::context::{self, Context, Ctx};
+use super::evidence::Evidence;
 use super::facts::Fact;
-use super::guards::{Body, GuardId};
-use super::imports::Imports;
+use super::guards::Body;
+use super::guards::track::GuardTracker;
 use super::known_paths::{self};
 use super::macros::*;
 use super::runtimes::*;
@@ -36,11 +37,6 @@ pub(crate) struct Walker<'a> {
     pub(super) index: &'a LineIndex<'a>,
     pub(super) file: &'a str,
     pub(super) settings: &'a Settings,
-    pub(super) imports: Imports,
-    /// Local variables and what is known of their types, innermost scope last.
-    pub(super) env: Vec<HashMap<String, Ty>>,
-    /// What kind of code this point is in, innermost last.
-    pub(super) context: Vec<Ctx>,
     /// The fns being walked (indices into `fns`), innermost last.
     pub(super) fn_stack: Vec<usize>,
     /// Every fn of the file: what the crate model needs of it.
@@ -51,32 +47,18 @@ pub(crate) struct Walker<'a> {
     pub(super) drivers: Vec<Runtime>,
     /// Runtimes the enclosing `#[cfg(..)]` attributes name.
     pub(super) gates: Vec<Runtime>,
-    /// The `Self` type of the enclosing impl, innermost last.
-    pub(super) self_ty: Vec<Ty>,
-    /// Field types of this file's structs, by struct name.
-    pub(super) structs: HashMap<String, HashMap<String, Ty>>,
-    /// Return types of this file's fns: `f`, `Type::f`, `Type.method`.
-    pub(super) fn_returns: HashMap<String, Ty>,
-    /// Addresses of call expressions whose result is `.await`ed.
-    pub(super) awaited: HashSet<usize>,
-    /// Addresses of closures handed directly to an offloader.
-    pub(super) offloaded: HashSet<usize>,
-    /// Types of the first parameter of closures given to iterator adapters.
-    pub(super) closure_params: HashMap<usize, Ty>,
     /// Addresses of calls already reported, so a chain on their result is not reported again.
     pub(super) reported: HashSet<usize>,
-    /// Types of this file's statics and consts, by name.
-    pub(super) globals: HashMap<String, Ty>,
-    /// The bodies being walked (fn, closure, async block), innermost last: their guards.
-    pub(super) bodies: Vec<Body>,
-    /// Lock calls that created a guard, by address: (body depth, guard).
-    pub(super) lock_calls: HashMap<usize, (usize, GuardId)>,
-    /// Zero-argument `lock()`/`read()`/`write()` calls whose result is unwrapped: std's shape.
-    pub(super) std_shaped: HashSet<usize>,
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
     /// address in the sets above is ever reused by another node.
     pub(super) macro_trees: Vec<Rc<dyn Any>>,
     pub(crate) facts: Vec<Fact>,
+    /// What the source shows of names and types: imports, bindings, fields, statics, fn returns.
+    pub(super) evidence: Evidence,
+    /// Async, sync or detached code; awaited calls and offloaded closures.
+    pub(super) context: Context,
+    /// Guards of synchronous locks: created, held, moved and dropped as the walk goes.
+    pub(super) guards: GuardTracker,
 }
 
 impl<'a> Walker<'a> {
@@ -85,38 +67,28 @@ impl<'a> Walker<'a> {
             index,
             file,
             settings,
-            imports: Imports::default(),
-            env: Vec::new(),
-            context: vec![Ctx::Detached],
             fn_stack: Vec::new(),
             fns: Vec::new(),
             path_mods: Vec::new(),
             drivers: Vec::new(),
             gates: Vec::new(),
-            self_ty: Vec::new(),
-            structs: HashMap::new(),
-            fn_returns: HashMap::new(),
-            awaited: HashSet::new(),
-            offloaded: HashSet::new(),
-            closure_params: HashMap::new(),
             reported: HashSet::new(),
             macro_trees: Vec::new(),
-            globals: HashMap::new(),
-            bodies: Vec::new(),
-            lock_calls: HashMap::new(),
-            std_shaped: HashSet::new(),
+            evidence: Evidence::default(),
+            context: Context::default(),
+            guards: GuardTracker::default(),
             facts: Vec::new(),
         }
     }
 
     pub(crate) fn walk_file(&mut self, file: &syn::File) {
         self.gates.extend(cfg_runtimes(&file.attrs));
-        self.imports.push_module(&file.items, None);
-        self.collect_items(&file.items);
+        self.evidence.imports.push_module(&file.items, None);
+        self.evidence.collect_items(&file.items);
         for item in &file.items {
             self.visit_item(item);
         }
-        self.imports.pop();
+        self.evidence.imports.pop();
     }
 
     fn with_fn_body(
@@ -141,7 +113,7 @@ impl<'a> Walker<'a> {
             ),
             None => {
                 let mut key = String::from("self");
-                for segment in self.imports.current_path() {
+                for segment in self.evidence.imports.current_path() {
                     key.push_str("::");
                     key.push_str(&segment);
                 }
@@ -149,7 +121,7 @@ impl<'a> Walker<'a> {
             }
         };
         let entry = attrs.iter().find_map(|attr| {
-            let resolved = self.imports.resolve_path(attr.path());
+            let resolved = self.evidence.imports.resolve_path(attr.path());
             known_paths::entry_attribute(resolved.text())
         });
         self.fns.push(FnSummary {
@@ -160,25 +132,26 @@ impl<'a> Walker<'a> {
             ..FnSummary::default()
         });
         self.fn_stack.push(self.fns.len() - 1);
-        let saved_env = std::mem::take(&mut self.env);
-        self.env.push(HashMap::new());
+        let saved_env = std::mem::take(&mut self.evidence.env);
+        self.evidence.env.push(HashMap::new());
         for input in &sig.inputs {
             match input {
                 FnArg::Receiver(_) => {
-                    self.env
+                    self.evidence
+                        .env
                         .last_mut()
                         .map(|frame| frame.insert("self".into(), self_ty.clone()));
                 }
                 FnArg::Typed(typed) => {
-                    let ty = resolve_type(&typed.ty, &self.imports, &self_ty);
-                    self.bind_pat(&typed.pat, ty);
+                    let ty = resolve_type(&typed.ty, &self.evidence.imports, &self_ty);
+                    self.evidence.bind_pat(&typed.pat, ty);
                 }
             }
         }
-        self.self_ty.push(self_ty);
+        self.evidence.self_ty.push(self_ty);
         self.context
             .push(if is_async { Ctx::Async } else { Ctx::Sync });
-        self.push_body(is_async);
+        self.guards.push_body(is_async);
         let names: Vec<String> = sig
             .inputs
             .iter()
@@ -188,15 +161,15 @@ impl<'a> Walker<'a> {
             })
             .flatten()
             .collect();
-        self.with_body(|body| {
+        self.guards.with_body(|body| {
             body.declare(&names);
         });
         self.visit_block(block);
-        self.pop_body();
+        self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
-        self.self_ty.pop();
+        self.evidence.self_ty.pop();
         self.fn_stack.pop();
-        self.env = saved_env;
+        self.evidence.env = saved_env;
     }
 
     fn walk_macro(&mut self, mac: &Macro) {
@@ -206,7 +179,7 @@ impl<'a> Walker<'a> {
         if known_paths::OPAQUE_MACROS.contains(&name.as_str()) {
             return;
         }
-        if !self.in_async() && !mentions_async(&mac.tokens) {
+        if !self.context.in_async() && !mentions_async(&mac.tokens) {
             return;
         }
         let tokens = mac.tokens.clone();
@@ -228,13 +201,13 @@ impl<'a> Walker<'a> {
             let implicit_await = known_paths::JOIN_MACROS.contains(&name.as_str());
             for arg in args.iter() {
                 if implicit_await {
-                    self.awaited.insert(expr_addr(arg));
+                    self.context.awaits(arg);
                 }
                 self.visit_expr(arg);
             }
             if implicit_await {
                 let span = self.path_span(&mac.path);
-                self.with_body(|body| body.await_point(span));
+                self.guards.with_body(|body| body.await_point(span));
             }
             return;
         }
@@ -247,11 +220,11 @@ impl<'a> Walker<'a> {
         }
         if let Ok(stmts) = Block::parse_within.parse2(tokens) {
             let stmts = self.keep(stmts);
-            self.env.push(HashMap::new());
+            self.evidence.env.push(HashMap::new());
             for stmt in stmts.iter() {
                 self.visit_stmt(stmt);
             }
-            self.env.pop();
+            self.evidence.env.pop();
         }
     }
 
@@ -268,19 +241,19 @@ impl<'a> Walker<'a> {
                 self.visit_expr(guard);
             }
             if let Some(future) = &branch.future {
-                self.awaited.insert(expr_addr(future));
+                self.context.awaits(future);
                 self.visit_expr(future);
             }
         }
         // `select!` awaits its futures here, then runs one handler.
-        self.with_body(|body| body.await_point(span));
+        self.guards.with_body(|body| body.await_point(span));
         for branch in branches {
-            self.env.push(HashMap::new());
+            self.evidence.env.push(HashMap::new());
             if let Some(pat) = &branch.pat {
-                self.bind_pat(pat, Ty::Unknown);
+                self.evidence.bind_pat(pat, Ty::Unknown);
             }
             self.visit_expr(&branch.handler);
-            self.env.pop();
+            self.evidence.env.pop();
         }
     }
 }
@@ -290,26 +263,27 @@ impl Walker<'_> {
         let Some((_, items)) = &item.content else {
             if let Some(path) = path_attribute(&item.attrs) {
                 self.path_mods.push(PathMod {
-                    in_file: self.imports.current_path(),
+                    in_file: self.evidence.imports.current_path(),
                     name: item.ident.to_string(),
                     path,
                 });
             }
             return;
         };
-        self.imports
+        self.evidence
+            .imports
             .push_module(items, Some(&item.ident.to_string()));
-        self.collect_items(items);
-        let saved_env = std::mem::take(&mut self.env);
-        let saved_bodies = std::mem::take(&mut self.bodies);
+        self.evidence.collect_items(items);
+        let saved_env = std::mem::take(&mut self.evidence.env);
+        let saved_bodies = std::mem::take(&mut self.guards.bodies);
         self.context.push(Ctx::Detached);
         for item in items {
             self.visit_item(item);
         }
         self.context.pop();
-        self.bodies = saved_bodies;
-        self.env = saved_env;
-        self.imports.pop();
+        self.guards.bodies = saved_bodies;
+        self.evidence.env = saved_env;
+        self.evidence.imports.pop();
     }
 }
 
@@ -338,7 +312,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        let self_ty = self.current_self();
+        let self_ty = self.evidence.current_self();
         self.with_gates(&item.attrs, |walker| {
             walker.with_fn_body(&item.attrs, &item.sig, &item.block, self_ty, true);
         });
@@ -353,9 +327,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_impl(&mut self, item: &'ast ItemImpl) {
-        let outer_self = self.current_self();
-        let self_ty = resolve_type(&item.self_ty, &self.imports, &outer_self);
-        self.self_ty.push(self_ty);
+        let outer_self = self.evidence.current_self();
+        let self_ty = resolve_type(&item.self_ty, &self.evidence.imports, &outer_self);
+        self.evidence.self_ty.push(self_ty);
         self.context.push(Ctx::Detached);
         self.with_gates(&item.attrs, |walker| {
             for impl_item in &item.items {
@@ -363,11 +337,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         });
         self.context.pop();
-        self.self_ty.pop();
+        self.evidence.self_ty.pop();
     }
 
     fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
-        self.self_ty.push(Ty::Unknown);
+        self.evidence.self_ty.push(Ty::Unknown);
         self.context.push(Ctx::Detached);
         self.with_gates(&item.attrs, |walker| {
             for trait_item in &item.items {
@@ -375,7 +349,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         });
         self.context.pop();
-        self.self_ty.pop();
+        self.evidence.self_ty.pop();
     }
 
     fn visit_item_mod(&mut self, item: &'ast ItemMod) {
@@ -401,7 +375,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             Stmt::Item(item) => Some(item),
             _ => None,
         });
-        self.imports.push_block(items);
+        self.evidence.imports.push_block(items);
         let items: Vec<Item> = block
             .stmts
             .iter()
@@ -413,27 +387,31 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             })
             .collect();
         if !items.is_empty() {
-            self.collect_items(&items);
+            self.evidence.collect_items(&items);
         }
-        self.env.push(HashMap::new());
-        if self.in_async() {
-            self.mark_closures_offloaded_later(block);
+        self.evidence.env.push(HashMap::new());
+        if self.context.in_async() {
+            self.context.mark_closures_offloaded_later(
+                block,
+                &self.evidence,
+                &self.settings.offload,
+            );
         }
-        self.with_body(Body::enter_scope);
+        self.guards.with_body(Body::enter_scope);
         let last = block.stmts.len().saturating_sub(1);
         for (i, stmt) in block.stmts.iter().enumerate() {
             let tail = i == last && matches!(stmt, Stmt::Expr(_, None));
-            self.with_body(Body::begin_stmt);
+            self.guards.with_body(Body::begin_stmt);
             self.visit_stmt(stmt);
             if tail {
-                self.with_body(Body::end_tail);
+                self.guards.with_body(Body::end_tail);
             } else {
-                self.with_body(Body::end_stmt);
+                self.guards.with_body(Body::end_stmt);
             }
         }
-        self.with_body(Body::exit_scope);
-        self.env.pop();
-        self.imports.pop();
+        self.guards.with_body(Body::exit_scope);
+        self.evidence.env.pop();
+        self.evidence.imports.pop();
     }
 
     fn visit_local(&mut self, local: &'ast Local) {
@@ -441,15 +419,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let mut guards = Vec::new();
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
-            guards = self.let_guards(&init.expr);
+            guards = self.guards.let_guards(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }
-            ty = self.type_of(&init.expr);
+            ty = self.evidence.type_of(&init.expr);
         }
-        self.bind_pat(&local.pat, ty);
+        self.evidence.bind_pat(&local.pat, ty);
         let names = pattern_names(&local.pat);
-        self.with_body(|body| {
+        self.guards.with_body(|body| {
             let bindings = body.declare(&names);
             body.own(&guards, bindings, &names);
         });
@@ -457,39 +435,34 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_async(&mut self, expr: &'ast ExprAsync) {
         self.context.push(Ctx::Async);
-        self.push_body(true);
+        self.guards.push_body(true);
         self.visit_block(&expr.block);
-        self.pop_body();
+        self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
     }
 
     fn visit_expr_await(&mut self, expr: &'ast ExprAwait) {
-        self.awaited.insert(expr_addr(&expr.base));
+        self.context.awaits(&expr.base);
         // `asyncify(move || std::fs::read(p)).await`, `conn.interact(|c| ..).await`: a
         // plain closure handed to a call whose future is awaited is, in practice, run by
         // a blocking pool (a wrapper of `spawn_blocking`), not on this thread.
         match peel(&expr.base) {
-            Expr::Call(call) => self.mark_offloaded(call.args.iter()),
-            Expr::MethodCall(call) => self.mark_offloaded(call.args.iter()),
+            Expr::Call(call) => self.context.mark_offloaded(call.args.iter()),
+            Expr::MethodCall(call) => self.context.mark_offloaded(call.args.iter()),
             _ => {}
         }
         self.visit_expr(&expr.base);
         let span = self
             .index
             .join(expr.dot_token.spans[0], expr.await_token.span);
-        self.with_body(|body| body.await_point(span));
+        self.guards.with_body(|body| body.await_point(span));
     }
 
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
-        let ctx = if closure.asyncness.is_some() {
-            Ctx::Async
-        } else if self.offloaded.remove(&addr(closure)) {
-            Ctx::Detached
-        } else {
-            self.ctx()
-        };
-        self.env.push(HashMap::new());
+        let ctx = self.context.closure_ctx(closure);
+        self.evidence.env.push(HashMap::new());
         let first_param = self
+            .evidence
             .closure_params
             .remove(&addr(closure))
             .unwrap_or_default();
@@ -499,27 +472,27 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             } else {
                 Ty::Unknown
             };
-            self.bind_pat(input, ty);
+            self.evidence.bind_pat(input, ty);
         }
         self.context.push(ctx);
-        self.push_body(closure.asyncness.is_some());
+        self.guards.push_body(closure.asyncness.is_some());
         let names: Vec<String> = closure.inputs.iter().flat_map(pattern_names).collect();
-        self.with_body(|body| {
+        self.guards.with_body(|body| {
             body.declare(&names);
         });
         self.visit_expr(&closure.body);
-        self.pop_body();
+        self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
-        self.env.pop();
+        self.evidence.env.pop();
     }
 
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
         self.visit_expr(&call.func);
         let mut driver = None;
         if let Expr::Path(func) = peel(&call.func) {
-            let resolved = self.resolve_expr_path(&func.path);
+            let resolved = self.evidence.resolve_expr_path(&func.path);
             if context::is_offloader_path(&resolved, &self.settings.offload) {
-                self.mark_offloaded(call.args.iter());
+                self.context.mark_offloaded(call.args.iter());
             }
             if !self.check_call(call) {
                 let span = self.path_span(&func.path);
@@ -534,19 +507,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 walker.visit_expr(arg);
             }
         });
-        self.release_moved(call.args.iter());
+        self.guards.release_moved(call.args.iter());
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         if known_paths::STD_SHAPE_UNWRAPS.contains(&call.method.to_string().as_str()) {
-            self.mark_std_shaped(&call.receiver);
+            self.guards.mark_std_shaped(&call.receiver);
         }
         self.visit_expr(&call.receiver);
-        self.check_lock(call);
-        if context::is_offloading_method(&call.method.to_string()) {
-            self.mark_offloaded(call.args.iter());
+        if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
+            let receiver = self.evidence.type_of(&call.receiver);
+            self.guards.on_lock_call(call, &receiver, self.index);
         }
-        let receiver = self.type_of(&call.receiver);
+        if context::is_offloading_method(&call.method.to_string()) {
+            self.context.mark_offloaded(call.args.iter());
+        }
+        let receiver = self.evidence.type_of(&call.receiver);
         let driver = receiver
             .path()
             .and_then(|path| known_paths::driver(&format!("{path}.{}", call.method)));
@@ -556,9 +532,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if known_paths::ITEM_CLOSURES.contains(&call.method.to_string().as_str())
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
         {
-            let item = self.type_of(&call.receiver).item();
+            let item = self.evidence.type_of(&call.receiver).item();
             if item != Ty::Unknown {
-                self.closure_params.insert(addr(closure), item);
+                self.evidence.closure_params.insert(addr(closure), item);
             }
         }
         self.with_driver(driver, |walker| {
@@ -566,22 +542,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 walker.visit_expr(arg);
             }
         });
-        self.release_moved(call.args.iter());
+        self.guards.release_moved(call.args.iter());
     }
 
     fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {
-        self.mark_std_shaped(&expr.expr);
+        self.guards.mark_std_shaped(&expr.expr);
         self.visit_expr(&expr.expr);
     }
 
     fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
         self.visit_expr(&expr.right);
-        let guards = self.guard_value(&expr.right);
+        let guards = self.guards.guard_value(&expr.right);
         if let Expr::Path(path) = peel(&expr.left)
             && let Some(ident) = path.path.get_ident()
         {
             let name = ident.to_string();
-            self.with_body(|body| body.assign(&name, &guards));
+            self.guards.with_body(|body| body.assign(&name, &guards));
         } else {
             self.visit_expr(&expr.left);
         }
@@ -589,114 +565,114 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_match(&mut self, expr: &'ast ExprMatch) {
         self.visit_expr(&expr.expr);
-        let ty = self.type_of(&expr.expr);
-        let scrutinee_guards = self.guard_value(&expr.expr);
-        let before = self.snapshot();
+        let ty = self.evidence.type_of(&expr.expr);
+        let scrutinee_guards = self.guards.guard_value(&expr.expr);
+        let before = self.guards.snapshot();
         let mut ends = Vec::new();
         for arm in &expr.arms {
-            self.restore(&before);
-            self.env.push(HashMap::new());
-            self.bind_pat(&arm.pat, ty.clone());
+            self.guards.restore(&before);
+            self.evidence.env.push(HashMap::new());
+            self.evidence.bind_pat(&arm.pat, ty.clone());
             let names = pattern_names(&arm.pat);
-            self.with_body(|body| {
+            self.guards.with_body(|body| {
                 body.enter_scope();
                 let bindings = body.declare(&names);
                 body.own(&scrutinee_guards, bindings, &names);
             });
             if let Pat::Guard(guarded) = &arm.pat {
-                self.with_body(Body::begin_stmt);
+                self.guards.with_body(Body::begin_stmt);
                 self.visit_expr(&guarded.guard);
-                self.with_body(Body::end_stmt);
+                self.guards.with_body(Body::end_stmt);
             }
             self.visit_expr(&arm.body);
-            self.with_body(Body::exit_scope);
+            self.guards.with_body(Body::exit_scope);
             if !diverges(&arm.body) {
-                ends.push(self.snapshot());
+                ends.push(self.guards.snapshot());
             }
-            self.env.pop();
+            self.evidence.env.pop();
         }
-        self.merge(before, ends);
+        self.guards.merge(before, ends);
     }
 
     fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
         let is_let = has_let(&expr.cond);
-        self.env.push(HashMap::new());
-        self.with_body(|body| {
+        self.evidence.env.push(HashMap::new());
+        self.guards.with_body(|body| {
             body.enter_scope();
             body.begin_stmt();
         });
-        let first = self.guard_count();
+        let first = self.guards.guard_count();
         self.visit_expr(&expr.cond);
-        let cond_guards = first..self.guard_count();
+        let cond_guards = first..self.guards.guard_count();
         if is_let {
             // `if let` scrutinee temporaries live through the body (and, before edition
             // 2024, through the `else` too).
-            self.with_body(Body::end_tail);
+            self.guards.with_body(Body::end_tail);
         } else {
             // A plain condition drops its temporaries before either branch runs.
-            self.with_body(Body::end_stmt);
+            self.guards.with_body(Body::end_stmt);
         }
         let drops_before_else = is_let && self.settings.edition >= Edition::E2024;
-        let before = self.snapshot();
+        let before = self.guards.snapshot();
         let mut ends = Vec::new();
         self.visit_block(&expr.then_branch);
-        self.with_body(Body::kill_scope);
+        self.guards.with_body(Body::kill_scope);
         if !block_diverges(&expr.then_branch) {
-            ends.push(self.snapshot());
+            ends.push(self.guards.snapshot());
         }
-        self.restore(&before);
-        self.with_body(|body| {
+        self.guards.restore(&before);
+        self.guards.with_body(|body| {
             body.kill_scope();
             body.exit_scope();
         });
-        self.env.pop();
+        self.evidence.env.pop();
         if drops_before_else {
-            self.with_body(|body| body.kill(cond_guards.clone()));
+            self.guards.with_body(|body| body.kill(cond_guards.clone()));
         }
         match &expr.else_branch {
             Some((_, else_branch)) => {
                 self.visit_expr(else_branch);
                 if !diverges(else_branch) {
-                    ends.push(self.snapshot());
+                    ends.push(self.guards.snapshot());
                 }
             }
-            None => ends.push(self.snapshot()),
+            None => ends.push(self.guards.snapshot()),
         }
-        self.merge(before, ends);
+        self.guards.merge(before, ends);
         if drops_before_else {
-            self.with_body(|body| body.kill(cond_guards));
+            self.guards.with_body(|body| body.kill(cond_guards));
         }
     }
 
     fn visit_expr_while(&mut self, expr: &'ast ExprWhile) {
         let is_let = has_let(&expr.cond);
-        let before = self.snapshot();
-        self.env.push(HashMap::new());
-        self.with_body(|body| {
+        let before = self.guards.snapshot();
+        self.evidence.env.push(HashMap::new());
+        self.guards.with_body(|body| {
             body.enter_scope();
             body.begin_stmt();
         });
         self.visit_expr(&expr.cond);
         if !is_let {
-            self.with_body(Body::end_stmt);
+            self.guards.with_body(Body::end_stmt);
         }
         self.visit_block(&expr.body);
         if is_let {
-            self.with_body(Body::end_stmt);
+            self.guards.with_body(Body::end_stmt);
         }
-        self.with_body(Body::exit_scope);
-        self.env.pop();
-        let after = self.snapshot();
-        self.merge(before.clone(), vec![before, after]);
+        self.guards.with_body(Body::exit_scope);
+        self.evidence.env.pop();
+        let after = self.guards.snapshot();
+        self.guards.merge(before.clone(), vec![before, after]);
     }
 
     fn visit_expr_let(&mut self, expr: &'ast ExprLet) {
         self.visit_expr(&expr.expr);
-        let ty = self.type_of(&expr.expr);
-        self.bind_pat(&expr.pat, ty);
-        let guards = self.guard_value(&expr.expr);
+        let ty = self.evidence.type_of(&expr.expr);
+        self.evidence.bind_pat(&expr.pat, ty);
+        let guards = self.guards.guard_value(&expr.expr);
         let names = pattern_names(&expr.pat);
-        self.with_body(|body| {
+        self.guards.with_body(|body| {
             let bindings = body.declare(&names);
             body.own(&guards, bindings, &names);
         });
@@ -704,20 +680,20 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {
         self.visit_expr(&expr.expr);
-        let item = self.type_of(&expr.expr).item();
-        let before = self.snapshot();
-        self.env.push(HashMap::new());
-        self.bind_pat(&expr.pat, item);
+        let item = self.evidence.type_of(&expr.expr).item();
+        let before = self.guards.snapshot();
+        self.evidence.env.push(HashMap::new());
+        self.evidence.bind_pat(&expr.pat, item);
         let names = pattern_names(&expr.pat);
-        self.with_body(|body| {
+        self.guards.with_body(|body| {
             body.enter_scope();
             body.declare(&names);
         });
         self.visit_block(&expr.body);
-        self.with_body(Body::exit_scope);
-        self.env.pop();
-        let after = self.snapshot();
-        self.merge(before.clone(), vec![before, after]);
+        self.guards.with_body(Body::exit_scope);
+        self.evidence.env.pop();
+        let after = self.guards.snapshot();
+        self.guards.merge(before.clone(), vec![before, after]);
     }
 
     fn visit_macro(&mut self, mac: &'ast Macro) {

@@ -2,16 +2,31 @@
 //! walk calls (lock calls, `let`, assignments, awaits, branch snapshots and merges), over
 //! the per-body lifetimes of `guards::body`.
 
+use std::collections::{HashMap, HashSet};
+
 use syn::{Expr, ExprMethodCall, Stmt};
 
 use crate::analysis::facts::{Fact, GuardHeld};
 use crate::analysis::guards::{Body, GuardId};
 use crate::analysis::known_paths::{self};
+use crate::analysis::source::LineIndex;
 use crate::analysis::syntax::*;
-use crate::analysis::walk::{MAX_TYPE_DEPTH, Walker};
+use crate::analysis::types::Ty;
+use crate::analysis::walk::MAX_TYPE_DEPTH;
 use crate::rules::Rule;
 
-impl Walker<'_> {
+/// Guards of synchronous locks: created, held, moved and dropped as the walk goes.
+#[derive(Default)]
+pub(crate) struct GuardTracker {
+    /// The bodies being walked (fn, closure, async block), innermost last: their guards.
+    pub(crate) bodies: Vec<Body>,
+    /// Lock calls that created a guard, by address: (body depth, guard).
+    pub(crate) lock_calls: HashMap<usize, (usize, GuardId)>,
+    /// Zero-argument `lock()`/`read()`/`write()` calls whose result is unwrapped: std's shape.
+    pub(crate) std_shaped: HashSet<usize>,
+}
+
+impl GuardTracker {
     pub(crate) fn push_body(&mut self, is_async: bool) {
         self.bodies.push(Body::new(is_async));
     }
@@ -22,8 +37,13 @@ impl Walker<'_> {
         }
     }
 
+    /// Is a body being walked? Guards live only in bodies.
+    pub(crate) fn in_body(&self) -> bool {
+        !self.bodies.is_empty()
+    }
+
     /// Ends a body: reports every guard that was alive at one of its awaits.
-    pub(crate) fn pop_body(&mut self) {
+    pub(crate) fn pop_body(&mut self, file: &str, facts: &mut Vec<Fact>) {
         let Some(body) = self.bodies.pop() else {
             return;
         };
@@ -39,9 +59,9 @@ impl Walker<'_> {
             } else {
                 guard.kind
             };
-            self.facts.push(Fact::GuardHeld(GuardHeld {
+            facts.push(Fact::GuardHeld(GuardHeld {
                 rule: guard.rule,
-                file: self.file.to_string(),
+                file: file.to_string(),
                 span: guard.span,
                 lock,
                 binding: guard.binding,
@@ -52,12 +72,8 @@ impl Walker<'_> {
 
     /// A lock, mutex or cell method call: if the source shows it takes a guard of a
     /// synchronous lock, the guard starts its life here as a temporary.
-    pub(crate) fn check_lock(&mut self, call: &ExprMethodCall) {
-        if self.bodies.is_empty() || self.awaited.contains(&addr(call)) {
-            return;
-        }
+    pub(crate) fn on_lock_call(&mut self, call: &ExprMethodCall, receiver: &Ty, index: &LineIndex) {
         let method = call.method.to_string();
-        let receiver = self.type_of(&call.receiver);
         let found = match receiver.path() {
             Some(path) => known_paths::lock(path, &method),
             None if self.std_shaped.contains(&addr(call)) => known_paths::std_shaped(&method),
@@ -67,7 +83,7 @@ impl Walker<'_> {
             return;
         };
         let (rule, kind) = (lock.rule, lock.path);
-        let span = self.index.span(call.method.span());
+        let span = index.span(call.method.span());
         let depth = self.bodies.len();
         if let Some(body) = self.bodies.last_mut() {
             let id = body.create(rule, kind.to_string(), span);
