@@ -1,51 +1,83 @@
 //! What the crate model needs from a file: its fns, their calls by path or method, and
 //! their runtime-bound API uses.
 
-use proc_macro2::Span as PmSpan;
-use syn::ExprMethodCall;
+use syn::{ExprMethodCall, Signature};
 
 use crate::analysis::context::Ctx;
-use crate::analysis::imports::{Resolved, is_local_text};
+use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
-use crate::analysis::summary::{Call, CallTarget, FileSummary, FnSummary, RuntimeUse};
+use crate::analysis::runtimes::Runtimes;
+use crate::analysis::summary::{Call, CallTarget, FnSummary, PathMod, RuntimeUse};
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
-use crate::analysis::walk::Walker;
 use crate::diagnostic::Span;
 
-impl Walker<'_> {
+/// Where a call is made: what the crate model needs to know of its context.
+#[derive(Clone, Copy)]
+pub(super) struct Site<'r> {
+    pub(super) ctx: Ctx,
+    pub(super) runtimes: &'r Runtimes,
+}
+
+/// The fns of the file and what their own code calls.
+#[derive(Default)]
+pub(crate) struct Calls {
+    /// Every fn of the file: what the crate model needs of it.
+    pub(super) fns: Vec<FnSummary>,
+    /// The fns being walked (indices into `fns`), innermost last.
+    fn_stack: Vec<usize>,
+    /// `#[path] mod` declarations.
+    pub(super) path_mods: Vec<PathMod>,
+}
+
+impl Calls {
+    /// A `mod m;` declaration: recorded when a `#[path]` attribute names its file.
+    pub(super) fn path_mod(&mut self, item: &syn::ItemMod, imports: &Imports) {
+        if let Some(path) = path_attribute(&item.attrs) {
+            self.path_mods.push(PathMod {
+                in_file: imports.current_path(),
+                name: item.ident.to_string(),
+                path,
+            });
+        }
+    }
+
+    pub(super) fn enter_fn(&mut self, summary: FnSummary) {
+        self.fns.push(summary);
+        self.fn_stack.push(self.fns.len() - 1);
+    }
+
+    pub(super) fn exit_fn(&mut self) {
+        self.fn_stack.pop();
+    }
+
     /// The fn whose own code this point is (not detached), if any.
-    pub(super) fn current_fn(&mut self) -> Option<&mut FnSummary> {
-        if self.context.ctx() == Ctx::Detached {
+    pub(super) fn current(&mut self, ctx: Ctx) -> Option<&mut FnSummary> {
+        if ctx == Ctx::Detached {
             return None;
         }
         let index = *self.fn_stack.last()?;
         self.fns.get_mut(index)
     }
 
-    /// What this file contributes to its crate's model.
-    pub(crate) fn into_summary(self, name: &str) -> FileSummary {
-        FileSummary {
-            name: name.to_string(),
-            facts: self.facts,
-            fns: self.fns,
-            path_mods: self.path_mods,
-        }
-    }
-
     /// A call by path: recorded for the crate model when it may name a crate-local fn,
     /// and as a runtime-bound API use when it is one.
-    pub(super) fn record_path_call(&mut self, resolved: &Resolved, path: &syn::Path, span: Span) {
-        let in_async = self.context.in_async();
-        let driver = self.drivers.last().copied();
-        let gates = self.gates.clone();
+    pub(super) fn record_path_call(
+        &mut self,
+        site: Site<'_>,
+        resolved: &Resolved,
+        path: &syn::Path,
+        span: Span,
+    ) {
+        let in_async = site.ctx == Ctx::Async;
+        let driver = site.runtimes.driver();
         let written = path
             .segments
             .iter()
             .map(|s| s.ident.to_string())
             .collect::<Vec<_>>()
             .join("::");
-        let Some(current) = self.current_fn() else {
+        let Some(current) = self.current(site.ctx) else {
             return;
         };
         match resolved {
@@ -63,7 +95,7 @@ impl Walker<'_> {
                         item: text.clone(),
                         span,
                         driver,
-                        gated: gates.contains(&runtime),
+                        gated: site.runtimes.is_gated(runtime),
                     });
                 }
                 let first = text.split("::").next().unwrap_or_default();
@@ -82,17 +114,22 @@ impl Walker<'_> {
 
     /// A method call the catalogue does not know: the crate model may resolve it to a
     /// method of this crate, by the receiver's type or by a name unique in the crate.
-    pub(super) fn record_method_call(&mut self, receiver: &Ty, call: &ExprMethodCall) {
+    pub(super) fn record_method_call(
+        &mut self,
+        site: Site<'_>,
+        receiver: &Ty,
+        call: &ExprMethodCall,
+        span: Span,
+    ) {
         let ty = match receiver.path() {
             Some(path) if is_local_text(path) => Some(last_segment(path).to_string()),
             Some(_) => return,
             None => None,
         };
         let name = call.method.to_string();
-        let span = self.index.span(call.method.span());
-        let in_async = self.context.in_async();
-        let driver = self.drivers.last().copied();
-        if let Some(current) = self.current_fn() {
+        let in_async = site.ctx == Ctx::Async;
+        let driver = site.runtimes.driver();
+        if let Some(current) = self.current(site.ctx) {
             current.calls.push(Call {
                 target: CallTarget::Method {
                     ty,
@@ -105,16 +142,39 @@ impl Walker<'_> {
             });
         }
     }
+}
 
-    pub(super) fn path_span(&self, path: &syn::Path) -> Span {
-        let first = path
-            .leading_colon
-            .map(|colon| colon.spans[0])
-            .or_else(|| path.segments.first().map(|s| s.ident.span()));
-        let last = path.segments.last().map(|s| s.ident.span());
-        match (first, last) {
-            (Some(first), Some(last)) => self.index.join(first, last),
-            _ => self.index.span(PmSpan::call_site()),
+/// A fn's key and display name for the crate model: `Type::f` for a method of an impl,
+/// `self::module::f` for a free fn (the rest is filled in by the walk).
+pub(super) fn fn_summary(
+    sig: &Signature,
+    self_ty: &Ty,
+    in_impl: bool,
+    imports: &Imports,
+) -> FnSummary {
+    let name = sig.ident.to_string();
+    let type_name = if in_impl {
+        self_ty.path().map(|path| last_segment(path).to_string())
+    } else {
+        None
+    };
+    let (key, display) = match &type_name {
+        Some(type_name) => (
+            format!("{type_name}::{name}"),
+            format!("{type_name}::{name}"),
+        ),
+        None => {
+            let mut key = String::from("self");
+            for segment in imports.current_path() {
+                key.push_str("::");
+                key.push_str(&segment);
+            }
+            (format!("{key}::{name}"), name.clone())
         }
+    };
+    FnSummary {
+        key,
+        display,
+        ..FnSummary::default()
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use syn::{Expr, ExprMethodCall, ImplItem, Item, Pat, Signature};
+use syn::{Expr, ExprMethodCall, FnArg, ImplItem, Item, Pat, Signature};
 
 use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
@@ -30,6 +30,34 @@ pub(crate) struct Evidence {
 }
 
 impl Evidence {
+    /// Enters a fn: its parameters bound in a fresh environment (a fn sees no local of
+    /// the code around it), under its `Self`. Returns the outer environment for
+    /// [`Self::exit_fn`].
+    pub(super) fn enter_fn(&mut self, sig: &Signature, self_ty: Ty) -> Vec<HashMap<String, Ty>> {
+        let saved_env = std::mem::take(&mut self.env);
+        self.env.push(HashMap::new());
+        for input in &sig.inputs {
+            match input {
+                FnArg::Receiver(_) => {
+                    self.env
+                        .last_mut()
+                        .map(|frame| frame.insert("self".into(), self_ty.clone()));
+                }
+                FnArg::Typed(typed) => {
+                    let ty = resolve_type(&typed.ty, &self.imports, &self_ty);
+                    self.bind_pat(&typed.pat, ty);
+                }
+            }
+        }
+        self.self_ty.push(self_ty);
+        saved_env
+    }
+
+    pub(super) fn exit_fn(&mut self, saved_env: Vec<HashMap<String, Ty>>) {
+        self.self_ty.pop();
+        self.env = saved_env;
+    }
+
     pub(super) fn current_self(&self) -> Ty {
         self.self_ty.last().cloned().unwrap_or_default()
     }

@@ -2,9 +2,50 @@
 //! arguments, `vec![v; n]`. They parse; the walk walks what they return.
 
 use proc_macro2::{TokenStream, TokenTree};
-use syn::parse::ParseStream;
+use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, Pat, Token};
+use syn::{Block, Expr, Macro, Pat, Stmt, Token};
+
+use crate::analysis::known_paths;
+
+/// What a macro's body holds, parsed.
+pub(super) enum MacroBody {
+    /// `select!` branches.
+    Select(Vec<SelectBranch>),
+    /// Comma-separated arguments (`println!`, `join!`, `write!`).
+    Args(Punctuated<Expr, Token![,]>),
+    /// `vec![value; count]`.
+    Repeat(Box<(Expr, Expr)>),
+    /// Statements.
+    Stmts(Vec<Stmt>),
+}
+
+/// Parses the body of a macro named `name` (its last segment) as the code it holds.
+/// `None` for macros whose tokens are not code run in place, for bodies outside async
+/// code that mention no `async` (nothing there can be found), and for tokens that parse
+/// as none of the shapes.
+pub(super) fn parse_body(mac: &Macro, name: &str, in_async: bool) -> Option<MacroBody> {
+    if known_paths::OPAQUE_MACROS.contains(&name) {
+        return None;
+    }
+    if !in_async && !mentions_async(&mac.tokens) {
+        return None;
+    }
+    let tokens = mac.tokens.clone();
+    if known_paths::SELECT_MACROS.contains(&name) {
+        return parse_select.parse2(tokens).ok().map(MacroBody::Select);
+    }
+    if let Ok(args) = parse_args.parse2(tokens.clone()) {
+        return Some(MacroBody::Args(args));
+    }
+    if let Ok((value, count)) = parse_repeat.parse2(tokens.clone()) {
+        return Some(MacroBody::Repeat(Box::new((value, count))));
+    }
+    Block::parse_within
+        .parse2(tokens)
+        .ok()
+        .map(MacroBody::Stmts)
+}
 
 /// Does the token stream contain the `async` keyword anywhere?
 pub(super) fn mentions_async(tokens: &TokenStream) -> bool {

@@ -1,25 +1,70 @@
 //! Runtimes: the `#[cfg(..)]` gates and the block-on drivers around the code walked.
 
+use crate::analysis::imports::{Imports, Resolved};
 use crate::analysis::known_paths::{self};
 use crate::analysis::summary::Runtime;
-use crate::analysis::walk::Walker;
+use crate::analysis::types::Ty;
 
-impl Walker<'_> {
-    /// Walks an item under the runtimes its `#[cfg(..)]` names.
-    pub(super) fn with_gates(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
+/// The runtimes around the code being walked: those its `#[cfg(..)]` gates name, and
+/// those driving its futures (`smol::block_on(async { .. })`), innermost last.
+#[derive(Default)]
+pub(crate) struct Runtimes {
+    drivers: Vec<Runtime>,
+    gates: Vec<Runtime>,
+}
+
+impl Runtimes {
+    /// Enters an item under the runtimes its `#[cfg(..)]` names; returns how many to
+    /// [`Self::exit_gates`].
+    pub(super) fn enter_gates(&mut self, attrs: &[syn::Attribute]) -> usize {
         let gates = cfg_runtimes(attrs);
         self.gates.extend(&gates);
-        f(self);
-        self.gates.truncate(self.gates.len() - gates.len());
+        gates.len()
     }
 
-    pub(super) fn with_driver(&mut self, driver: Option<Runtime>, f: impl FnOnce(&mut Self)) {
+    pub(super) fn exit_gates(&mut self, count: usize) {
+        self.gates.truncate(self.gates.len() - count);
+    }
+
+    pub(super) fn enter_driver(&mut self, driver: Option<Runtime>) {
         self.drivers.extend(driver);
-        f(self);
+    }
+
+    pub(super) fn exit_driver(&mut self, driver: Option<Runtime>) {
         if driver.is_some() {
             self.drivers.pop();
         }
     }
+
+    /// The runtime driving the code here, if a block-on call does.
+    pub(super) fn driver(&self) -> Option<Runtime> {
+        self.drivers.last().copied()
+    }
+
+    /// Is code here gated on this runtime's feature or dependency?
+    pub(super) fn is_gated(&self, runtime: Runtime) -> bool {
+        self.gates.contains(&runtime)
+    }
+}
+
+/// The runtime an entry attribute (`#[tokio::main]`) among these starts, if any.
+pub(super) fn entry(attrs: &[syn::Attribute], imports: &Imports) -> Option<Runtime> {
+    attrs.iter().find_map(|attr| {
+        let resolved = imports.resolve_path(attr.path());
+        known_paths::entry_attribute(resolved.text())
+    })
+}
+
+/// The runtime a call by path drives its argument on (`smol::block_on(fut)`).
+pub(super) fn call_driver(resolved: &Resolved) -> Option<Runtime> {
+    resolved.as_extern().and_then(known_paths::driver)
+}
+
+/// The runtime a method call drives its argument on (`rt.block_on(fut)`).
+pub(super) fn method_driver(receiver: &Ty, method: &syn::Ident) -> Option<Runtime> {
+    receiver
+        .path()
+        .and_then(|path| known_paths::driver(&format!("{path}.{method}")))
 }
 
 /// Runtimes a `#[cfg(..)]` or `#[cfg_attr(..)]` among these attributes names (by feature or

@@ -1,11 +1,14 @@
 //! Small syn helpers: addresses of nodes, peeling parentheses, the names a pattern
 //! binds, whether control flows past an expression. Pure functions of the syntax tree.
 
+use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
 use syn::{Block, Expr, ExprClosure, Macro, Pat, Stmt, Token};
 
 use crate::analysis::known_paths::{self};
+use crate::analysis::source::LineIndex;
 use crate::analysis::walk::MAX_TYPE_DEPTH;
+use crate::diagnostic::Span;
 
 pub(super) fn addr<T>(node: &T) -> usize {
     node as *const T as usize
@@ -284,4 +287,17 @@ pub(super) fn calls_in(block: &Block) -> Vec<CallSite<'_>> {
         }
     }
     calls
+}
+
+/// The span of a path as written, from its first segment (or `::`) to its last.
+pub(super) fn path_span(index: &LineIndex, path: &syn::Path) -> Span {
+    let first = path
+        .leading_colon
+        .map(|colon| colon.spans[0])
+        .or_else(|| path.segments.first().map(|s| s.ident.span()));
+    let last = path.segments.last().map(|s| s.ident.span());
+    match (first, last) {
+        (Some(first), Some(last)) => index.join(first, last),
+        _ => index.span(PmSpan::call_site()),
+    }
 }

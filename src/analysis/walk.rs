@@ -1,28 +1,35 @@
-//! The one pass over a file: tracks use-resolution, async context and the evidence of
-//! value types, and reports blocking calls made in async context.
+//! The one pass over a file, and the only `syn::Visit` and recursion over syntax in the
+//! analysis: it fixes evaluation order (what runs before what, which branch joins where)
+//! and dispatches each node to the concern modules, which are queries or small state
+//! machines: `context` (async, sync or detached), `evidence` (names and types),
+//! `blocking` (catalogue matches), `guards::track` (guards' lives), `runtimes` (gates and
+//! drivers), `calls` (what the crate model needs), `macros` (bodies that hold code).
+//! It owns no analysis of its own beyond that order; its output is the file's facts and
+//! summary.
 
 use std::any::Any;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use syn::parse::Parser;
 use syn::visit::{self, Visit};
 use syn::{
     Block, Expr, ExprAsync, ExprAwait, ExprCall, ExprClosure, ExprForLoop, ExprIf, ExprLet,
-    ExprMatch, ExprMethodCall, ExprWhile, FnArg, Item, ItemFn, ItemImpl, ItemMod, ItemTrait, Local,
-    Macro, Pat, Signature, Stmt, Type,
+    ExprMatch, ExprMethodCall, ExprWhile, Item, ItemFn, ItemImpl, ItemMod, ItemTrait, Local, Macro,
+    Pat, Signature, Stmt, Type,
 };
 
+use super::blocking::{self, Reported};
+use super::calls::{self, Calls, Site};
 use super::context::{self, Context, Ctx};
 use super::evidence::Evidence;
 use super::facts::Fact;
 use super::guards::Body;
 use super::guards::track::GuardTracker;
 use super::known_paths::{self};
-use super::macros::*;
-use super::runtimes::*;
+use super::macros::{self, MacroBody, SelectBranch};
+use super::runtimes::{self, Runtimes};
 use super::source::LineIndex;
-use super::summary::{FnSummary, PathMod, Runtime};
+use super::summary::{FileSummary, FnSummary, Runtime};
 use super::syntax::*;
 use super::types::{Ty, resolve_type};
 use crate::diagnostic::Span;
@@ -37,18 +44,6 @@ pub(crate) struct Walker<'a> {
     pub(super) index: &'a LineIndex<'a>,
     pub(super) file: &'a str,
     pub(super) settings: &'a Settings,
-    /// The fns being walked (indices into `fns`), innermost last.
-    pub(super) fn_stack: Vec<usize>,
-    /// Every fn of the file: what the crate model needs of it.
-    pub(super) fns: Vec<FnSummary>,
-    /// `#[path] mod` declarations.
-    pub(super) path_mods: Vec<PathMod>,
-    /// Runtimes driving the futures being walked (`smol::block_on(async { .. })`).
-    pub(super) drivers: Vec<Runtime>,
-    /// Runtimes the enclosing `#[cfg(..)]` attributes name.
-    pub(super) gates: Vec<Runtime>,
-    /// Addresses of calls already reported, so a chain on their result is not reported again.
-    pub(super) reported: HashSet<usize>,
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
     /// address in the sets above is ever reused by another node.
     pub(super) macro_trees: Vec<Rc<dyn Any>>,
@@ -59,6 +54,12 @@ pub(crate) struct Walker<'a> {
     pub(super) context: Context,
     /// Guards of synchronous locks: created, held, moved and dropped as the walk goes.
     pub(super) guards: GuardTracker,
+    /// The file's fns and their calls, for the crate model.
+    pub(super) calls: Calls,
+    /// The runtimes gating and driving the code here.
+    pub(super) runtimes: Runtimes,
+    /// Calls already reported.
+    pub(super) reported: Reported,
 }
 
 impl<'a> Walker<'a> {
@@ -67,22 +68,19 @@ impl<'a> Walker<'a> {
             index,
             file,
             settings,
-            fn_stack: Vec::new(),
-            fns: Vec::new(),
-            path_mods: Vec::new(),
-            drivers: Vec::new(),
-            gates: Vec::new(),
-            reported: HashSet::new(),
+            reported: Reported::default(),
             macro_trees: Vec::new(),
             evidence: Evidence::default(),
             context: Context::default(),
             guards: GuardTracker::default(),
+            calls: Calls::default(),
+            runtimes: Runtimes::default(),
             facts: Vec::new(),
         }
     }
 
     pub(crate) fn walk_file(&mut self, file: &syn::File) {
-        self.gates.extend(cfg_runtimes(&file.attrs));
+        self.runtimes.enter_gates(&file.attrs);
         self.evidence.imports.push_module(&file.items, None);
         self.evidence.collect_items(&file.items);
         for item in &file.items {
@@ -100,131 +98,66 @@ impl<'a> Walker<'a> {
         in_impl: bool,
     ) {
         let is_async = context::is_async_fn(sig);
-        let name = sig.ident.to_string();
-        let type_name = if in_impl {
-            self_ty.path().map(|path| last_segment(path).to_string())
-        } else {
-            None
-        };
-        let (key, display) = match &type_name {
-            Some(type_name) => (
-                format!("{type_name}::{name}"),
-                format!("{type_name}::{name}"),
-            ),
-            None => {
-                let mut key = String::from("self");
-                for segment in self.evidence.imports.current_path() {
-                    key.push_str("::");
-                    key.push_str(&segment);
-                }
-                (format!("{key}::{name}"), name.clone())
-            }
-        };
-        let entry = attrs.iter().find_map(|attr| {
-            let resolved = self.evidence.imports.resolve_path(attr.path());
-            known_paths::entry_attribute(resolved.text())
-        });
-        self.fns.push(FnSummary {
-            key,
-            display,
+        let entry = runtimes::entry(attrs, &self.evidence.imports);
+        let summary = calls::fn_summary(sig, &self_ty, in_impl, &self.evidence.imports);
+        self.calls.enter_fn(FnSummary {
             is_async,
             entry,
-            ..FnSummary::default()
+            ..summary
         });
-        self.fn_stack.push(self.fns.len() - 1);
-        let saved_env = std::mem::take(&mut self.evidence.env);
-        self.evidence.env.push(HashMap::new());
-        for input in &sig.inputs {
-            match input {
-                FnArg::Receiver(_) => {
-                    self.evidence
-                        .env
-                        .last_mut()
-                        .map(|frame| frame.insert("self".into(), self_ty.clone()));
-                }
-                FnArg::Typed(typed) => {
-                    let ty = resolve_type(&typed.ty, &self.evidence.imports, &self_ty);
-                    self.evidence.bind_pat(&typed.pat, ty);
-                }
-            }
-        }
-        self.evidence.self_ty.push(self_ty);
+        let saved_env = self.evidence.enter_fn(sig, self_ty);
         self.context
             .push(if is_async { Ctx::Async } else { Ctx::Sync });
-        self.guards.push_body(is_async);
-        let names: Vec<String> = sig
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                FnArg::Typed(typed) => Some(pattern_names(&typed.pat)),
-                FnArg::Receiver(_) => None,
-            })
-            .flatten()
-            .collect();
-        self.guards.with_body(|body| {
-            body.declare(&names);
-        });
+        self.guards.enter_fn(sig, is_async);
         self.visit_block(block);
         self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
-        self.evidence.self_ty.pop();
-        self.fn_stack.pop();
-        self.evidence.env = saved_env;
+        self.evidence.exit_fn(saved_env);
+        self.calls.exit_fn();
     }
 
     fn walk_macro(&mut self, mac: &Macro) {
         let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
             return;
         };
-        if known_paths::OPAQUE_MACROS.contains(&name.as_str()) {
+        let Some(body) = macros::parse_body(mac, &name, self.context.in_async()) else {
             return;
-        }
-        if !self.context.in_async() && !mentions_async(&mac.tokens) {
-            return;
-        }
-        let tokens = mac.tokens.clone();
-        if known_paths::SELECT_MACROS.contains(&name.as_str()) {
-            if let Ok(branches) = parse_select.parse2(tokens) {
-                let branches = self.keep(branches);
-                let span = self.path_span(&mac.path);
-                self.walk_select(&branches, span);
+        };
+        match &*self.keep(body) {
+            MacroBody::Select(branches) => {
+                let span = path_span(self.index, &mac.path);
+                self.walk_select(branches, span);
             }
-            return;
-        }
-        if let Ok(args) = parse_args.parse2(tokens.clone()) {
-            let args = self.keep(args);
-            if known_paths::WRITE_MACROS.contains(&name.as_str())
-                && let Some(destination) = args.first()
-            {
-                self.check_write_macro(mac, destination);
-            }
-            let implicit_await = known_paths::JOIN_MACROS.contains(&name.as_str());
-            for arg in args.iter() {
-                if implicit_await {
-                    self.context.awaits(arg);
+            MacroBody::Args(args) => {
+                if known_paths::WRITE_MACROS.contains(&name.as_str())
+                    && let Some(destination) = args.first()
+                {
+                    self.check_write_macro(mac, destination);
                 }
-                self.visit_expr(arg);
+                let implicit_await = known_paths::JOIN_MACROS.contains(&name.as_str());
+                for arg in args {
+                    if implicit_await {
+                        self.context.awaits(arg);
+                    }
+                    self.visit_expr(arg);
+                }
+                if implicit_await {
+                    let span = path_span(self.index, &mac.path);
+                    self.guards.with_body(|body| body.await_point(span));
+                }
             }
-            if implicit_await {
-                let span = self.path_span(&mac.path);
-                self.guards.with_body(|body| body.await_point(span));
+            MacroBody::Repeat(repeat) => {
+                let (value, count) = &**repeat;
+                self.visit_expr(value);
+                self.visit_expr(count);
             }
-            return;
-        }
-        if let Ok(repeat) = parse_repeat.parse2(tokens.clone()) {
-            let repeat = self.keep(repeat);
-            let (value, count) = &*repeat;
-            self.visit_expr(value);
-            self.visit_expr(count);
-            return;
-        }
-        if let Ok(stmts) = Block::parse_within.parse2(tokens) {
-            let stmts = self.keep(stmts);
-            self.evidence.env.push(HashMap::new());
-            for stmt in stmts.iter() {
-                self.visit_stmt(stmt);
+            MacroBody::Stmts(stmts) => {
+                self.evidence.env.push(HashMap::new());
+                for stmt in stmts {
+                    self.visit_stmt(stmt);
+                }
+                self.evidence.env.pop();
             }
-            self.evidence.env.pop();
         }
     }
 
@@ -256,18 +189,10 @@ impl<'a> Walker<'a> {
             self.evidence.env.pop();
         }
     }
-}
 
-impl Walker<'_> {
     fn walk_mod(&mut self, item: &ItemMod) {
         let Some((_, items)) = &item.content else {
-            if let Some(path) = path_attribute(&item.attrs) {
-                self.path_mods.push(PathMod {
-                    in_file: self.evidence.imports.current_path(),
-                    name: item.ident.to_string(),
-                    path,
-                });
-            }
+            self.calls.path_mod(item, &self.evidence.imports);
             return;
         };
         self.evidence
@@ -284,6 +209,82 @@ impl Walker<'_> {
         self.guards.bodies = saved_bodies;
         self.evidence.env = saved_env;
         self.evidence.imports.pop();
+    }
+
+    /// Walks an item under the runtimes its `#[cfg(..)]` names.
+    fn with_gates(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
+        let count = self.runtimes.enter_gates(attrs);
+        f(self);
+        self.runtimes.exit_gates(count);
+    }
+
+    fn with_driver(&mut self, driver: Option<Runtime>, f: impl FnOnce(&mut Self)) {
+        self.runtimes.enter_driver(driver);
+        f(self);
+        self.runtimes.exit_driver(driver);
+    }
+
+    /// Reports (or, in a sync fn, records) a call to a catalogued or configured
+    /// blocking path; true when it was one.
+    fn check_call(&mut self, call: &ExprCall) -> bool {
+        if self.context.ctx() == Ctx::Detached || self.context.is_awaited(addr(call)) {
+            return false;
+        }
+        let Some(found) = blocking::call_found(&self.evidence, self.settings, self.index, call)
+        else {
+            return false;
+        };
+        self.emit_blocking(found);
+        self.reported.mark(addr(call));
+        true
+    }
+
+    /// Like [`Self::check_call`], for a method call on a receiver of this type.
+    fn check_method(&mut self, call: &ExprMethodCall, receiver: &Ty) -> bool {
+        if self.context.ctx() == Ctx::Detached || self.context.is_awaited(addr(call)) {
+            return false;
+        }
+        if self.reported.covers(&call.receiver) {
+            self.reported.mark(addr(call));
+            return true;
+        }
+        let Some(found) = blocking::method_found(&self.evidence, receiver, call, self.index) else {
+            return false;
+        };
+        self.emit_blocking(found);
+        self.reported.mark(addr(call));
+        true
+    }
+
+    /// `write!(file, ..)` in async code writes through `write_fmt`.
+    fn check_write_macro(&mut self, mac: &Macro, destination: &Expr) {
+        if !self.context.in_async() {
+            return;
+        }
+        if let Some(found) =
+            blocking::write_macro_found(&self.evidence, mac, destination, self.index)
+        {
+            self.emit_blocking(found);
+        }
+    }
+
+    fn emit_blocking(&mut self, found: blocking::Found) {
+        let at = blocking::At {
+            ctx: self.context.ctx(),
+            in_sync_body: self.guards.in_sync_body(),
+            file: self.file,
+        };
+        blocking::emit(found, at, &mut self.calls, &mut self.facts);
+    }
+
+    /// What this file contributes to its crate's model.
+    pub(crate) fn into_summary(self, name: &str) -> FileSummary {
+        FileSummary {
+            name: name.to_string(),
+            facts: self.facts,
+            fns: self.calls.fns,
+            path_mods: self.calls.path_mods,
+        }
     }
 }
 
@@ -426,11 +427,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             ty = self.evidence.type_of(&init.expr);
         }
         self.evidence.bind_pat(&local.pat, ty);
-        let names = pattern_names(&local.pat);
-        self.guards.with_body(|body| {
-            let bindings = body.declare(&names);
-            body.own(&guards, bindings, &names);
-        });
+        self.guards.on_let(&local.pat, &guards);
     }
 
     fn visit_expr_async(&mut self, expr: &'ast ExprAsync) {
@@ -495,12 +492,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.context.mark_offloaded(call.args.iter());
             }
             if !self.check_call(call) {
-                let span = self.path_span(&func.path);
-                self.record_path_call(&resolved, &func.path, span);
+                let span = path_span(self.index, &func.path);
+                let site = Site {
+                    ctx: self.context.ctx(),
+                    runtimes: &self.runtimes,
+                };
+                self.calls
+                    .record_path_call(site, &resolved, &func.path, span);
             }
-            if let Some(path) = resolved.as_extern() {
-                driver = known_paths::driver(path);
-            }
+            driver = runtimes::call_driver(&resolved);
         }
         self.with_driver(driver, |walker| {
             for arg in &call.args {
@@ -515,24 +515,27 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.guards.mark_std_shaped(&call.receiver);
         }
         self.visit_expr(&call.receiver);
+        // What the source shows of the receiver: read once, nothing below changes it.
+        let receiver = self.evidence.type_of(&call.receiver);
         if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
-            let receiver = self.evidence.type_of(&call.receiver);
             self.guards.on_lock_call(call, &receiver, self.index);
         }
         if context::is_offloading_method(&call.method.to_string()) {
             self.context.mark_offloaded(call.args.iter());
         }
-        let receiver = self.evidence.type_of(&call.receiver);
-        let driver = receiver
-            .path()
-            .and_then(|path| known_paths::driver(&format!("{path}.{}", call.method)));
-        if !self.check_method(call) {
-            self.record_method_call(&receiver, call);
+        let driver = runtimes::method_driver(&receiver, &call.method);
+        if !self.check_method(call, &receiver) {
+            let span = self.index.span(call.method.span());
+            let site = Site {
+                ctx: self.context.ctx(),
+                runtimes: &self.runtimes,
+            };
+            self.calls.record_method_call(site, &receiver, call, span);
         }
         if known_paths::ITEM_CLOSURES.contains(&call.method.to_string().as_str())
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
         {
-            let item = self.evidence.type_of(&call.receiver).item();
+            let item = receiver.item();
             if item != Ty::Unknown {
                 self.evidence.closure_params.insert(addr(closure), item);
             }
@@ -552,13 +555,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
         self.visit_expr(&expr.right);
-        let guards = self.guards.guard_value(&expr.right);
-        if let Expr::Path(path) = peel(&expr.left)
-            && let Some(ident) = path.path.get_ident()
-        {
-            let name = ident.to_string();
-            self.guards.with_body(|body| body.assign(&name, &guards));
-        } else {
+        if !self.guards.on_assign(&expr.left, &expr.right) {
             self.visit_expr(&expr.left);
         }
     }
@@ -573,12 +570,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.guards.restore(&before);
             self.evidence.env.push(HashMap::new());
             self.evidence.bind_pat(&arm.pat, ty.clone());
-            let names = pattern_names(&arm.pat);
-            self.guards.with_body(|body| {
-                body.enter_scope();
-                let bindings = body.declare(&names);
-                body.own(&scrutinee_guards, bindings, &names);
-            });
+            self.guards.with_body(Body::enter_scope);
+            self.guards.on_let(&arm.pat, &scrutinee_guards);
             if let Pat::Guard(guarded) = &arm.pat {
                 self.guards.with_body(Body::begin_stmt);
                 self.visit_expr(&guarded.guard);
@@ -671,11 +664,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let ty = self.evidence.type_of(&expr.expr);
         self.evidence.bind_pat(&expr.pat, ty);
         let guards = self.guards.guard_value(&expr.expr);
-        let names = pattern_names(&expr.pat);
-        self.guards.with_body(|body| {
-            let bindings = body.declare(&names);
-            body.own(&guards, bindings, &names);
-        });
+        self.guards.on_let(&expr.pat, &guards);
     }
 
     fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {

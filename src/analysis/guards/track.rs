@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use syn::{Expr, ExprMethodCall, Stmt};
+use syn::{Expr, ExprMethodCall, FnArg, Pat, Signature, Stmt};
 
 use crate::analysis::facts::{Fact, GuardHeld};
 use crate::analysis::guards::{Body, GuardId};
@@ -37,9 +37,56 @@ impl GuardTracker {
         }
     }
 
+    /// Enters a fn's body: its parameters are bindings that hold no guard yet.
+    pub(crate) fn enter_fn(&mut self, sig: &Signature, is_async: bool) {
+        self.push_body(is_async);
+        let names: Vec<String> = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                FnArg::Typed(typed) => Some(pattern_names(&typed.pat)),
+                FnArg::Receiver(_) => None,
+            })
+            .flatten()
+            .collect();
+        self.with_body(|body| {
+            body.declare(&names);
+        });
+    }
+
+    /// A pattern binds a value holding these guards (`let`, `if let`, a match arm): its
+    /// names are new bindings that own them.
+    pub(crate) fn on_let(&mut self, pat: &Pat, guards: &[GuardId]) {
+        let names = pattern_names(pat);
+        self.with_body(|body| {
+            let bindings = body.declare(&names);
+            body.own(guards, bindings, &names);
+        });
+    }
+
+    /// `name = value`: the name now holds what the value holds (and drops what it held).
+    /// False when the left side is not a bare name: the walk walks it as an expression.
+    pub(crate) fn on_assign(&mut self, left: &Expr, right: &Expr) -> bool {
+        let guards = self.guard_value(right);
+        let Expr::Path(path) = peel(left) else {
+            return false;
+        };
+        let Some(ident) = path.path.get_ident() else {
+            return false;
+        };
+        let name = ident.to_string();
+        self.with_body(|body| body.assign(&name, &guards));
+        true
+    }
+
     /// Is a body being walked? Guards live only in bodies.
     pub(crate) fn in_body(&self) -> bool {
         !self.bodies.is_empty()
+    }
+
+    /// Is the innermost body a sync one (a closure inheriting async context)?
+    pub(crate) fn in_sync_body(&self) -> bool {
+        self.bodies.last().is_some_and(|body| !body.is_async())
     }
 
     /// Ends a body: reports every guard that was alive at one of its awaits.
