@@ -145,57 +145,52 @@ impl Evidence {
 
     /// Binds every name a pattern introduces, with the type it can be shown to have.
     pub(super) fn bind_pat(&mut self, pat: &Pat, ty: Ty) {
-        match pat {
-            Pat::Ident(ident) => {
-                if let Some((_, sub)) = &ident.subpat {
-                    self.bind_pat(sub, ty.clone());
+        // A worklist, not a recursion: nesting depth costs no stack. The names a
+        // pattern binds are distinct, so the order they are bound in does not matter.
+        let mut work = vec![(pat, ty)];
+        while let Some((pat, ty)) = work.pop() {
+            match pat {
+                Pat::Ident(ident) => {
+                    if let Some((_, sub)) = &ident.subpat {
+                        work.push((sub, ty.clone()));
+                    }
+                    self.bind(ident.ident.to_string(), ty);
                 }
-                self.bind(ident.ident.to_string(), ty);
-            }
-            Pat::Type(typed) => {
-                let self_ty = self.current_self();
-                let ty = resolve_type(&typed.ty, &self.imports, &self_ty);
-                self.bind_pat(&typed.pat, ty);
-            }
-            Pat::Tuple(tuple) => {
-                let elems = match ty {
-                    Ty::Tuple(elems) => elems,
-                    _ => Vec::new(),
-                };
-                for (i, elem) in tuple.elems.iter().enumerate() {
-                    self.bind_pat(elem, elems.get(i).cloned().unwrap_or_default());
+                Pat::Type(typed) => {
+                    let self_ty = self.current_self();
+                    let ty = resolve_type(&typed.ty, &self.imports, &self_ty);
+                    work.push((&typed.pat, ty));
                 }
-            }
-            Pat::TupleStruct(tuple) => {
-                let variant = tuple.path.segments.last().map(|s| s.ident.to_string());
-                let inner = match variant.as_deref() {
-                    Some(v) if known_paths::UNWRAPPING_VARIANTS.contains(&v) => ty.unwrapped(),
-                    _ => Ty::Unknown,
-                };
-                for (i, elem) in tuple.elems.iter().enumerate() {
-                    let ty = if i == 0 { inner.clone() } else { Ty::Unknown };
-                    self.bind_pat(elem, ty);
+                Pat::Tuple(tuple) => {
+                    let elems = match ty {
+                        Ty::Tuple(elems) => elems,
+                        _ => Vec::new(),
+                    };
+                    for (i, elem) in tuple.elems.iter().enumerate() {
+                        work.push((elem, elems.get(i).cloned().unwrap_or_default()));
+                    }
                 }
-            }
-            Pat::Reference(reference) => self.bind_pat(&reference.pat, ty),
-            Pat::Guard(guarded) => self.bind_pat(&guarded.pat, ty),
-            Pat::Paren(paren) => self.bind_pat(&paren.pat, ty),
-            Pat::Struct(pat) => {
-                for field in &pat.fields {
-                    self.bind_pat(&field.pat, Ty::Unknown);
+                Pat::TupleStruct(tuple) => {
+                    let variant = tuple.path.segments.last().map(|s| s.ident.to_string());
+                    let inner = match variant.as_deref() {
+                        Some(v) if known_paths::UNWRAPPING_VARIANTS.contains(&v) => ty.unwrapped(),
+                        _ => Ty::Unknown,
+                    };
+                    for (i, elem) in tuple.elems.iter().enumerate() {
+                        let ty = if i == 0 { inner.clone() } else { Ty::Unknown };
+                        work.push((elem, ty));
+                    }
                 }
-            }
-            Pat::Slice(slice) => {
-                for elem in &slice.elems {
-                    self.bind_pat(elem, Ty::Unknown);
+                Pat::Reference(reference) => work.push((&reference.pat, ty)),
+                Pat::Guard(guarded) => work.push((&guarded.pat, ty)),
+                Pat::Paren(paren) => work.push((&paren.pat, ty)),
+                Pat::Struct(pat) => {
+                    work.extend(pat.fields.iter().map(|field| (&*field.pat, Ty::Unknown)));
                 }
+                Pat::Slice(slice) => work.extend(slice.elems.iter().map(|e| (e, Ty::Unknown))),
+                Pat::Or(or) => work.extend(or.cases.iter().map(|case| (case, Ty::Unknown))),
+                _ => {}
             }
-            Pat::Or(or) => {
-                for case in &or.cases {
-                    self.bind_pat(case, Ty::Unknown);
-                }
-            }
-            _ => {}
         }
     }
 

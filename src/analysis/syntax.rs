@@ -7,7 +7,6 @@ use syn::{Block, Expr, ExprClosure, Macro, Pat, Stmt, Token};
 
 use crate::analysis::known_paths::{self};
 use crate::analysis::source::LineIndex;
-use crate::analysis::walk::MAX_TYPE_DEPTH;
 use crate::diagnostic::Span;
 
 pub(super) fn addr<T>(node: &T) -> usize {
@@ -25,24 +24,28 @@ pub(super) fn expr_addr(expr: &Expr) -> usize {
 }
 
 /// Peels parentheses and groups.
-pub(super) fn peel(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Paren(paren) => peel(&paren.expr),
-        Expr::Group(group) => peel(&group.expr),
-        _ => expr,
+pub(super) fn peel(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match expr {
+            Expr::Paren(paren) => &paren.expr,
+            Expr::Group(group) => &group.expr,
+            _ => return expr,
+        };
     }
 }
 
 /// The closure an argument evaluates to: `|| ..` itself, or the tail of a block that
 /// clones what it captures first (`{ let tx = tx.clone(); move || .. }`).
-pub(super) fn closure_value(expr: &Expr) -> Option<&ExprClosure> {
-    match peel(expr) {
-        Expr::Closure(closure) => Some(closure),
-        Expr::Block(block) => match block.block.stmts.last() {
-            Some(Stmt::Expr(tail, None)) => closure_value(tail),
-            _ => None,
-        },
-        _ => None,
+pub(super) fn closure_value(mut expr: &Expr) -> Option<&ExprClosure> {
+    loop {
+        expr = match peel(expr) {
+            Expr::Closure(closure) => return Some(closure),
+            Expr::Block(block) => match block.block.stmts.last() {
+                Some(Stmt::Expr(tail, None)) => tail,
+                _ => return None,
+            },
+            _ => return None,
+        };
     }
 }
 
@@ -60,72 +63,64 @@ pub(super) fn local_fn_key(path: &str) -> String {
     }
 }
 
-/// Names a pattern binds (`_` binds none; `_g` does).
+/// Names a pattern binds (`_` binds none; `_g` does), in source order. A loop over an
+/// explicit stack: nesting depth costs no stack.
 pub(super) fn pattern_names(pat: &Pat) -> Vec<String> {
     let mut names = Vec::new();
-    collect_pattern_names(pat, &mut names, 0);
+    let mut stack = vec![pat];
+    while let Some(pat) = stack.pop() {
+        // Children are pushed last-first, so that they pop in source order.
+        match pat {
+            Pat::Ident(ident) => {
+                names.push(ident.ident.to_string());
+                if let Some((_, sub)) = &ident.subpat {
+                    stack.push(sub);
+                }
+            }
+            Pat::Type(typed) => stack.push(&typed.pat),
+            Pat::Reference(reference) => stack.push(&reference.pat),
+            Pat::Paren(paren) => stack.push(&paren.pat),
+            Pat::Guard(guarded) => stack.push(&guarded.pat),
+            Pat::Tuple(tuple) => stack.extend(tuple.elems.iter().rev()),
+            Pat::TupleStruct(tuple) => stack.extend(tuple.elems.iter().rev()),
+            Pat::Slice(slice) => stack.extend(slice.elems.iter().rev()),
+            Pat::Struct(pat) => stack.extend(pat.fields.iter().rev().map(|field| &*field.pat)),
+            Pat::Or(or) => stack.extend(or.cases.first()),
+            _ => {}
+        }
+    }
     names
-}
-
-pub(super) fn collect_pattern_names(pat: &Pat, names: &mut Vec<String>, depth: usize) {
-    if depth > MAX_TYPE_DEPTH {
-        return;
-    }
-    let next = depth + 1;
-    match pat {
-        Pat::Ident(ident) => {
-            names.push(ident.ident.to_string());
-            if let Some((_, sub)) = &ident.subpat {
-                collect_pattern_names(sub, names, next);
-            }
-        }
-        Pat::Type(typed) => collect_pattern_names(&typed.pat, names, next),
-        Pat::Reference(reference) => collect_pattern_names(&reference.pat, names, next),
-        Pat::Paren(paren) => collect_pattern_names(&paren.pat, names, next),
-        Pat::Guard(guarded) => collect_pattern_names(&guarded.pat, names, next),
-        Pat::Tuple(tuple) => tuple
-            .elems
-            .iter()
-            .for_each(|p| collect_pattern_names(p, names, next)),
-        Pat::TupleStruct(tuple) => tuple
-            .elems
-            .iter()
-            .for_each(|p| collect_pattern_names(p, names, next)),
-        Pat::Slice(slice) => slice
-            .elems
-            .iter()
-            .for_each(|p| collect_pattern_names(p, names, next)),
-        Pat::Struct(pat) => pat
-            .fields
-            .iter()
-            .for_each(|field| collect_pattern_names(&field.pat, names, next)),
-        Pat::Or(or) => {
-            if let Some(first) = or.cases.first() {
-                collect_pattern_names(first, names, next);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Does a condition bind with `let` (`if let`, `while let`, let chains)?
 pub(super) fn has_let(cond: &Expr) -> bool {
-    match peel(cond) {
-        Expr::Let(_) => true,
-        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
-            has_let(&binary.left) || has_let(&binary.right)
+    let mut stack = vec![cond];
+    while let Some(expr) = stack.pop() {
+        match peel(expr) {
+            Expr::Let(_) => return true,
+            Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+                stack.push(&binary.right);
+                stack.push(&binary.left);
+            }
+            _ => {}
         }
-        _ => false,
     }
+    false
 }
 
 /// Does control never flow past this expression (`return`, `break`, `continue`, a panic)?
-pub(super) fn diverges(expr: &Expr) -> bool {
-    match peel(expr) {
-        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
-        Expr::Block(block) => block_diverges(&block.block),
-        Expr::Macro(mac) => is_panic_macro(&mac.mac),
-        _ => false,
+pub(super) fn diverges(mut expr: &Expr) -> bool {
+    loop {
+        expr = match peel(expr) {
+            Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => return true,
+            Expr::Block(block) => match block.block.stmts.last() {
+                Some(Stmt::Expr(tail, _)) => tail,
+                Some(Stmt::Macro(mac)) => return is_panic_macro(&mac.mac),
+                _ => return false,
+            },
+            Expr::Macro(mac) => return is_panic_macro(&mac.mac),
+            _ => return false,
+        };
     }
 }
 
