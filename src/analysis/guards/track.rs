@@ -141,159 +141,105 @@ impl GuardTracker {
     /// The guards an expression's value holds (the guard itself, or a value built
     /// around it: `Some(g)`, `(a, g)`, `Wrapper { g }`, `MutexGuard::map(g, ..)`).
     pub(crate) fn guard_value(&self, expr: &Expr) -> Vec<GuardId> {
-        let depth = self.bodies.len();
-        let Some(body) = self.bodies.last() else {
-            return Vec::new();
-        };
-        self.guard_value_in(expr, body, depth, 0)
-    }
-
-    pub(crate) fn guard_value_in(
-        &self,
-        expr: &Expr,
-        body: &Body,
-        depth: usize,
-        level: usize,
-    ) -> Vec<GuardId> {
-        if level > MAX_TYPE_DEPTH {
-            return Vec::new();
-        }
-        let next = level + 1;
-        match peel(expr) {
-            Expr::MethodCall(call) => {
-                if let Some((d, id)) = self.lock_calls.get(&addr(call))
-                    && *d == depth
-                {
-                    return vec![*id];
-                }
-                if known_paths::GUARD_PRESERVING.contains(&call.method.to_string().as_str()) {
-                    return self.guard_value_in(&call.receiver, body, depth, next);
-                }
-                Vec::new()
-            }
-            Expr::Try(inner) => self.guard_value_in(&inner.expr, body, depth, next),
-            Expr::Path(path) => match path.path.get_ident() {
-                Some(ident) => body.held_by(&ident.to_string()),
-                None => Vec::new(),
-            },
-            Expr::Call(call) if builds_value(&call.func) => call
-                .args
-                .iter()
-                .flat_map(|arg| self.guard_value_in(arg, body, depth, next))
-                .collect(),
-            Expr::Tuple(tuple) => tuple
-                .elems
-                .iter()
-                .flat_map(|elem| self.guard_value_in(elem, body, depth, next))
-                .collect(),
-            Expr::Array(array) => array
-                .elems
-                .iter()
-                .flat_map(|elem| self.guard_value_in(elem, body, depth, next))
-                .collect(),
-            Expr::Struct(literal) => literal
-                .fields
-                .iter()
-                .flat_map(|field| self.guard_value_in(&field.expr, body, depth, next))
-                .collect(),
-            Expr::Block(block) => match block.block.stmts.last() {
-                Some(Stmt::Expr(tail, None)) => self.guard_value_in(tail, body, depth, next),
-                _ => Vec::new(),
-            },
-            Expr::Match(matched) => {
-                // `match m.lock() { Ok(g) => g, Err(e) => e.into_inner() }`
-                let passes_through = matched.arms.iter().any(|arm| {
-                    let names = pattern_names(&arm.pat);
-                    match peel(&arm.body) {
-                        Expr::Path(path) => path
-                            .path
-                            .get_ident()
-                            .is_some_and(|ident| names.contains(&ident.to_string())),
-                        Expr::MethodCall(call) => {
-                            call.method == "into_inner"
-                                && matches!(peel(&call.receiver), Expr::Path(p)
-                                    if p.path.get_ident().is_some_and(|i| names.contains(&i.to_string())))
-                        }
-                        _ => false,
-                    }
-                });
-                if passes_through {
-                    self.guard_value_in(&matched.expr, body, depth, next)
-                } else {
-                    Vec::new()
-                }
-            }
-            _ => Vec::new(),
-        }
+        self.guards_of(expr, false)
     }
 
     /// The guards a `let` initializer keeps alive for the binding's block: its value's,
     /// and those whose temporaries `&` extends (`&m.lock().unwrap()`, `&mut *g_temp`,
     /// `&temp[0]`).
     pub(crate) fn let_guards(&self, expr: &Expr) -> Vec<GuardId> {
-        let depth = self.bodies.len();
-        let Some(body) = self.bodies.last() else {
-            return Vec::new();
-        };
-        let mut guards = self.guard_value_in(expr, body, depth, 0);
-        guards.extend(self.extended(expr, body, depth, 0));
+        let mut guards = self.guards_of(expr, true);
         guards.sort_unstable();
         guards.dedup();
         guards
     }
 
-    pub(crate) fn extended(
-        &self,
-        expr: &Expr,
-        body: &Body,
-        depth: usize,
-        level: usize,
-    ) -> Vec<GuardId> {
-        if level > MAX_TYPE_DEPTH {
+    /// The guards of an expression's value, and with `extended` also those of the
+    /// temporaries a `let` extends. A worklist in source order, not a recursion; each
+    /// item is `MAX_TYPE_DEPTH` levels deep at most, as the source shows no deeper value.
+    fn guards_of(&self, expr: &Expr, extended: bool) -> Vec<GuardId> {
+        let depth = self.bodies.len();
+        let Some(body) = self.bodies.last() else {
             return Vec::new();
+        };
+        let mut found = Vec::new();
+        // Pushed last-first, so that items pop in source order.
+        let mut work = Vec::new();
+        if extended {
+            work.push((Want::Extended, expr, 0));
         }
-        let next = level + 1;
-        match peel(expr) {
-            Expr::Reference(reference) => self.extended_place(&reference.expr, body, depth, next),
-            Expr::Tuple(tuple) => tuple
-                .elems
-                .iter()
-                .flat_map(|elem| self.extended(elem, body, depth, next))
-                .collect(),
-            Expr::Array(array) => array
-                .elems
-                .iter()
-                .flat_map(|elem| self.extended(elem, body, depth, next))
-                .collect(),
-            Expr::Struct(literal) => literal
-                .fields
-                .iter()
-                .flat_map(|field| self.extended(&field.expr, body, depth, next))
-                .collect(),
-            Expr::Cast(cast) => self.extended(&cast.expr, body, depth, next),
-            _ => Vec::new(),
-        }
-    }
-
-    pub(crate) fn extended_place(
-        &self,
-        expr: &Expr,
-        body: &Body,
-        depth: usize,
-        level: usize,
-    ) -> Vec<GuardId> {
-        if level > MAX_TYPE_DEPTH {
-            return Vec::new();
-        }
-        let next = level + 1;
-        match peel(expr) {
-            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => {
-                self.extended_place(&unary.expr, body, depth, next)
+        work.push((Want::Value, expr, 0));
+        while let Some((want, expr, level)) = work.pop() {
+            if level > MAX_TYPE_DEPTH {
+                continue;
             }
-            Expr::Field(field) => self.extended_place(&field.base, body, depth, next),
-            Expr::Index(index) => self.extended_place(&index.expr, body, depth, next),
-            other => self.guard_value_in(other, body, depth, next),
+            let next = level + 1;
+            match (want, peel(expr)) {
+                (Want::Value, Expr::MethodCall(call)) => {
+                    if let Some((d, id)) = self.lock_calls.get(&addr(call))
+                        && *d == depth
+                    {
+                        found.push(*id);
+                    } else if known_paths::GUARD_PRESERVING
+                        .contains(&call.method.to_string().as_str())
+                    {
+                        push(&mut work, next, Want::Value, vec![&call.receiver]);
+                    }
+                }
+                (Want::Value, Expr::Try(inner)) => {
+                    push(&mut work, next, Want::Value, vec![&inner.expr])
+                }
+                (Want::Value, Expr::Path(path)) => {
+                    if let Some(ident) = path.path.get_ident() {
+                        found.extend(body.held_by(&ident.to_string()));
+                    }
+                }
+                (Want::Value, Expr::Call(call)) if builds_value(&call.func) => {
+                    push(&mut work, next, Want::Value, call.args.iter().collect());
+                }
+                (Want::Value | Want::Extended, Expr::Tuple(tuple)) => {
+                    push(&mut work, next, want, tuple.elems.iter().collect());
+                }
+                (Want::Value | Want::Extended, Expr::Array(array)) => {
+                    push(&mut work, next, want, array.elems.iter().collect());
+                }
+                (Want::Value | Want::Extended, Expr::Struct(literal)) => {
+                    push(
+                        &mut work,
+                        next,
+                        want,
+                        literal.fields.iter().map(|f| &f.expr).collect(),
+                    );
+                }
+                (Want::Value, Expr::Block(block)) => {
+                    if let Some(Stmt::Expr(tail, None)) = block.block.stmts.last() {
+                        push(&mut work, next, Want::Value, vec![tail]);
+                    }
+                }
+                (Want::Value, Expr::Match(matched)) if passes_through(matched) => {
+                    push(&mut work, next, Want::Value, vec![&matched.expr]);
+                }
+                (Want::Extended, Expr::Reference(reference)) => {
+                    push(&mut work, next, Want::Place, vec![&reference.expr]);
+                }
+                (Want::Extended, Expr::Cast(cast)) => {
+                    push(&mut work, next, Want::Extended, vec![&cast.expr])
+                }
+                (Want::Place, Expr::Unary(unary)) if matches!(unary.op, syn::UnOp::Deref(_)) => {
+                    push(&mut work, next, Want::Place, vec![&unary.expr]);
+                }
+                (Want::Place, Expr::Field(field)) => {
+                    push(&mut work, next, Want::Place, vec![&field.base])
+                }
+                (Want::Place, Expr::Index(index)) => {
+                    push(&mut work, next, Want::Place, vec![&index.expr])
+                }
+                // The place a reference borrows: the value there, a temporary `&` extends.
+                (Want::Place, _) => work.push((Want::Value, expr, next)),
+                _ => {}
+            }
         }
+        found
     }
 
     /// Bare names passed by value to a call are moved: what they hold ends there.
@@ -345,4 +291,45 @@ impl GuardTracker {
             self.std_shaped.insert(addr(inner));
         }
     }
+}
+
+/// Queues expressions for [`GuardTracker::guards_of`], last first so they pop in order.
+fn push<'e>(
+    work: &mut Vec<(Want, &'e Expr, usize)>,
+    level: usize,
+    want: Want,
+    exprs: Vec<&'e Expr>,
+) {
+    work.extend(exprs.into_iter().rev().map(|expr| (want, expr, level)));
+}
+
+/// What [`GuardTracker::guards_of`] looks for in an expression.
+#[derive(Clone, Copy)]
+enum Want {
+    /// The guards its value holds.
+    Value,
+    /// The guards of the temporaries a `let` extends through `&`.
+    Extended,
+    /// The guards of the place a `&` borrows.
+    Place,
+}
+
+/// `match m.lock() { Ok(g) => g, Err(e) => e.into_inner() }`: an arm gives back what
+/// the scrutinee held.
+fn passes_through(matched: &syn::ExprMatch) -> bool {
+    matched.arms.iter().any(|arm| {
+        let names = pattern_names(&arm.pat);
+        let is_bound = |expr: &Expr| match peel(expr) {
+            Expr::Path(path) => path
+                .path
+                .get_ident()
+                .is_some_and(|ident| names.contains(&ident.to_string())),
+            _ => false,
+        };
+        match peel(&arm.body) {
+            body @ Expr::Path(_) => is_bound(body),
+            Expr::MethodCall(call) => call.method == "into_inner" && is_bound(&call.receiver),
+            _ => false,
+        }
+    })
 }
