@@ -9,27 +9,66 @@ use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::syntax::*;
 use crate::analysis::types::{Ty, resolve_type};
-use crate::analysis::walk::MAX_TYPE_DEPTH;
 
 /// What the source shows of names and types: imports, bindings, fields, statics, fn returns.
 #[derive(Default)]
 pub(crate) struct Evidence {
     pub(crate) imports: Imports,
     /// Local variables and what is known of their types, innermost scope last.
-    pub(crate) env: Vec<HashMap<String, Ty>>,
+    env: Vec<HashMap<String, Ty>>,
     /// The `Self` type of the enclosing impl, innermost last.
-    pub(crate) self_ty: Vec<Ty>,
+    self_ty: Vec<Ty>,
     /// Field types of this file's structs, by struct name.
-    pub(crate) structs: HashMap<String, HashMap<String, Ty>>,
+    structs: HashMap<String, HashMap<String, Ty>>,
     /// Return types of this file's fns: `f`, `Type::f`, `Type.method`.
-    pub(crate) fn_returns: HashMap<String, Ty>,
+    fn_returns: HashMap<String, Ty>,
     /// Types of this file's statics and consts, by name.
-    pub(crate) globals: HashMap<String, Ty>,
+    globals: HashMap<String, Ty>,
     /// Types of the first parameter of closures given to iterator adapters.
-    pub(crate) closure_params: HashMap<usize, Ty>,
+    closure_params: HashMap<usize, Ty>,
 }
 
 impl Evidence {
+    /// A block, arm or closure opens a scope of bindings.
+    pub(super) fn enter_scope(&mut self) {
+        self.env.push(HashMap::new());
+    }
+
+    pub(super) fn exit_scope(&mut self) {
+        self.env.pop();
+    }
+
+    /// A nested module sees no local of the code around it: the bindings in scope,
+    /// set aside until [`Self::resume_env`].
+    pub(super) fn suspend_env(&mut self) -> Vec<HashMap<String, Ty>> {
+        std::mem::take(&mut self.env)
+    }
+
+    pub(super) fn resume_env(&mut self, env: Vec<HashMap<String, Ty>>) {
+        self.env = env;
+    }
+
+    /// An impl or trait: what `Self` stands for inside it.
+    pub(super) fn enter_impl(&mut self, self_ty: Ty) {
+        self.self_ty.push(self_ty);
+    }
+
+    pub(super) fn exit_impl(&mut self) {
+        self.self_ty.pop();
+    }
+
+    /// A closure given to an iterator adapter takes the items: its first parameter's type.
+    pub(super) fn item_closure(&mut self, closure: &syn::ExprClosure, item: Ty) {
+        self.closure_params.insert(addr(closure), item);
+    }
+
+    /// The type of a closure's first parameter, if an adapter showed it.
+    pub(super) fn closure_param(&mut self, closure: &syn::ExprClosure) -> Ty {
+        self.closure_params
+            .remove(&addr(closure))
+            .unwrap_or_default()
+    }
+
     /// Enters a fn: its parameters bound in a fresh environment (a fn sees no local of
     /// the code around it), under its `Self`. Returns the outer environment for
     /// [`Self::exit_fn`].

@@ -9,6 +9,10 @@ use crate::analysis::known_paths::{self};
 use crate::analysis::source::LineIndex;
 use crate::diagnostic::Span;
 
+/// How deep into an expression, a pattern or a value the analysis follows (types of
+/// nested calls, guards inside built values): deeper nesting is no evidence anyone writes.
+pub(crate) const MAX_TYPE_DEPTH: usize = 48;
+
 pub(super) fn addr<T>(node: &T) -> usize {
     node as *const T as usize
 }

@@ -8,7 +8,6 @@
 //! summary.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use syn::visit::{self, Visit};
@@ -36,30 +35,29 @@ use crate::diagnostic::Span;
 use crate::settings::{Edition, Settings};
 
 /// Stack kept free before recursing further; past it, recursion moves to a new segment.
-pub(super) const RED_ZONE: usize = 256 * 1024;
-pub(super) const NEW_STACK: usize = 16 * 1024 * 1024;
-pub(super) const MAX_TYPE_DEPTH: usize = 48;
+const RED_ZONE: usize = 256 * 1024;
+const NEW_STACK: usize = 16 * 1024 * 1024;
 
 pub(crate) struct Walker<'a> {
-    pub(super) index: &'a LineIndex<'a>,
-    pub(super) file: &'a str,
-    pub(super) settings: &'a Settings,
+    index: &'a LineIndex<'a>,
+    file: &'a str,
+    settings: &'a Settings,
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
     /// address in the sets above is ever reused by another node.
-    pub(super) macro_trees: Vec<Rc<dyn Any>>,
-    pub(crate) facts: Vec<Fact>,
+    macro_trees: Vec<Rc<dyn Any>>,
+    facts: Vec<Fact>,
     /// What the source shows of names and types: imports, bindings, fields, statics, fn returns.
-    pub(super) evidence: Evidence,
+    evidence: Evidence,
     /// Async, sync or detached code; awaited calls and offloaded closures.
-    pub(super) context: Context,
+    context: Context,
     /// Guards of synchronous locks: created, held, moved and dropped as the walk goes.
-    pub(super) guards: GuardTracker,
+    guards: GuardTracker,
     /// The file's fns and their calls, for the crate model.
-    pub(super) calls: Calls,
+    calls: Calls,
     /// The runtimes gating and driving the code here.
-    pub(super) runtimes: Runtimes,
+    runtimes: Runtimes,
     /// Calls already reported.
-    pub(super) reported: Reported,
+    reported: Reported,
 }
 
 impl<'a> Walker<'a> {
@@ -152,11 +150,11 @@ impl<'a> Walker<'a> {
                 self.visit_expr(count);
             }
             MacroBody::Stmts(stmts) => {
-                self.evidence.env.push(HashMap::new());
+                self.evidence.enter_scope();
                 for stmt in stmts {
                     self.visit_stmt(stmt);
                 }
-                self.evidence.env.pop();
+                self.evidence.exit_scope();
             }
         }
     }
@@ -181,12 +179,12 @@ impl<'a> Walker<'a> {
         // `select!` awaits its futures here, then runs one handler.
         self.guards.with_body(|body| body.await_point(span));
         for branch in branches {
-            self.evidence.env.push(HashMap::new());
+            self.evidence.enter_scope();
             if let Some(pat) = &branch.pat {
                 self.evidence.bind_pat(pat, Ty::Unknown);
             }
             self.visit_expr(&branch.handler);
-            self.evidence.env.pop();
+            self.evidence.exit_scope();
         }
     }
 
@@ -199,15 +197,15 @@ impl<'a> Walker<'a> {
             .imports
             .push_module(items, Some(&item.ident.to_string()));
         self.evidence.collect_items(items);
-        let saved_env = std::mem::take(&mut self.evidence.env);
-        let saved_bodies = std::mem::take(&mut self.guards.bodies);
+        let saved_env = self.evidence.suspend_env();
+        let saved_bodies = self.guards.suspend();
         self.context.push(Ctx::Detached);
         for item in items {
             self.visit_item(item);
         }
         self.context.pop();
-        self.guards.bodies = saved_bodies;
-        self.evidence.env = saved_env;
+        self.guards.resume(saved_bodies);
+        self.evidence.resume_env(saved_env);
         self.evidence.imports.pop();
     }
 
@@ -330,7 +328,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_impl(&mut self, item: &'ast ItemImpl) {
         let outer_self = self.evidence.current_self();
         let self_ty = resolve_type(&item.self_ty, &self.evidence.imports, &outer_self);
-        self.evidence.self_ty.push(self_ty);
+        self.evidence.enter_impl(self_ty);
         self.context.push(Ctx::Detached);
         self.with_gates(&item.attrs, |walker| {
             for impl_item in &item.items {
@@ -338,11 +336,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         });
         self.context.pop();
-        self.evidence.self_ty.pop();
+        self.evidence.exit_impl();
     }
 
     fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
-        self.evidence.self_ty.push(Ty::Unknown);
+        self.evidence.enter_impl(Ty::Unknown);
         self.context.push(Ctx::Detached);
         self.with_gates(&item.attrs, |walker| {
             for trait_item in &item.items {
@@ -350,7 +348,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         });
         self.context.pop();
-        self.evidence.self_ty.pop();
+        self.evidence.exit_impl();
     }
 
     fn visit_item_mod(&mut self, item: &'ast ItemMod) {
@@ -390,7 +388,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if !items.is_empty() {
             self.evidence.collect_items(&items);
         }
-        self.evidence.env.push(HashMap::new());
+        self.evidence.enter_scope();
         if self.context.in_async() {
             self.context.mark_closures_offloaded_later(
                 block,
@@ -411,7 +409,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         }
         self.guards.with_body(Body::exit_scope);
-        self.evidence.env.pop();
+        self.evidence.exit_scope();
         self.evidence.imports.pop();
     }
 
@@ -457,12 +455,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_closure(&mut self, closure: &'ast ExprClosure) {
         let ctx = self.context.closure_ctx(closure);
-        self.evidence.env.push(HashMap::new());
-        let first_param = self
-            .evidence
-            .closure_params
-            .remove(&addr(closure))
-            .unwrap_or_default();
+        self.evidence.enter_scope();
+        let first_param = self.evidence.closure_param(closure);
         for (i, input) in closure.inputs.iter().enumerate() {
             let ty = if i == 0 {
                 first_param.clone()
@@ -480,7 +474,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&closure.body);
         self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
-        self.evidence.env.pop();
+        self.evidence.exit_scope();
     }
 
     fn visit_expr_call(&mut self, call: &'ast ExprCall) {
@@ -537,7 +531,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         {
             let item = receiver.item();
             if item != Ty::Unknown {
-                self.evidence.closure_params.insert(addr(closure), item);
+                self.evidence.item_closure(closure, item);
             }
         }
         self.with_driver(driver, |walker| {
@@ -568,7 +562,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let mut ends = Vec::new();
         for arm in &expr.arms {
             self.guards.restore(&before);
-            self.evidence.env.push(HashMap::new());
+            self.evidence.enter_scope();
             self.evidence.bind_pat(&arm.pat, ty.clone());
             self.guards.with_body(Body::enter_scope);
             self.guards.on_let(&arm.pat, &scrutinee_guards);
@@ -582,14 +576,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if !diverges(&arm.body) {
                 ends.push(self.guards.snapshot());
             }
-            self.evidence.env.pop();
+            self.evidence.exit_scope();
         }
         self.guards.merge(before, ends);
     }
 
     fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
         let is_let = has_let(&expr.cond);
-        self.evidence.env.push(HashMap::new());
+        self.evidence.enter_scope();
         self.guards.with_body(|body| {
             body.enter_scope();
             body.begin_stmt();
@@ -618,7 +612,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             body.kill_scope();
             body.exit_scope();
         });
-        self.evidence.env.pop();
+        self.evidence.exit_scope();
         if drops_before_else {
             self.guards.with_body(|body| body.kill(cond_guards.clone()));
         }
@@ -640,7 +634,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_while(&mut self, expr: &'ast ExprWhile) {
         let is_let = has_let(&expr.cond);
         let before = self.guards.snapshot();
-        self.evidence.env.push(HashMap::new());
+        self.evidence.enter_scope();
         self.guards.with_body(|body| {
             body.enter_scope();
             body.begin_stmt();
@@ -654,7 +648,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.guards.with_body(Body::end_stmt);
         }
         self.guards.with_body(Body::exit_scope);
-        self.evidence.env.pop();
+        self.evidence.exit_scope();
         let after = self.guards.snapshot();
         self.guards.merge(before.clone(), vec![before, after]);
     }
@@ -671,7 +665,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&expr.expr);
         let item = self.evidence.type_of(&expr.expr).item();
         let before = self.guards.snapshot();
-        self.evidence.env.push(HashMap::new());
+        self.evidence.enter_scope();
         self.evidence.bind_pat(&expr.pat, item);
         let names = pattern_names(&expr.pat);
         self.guards.with_body(|body| {
@@ -680,7 +674,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         });
         self.visit_block(&expr.body);
         self.guards.with_body(Body::exit_scope);
-        self.evidence.env.pop();
+        self.evidence.exit_scope();
         let after = self.guards.snapshot();
         self.guards.merge(before.clone(), vec![before, after]);
     }

@@ -12,18 +12,17 @@ use crate::analysis::known_paths::{self};
 use crate::analysis::source::LineIndex;
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
-use crate::analysis::walk::MAX_TYPE_DEPTH;
 use crate::rules::Rule;
 
 /// Guards of synchronous locks: created, held, moved and dropped as the walk goes.
 #[derive(Default)]
 pub(crate) struct GuardTracker {
     /// The bodies being walked (fn, closure, async block), innermost last: their guards.
-    pub(crate) bodies: Vec<Body>,
+    bodies: Vec<Body>,
     /// Lock calls that created a guard, by address: (body depth, guard).
-    pub(crate) lock_calls: HashMap<usize, (usize, GuardId)>,
+    lock_calls: HashMap<usize, (usize, GuardId)>,
     /// Zero-argument `lock()`/`read()`/`write()` calls whose result is unwrapped: std's shape.
-    pub(crate) std_shaped: HashSet<usize>,
+    std_shaped: HashSet<usize>,
 }
 
 impl GuardTracker {
@@ -77,6 +76,16 @@ impl GuardTracker {
         let name = ident.to_string();
         self.with_body(|body| body.assign(&name, &guards));
         true
+    }
+
+    /// A nested module's items are no part of the bodies around them: those are set
+    /// aside until [`Self::resume`].
+    pub(crate) fn suspend(&mut self) -> Vec<Body> {
+        std::mem::take(&mut self.bodies)
+    }
+
+    pub(crate) fn resume(&mut self, bodies: Vec<Body>) {
+        self.bodies = bodies;
     }
 
     /// Is a body being walked? Guards live only in bodies.
