@@ -51,7 +51,9 @@ impl Found {
         // catalogue row's would (tokio's `blocking_*` methods panic in a runtime).
         let kind = match user.rule {
             Rule::BlockOnInAsync => BlockingKind::BlocksOnFuture,
-            _ if user.path.starts_with("blocking_") => BlockingKind::PanicsInRuntime,
+            _ if user.path.starts_with(known_paths::PANICS_IN_RUNTIME_PREFIX) => {
+                BlockingKind::PanicsInRuntime
+            }
             _ => BlockingKind::Blocks,
         };
         Found {

@@ -1,5 +1,6 @@
-//! What the crate model needs from a file: its fns, their calls by path or method, and
-//! their runtime-bound API uses.
+//! What the crate model needs from a file: its fns (key, display name), their calls by
+//! path or method, their runtime-bound API uses and the `#[path]` modules. Recorded only
+//! for a fn's own code: detached code (offloaded closures, consts) records nothing.
 
 use syn::{ExprMethodCall, Signature};
 

@@ -1,5 +1,7 @@
-//! Evidence of value types: bindings, struct fields, statics, fn returns, and `type_of`
-//! an expression as far as the source shows it. No inference beyond that.
+//! Evidence: what the source shows of names and types. Owns the file's use-resolution
+//! ([`Imports`]), the bindings in scope, struct fields, statics, fn returns and the item
+//! types closures are given; answers `type_of` an expression as far as that shows it.
+//! No inference beyond that; the walk tells it when scopes, fns and impls begin and end.
 
 use std::collections::HashMap;
 

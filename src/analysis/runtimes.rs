@@ -1,4 +1,6 @@
-//! Runtimes: the `#[cfg(..)]` gates and the block-on drivers around the code walked.
+//! Runtimes: the `#[cfg(..)]` gates and the block-on drivers around the code walked
+//! ([`Runtimes`], a stack the walk pushes and pops), and queries for entry attributes
+//! and for the calls that drive a future on a runtime of their own.
 
 use crate::analysis::imports::{Imports, Resolved};
 use crate::analysis::known_paths::{self};

@@ -337,7 +337,9 @@ fn passes_through(matched: &syn::ExprMatch) -> bool {
         };
         match peel(&arm.body) {
             body @ Expr::Path(_) => is_bound(body),
-            Expr::MethodCall(call) => call.method == "into_inner" && is_bound(&call.receiver),
+            Expr::MethodCall(call) => {
+                call.method == known_paths::POISON_RECOVERY && is_bound(&call.receiver)
+            }
             _ => false,
         }
     })

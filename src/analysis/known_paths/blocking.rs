@@ -1,5 +1,7 @@
 //! The blocking catalogue: every blocking operation the tool knows, the rule it is
-//! reported under and what to use instead. Keys are canonical (see [`super::canonical`]).
+//! reported under, what to use instead and what kind of blocking it is; the buffered
+//! adapters that do their inner type's I/O; the extension-trait methods matched by
+//! import. Keys are canonical (see [`super::canonical`]).
 
 use crate::analysis::facts::BlockingKind;
 use crate::rules::Rule;
@@ -248,3 +250,7 @@ pub(crate) static TRAIT_METHODS: &[(&str, &str, &str, &str)] = &[(
     "block_on",
     "pollster::FutureExt.block_on",
 )];
+
+/// tokio's `blocking_*` methods panic inside a runtime: a configured path whose name
+/// starts so is taken to be one of them.
+pub(crate) const PANICS_IN_RUNTIME_PREFIX: &str = "blocking_";

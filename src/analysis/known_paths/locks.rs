@@ -112,3 +112,6 @@ pub(crate) fn is_guard_adapter(ty: &str) -> bool {
 
 /// Smart pointers whose `new` holds its argument: `Box::new(g)` still holds the guard.
 pub(crate) static HOLDING_POINTERS: &[&str] = &["Box", "Arc", "Rc"];
+
+/// `Err(e) => e.into_inner()`: what a poisoned lock's error gives back is the guard.
+pub(crate) const POISON_RECOVERY: &str = "into_inner";

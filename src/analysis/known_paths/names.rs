@@ -1,5 +1,6 @@
-//! Small name lists: crates that never hold the linted crate's fns, macros whose tokens
-//! are not code, and the prelude names that matter.
+//! Small name lists: crates that never hold the linted crate's fns, macros by what their
+//! bodies are (not code, panics, `select!`, `join!`, `write!`), the prelude names that
+//! matter, the methods a reported call passes through, and what makes a fn poll-style.
 
 /// Extern crates whose paths never name a fn of the crate being linted.
 pub(crate) static WELL_KNOWN_CRATES: &[&str] = &[

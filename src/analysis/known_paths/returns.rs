@@ -1,5 +1,7 @@
 //! What calls and constructors return: the evidence that lets a method call be matched
 //! against the catalogue (`File::open(..)?.read(..)` is a read on a `std::fs::File`).
+//! Also the methods any receiver shares (unwrapping, cloning, iterating) and the wrapper
+//! types a value is seen through (smart pointers, `Option`/`Result`, sequences).
 
 /// What calls return, as type specs: a path, `(A, B)` for a tuple, `iter<T>` for something
 /// a `for` loop yields `T` from, `Self` for the receiver's own type. Results and options

@@ -1,5 +1,6 @@
 //! What ties code to one async runtime: runtime-bound APIs, the calls that drive a future
-//! on a runtime of their own, and the entry attributes that start one.
+//! on a runtime of their own, the entry attributes that start one, and the words in a
+//! `#[cfg(..)]` that gate code on one.
 
 use super::canonical;
 use crate::analysis::summary::Runtime;
