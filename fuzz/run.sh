@@ -3,7 +3,7 @@
 #   fuzz/run.sh [SECONDS]     default 600; seeds the corpus from fixtures/ on first use
 # Needs a nightly toolchain (`rustup toolchain install nightly`) and `cargo install cargo-fuzz`.
 # Crashes land in fuzz/artifacts/lint_source/; each one becomes a regression test in
-# tests/hostile.rs.
+# tests/it/hostile.rs.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 seconds=${1:-600}

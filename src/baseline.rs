@@ -23,6 +23,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::report::Sources;
 use crate::rules::Rule;
 use crate::runner::Report;
 
@@ -81,9 +82,10 @@ impl Anchor {
 impl Baseline {
     /// The findings of `report` (but `parse_error`).
     pub fn from_report(report: &Report, anchor: &Anchor) -> Baseline {
+        let sources = Sources::new(&report.sources);
         let mut counts = BTreeMap::new();
         for d in &report.diagnostics {
-            if let Some(key) = key(d, report, anchor) {
+            if let Some(key) = key(d, &sources, anchor) {
                 *counts.entry(key).or_insert(0) += 1;
             }
         }
@@ -102,11 +104,12 @@ impl Baseline {
     /// Removes from `report` the findings this baseline covers, up to each count.
     pub fn filter(&self, report: &mut Report, anchor: &Anchor) {
         let mut left = self.counts.clone();
+        let sources = Sources::new(&report.sources);
         let diagnostics = std::mem::take(&mut report.diagnostics);
         report.diagnostics = diagnostics
             .into_iter()
             .filter(|d| {
-                let Some(key) = key(d, report, anchor) else {
+                let Some(key) = key(d, &sources, anchor) else {
                     return true;
                 };
                 match left.get_mut(&key) {
@@ -159,14 +162,12 @@ impl Baseline {
     }
 }
 
-fn key(d: &Diagnostic, report: &Report, anchor: &Anchor) -> Option<Key> {
+fn key(d: &Diagnostic, sources: &Sources, anchor: &Anchor) -> Option<Key> {
     if d.rule == Rule::ParseError {
         return None;
     }
-    let line = report
-        .sources
-        .get(&d.file)
-        .and_then(|source| crate::report::line_text(source, d.span.start.line))
+    let line = sources
+        .line_text(&d.file, d.span.start.line)
         .map(normalize_line)
         .unwrap_or_default();
     Some((anchor.key_path(&d.file), d.rule.name().to_string(), line))

@@ -10,7 +10,8 @@
 //! the finding keeps its help line and no fix.
 
 use crate::diagnostic::{Edit, Pos, Span};
-use crate::lexer::{Kind, Lexer};
+use crate::text::LineIndex;
+use crate::text::lexer::{Kind, Lexer};
 
 /// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
 const TOKIO_FS: &[(&str, &str)] = &[
@@ -50,7 +51,12 @@ pub struct CallSite<'t> {
 
 /// The call whose callee is at `callee` in `text`, if the callee is written as a path
 /// ending in `std_name` (not an alias, not a method) and its closing parenthesis is found.
-pub fn call_site<'t>(text: &'t str, callee: Span, std_name: &str) -> Option<CallSite<'t>> {
+pub(crate) fn call_site<'t>(
+    index: &LineIndex<'t>,
+    callee: Span,
+    std_name: &str,
+) -> Option<CallSite<'t>> {
+    let text = index.text();
     let (start, end) = (callee.start.offset, callee.end.offset);
     if !is_path_ending_in(text.get(start..end)?, std_name) || is_method(text, start) {
         return None;
@@ -58,7 +64,7 @@ pub fn call_site<'t>(text: &'t str, callee: Span, std_name: &str) -> Option<Call
     let close = closing_paren(text, end)?;
     Some(CallSite {
         arguments: &text[end..close],
-        after_call: pos_at(text, close),
+        after_call: index.at(close),
     })
 }
 
@@ -102,17 +108,6 @@ fn closing_paren(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-fn pos_at(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    Pos {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(before[line_start..].chars().count() + 1).unwrap_or(u32::MAX),
-        offset,
-    }
-}
-
 /// Applies a fix's edits to `text` (for tests and tools): edits must not overlap.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     let mut edits: Vec<&Edit> = edits.iter().collect();
@@ -138,11 +133,7 @@ mod tests {
     fn lint_with_fixes(text: &str, runtime_is_tokio: bool) -> Vec<Diagnostic> {
         let settings = Settings::default();
         let facts = crate::analysis::facts_of("x.rs", text, &settings);
-        let source = Source {
-            text,
-            runtime_is_tokio,
-        };
-        report(facts, &settings, Some(source))
+        report(facts, &settings, Some(&Source::new(text, runtime_is_tokio)))
     }
 
     /// Lints `body` inside an async fn with `header` items above, applies every fix, and

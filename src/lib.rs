@@ -11,12 +11,12 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fixes;
-mod lexer;
 pub mod report;
 pub mod rules;
 pub mod runner;
 pub mod settings;
 pub mod suppress;
+mod text;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};
 pub use rules::{Level, Rule};

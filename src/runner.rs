@@ -363,11 +363,8 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
 /// A file's linked facts as findings, with the fixes its crate allows, through its
 /// suppressions.
 fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let source = crate::rules::Source {
-        text,
-        runtime_is_tokio: unit.tokio,
-    };
-    let diagnostics = crate::rules::report(facts, &unit.settings, Some(source));
+    let source = crate::rules::Source::new(text, unit.tokio);
+    let diagnostics = crate::rules::report(facts, &unit.settings, Some(&source));
     let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings);
     let source = (!diagnostics.is_empty()).then(|| text.to_string());
     FileResult {
@@ -649,14 +646,7 @@ fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Box<(Diagnostic, S
 
 /// The position just after `text`.
 fn position_after(text: &str) -> Pos {
-    let line_start = text.rfind('\n').map_or(0, |i| i + 1);
-    let line = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    let column = text[line_start..].chars().count() + 1;
-    Pos {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-        offset: text.len(),
-    }
+    crate::text::LineIndex::new(text).at(text.len())
 }
 
 fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {

@@ -1,100 +1,20 @@
 //! Positions and a cheap look at the text before syn sees it.
 
-use std::cell::Cell;
+use crate::text::lexer::Kind;
 
-use proc_macro2::{LineColumn, Span as PmSpan};
-
-use crate::diagnostic::{Pos, Span};
-use crate::lexer::Kind;
-
-/// Turns proc-macro2 line/column positions into [`Pos`] (1-based line and character
-/// column, byte offset).
-pub(crate) struct LineIndex<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-    /// All ASCII: a character column is a byte column.
-    ascii: bool,
-    /// The last position computed (line, column, byte offset): positions come mostly in
-    /// order, so the next one on the same line walks on from here, never from the start.
-    last: Cell<(usize, usize, usize)>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex {
-            text,
-            line_starts,
-            ascii: text.is_ascii(),
-            last: Cell::new((0, 0, 0)),
-        }
-    }
-
-    /// `lc.line` is 1-based, `lc.column` a 0-based character column.
-    pub(crate) fn pos(&self, lc: LineColumn) -> Pos {
-        let line = lc.line.max(1);
-        let start = self
-            .line_starts
-            .get(line - 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
-        let offset = if self.ascii {
-            (start + lc.column).min(end)
-        } else {
-            let (last_line, last_column, last_offset) = self.last.get();
-            let (from_column, from_offset) = if last_line == line && last_column <= lc.column {
-                (last_column, last_offset)
-            } else {
-                (0, start)
-            };
-            let rest = &self.text[from_offset..end];
-            let offset = from_offset
-                + rest
-                    .char_indices()
-                    .nth(lc.column - from_column)
-                    .map_or(rest.len(), |(i, _)| i);
-            self.last.set((line, lc.column, offset));
-            offset
-        };
-        Pos {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(lc.column + 1).unwrap_or(u32::MAX),
-            offset,
-        }
-    }
-
-    pub(crate) fn span(&self, span: PmSpan) -> Span {
-        Span {
-            start: self.pos(span.start()),
-            end: self.pos(span.end()),
-        }
-    }
-
-    /// The span from the start of `first` to the end of `last`.
-    pub(crate) fn join(&self, first: PmSpan, last: PmSpan) -> Span {
-        Span {
-            start: self.pos(first.start()),
-            end: self.pos(last.end()),
-        }
-    }
-}
+/// The one index, shared with the rest of the crate (`crate::text`).
+pub(crate) use crate::text::LineIndex;
 
 /// The delimiters of the text, outside comments and literals, with their byte offsets.
 fn delimiters(text: &str) -> impl Iterator<Item = (u8, usize)> + '_ {
-    crate::lexer::Lexer::new(text, 0).filter_map(|token| match token.kind {
+    crate::text::lexer::Lexer::new(text, 0).filter_map(|token| match token.kind {
         Kind::Punct(b @ (b'(' | b'[' | b'{' | b')' | b']' | b'}')) => Some((b, token.start)),
         _ => None,
     })
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count() + 1
+    LineIndex::new(text).line(offset) as usize
 }
 
 /// Where syn would recurse deeper than `limit`, if anywhere: bracket nesting, generic
@@ -106,7 +26,7 @@ pub(crate) fn nesting_beyond(text: &str, limit: usize) -> Option<usize> {
     let mut angles = 0usize;
     let mut run = 0usize;
     let mut previous = 0u8;
-    for token in crate::lexer::Lexer::new(text, 0) {
+    for token in crate::text::lexer::Lexer::new(text, 0) {
         let Kind::Punct(punct) = token.kind else {
             if !token.is_comment() {
                 run = 0;
@@ -218,13 +138,5 @@ mod tests {
         assert_eq!(unbalanced_line("fn f() {\n    g(\"}\");\n}\n"), None);
         assert_eq!(unbalanced_line("fn f() {\n    g(1;\n}\n"), Some(3));
         assert_eq!(unbalanced_line("fn f() {\n"), Some(1));
-    }
-
-    #[test]
-    fn positions_count_characters() {
-        let text = "ab\nçd = x;\n";
-        let index = LineIndex::new(text);
-        let pos = index.pos(LineColumn { line: 2, column: 2 });
-        assert_eq!((pos.line, pos.column, pos.offset), (2, 3, 6));
     }
 }

@@ -45,6 +45,19 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
+/// Where the reporters that name files from the repository root (sarif, github) start
+/// from: the current directory and the nearest ancestor with `.git` (or the directory).
+fn places() -> report::Places {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let root = cwd
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(&cwd)
+        .to_path_buf();
+    report::Places::new(cwd, root)
+}
+
 /// Runs a resolved command.
 pub fn execute(command: Command) -> Outcome {
     match command {
@@ -109,7 +122,12 @@ fn run_lint(lint: Lint) -> Outcome {
         // Stdin under a name the configuration excludes: nothing to check.
         Ok(None) => {
             return Outcome {
-                stdout: report::render(&runner::Report::default(), lint.format, lint.color),
+                stdout: report::render(
+                    &runner::Report::default(),
+                    lint.format,
+                    lint.color,
+                    &places(),
+                ),
                 stderr,
                 code: 0,
             };
@@ -154,7 +172,7 @@ fn run_lint(lint: Lint) -> Outcome {
         baseline.filter(&mut report, anchor);
     }
     Outcome {
-        stdout: report::render(&report, lint.format, lint.color),
+        stdout: report::render(&report, lint.format, lint.color, &places()),
         stderr,
         code: report.exit_code(lint.exit_zero),
     }

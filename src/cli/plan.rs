@@ -9,7 +9,6 @@ use std::sync::Arc;
 use crate::config::{Config, ConfigError, Resolver, RuleChoice};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, Crate, Discovery};
-use crate::rules::Rule;
 use crate::runner::{self, Unit};
 
 /// Files that share a configuration (none: `None`).
@@ -29,15 +28,16 @@ impl Plan {
         let mut sources = Vec::new();
         for config in &self.configs {
             let settings = rules.settings(Some(config));
-            if config.findings.is_empty() || !settings.is_enabled(Rule::UnknownRule) {
-                continue;
+            let before = findings.len();
+            findings.extend(
+                config
+                    .findings
+                    .iter()
+                    .filter_map(|finding| crate::rules::admit(finding.clone(), &settings)),
+            );
+            if findings.len() > before {
+                sources.push((config.file.clone(), config.text.clone()));
             }
-            for finding in &config.findings {
-                let mut finding = finding.clone();
-                finding.level = settings.level(Rule::UnknownRule);
-                findings.push(finding);
-            }
-            sources.push((config.file.clone(), config.text.clone()));
         }
         (findings, sources)
     }

@@ -11,55 +11,33 @@
 //!   = help: ...
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity};
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
+use super::Sources;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::Level;
 use crate::runner::Report;
 
-pub(super) fn render(report: &Report, color: bool) -> Vec<u8> {
-    let mut files = SimpleFiles::new();
-    let ids = add_sources(report, &mut files);
+pub(super) fn render(report: &Report, sources: &Sources, color: bool) -> Vec<u8> {
     let mut out = Vec::new();
     for d in &report.diagnostics {
-        out.extend_from_slice(&emit(d, report, &files, &ids, color));
+        out.extend_from_slice(&emit(d, sources, color));
     }
     out.extend_from_slice(summary(report).as_bytes());
     out
 }
 
 /// One finding as the human format shows it, without color (rustc-json's `rendered`).
-pub(super) fn render_one(d: &Diagnostic, report: &Report) -> String {
-    let mut files = SimpleFiles::new();
-    let ids = add_sources(report, &mut files);
-    String::from_utf8_lossy(&emit(d, report, &files, &ids, false)).into_owned()
+pub(super) fn render_one(d: &Diagnostic, sources: &Sources) -> String {
+    String::from_utf8_lossy(&emit(d, sources, false)).into_owned()
 }
 
-fn add_sources<'a>(
-    report: &'a Report,
-    files: &mut SimpleFiles<&'a str, &'a str>,
-) -> BTreeMap<&'a str, usize> {
-    report
-        .sources
-        .iter()
-        .map(|(name, source)| (name.as_str(), files.add(name.as_str(), source.as_str())))
-        .collect()
-}
-
-fn emit(
-    d: &Diagnostic,
-    report: &Report,
-    files: &SimpleFiles<&str, &str>,
-    ids: &BTreeMap<&str, usize>,
-    color: bool,
-) -> Vec<u8> {
+fn emit(d: &Diagnostic, sources: &Sources, color: bool) -> Vec<u8> {
     let config = Config::default();
     let new_buffer = || {
         if color {
@@ -69,12 +47,12 @@ fn emit(
         }
     };
     let mut buffer = new_buffer();
-    let rendered = to_codespan(d, report, ids);
-    if term::emit_to_write_style(&mut buffer, &config, files, &rendered).is_err() {
+    let rendered = to_codespan(d, sources);
+    if term::emit_to_write_style(&mut buffer, &config, sources, &rendered).is_err() {
         // codespan refused a range: show the finding without its snippet.
         buffer = new_buffer();
         let plain = without_snippet(d);
-        let _ = term::emit_to_write_style(&mut buffer, &config, files, &plain);
+        let _ = term::emit_to_write_style(&mut buffer, &config, sources, &plain);
     }
     let _ = buffer.reset();
     buffer.into_inner()
@@ -98,14 +76,10 @@ fn byte_range(source: &str, span: Span) -> Option<Range<usize>> {
     .then_some(start..end)
 }
 
-fn to_codespan(
-    d: &Diagnostic,
-    report: &Report,
-    ids: &BTreeMap<&str, usize>,
-) -> CsDiagnostic<usize> {
+fn to_codespan(d: &Diagnostic, sources: &Sources) -> CsDiagnostic<usize> {
     let place = |file: &str, span: Span| -> Option<(usize, Range<usize>)> {
-        let id = *ids.get(file)?;
-        let range = byte_range(report.sources.get(file)?, span)?;
+        let id = sources.id(file)?;
+        let range = byte_range(sources.text(file)?, span)?;
         Some((id, range))
     };
     let mut labels = Vec::new();
@@ -113,7 +87,7 @@ fn to_codespan(
     match place(&d.file, d.span) {
         Some((id, range)) => labels.push(CsLabel::primary(id, range).with_message(&d.label)),
         // A file that could not be read has no text to show: its message names it.
-        None if report.sources.contains_key(d.file.as_str()) || !at_start(d.span) => {
+        None if sources.id(&d.file).is_some() || !at_start(d.span) => {
             notes.push(location_note(&d.file, d.span));
         }
         None => {}
@@ -218,9 +192,13 @@ mod tests {
     use super::*;
     use crate::report::test_support::{sample, span};
 
+    fn human(report: &Report, color: bool) -> Vec<u8> {
+        render(report, &Sources::new(&report.sources), color)
+    }
+
     #[test]
     fn renders_snippet_labels_notes_help_and_summary() {
-        let out = String::from_utf8(render(&sample(), false)).unwrap();
+        let out = String::from_utf8(human(&sample(), false)).unwrap();
         assert!(
             out.starts_with(
                 "warning[blocking_sleep]: `std::thread::sleep` blocks the executor thread\n"
@@ -259,7 +237,7 @@ mod tests {
 
     #[test]
     fn color_adds_escapes() {
-        let out = render(&sample(), true);
+        let out = human(&sample(), true);
         assert!(out.contains(&b'\x1b'));
     }
 
@@ -268,7 +246,7 @@ mod tests {
         let mut report = sample();
         report.diagnostics[0].span = span(9, 9, 1000, 5);
         report.diagnostics[0].labels[0].span = span(1, 1, 3, 100);
-        let out = String::from_utf8(render(&report, false)).unwrap();
+        let out = String::from_utf8(human(&report, false)).unwrap();
         assert!(out.contains("= at src/a.rs:9:9"), "{out}");
     }
 
@@ -279,7 +257,7 @@ mod tests {
             ..Report::default()
         };
         assert_eq!(
-            String::from_utf8(render(&report, false)).unwrap(),
+            String::from_utf8(human(&report, false)).unwrap(),
             "No problems found in 1 file\n"
         );
     }

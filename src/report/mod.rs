@@ -2,6 +2,10 @@
 //!
 //! Every format renders into a buffer; the caller writes it out in one piece, so output is
 //! never interleaved and a closed pipe can be handled in one place.
+//!
+//! Rendering does no I/O: the files' text comes in the [`Report`] (the runner read it),
+//! where files are ([`Places`]) from the caller, and each file's line index is built once
+//! per rendering ([`sources::Sources`]) and shared by the formats that need one.
 
 mod concise;
 mod github;
@@ -9,6 +13,9 @@ mod human;
 mod json;
 mod rustc_json;
 mod sarif;
+mod sources;
+
+pub(crate) use sources::Sources;
 
 use crate::runner::Report;
 
@@ -29,21 +36,22 @@ pub enum Format {
     RustcJson,
 }
 
-/// Renders `report` in `format`. `color` applies to the human format only.
-pub fn render(report: &Report, format: Format, color: bool) -> Vec<u8> {
+/// Renders `report` in `format`. `color` applies to the human format only; `places` to
+/// the formats that name files from the repository root (sarif, github).
+pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> Vec<u8> {
     match format {
-        Format::Human => human::render(report, color),
+        Format::Human => human::render(report, &Sources::new(&report.sources), color),
         Format::Concise => concise::render(report),
         Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report, &Places::from_env()),
-        Format::Github => github::render(report, &Places::from_env()),
-        Format::RustcJson => rustc_json::render(report),
+        Format::Sarif => sarif::render(report, &Sources::new(&report.sources), places),
+        Format::Github => github::render(report, places),
+        Format::RustcJson => rustc_json::render(report, &Sources::new(&report.sources)),
     }
 }
 
 /// Where files are, for the formats that name them from a repository's root.
 #[derive(Clone, Debug)]
-pub(crate) struct Places {
+pub struct Places {
     /// The current directory, which relative file names start from.
     cwd: std::path::PathBuf,
     /// The repository root (nearest ancestor of `cwd` with `.git`), or `cwd`.
@@ -51,14 +59,10 @@ pub(crate) struct Places {
 }
 
 impl Places {
-    fn from_env() -> Places {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-        let root = cwd
-            .ancestors()
-            .find(|dir| dir.join(".git").exists())
-            .unwrap_or(&cwd)
-            .to_path_buf();
+    /// `cwd`: the current directory (absolute, canonical); `root`: the repository root
+    /// (the nearest ancestor of `cwd` with `.git`, or `cwd`). The caller looks them up:
+    /// rendering does not touch the disk.
+    pub fn new(cwd: std::path::PathBuf, root: std::path::PathBuf) -> Places {
         Places { cwd, root }
     }
 
@@ -88,16 +92,10 @@ impl Places {
     }
 }
 
-/// The text of 1-based `line` of `source`, without its line ending.
-pub(crate) fn line_text(source: &str, line: u32) -> Option<&str> {
-    let line = source.split('\n').nth(line.checked_sub(1)? as usize)?;
-    Some(line.strip_suffix('\r').unwrap_or(line))
-}
-
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::diagnostic::{Diagnostic, Edit, Fix, Label, Pos, Span};
-    use crate::rules::{Level, Rule};
+    use crate::diagnostic::{Diagnostic, Edit, Fix, Pos, Span};
+    use crate::rules::Rule;
     use crate::runner::Report;
 
     pub fn span(line: u32, column: u32, offset: usize, len: usize) -> Span {
@@ -118,41 +116,31 @@ pub(crate) mod test_support {
     /// A report with a warning (label, note, help, fix) and an error on another file.
     pub fn sample() -> Report {
         let source = "async fn f() {\n    std::thread::sleep(d);\n    g().await;\n}\n";
-        let warning = Diagnostic {
-            rule: Rule::BlockingSleep,
-            level: Level::Warn,
-            message: "`std::thread::sleep` blocks the executor thread".to_string(),
-            file: "src/a.rs".to_string(),
-            span: span(2, 5, 19, 18),
-            label: "blocks the thread".to_string(),
-            labels: vec![Label {
+        let warning = Diagnostic::new(
+            Rule::BlockingSleep,
+            "src/a.rs",
+            span(2, 5, 19, 18),
+            "`std::thread::sleep` blocks the executor thread",
+            "blocks the thread",
+        )
+        .secondary("src/a.rs", span(1, 1, 0, 5), "in this async fn")
+        .note("the runtime cannot run other tasks meanwhile")
+        .help("use `tokio::time::sleep(d).await`")
+        .fix(Some(Fix {
+            message: "use `tokio::time::sleep`".to_string(),
+            edits: vec![Edit {
                 file: "src/a.rs".to_string(),
-                span: span(1, 1, 0, 5),
-                message: "in this async fn".to_string(),
+                span: span(2, 5, 19, 18),
+                replacement: "tokio::time::sleep".to_string(),
             }],
-            notes: vec!["the runtime cannot run other tasks meanwhile".to_string()],
-            help: Some("use `tokio::time::sleep(d).await`".to_string()),
-            fix: Some(Fix {
-                message: "use `tokio::time::sleep`".to_string(),
-                edits: vec![Edit {
-                    file: "src/a.rs".to_string(),
-                    span: span(2, 5, 19, 18),
-                    replacement: "tokio::time::sleep".to_string(),
-                }],
-            }),
-        };
-        let error = Diagnostic {
-            rule: Rule::ParseError,
-            level: Level::Deny,
-            message: "could not read `src/b.rs`: permission denied".to_string(),
-            file: "src/b.rs".to_string(),
-            span: span(1, 1, 0, 0),
-            label: "could not read this file".to_string(),
-            labels: Vec::new(),
-            notes: Vec::new(),
-            help: None,
-            fix: None,
-        };
+        }));
+        let error = Diagnostic::new(
+            Rule::ParseError,
+            "src/b.rs",
+            span(1, 1, 0, 0),
+            "could not read `src/b.rs`: permission denied",
+            "could not read this file",
+        );
         let mut report = Report {
             diagnostics: vec![warning, error],
             files_checked: 2,

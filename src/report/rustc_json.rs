@@ -9,9 +9,10 @@
 
 use serde::Serialize;
 
-use super::line_text;
+use super::Sources;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::runner::Report;
+use crate::text::LineIndex;
 
 #[derive(Serialize)]
 struct RustcDiagnostic {
@@ -55,10 +56,10 @@ struct SpanLine {
     highlight_end: u32,
 }
 
-pub(super) fn render(report: &Report) -> Vec<u8> {
+pub(super) fn render(report: &Report, sources: &Sources) -> Vec<u8> {
     let mut out = Vec::new();
     for d in &report.diagnostics {
-        let item = diagnostic(d, report);
+        let item = diagnostic(d, report, sources);
         // Plain structs of strings and integers always serialize.
         if serde_json::to_writer(&mut out, &item).is_ok() {
             out.push(b'\n');
@@ -67,13 +68,21 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
     out
 }
 
-fn diagnostic(d: &Diagnostic, report: &Report) -> RustcDiagnostic {
+fn diagnostic(d: &Diagnostic, report: &Report, sources: &Sources) -> RustcDiagnostic {
     let mut children: Vec<RustcDiagnostic> = Vec::new();
     for label in &d.labels {
         children.push(child(
             "note",
             label.message.clone(),
-            vec![span(report, &label.file, label.span, true, None, None)],
+            vec![span(
+                report,
+                sources,
+                &label.file,
+                label.span,
+                true,
+                None,
+                None,
+            )],
         ));
     }
     for note in &d.notes {
@@ -89,6 +98,7 @@ fn diagnostic(d: &Diagnostic, report: &Report) -> RustcDiagnostic {
             .map(|edit| {
                 span(
                     report,
+                    sources,
                     &edit.file,
                     edit.span,
                     true,
@@ -109,6 +119,7 @@ fn diagnostic(d: &Diagnostic, report: &Report) -> RustcDiagnostic {
         level: d.level.severity(),
         spans: vec![span(
             report,
+            sources,
             &d.file,
             d.span,
             true,
@@ -116,7 +127,7 @@ fn diagnostic(d: &Diagnostic, report: &Report) -> RustcDiagnostic {
             None,
         )],
         children,
-        rendered: Some(super::human::render_one(d, report)),
+        rendered: Some(super::human::render_one(d, sources)),
     }
 }
 
@@ -134,13 +145,14 @@ fn child(level: &'static str, message: String, spans: Vec<RustcSpan>) -> RustcDi
 
 fn span(
     report: &Report,
+    sources: &Sources,
     file: &str,
     span: Span,
     is_primary: bool,
     label: Option<String>,
     replacement: Option<String>,
 ) -> RustcSpan {
-    let source = report.sources.get(file).map(String::as_str);
+    let source = sources.index(file);
     let bom = if report.bom.contains(file) { 3 } else { 0 };
     let text = source
         .map(|source| span_lines(source, span))
@@ -164,35 +176,18 @@ fn span(
 
 /// The byte offset of `pos` in `source` (its text as linted), from its line and column
 /// when the text is known (they are what every producer sets right), else its `offset`.
-fn byte_offset(source: Option<&str>, pos: Pos) -> usize {
-    let Some(source) = source else {
-        return pos.offset;
-    };
-    let mut line_start = 0;
-    for _ in 1..pos.line {
-        match source[line_start..].find('\n') {
-            Some(i) => line_start += i + 1,
-            None => return pos.offset,
-        }
-    }
-    let line_end = source[line_start..]
-        .find('\n')
-        .map_or(source.len(), |i| line_start + i);
-    let line = &source[line_start..line_end];
-    let column = pos.column.saturating_sub(1) as usize;
-    line_start
-        + line
-            .char_indices()
-            .nth(column)
-            .map_or(line.len(), |(i, _)| i)
+fn byte_offset(source: Option<&LineIndex>, pos: Pos) -> usize {
+    source
+        .and_then(|source| source.offset(pos.line, pos.column))
+        .unwrap_or(pos.offset)
 }
 
 /// The source lines a span covers, each with its highlighted columns (1-based).
-fn span_lines(source: &str, span: Span) -> Vec<SpanLine> {
+fn span_lines(source: &LineIndex, span: Span) -> Vec<SpanLine> {
     (span.start.line..=span.end.line.max(span.start.line))
         .take(64)
         .filter_map(|line| {
-            let text = line_text(source, line)?;
+            let text = source.line_text(line)?;
             let width = u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
             let start = if line == span.start.line {
                 span.start.column
@@ -219,7 +214,7 @@ mod tests {
     use crate::report::test_support::sample;
 
     fn lines(report: &Report) -> Vec<serde_json::Value> {
-        String::from_utf8(render(report))
+        String::from_utf8(render(report, &Sources::new(&report.sources)))
             .unwrap()
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
@@ -271,9 +266,10 @@ mod tests {
 
     #[test]
     fn offset_from_line_and_column() {
-        assert_eq!(byte_offset(Some("ab\ncé\nx"), pos(3, 1)), 7);
-        assert_eq!(byte_offset(Some("ab\ncé\nx"), pos(2, 3)), 6);
-        assert_eq!(byte_offset(Some("ab"), pos(9, 1)), 42);
+        let index = LineIndex::new("ab\ncé\nx");
+        assert_eq!(byte_offset(Some(&index), pos(3, 1)), 7);
+        assert_eq!(byte_offset(Some(&index), pos(2, 3)), 6);
+        assert_eq!(byte_offset(Some(&LineIndex::new("ab")), pos(9, 1)), 42);
         assert_eq!(byte_offset(None, pos(2, 1)), 42);
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Places, line_text};
+use super::{Places, Sources};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::{Level, Rule};
 use crate::runner::Report;
@@ -152,17 +152,15 @@ struct Content<'a> {
     text: &'a str,
 }
 
-pub(super) fn render(report: &Report, places: &Places) -> Vec<u8> {
+pub(super) fn render(report: &Report, sources: &Sources, places: &Places) -> Vec<u8> {
     let mut occurrences: BTreeMap<(String, &'static str, String), usize> = BTreeMap::new();
     let results = report
         .diagnostics
         .iter()
         .map(|d| {
             let uri = places.repo_relative(&d.file);
-            let line = report
-                .sources
-                .get(&d.file)
-                .and_then(|source| line_text(source, d.span.start.line))
+            let line = sources
+                .line_text(&d.file, d.span.start.line)
                 .map(crate::baseline::normalize_line)
                 .unwrap_or_default();
             let key = (uri.clone(), d.rule.name(), line);
@@ -401,7 +399,12 @@ mod tests {
 
     #[test]
     fn results_rules_and_locations() {
-        let log: serde_json::Value = serde_json::from_slice(&render(&sample(), &places())).unwrap();
+        let log: serde_json::Value = serde_json::from_slice(&render(
+            &sample(),
+            &Sources::new(&sample().sources),
+            &places(),
+        ))
+        .unwrap();
         let run = &log["runs"][0];
         assert_eq!(
             run["tool"]["driver"]["rules"].as_array().unwrap().len(),
@@ -447,7 +450,8 @@ mod tests {
         }
         let print = |report: &Report| {
             let log: serde_json::Value =
-                serde_json::from_slice(&render(report, &places())).unwrap();
+                serde_json::from_slice(&render(report, &Sources::new(&report.sources), &places()))
+                    .unwrap();
             log["runs"][0]["results"][0]["partialFingerprints"].clone()
         };
         assert_eq!(print(&sample()), print(&moved));

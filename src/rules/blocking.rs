@@ -5,6 +5,7 @@
 use super::{Rule, block_on_in_async};
 use crate::analysis::facts::{BlockingCall, BlockingKind, Chain};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Span};
+use crate::text::LineIndex;
 
 /// The note on a finding in a synchronous closure that runs in async context: the async
 /// replacement cannot be `.await`ed there, so no fix is offered for it.
@@ -44,7 +45,7 @@ pub(super) fn direct(call: &BlockingCall, source: Option<&super::Source>) -> Dia
     }
     let fix = source
         .filter(|source| source.runtime_is_tokio && !call.in_sync_closure)
-        .and_then(|source| fix(call, source.text));
+        .and_then(|source| fix(call, source.index()));
     diagnostic.help(help).fix(fix)
 }
 
@@ -87,7 +88,7 @@ pub(super) fn chain(chain: &Chain) -> Diagnostic {
 
 /// The tokio fix for `std::thread::sleep(d)` and the `std::fs` functions `tokio::fs`
 /// mirrors: the callee replaced, `.await` after the call.
-fn fix(call: &BlockingCall, text: &str) -> Option<Fix> {
+fn fix(call: &BlockingCall, index: &LineIndex) -> Option<Fix> {
     let (std_name, replacement) = match call.rule {
         Rule::BlockingSleep if call.item == "std::thread::sleep" => ("sleep", "tokio::time::sleep"),
         Rule::BlockingFs => {
@@ -96,7 +97,7 @@ fn fix(call: &BlockingCall, text: &str) -> Option<Fix> {
         }
         _ => return None,
     };
-    let site = crate::fixes::call_site(text, call.span, std_name)?;
+    let site = crate::fixes::call_site(index, call.span, std_name)?;
     // The call as it will read, when it is short enough to show on one line.
     let message = if site.arguments.contains('\n') || site.arguments.len() > 60 {
         format!("replace with `{replacement}(..).await`")

@@ -16,33 +16,50 @@ mod lock_across_await;
 mod mixed_runtimes;
 pub mod parse_error;
 mod refcell_across_await;
-mod unknown_rule;
-mod unused_suppression;
+pub mod unknown_rule;
+pub mod unused_suppression;
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use crate::analysis::facts::{Fact, GuardHeld};
 use crate::diagnostic::Diagnostic;
 use crate::settings::Settings;
+use crate::text::LineIndex;
 
 /// The file a fact is reported in, for the wording that needs it (fixes).
-#[derive(Clone, Copy, Debug)]
 pub struct Source<'a> {
-    pub text: &'a str,
+    text: &'a str,
     /// The crate runs on tokio: its drop-in replacements may be offered as fixes.
-    pub runtime_is_tokio: bool,
+    runtime_is_tokio: bool,
+    /// Built on the first fix, then shared by the rest of the file's.
+    index: OnceCell<LineIndex<'a>>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str, runtime_is_tokio: bool) -> Self {
+        Source {
+            text,
+            runtime_is_tokio,
+            index: OnceCell::new(),
+        }
+    }
+
+    fn index(&self) -> &LineIndex<'a> {
+        self.index.get_or_init(|| LineIndex::new(self.text))
+    }
 }
 
 /// The one gate from facts to findings: each fact becomes its rule's diagnostic, at the
 /// level the settings give, unless the settings turn its rule off. `source` is the text of
 /// the file the facts are in, when fixes should be offered.
-pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<Source>) -> Vec<Diagnostic> {
+pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<&Source>) -> Vec<Diagnostic> {
     facts
         .iter()
         .filter(|fact| settings.is_enabled(fact.rule()))
         .map(|fact| {
             let diagnostic = match fact {
-                Fact::Blocking(call) => blocking::direct(call, source.as_ref()),
+                Fact::Blocking(call) => blocking::direct(call, source),
                 Fact::Chain(chain) => blocking::chain(chain),
                 Fact::GuardHeld(guard) if guard.rule == Rule::RefcellAcrossAwait => {
                     refcell_across_await::diagnostic(guard)
@@ -54,6 +71,15 @@ pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<Source>) -> 
             diagnostic.level(settings.level(fact.rule()))
         })
         .collect()
+}
+
+/// The same gate for a finding on the tool's own input (a suppression, a configuration),
+/// which is worded where it is found: `None` when the settings turn its rule off.
+pub fn admit(diagnostic: Diagnostic, settings: &Settings) -> Option<Diagnostic> {
+    let level = settings.level(diagnostic.rule);
+    settings
+        .is_enabled(diagnostic.rule)
+        .then(|| diagnostic.level(level))
 }
 
 /// The shape both guard rules share: the guard's creation, each `.await` it is held at,

@@ -1,4 +1,28 @@
+use super::Rule;
 use super::RuleDoc;
+use crate::diagnostic::{Diagnostic, Span};
+
+/// Where an unknown rule name was written.
+pub enum Written {
+    Configuration,
+    Suppression,
+}
+
+/// A rule name that names no rule.
+pub fn diagnostic(file: &str, span: Span, name: &str, written: Written) -> Diagnostic {
+    let place = match written {
+        Written::Configuration => "the configuration",
+        Written::Suppression => "a suppression",
+    };
+    Diagnostic::new(
+        Rule::UnknownRule,
+        file,
+        span,
+        format!("unknown rule `{name}` in {place}"),
+        "no rule has this name",
+    )
+    .help("`async-lint --list-rules` lists the rules")
+}
 
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "a rule name in a configuration file or a suppression that does not exist",

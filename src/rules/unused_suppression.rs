@@ -1,4 +1,18 @@
+use super::Rule;
 use super::RuleDoc;
+use crate::diagnostic::{Diagnostic, Span};
+
+/// A suppression of `rule` that no finding matched.
+pub fn diagnostic(file: &str, span: Span, rule: Rule) -> Diagnostic {
+    Diagnostic::new(
+        Rule::UnusedSuppression,
+        file,
+        span,
+        format!("suppression of `{rule}` silences nothing"),
+        "no finding of this rule here",
+    )
+    .help("remove it from the `allow(..)`")
+}
 
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "an `async-lint: allow(..)` comment that silences nothing",

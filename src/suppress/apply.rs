@@ -1,0 +1,77 @@
+//! Applying suppressions: which findings they silence, and the findings about the
+//! suppressions themselves (`unknown_rule`, `unused_suppression`).
+
+use super::parse;
+use crate::diagnostic::Diagnostic;
+use crate::rules::unknown_rule::{self, Written};
+use crate::rules::{Rule, unused_suppression};
+use crate::settings::Settings;
+use crate::text::LineIndex;
+
+/// Filters `diagnostics` of `file` through the suppressions written in `text`, and adds
+/// the findings about the suppressions themselves.
+pub fn apply(
+    file: &str,
+    text: &str,
+    diagnostics: Vec<Diagnostic>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    if !text.contains("async-lint:") && !text.contains("await_holding_") {
+        return diagnostics;
+    }
+    let lines = LineIndex::new(text);
+    let (mut comments, attributes) = parse::find(text, &lines);
+
+    let parse_failed = diagnostics.iter().any(|d| d.rule == Rule::ParseError);
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        if d.rule == Rule::ParseError {
+            kept.push(d);
+            continue;
+        }
+        let line = d.span.start.line;
+        let mut silenced = false;
+        for comment in &mut comments {
+            if !comment.covers(line) {
+                continue;
+            }
+            for name in &mut comment.names {
+                if name.rule == Some(d.rule) {
+                    name.used = true;
+                    silenced = true;
+                }
+            }
+        }
+        silenced |= attributes
+            .iter()
+            .any(|a| a.rule == d.rule && a.covers(line));
+        if !silenced {
+            kept.push(d);
+        }
+    }
+
+    for comment in &comments {
+        for name in &comment.names {
+            let span = lines.span_of(name.start, name.end);
+            match name.rule {
+                None => kept.extend(crate::rules::admit(
+                    unknown_rule::diagnostic(file, span, &name.text, Written::Suppression),
+                    settings,
+                )),
+                Some(rule)
+                    if !name.used
+                        && !parse_failed
+                        && rule != Rule::ParseError
+                        && settings.is_enabled(rule) =>
+                {
+                    kept.extend(crate::rules::admit(
+                        unused_suppression::diagnostic(file, span, rule),
+                        settings,
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    kept
+}

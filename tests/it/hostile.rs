@@ -1,0 +1,537 @@
+//! Hostile input (SPEC §7, issue 6): nothing a user feeds async-lint brings it down, and a
+//! bad file never costs another file its findings.
+//!
+//! Each test runs the built binary on a temporary directory holding the hostile file and
+//! `good.rs`, whose blocking call must still be reported. What cannot be analyzed gets a
+//! `parse_error` naming the file and exit 2; what is valid is analyzed normally. No run may
+//! print "panicked", abort, or hang (each run has a time limit).
+//!
+//! The tail of the file holds regression tests for inputs the fuzzer (fuzz/) found; they
+//! call `lint_source` directly.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::BIN;
+
+/// A file with one `blocking_sleep` finding at line 1, column 16.
+const GOOD: &str = "async fn f() { std::thread::sleep(std::time::Duration::from_secs(1)); }\n";
+
+/// How long one run may take before it counts as a hang. The slowest valid input here, the
+/// 50 MB file, takes about 35 s in the debug build; [`run_within`] sets other limits.
+const TIME_LIMIT: Duration = Duration::from_secs(180);
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cut = |s: &str| s.chars().take(4000).collect::<String>();
+        write!(
+            f,
+            "exit {} after {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code,
+            self.elapsed,
+            cut(&self.stdout),
+            cut(&self.stderr)
+        )
+    }
+}
+
+impl Run {
+    fn diagnostics(&self) -> Vec<Value> {
+        match serde_json::from_str(&self.stdout) {
+            Ok(Value::Array(items)) => items,
+            _ => panic!("stdout is not a JSON array: {self:?}"),
+        }
+    }
+
+    /// The diagnostics on `file` (matched on the path's end: paths are shown as reached).
+    fn on(&self, file: &str) -> Vec<Value> {
+        self.diagnostics()
+            .into_iter()
+            .filter(|d| d["file"].as_str().is_some_and(|f| f.ends_with(file)))
+            .collect()
+    }
+
+    /// No panic, no internal error, and `good.rs`'s finding is there.
+    fn assert_sound(&self) {
+        assert!(!self.stderr.contains("panicked"), "{self:?}");
+        assert!(!self.stdout.contains("internal error"), "{self:?}");
+        let good = self.on("good.rs");
+        assert_eq!(good.len(), 1, "good.rs's finding is lost: {self:?}");
+        assert_eq!(good[0]["rule"], "blocking_sleep", "{self:?}");
+        assert_eq!(
+            (&good[0]["line"], &good[0]["column"]),
+            (&1.into(), &16.into())
+        );
+    }
+
+    /// Exit 2, and exactly one `parse_error` on `file` whose message names it.
+    fn assert_refused(&self, file: &str) -> Value {
+        self.assert_sound();
+        assert_eq!(self.code, 2, "{self:?}");
+        let on = self.on(file);
+        assert_eq!(on.len(), 1, "one diagnostic on {file}: {self:?}");
+        assert_eq!(on[0]["rule"], "parse_error", "{self:?}");
+        let message = on[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("{file}`")),
+            "names {file}: {message}"
+        );
+        on[0].clone()
+    }
+
+    /// Exit 1 (good.rs's finding), nothing on `file`.
+    fn assert_clean(&self, file: &str) {
+        self.assert_sound();
+        assert_eq!(self.code, 1, "{self:?}");
+        assert_eq!(self.on(file), Vec::<Value>::new(), "{self:?}");
+    }
+}
+
+/// Runs async-lint in `dir` (`--format json`, PATH `.` unless `args` names paths).
+fn run(dir: &Path, args: &[&str]) -> Run {
+    run_within(dir, args, TIME_LIMIT)
+}
+
+fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(["--format", "json"])
+        .args(if args.is_empty() { &["."][..] } else { args })
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run async-lint");
+    // Drain the pipes on threads so a large output cannot block the child.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut s).ok();
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut s).ok();
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for async-lint") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            child.kill().ok();
+            child.wait().ok();
+            panic!(
+                "async-lint {args:?} in {} hung: killed after {limit:?}",
+                dir.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
+        elapsed: start.elapsed(),
+    };
+    assert!(
+        status.code().is_some(),
+        "killed by a signal (a stack overflow aborts): {status:?}\n{run:?}"
+    );
+    run
+}
+
+/// A temporary directory holding `good.rs`.
+fn dir_with_good_file() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("async-lint-hostile-")
+        .tempdir()
+        .unwrap();
+    fs::write(dir.path().join("good.rs"), GOOD).unwrap();
+    dir
+}
+
+/// Runs on a directory holding `good.rs` and `name` with `contents`.
+fn run_with(name: &str, contents: impl AsRef<[u8]>) -> Run {
+    let dir = dir_with_good_file();
+    fs::write(dir.path().join(name), contents).unwrap();
+    run(dir.path(), &[])
+}
+
+fn nested(open: &str, middle: &str, close: &str, depth: usize) -> String {
+    let mut s = String::with_capacity((open.len() + close.len()) * depth + middle.len());
+    for _ in 0..depth {
+        s.push_str(open);
+    }
+    s.push_str(middle);
+    for _ in 0..depth {
+        s.push_str(close);
+    }
+    s
+}
+
+// --- what cannot be analyzed: a message naming the file, exit 2 -----------------------------
+
+#[test]
+fn nested_parentheses_100_000_are_refused() {
+    let text = format!(
+        "fn main() {{\n    let x = {};\n}}\n",
+        nested("(", "1", ")", 100_000)
+    );
+    let run = run_with("parens.rs", text);
+    let d = run.assert_refused("parens.rs");
+    assert_eq!(d["line"], 2, "{run:?}");
+}
+
+#[test]
+fn nested_blocks_100_000_are_refused() {
+    let text = format!("fn main() {}\n", nested("{", "", "}", 100_000));
+    run_with("blocks.rs", text).assert_refused("blocks.rs");
+}
+
+#[test]
+fn nested_mods_3_000_are_refused() {
+    let text = nested("mod m { ", "fn f() {}", " }", 3_000);
+    run_with("mods.rs", text).assert_refused("mods.rs");
+}
+
+#[test]
+fn invalid_utf8_is_refused_at_the_bad_byte() {
+    let run = run_with("latin1.rs", b"fn main() {}\n// caf\xE9\n");
+    let d = run.assert_refused("latin1.rs");
+    assert_eq!(
+        (&d["line"], &d["column"]),
+        (&2.into(), &7.into()),
+        "{run:?}"
+    );
+}
+
+/// proc-macro2's lexer rejects a NUL outside literals and comments: a parse error.
+#[test]
+fn nul_byte_in_code_is_refused() {
+    let run = run_with("nul.rs", b"fn main() {}\n\0\n");
+    let d = run.assert_refused("nul.rs");
+    assert_eq!(d["line"], 2, "{run:?}");
+}
+
+/// Inside a string literal or a comment a NUL is valid Rust.
+#[test]
+fn nul_byte_in_literal_and_comment_is_valid() {
+    let run = run_with("nul_ok.rs", b"fn main() { let _s = \"a\0b\"; } // \0\n");
+    run.assert_clean("nul_ok.rs");
+}
+
+/// `chmod 000` stops a normal user, not root (CI runs as root: CAP_DAC_OVERRIDE reads it
+/// anyway). When the chmod does not stop a read, the file is replaced by a symbolic link to
+/// `/proc/self/mem`: a regular file by its metadata whose read fails with EIO even for root
+/// (offset 0 is never mapped), so the read error path is still exercised.
+#[test]
+fn unreadable_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = dir_with_good_file();
+    let locked = dir.path().join("locked.rs");
+    fs::write(&locked, GOOD).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&locked).is_ok() {
+        fs::remove_file(&locked).unwrap();
+        std::os::unix::fs::symlink("/proc/self/mem", &locked).unwrap();
+        assert!(fs::metadata(&locked).unwrap().is_file());
+        assert!(fs::read(&locked).is_err(), "/proc/self/mem should not read");
+    }
+    let run = run(dir.path(), &[]);
+    let d = run.assert_refused("locked.rs");
+    assert!(
+        d["message"].as_str().unwrap().starts_with("could not read"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn dangling_symlink_is_refused() {
+    let dir = dir_with_good_file();
+    std::os::unix::fs::symlink("does-not-exist.rs", dir.path().join("dangling.rs")).unwrap();
+    run(dir.path(), &[]).assert_refused("dangling.rs");
+}
+
+/// A link to its own directory: reported once, not followed forever.
+#[test]
+fn symlink_loop_to_ancestor_is_refused() {
+    let dir = dir_with_good_file();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+    run(dir.path(), &[]).assert_refused("sub/up");
+}
+
+/// A link to itself (ELOOP on every stat).
+#[test]
+fn self_referential_symlink_is_refused() {
+    let dir = dir_with_good_file();
+    std::os::unix::fs::symlink("self.rs", dir.path().join("self.rs")).unwrap();
+    run(dir.path(), &[]).assert_refused("self.rs");
+}
+
+/// A FIFO given by name: opening it for reading would block until a writer comes, so it
+/// must be refused as not a regular file, not read.
+#[test]
+fn fifo_given_as_path_is_refused_without_hanging() {
+    let dir = dir_with_good_file();
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("pipe.rs"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let limit = Duration::from_secs(30);
+    run_within(dir.path(), &["good.rs", "pipe.rs"], limit).assert_refused("pipe.rs");
+}
+
+/// A FIFO met while walking is not a Rust file: skipped (not opened), the walk goes on.
+#[test]
+fn fifo_in_walked_directory_is_skipped_without_hanging() {
+    let dir = dir_with_good_file();
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("pipe.rs"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    run_within(dir.path(), &[], Duration::from_secs(30)).assert_clean("pipe.rs");
+}
+
+// --- deep nesting that valid Rust allows --------------------------------------------------
+
+/// `A<A<...>>` is not a bracket the pre-check counts; at this depth syn's recursion fits the
+/// parse stack, so the file is valid and analyzed.
+#[test]
+fn nested_generics_5_000_are_analyzed() {
+    let text = format!("type T = {};\n", nested("A<", "u8", ">", 5_000));
+    run_with("generics.rs", text).assert_clean("generics.rs");
+}
+
+/// Deeper than any parse stack: must be refused with a message (or analyzed), never abort.
+#[test]
+fn nested_generics_100_000_do_not_abort() {
+    let text = format!("type T = {};\n", nested("A<", "u8", ">", 100_000));
+    refused_or_clean(run_with("generics.rs", text), "generics.rs");
+}
+
+/// Prefix operators recurse in syn's parser too.
+fn prefix_operators(name: &str, op: &str) {
+    let text = format!("fn main() {{\n    let x = {}x;\n}}\n", op.repeat(1_000_000));
+    refused_or_clean(run_with(name, text), name);
+}
+
+#[test]
+fn prefix_not_1_000_000_does_not_abort() {
+    prefix_operators("not.rs", "!");
+}
+
+#[test]
+fn prefix_minus_1_000_000_does_not_abort() {
+    prefix_operators("neg.rs", "- ");
+}
+
+#[test]
+fn prefix_deref_1_000_000_does_not_abort() {
+    prefix_operators("deref.rs", "*");
+}
+
+#[test]
+fn prefix_reference_1_000_000_does_not_abort() {
+    prefix_operators("refs.rs", "&");
+}
+
+/// Reference types nest without brackets: `&&&&u8`.
+#[test]
+fn reference_types_1_000_000_do_not_abort() {
+    let text = format!("type T = {}u8;\n", "&".repeat(1_000_000));
+    refused_or_clean(run_with("reftypes.rs", text), "reftypes.rs");
+}
+
+/// Closures nest without brackets: `|| || || x`.
+#[test]
+fn nested_closures_300_000_do_not_abort() {
+    let text = format!(
+        "fn main() {{\n    let f = {}1;\n}}\n",
+        "|| ".repeat(300_000)
+    );
+    refused_or_clean(run_with("closures.rs", text), "closures.rs");
+}
+
+/// A method chain is parsed in a loop but is a deep tree for the visit and the drop.
+#[test]
+fn method_chain_1_000_000_does_not_abort() {
+    let text = format!(
+        "fn main() {{\n    let x = y{};\n}}\n",
+        ".f()".repeat(1_000_000)
+    );
+    refused_or_clean(run_with("chain.rs", text), "chain.rs");
+}
+
+/// An `.await` chain in async code: parsed in a loop, a deep tree for the walker. The
+/// method chain above of the same length takes 3 s in a release build; this one must not
+/// take much longer (a 100,000-long chain took 23 s when this test was written: quadratic).
+#[test]
+fn await_chain_1_000_000_does_not_abort_or_hang() {
+    let dir = dir_with_good_file();
+    let text = format!(
+        "async fn g() {{\n    x{};\n}}\n",
+        ".await".repeat(1_000_000)
+    );
+    fs::write(dir.path().join("awaits.rs"), text).unwrap();
+    let run = run_within(dir.path(), &[], Duration::from_secs(60));
+    refused_or_clean(run, "awaits.rs");
+}
+
+/// Positions on one long line (minified code) must not cost the line's length each: 100,000
+/// `.await`s on one 900 KB line. On separate lines this takes 0.1 s (release); on one line it
+/// took 35 s when this test was written (`LineIndex::pos` counts characters from the start
+/// of the line for every position: quadratic).
+#[test]
+fn awaits_on_one_long_line_are_not_quadratic() {
+    let dir = dir_with_good_file();
+    let text = format!("async fn g() {{ {}}}\n", "x.await; ".repeat(100_000));
+    fs::write(dir.path().join("oneline.rs"), text).unwrap();
+    let run = run_within(dir.path(), &[], Duration::from_secs(60));
+    run.assert_clean("oneline.rs");
+}
+
+/// Either analyzed (exit 1, nothing on `file`) or refused (exit 2, a message naming it).
+fn refused_or_clean(run: Run, file: &str) {
+    if run.code == 2 {
+        run.assert_refused(file);
+    } else {
+        run.assert_clean(file);
+    }
+}
+
+// --- valid input, analyzed normally -------------------------------------------------------
+
+/// Not a directory's worth of trouble: a directory named `x.rs` is walked like any other,
+/// and the finding inside it is reported.
+#[test]
+fn directory_named_x_rs_is_walked() {
+    let dir = dir_with_good_file();
+    fs::create_dir(dir.path().join("x.rs")).unwrap();
+    fs::write(dir.path().join("x.rs/inner.rs"), GOOD).unwrap();
+    let run = run(dir.path(), &[]);
+    run.assert_sound();
+    assert_eq!(run.code, 1, "{run:?}");
+    let inner = run.on("x.rs/inner.rs");
+    assert_eq!(inner.len(), 1, "{run:?}");
+    assert_eq!(inner[0]["rule"], "blocking_sleep");
+    assert!(
+        run.on("x.rs").is_empty(),
+        "nothing on the directory itself: {run:?}"
+    );
+}
+
+/// An empty directory named `x.rs`, given by name: a directory with no files, not an error.
+#[test]
+fn empty_directory_named_x_rs_given_as_path_is_not_an_error() {
+    let dir = dir_with_good_file();
+    fs::create_dir(dir.path().join("x.rs")).unwrap();
+    run(dir.path(), &["good.rs", "x.rs"]).assert_clean("x.rs");
+}
+
+/// 200,000 terms: syn parses the chain in a loop, but the tree is 200,000 deep for the
+/// walker and the drop. The blocking call beside it must be found.
+#[test]
+fn expression_of_200_000_terms_is_analyzed() {
+    let mut text = String::from(
+        "async fn big() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n    let _x = 1",
+    );
+    text.push_str(&" + 1".repeat(199_999));
+    text.push_str(";\n}\n");
+    let run = run_with("sum.rs", text);
+    run.assert_sound();
+    assert_eq!(run.code, 1, "{run:?}");
+    let on = run.on("sum.rs");
+    assert_eq!(on.len(), 1, "{run:?}");
+    assert_eq!(on[0]["rule"], "blocking_sleep");
+    assert_eq!((&on[0]["line"], &on[0]["column"]), (&2.into(), &5.into()));
+}
+
+/// 50 MB of small functions, the finding on the last line.
+#[test]
+#[ignore = "slow and heavy: 35 s to 2 min and about 7 GB in the debug build; CI runs it (.ci/run passes --include-ignored)"]
+fn file_of_50_mb_is_analyzed() {
+    let mut text = String::with_capacity(50_100_000);
+    let mut lines = 0;
+    let mut i = 0u64;
+    while text.len() < 50_000_000 {
+        use std::fmt::Write as _;
+        writeln!(text, "fn f{i}(x: u64) -> u64 {{ let y = x * {i}; y + 1 }}").unwrap();
+        lines += 1;
+        i += 1;
+    }
+    text.push_str(GOOD.replace("fn f()", "fn last()").as_str());
+    let run = run_with("big.rs", &text);
+    eprintln!("50 MB file ({lines} functions): {:?}", run.elapsed);
+    run.assert_sound();
+    assert_eq!(run.code, 1, "{run:?}");
+    let on = run.on("big.rs");
+    assert_eq!(on.len(), 1, "{run:?}");
+    assert_eq!(on[0]["rule"], "blocking_sleep");
+    assert_eq!(on[0]["line"], lines + 1);
+}
+
+#[test]
+fn empty_file_is_analyzed() {
+    run_with("empty.rs", "").assert_clean("empty.rs");
+}
+
+/// The byte-order mark is not a character of the line: the column is the editor's.
+#[test]
+fn bom_file_is_analyzed_with_columns_after_the_mark() {
+    let run = run_with("bom.rs", format!("\u{FEFF}{GOOD}"));
+    run.assert_sound();
+    assert_eq!(run.code, 1, "{run:?}");
+    let on = run.on("bom.rs");
+    assert_eq!(on.len(), 1, "{run:?}");
+    assert_eq!(on[0]["rule"], "blocking_sleep");
+    assert_eq!((&on[0]["line"], &on[0]["column"]), (&1.into(), &16.into()));
+    assert_eq!(on[0]["end_column"], 34);
+}
+
+/// The same hostile file through `--stdin-filename`: refused, exit 2, no abort.
+#[test]
+fn nested_parentheses_from_stdin_are_refused() {
+    let text = format!(
+        "fn main() {{ let x = {}; }}\n",
+        nested("(", "1", ")", 100_000)
+    );
+    let mut child = Command::new(BIN)
+        .args(["--format", "json", "--stdin-filename", "deep.rs", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let items: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["rule"], "parse_error");
+    assert!(items[0]["message"].as_str().unwrap().contains("`deep.rs`"));
+}

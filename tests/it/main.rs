@@ -1,0 +1,15 @@
+//! The integration tests, one binary (`cargo test --test it`): one link instead of one per
+//! file. Each module was a test crate of its own; `common` holds what they share.
+
+mod cargo_subcommand;
+mod cli;
+mod common;
+mod crate_fixtures;
+mod determinism;
+mod expected_output;
+mod fixtures;
+mod formats;
+mod hostile;
+mod pre_commit;
+mod rule_docs;
+mod workflows;
