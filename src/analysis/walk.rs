@@ -43,8 +43,9 @@ pub(crate) struct Walker<'a> {
     file: &'a str,
     settings: &'a Settings,
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
-    /// address in the sets above is ever reused by another node.
+    /// address in the concerns' address-keyed sets is ever reused by another node.
     macro_trees: Vec<Rc<dyn Any>>,
+    /// What the file's own code shows: blocking calls and guards held across awaits.
     facts: Vec<Fact>,
     /// What the source shows of names and types: imports, bindings, fields, statics, fn returns.
     evidence: Evidence,
