@@ -348,7 +348,7 @@ fn collect_item(item: &Item, names: &mut Vec<(String, RawBinding)>, globs: &mut 
     let ident = match item {
         Item::Use(item) => {
             let absolute = item.leading_colon.is_some();
-            collect_use(&item.tree, &mut Vec::new(), absolute, names, globs);
+            collect_use(&item.tree, absolute, names, globs);
             return;
         }
         Item::Fn(item) => &item.sig.ident,
@@ -384,18 +384,32 @@ fn collect_item(item: &Item, names: &mut Vec<(String, RawBinding)>, globs: &mut 
     names.push((ident.to_string(), RawBinding::Local));
 }
 
+/// The names and globs a `use` tree brings in, in source order. A loop over an explicit
+/// stack of (subtree, prefix), not a recursion: nesting depth costs no stack.
 fn collect_use(
     tree: &UseTree,
-    prefix: &mut Vec<String>,
     absolute: bool,
     names: &mut Vec<(String, RawBinding)>,
     globs: &mut Vec<RawGlob>,
 ) {
+    let mut stack = vec![(tree, Vec::new())];
+    while let Some((tree, prefix)) = stack.pop() {
+        collect_use_node(tree, prefix, absolute, names, globs, &mut stack);
+    }
+}
+
+fn collect_use_node<'t>(
+    tree: &'t UseTree,
+    mut prefix: Vec<String>,
+    absolute: bool,
+    names: &mut Vec<(String, RawBinding)>,
+    globs: &mut Vec<RawGlob>,
+    stack: &mut Vec<(&'t UseTree, Vec<String>)>,
+) {
     match tree {
         UseTree::Path(path) => {
             prefix.push(path.ident.to_string());
-            collect_use(&path.tree, prefix, absolute, names, globs);
-            prefix.pop();
+            stack.push((&path.tree, prefix));
         }
         UseTree::Name(name) => {
             let ident = name.ident.to_string();
@@ -433,8 +447,9 @@ fn collect_use(
             }
         }
         UseTree::Group(group) => {
-            for tree in &group.items {
-                collect_use(tree, prefix, absolute, names, globs);
+            // Reversed, so that the stack pops them in source order.
+            for tree in group.items.iter().rev() {
+                stack.push((tree, prefix.clone()));
             }
         }
     }

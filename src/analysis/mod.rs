@@ -1,15 +1,21 @@
 //! One pass over a file builds the facts every rule reads.
 
+mod blocking;
+mod calls;
+mod context;
 pub mod crate_model;
+mod evidence;
 pub mod facts;
 mod guards;
 mod imports;
 mod known_paths;
-mod scopes;
+mod macros;
+mod runtimes;
 mod source;
 pub mod summary;
+mod syntax;
 mod types;
-mod walker;
+mod walk;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -106,7 +112,7 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
         }
     };
     let index = source::LineIndex::new(text);
-    let mut walker = walker::Walker::new(&index, name, settings);
+    let mut walker = walk::Walker::new(&index, name, settings);
     walker.walk_file(&file);
     let summary = walker.into_summary(name);
     drop(file);

@@ -466,3 +466,31 @@ async fn handler() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn closures_offloaded_later_are_found_in_nested_code_but_not_in_items_or_macro_bodies() {
+    check(
+        r#"
+use std::fs;
+
+async fn later() {
+    let a = move || fs::read("a");
+    let b = move || fs::read("b");
+    let c = move || fs::read("c");                  //~ blocking_fs
+    let d = move || fs::read("d");                  //~ blocking_fs
+    match 1 {
+        _ => {
+            let f = async move { tokio::task::spawn_blocking(a).await };
+        }
+    }
+    if true {
+        std::thread::Builder::new().spawn(b);
+    }
+    fn item() {
+        tokio::task::spawn_blocking(c);
+    }
+    println!("{:?}", tokio::task::spawn_blocking(d));
+}
+"#,
+    );
+}

@@ -4,6 +4,7 @@
 use syn::{GenericArgument, PathArguments, Type};
 
 use super::imports::{Imports, Resolved};
+use super::known_paths::{DEREF_WRAPPERS, FALLIBLE_WRAPPERS, SEQUENCE, SEQUENCES};
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) enum Ty {
@@ -16,42 +17,7 @@ pub(crate) enum Ty {
     Unknown,
 }
 
-/// Types a method call sees through (auto-deref): `Arc<File>` calls `File`'s methods.
-const DEREF_WRAPPERS: &[&str] = &[
-    "std::boxed::Box",
-    "std::sync::Arc",
-    "std::rc::Rc",
-    "std::pin::Pin",
-    "alloc::sync::Arc",
-    "alloc::boxed::Box",
-    "std::sync::LazyLock",
-    "std::cell::LazyCell",
-    "once_cell::sync::Lazy",
-    "once_cell::unsync::Lazy",
-];
-
-/// Types whose `?`, `unwrap` and `expect` give their first argument.
-const FALLIBLE_WRAPPERS: &[&str] = &[
-    "std::option::Option",
-    "std::result::Result",
-    "std::io::Result",
-    "anyhow::Result",
-];
-
 const MAX_DEPTH: usize = 32;
-
-/// Slices and arrays: a sequence of their first argument.
-pub(crate) const SEQUENCE: &str = "[]";
-
-/// Collections whose iteration yields their first type argument.
-const SEQUENCES: &[&str] = &[
-    SEQUENCE,
-    "std::vec::Vec",
-    "std::collections::VecDeque",
-    "std::collections::HashSet",
-    "std::collections::BTreeSet",
-    "std::collections::LinkedList",
-];
 
 impl Ty {
     pub(crate) fn named(path: &str) -> Ty {

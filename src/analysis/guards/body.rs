@@ -1,6 +1,6 @@
 //! Guards alive at an `.await`, by Rust's drop rules.
 //!
-//! The walker reports events in evaluation order (a guard is created, a statement ends, a
+//! The walk reports events in evaluation order (a guard is created, a statement ends, a
 //! scope exits, a binding is dropped, an `.await` is reached); this module keeps, for each
 //! body being walked, which guards are alive and which awaits each was alive at.
 //!

@@ -1,0 +1,206 @@
+//! Where async context begins and ends (SPEC §1): async, sync or detached code,
+//! offloaders, and the closures that inherit their context. Only this module decides it.
+
+use std::collections::HashSet;
+
+use syn::{Block, Expr, ExprClosure, FnArg, Pat, Signature, Stmt, Type};
+
+use crate::analysis::evidence::Evidence;
+use crate::analysis::imports::Resolved;
+use crate::analysis::known_paths::{self};
+use crate::analysis::syntax::*;
+
+/// An `async fn`, or a poll-style fn: `fn poll` / `fn poll_*` taking a `&mut Context<'_>`.
+pub(crate) fn is_async_fn(sig: &Signature) -> bool {
+    sig.asyncness.is_some() || is_poll_fn(sig)
+}
+
+fn is_poll_fn(sig: &Signature) -> bool {
+    let name = sig.ident.to_string();
+    if name != known_paths::POLL_FN && !name.starts_with(known_paths::POLL_FN_PREFIX) {
+        return false;
+    }
+    sig.inputs.iter().any(|input| match input {
+        FnArg::Typed(typed) => is_context_ref(&typed.ty),
+        FnArg::Receiver(_) => false,
+    })
+}
+
+fn is_context_ref(ty: &Type) -> bool {
+    let Type::Reference(reference) = ty else {
+        return false;
+    };
+    if reference.mutability.is_none() {
+        return false;
+    }
+    match &*reference.elem {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == known_paths::POLL_CONTEXT),
+        _ => false,
+    }
+}
+
+/// Does a call to this path run a closure given to it off the async thread? `user` are
+/// the configured `[[offload]]` paths.
+pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
+    let text = resolved.text();
+    if resolved.as_extern().is_some_and(known_paths::is_offloader) {
+        return true;
+    }
+    if user.iter().any(|path| names_configured(resolved, path)) {
+        return true;
+    }
+    // Re-exports and wrappers keep the distinctive names.
+    let last = text.rsplit("::").next().unwrap_or(text);
+    known_paths::OFFLOADER_NAMES.contains(&last)
+}
+
+/// Does a method of this name, given a plain closure, run it on another thread?
+pub(crate) fn is_offloading_method(name: &str) -> bool {
+    known_paths::OFFLOADING_METHODS.contains(&name)
+}
+
+/// Does a resolved path name the configured `path` (`mycrate::pool::run_blocking`)? An
+/// extern path must equal it; a path of this crate (`crate::pool::run_blocking`,
+/// `self::pool::run_blocking`) must end with it, less its crate name.
+pub(crate) fn names_configured(resolved: &Resolved, path: &str) -> bool {
+    match resolved {
+        Resolved::Extern(text) => text == path,
+        Resolved::Local(text) => {
+            let wanted: Vec<&str> = path.split("::").skip(1).collect();
+            let have: Vec<&str> = text.split("::").collect();
+            !wanted.is_empty() && have.ends_with(&wanted)
+        }
+    }
+}
+
+/// What kind of code the walk is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ctx {
+    /// Async context (SPEC §1): blocking calls here are reported.
+    Async,
+    /// A sync fn's own code: blocking calls here are recorded for callers to inherit.
+    Sync,
+    /// Code that runs elsewhere or at no call: offloaded closures, consts, statics.
+    Detached,
+}
+
+/// Where the walk is: the kind of code at each level, and the closures that run
+/// elsewhere. Owns the address-keyed sets of awaited calls and offloaded closures.
+#[derive(Default)]
+pub(crate) struct Context {
+    /// What kind of code this point is in, innermost last.
+    kinds: Vec<Ctx>,
+    /// Addresses of closures handed to an offloader: they run off the async thread.
+    offloaded: HashSet<usize>,
+    /// Addresses of call expressions whose result is `.await`ed.
+    awaited: HashSet<usize>,
+}
+
+impl Context {
+    pub(super) fn in_async(&self) -> bool {
+        self.ctx() == Ctx::Async
+    }
+
+    pub(super) fn ctx(&self) -> Ctx {
+        self.kinds.last().copied().unwrap_or(Ctx::Detached)
+    }
+
+    pub(super) fn push(&mut self, ctx: Ctx) {
+        self.kinds.push(ctx);
+    }
+
+    pub(super) fn pop(&mut self) {
+        self.kinds.pop();
+    }
+
+    /// The context a closure's body runs in: async for an async closure, detached when
+    /// it was handed to an offloader, else the context it is written in.
+    pub(super) fn closure_ctx(&mut self, closure: &ExprClosure) -> Ctx {
+        if closure.asyncness.is_some() {
+            Ctx::Async
+        } else if self.offloaded.remove(&addr(closure)) {
+            Ctx::Detached
+        } else {
+            self.ctx()
+        }
+    }
+
+    /// The call or closure this expression is will be awaited (`.await`, `join!`, `select!`).
+    pub(super) fn awaits(&mut self, expr: &Expr) {
+        self.awaited.insert(expr_addr(expr));
+    }
+
+    pub(super) fn is_awaited(&self, address: usize) -> bool {
+        self.awaited.contains(&address)
+    }
+
+    /// `let work = move || ..; spawn_blocking(work)`: the closure runs off the async
+    /// thread. A bounded scan of the block's calls (see [`calls_in`]), made before the
+    /// block is walked.
+    pub(super) fn mark_closures_offloaded_later(
+        &mut self,
+        block: &Block,
+        evidence: &Evidence,
+        offload: &[String],
+    ) {
+        let closures: Vec<(String, usize)> = block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Local(local) => {
+                    let Pat::Ident(name) = &local.pat else {
+                        return None;
+                    };
+                    match local.init.as_ref().map(|init| peel(&init.expr)) {
+                        Some(Expr::Closure(closure)) if closure.asyncness.is_none() => {
+                            Some((name.ident.to_string(), addr(closure)))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .collect();
+        if closures.is_empty() {
+            return;
+        }
+        let mut names = HashSet::new();
+        for call in calls_in(block) {
+            let args = match call {
+                CallSite::Path(path, args)
+                    if is_offloader_path(&evidence.resolve_expr_path(path), offload) =>
+                {
+                    args
+                }
+                CallSite::Method(method, args) if is_offloading_method(&method.to_string()) => args,
+                _ => continue,
+            };
+            for arg in args {
+                if let Expr::Path(path) = peel(arg)
+                    && let Some(ident) = path.path.get_ident()
+                {
+                    names.insert(ident.to_string());
+                }
+            }
+        }
+        for (name, closure) in closures {
+            if names.contains(&name) {
+                self.offloaded.insert(closure);
+            }
+        }
+    }
+
+    pub(super) fn mark_offloaded<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        for arg in args {
+            if let Some(closure) = closure_value(arg)
+                && closure.asyncness.is_none()
+            {
+                self.offloaded.insert(addr(closure));
+            }
+        }
+    }
+}
