@@ -105,15 +105,19 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    /// The text of 1-based `line`, without its line ending (`\n` or `\r\n`).
-    pub(crate) fn line_text(&self, line: u32) -> Option<&'a str> {
-        let index = usize::try_from(line.checked_sub(1)?).ok()?;
+    /// The start of 0-based line `index` and its text up to (not including) its `\n`.
+    fn line_at(&self, index: usize) -> Option<(usize, &'a str)> {
         let start = *self.line_starts.get(index)?;
         let end = self
             .line_starts
             .get(index + 1)
             .map_or(self.text.len(), |next| next - 1);
-        let text = &self.text[start..end];
+        Some((start, &self.text[start..end]))
+    }
+
+    /// The text of 1-based `line`, without its line ending (`\n` or `\r\n`).
+    pub(crate) fn line_text(&self, line: u32) -> Option<&'a str> {
+        let (_, text) = self.line_at(usize::try_from(line.checked_sub(1)?).ok()?)?;
         Some(text.strip_suffix('\r').unwrap_or(text))
     }
 
@@ -121,13 +125,7 @@ impl<'a> LineIndex<'a> {
     /// column past the line's end gives the end, before its `\n`); `None` for a line past
     /// the end of the text.
     pub(crate) fn offset(&self, line: u32, column: u32) -> Option<usize> {
-        let index = usize::try_from(line.saturating_sub(1)).ok()?;
-        let start = *self.line_starts.get(index)?;
-        let end = self
-            .line_starts
-            .get(index + 1)
-            .map_or(self.text.len(), |next| next - 1);
-        let text = &self.text[start..end];
+        let (start, text) = self.line_at(usize::try_from(line.saturating_sub(1)).ok()?)?;
         let column = column.saturating_sub(1) as usize;
         Some(
             start

@@ -79,48 +79,70 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every `.rs` file under `dir` (relative to the repo root), recursively, skipping `target`
-/// and hidden directories, sorted by path. An empty result fails the test.
-pub fn rust_files_under(dir: &str) -> Vec<SourceFile> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries = std::fs::read_dir(dir)
-            .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()));
+/// Every file with extension `ext` under `dir` (relative to the repo root), recursively,
+/// skipping `target` and hidden directories: paths relative to the repo root, with `/`,
+/// sorted. A missing `dir` gives none.
+pub fn files_under(dir: &str, ext: &str) -> Vec<String> {
+    let root = repo_root();
+    let mut stack = vec![root.join(dir)];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries {
             let path = entry.expect("directory entry").path();
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let name = name.unwrap_or_default();
             if path.is_dir() {
                 if name != "target" && !name.starts_with('.') {
-                    walk(&path, out);
+                    stack.push(path);
                 }
-            } else if path.extension().is_some_and(|ext| ext == "rs") {
-                out.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                let relative = path.strip_prefix(&root).expect("under the repo root");
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                files.push(parts.join("/"));
             }
         }
     }
+    files.sort();
+    files
+}
 
+/// Every `.rs` file under `dir` (relative to the repo root), recursively, skipping `target`
+/// and hidden directories, sorted by path. An empty result fails the test.
+pub fn rust_files_under(dir: &str) -> Vec<SourceFile> {
     let root = repo_root();
-    let mut paths = Vec::new();
-    walk(&root.join(dir), &mut paths);
-    let mut files: Vec<SourceFile> = paths
+    let files: Vec<SourceFile> = files_under(dir, "rs")
         .into_iter()
         .map(|path| {
-            let relative = path
-                .strip_prefix(&root)
-                .expect("fixture under the repo root");
-            let parts: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-            SourceFile {
-                path: parts.join("/"),
-                text,
-            }
+            let text = std::fs::read_to_string(root.join(&path))
+                .unwrap_or_else(|err| panic!("cannot read {path}: {err}"));
+            SourceFile { path, text }
         })
         .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     assert!(!files.is_empty(), "no .rs files found under {dir}");
     files
+}
+
+/// Runs the binary from the repo root with `args` and returns its stdout, with the command
+/// line for messages; exit status 0 (nothing reported) and 1 (findings) are success.
+pub fn lint_in_repo(args: &[&str]) -> Result<(Vec<u8>, String), String> {
+    let command = format!("async-lint {}", args.join(" "));
+    let output = Command::new(BIN)
+        .args(args)
+        .current_dir(repo_root())
+        .env_remove("NO_COLOR")
+        .output()
+        .map_err(|err| format!("cannot run `{command}`: {err}"))?;
+    match output.status.code() {
+        Some(0 | 1) => Ok((output.stdout, command)),
+        other => Err(format!(
+            "`{command}` exited with {other:?}, stderr:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )),
+    }
 }

@@ -12,7 +12,6 @@
 //! marker. Every mismatch of every crate is listed in one failure message.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use async_lint::Rule;
 use serde_json::Value;
@@ -148,24 +147,11 @@ struct Finding {
 /// Exit status 0 (nothing reported) and 1 (findings) are success; anything else, or output
 /// that is not the JSON array of SPEC §5, is an error naming the command.
 fn lint(paths: &[&str]) -> Result<Vec<Finding>, String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_async-lint"))
-        .args(["--format", "json"])
-        .args(paths)
-        .current_dir(repo_root())
-        .output()
-        .map_err(|err| format!("cannot run async-lint: {err}"))?;
-    let command = format!("async-lint --format json {}", paths.join(" "));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    match output.status.code() {
-        Some(0 | 1) => {}
-        other => {
-            return Err(format!(
-                "`{command}` exited with {other:?}, stderr:\n{stderr}"
-            ));
-        }
-    }
-    let value: Value = serde_json::from_slice(&output.stdout)
-        .map_err(|err| format!("`{command}` printed no JSON ({err}), stderr:\n{stderr}"))?;
+    let mut args = vec!["--format", "json"];
+    args.extend(paths);
+    let (stdout, command) = crate::common::lint_in_repo(&args)?;
+    let value: Value = serde_json::from_slice(&stdout)
+        .map_err(|err| format!("`{command}` printed no JSON ({err})"))?;
     let Some(items) = value.as_array() else {
         return Err(format!("`{command}` printed JSON that is not an array"));
     };

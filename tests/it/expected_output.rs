@@ -17,8 +17,7 @@
 //! that differ, writes the missing ones and deletes the stale ones.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use crate::common::{repo_root, rust_files_under};
 
@@ -99,24 +98,10 @@ fn fixture_crates() -> Vec<FixtureCrate> {
 /// Runs `async-lint --color never ARGS…` from the repository root and returns its standard
 /// output. Exit status 0 (nothing reported) and 1 (findings) are success.
 fn render(args: &[String]) -> Result<String, String> {
-    let command = format!("async-lint --color never {}", args.join(" "));
-    let output = Command::new(crate::common::BIN)
-        .args(["--color", "never"])
-        .args(args)
-        .current_dir(repo_root())
-        .env_remove("NO_COLOR")
-        .output()
-        .map_err(|err| format!("cannot run `{command}`: {err}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    match output.status.code() {
-        Some(0 | 1) => {}
-        other => {
-            return Err(format!(
-                "`{command}` exited with {other:?}, stderr:\n{stderr}"
-            ));
-        }
-    }
-    String::from_utf8(output.stdout).map_err(|err| format!("`{command}`: stdout: {err}"))
+    let mut all = vec!["--color", "never"];
+    all.extend(args.iter().map(String::as_str));
+    let (stdout, command) = crate::common::lint_in_repo(&all)?;
+    String::from_utf8(stdout).map_err(|err| format!("`{command}`: stdout: {err}"))
 }
 
 /// Whether `line` starts a finding: `error[rule]: …`, `warning[rule]: …`, and so on.
@@ -206,35 +191,7 @@ fn expected_path(fixture: &str) -> String {
 
 /// Every `.txt` file under `fixtures/expected`, relative to the repository root, sorted.
 fn expected_files_on_disk() -> Vec<String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|ext| ext == "txt") {
-                out.push(path);
-            }
-        }
-    }
-    let root = repo_root();
-    let mut paths = Vec::new();
-    walk(&root.join(EXPECTED_DIR), &mut paths);
-    let mut files: Vec<String> = paths
-        .iter()
-        .map(|path| {
-            let relative = path.strip_prefix(&root).expect("under the repo root");
-            let parts: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            parts.join("/")
-        })
-        .collect();
-    files.sort();
-    files
+    crate::common::files_under(EXPECTED_DIR, "txt")
 }
 
 /// A line diff of `expected` → `actual`: unchanged lines as `  `, removed as `- `, added as
