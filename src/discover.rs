@@ -206,17 +206,6 @@ fn package_name(root: &Path) -> Option<String> {
     Some(package.get("name")?.as_str()?.to_string())
 }
 
-/// Crates that provide an async runtime, as named in `[dependencies]`.
-const RUNTIME_CRATES: &[&str] = &[
-    "actix-rt",
-    "async-global-executor",
-    "async-std",
-    "glommio",
-    "monoio",
-    "smol",
-    "tokio",
-];
-
 /// The runtime crates among the dependencies (normal, dev and target-specific) of the
 /// crate at `root`, by package name (a renamed dependency counts by its `package`).
 fn runtimes_of(root: &Path) -> Vec<String> {
@@ -243,7 +232,7 @@ fn runtimes_of(root: &Path) -> Vec<String> {
                 .unwrap_or(name)
                 .to_string()
         })
-        .filter(|name| RUNTIME_CRATES.contains(&name.as_str()))
+        .filter(|name| crate::analysis::known_paths::RUNTIME_CRATES.contains(&name.as_str()))
         .collect();
     found.sort();
     found.dedup();

@@ -13,30 +13,9 @@ use crate::diagnostic::{Edit, Pos, Span};
 use crate::text::LineIndex;
 use crate::text::lexer::{Kind, Lexer};
 
-/// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
-const TOKIO_FS: &[(&str, &str)] = &[
-    ("read", "tokio::fs::read"),
-    ("read_to_string", "tokio::fs::read_to_string"),
-    ("write", "tokio::fs::write"),
-    ("read_dir", "tokio::fs::read_dir"),
-    ("create_dir", "tokio::fs::create_dir"),
-    ("create_dir_all", "tokio::fs::create_dir_all"),
-    ("remove_file", "tokio::fs::remove_file"),
-    ("remove_dir", "tokio::fs::remove_dir"),
-    ("remove_dir_all", "tokio::fs::remove_dir_all"),
-    ("copy", "tokio::fs::copy"),
-    ("rename", "tokio::fs::rename"),
-    ("metadata", "tokio::fs::metadata"),
-    ("symlink_metadata", "tokio::fs::symlink_metadata"),
-    ("canonicalize", "tokio::fs::canonicalize"),
-    ("hard_link", "tokio::fs::hard_link"),
-    ("read_link", "tokio::fs::read_link"),
-    ("set_permissions", "tokio::fs::set_permissions"),
-];
-
 /// The `tokio::fs` function that mirrors `std::fs::{name}`.
 pub fn tokio_fs(name: &str) -> Option<&'static str> {
-    TOKIO_FS
+    crate::analysis::known_paths::TOKIO_FS
         .iter()
         .find(|(known, _)| *known == name)
         .map(|(_, replacement)| *replacement)

@@ -8,7 +8,7 @@ mod evidence;
 pub mod facts;
 mod guards;
 mod imports;
-mod known_paths;
+pub(crate) mod known_paths;
 mod macros;
 mod runtimes;
 mod source;

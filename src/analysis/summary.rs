@@ -29,12 +29,10 @@ impl Runtime {
 
     /// The runtime a crate dependency brings, by the dependency's name.
     pub fn of_dependency(name: &str) -> Option<Runtime> {
-        match name {
-            "tokio" | "actix-rt" | "actix_rt" | "actix-web" | "actix_web" => Some(Runtime::Tokio),
-            "async-std" | "async_std" => Some(Runtime::AsyncStd),
-            "smol" | "async-io" | "async_io" | "smol-potat" | "smol_potat" => Some(Runtime::Smol),
-            _ => None,
-        }
+        super::known_paths::DEPENDENCY_RUNTIMES
+            .iter()
+            .find(|(crate_name, _)| *crate_name == name)
+            .map(|(_, runtime)| *runtime)
     }
 }
 

@@ -117,3 +117,30 @@ pub(crate) static CFG_NAMES: &[(&str, Runtime)] = &[
     ("smol", Runtime::Smol),
     ("async-io", Runtime::Smol),
 ];
+
+/// Crates that provide an async runtime, as named in `[dependencies]`.
+pub(crate) static RUNTIME_CRATES: &[&str] = &[
+    "actix-rt",
+    "async-global-executor",
+    "async-std",
+    "glommio",
+    "monoio",
+    "smol",
+    "tokio",
+];
+
+/// The runtime a dependency brings, by the dependency's name (either spelling).
+pub(crate) static DEPENDENCY_RUNTIMES: &[(&str, Runtime)] = &[
+    ("tokio", Runtime::Tokio),
+    ("actix-rt", Runtime::Tokio),
+    ("actix_rt", Runtime::Tokio),
+    ("actix-web", Runtime::Tokio),
+    ("actix_web", Runtime::Tokio),
+    ("async-std", Runtime::AsyncStd),
+    ("async_std", Runtime::AsyncStd),
+    ("smol", Runtime::Smol),
+    ("async-io", Runtime::Smol),
+    ("async_io", Runtime::Smol),
+    ("smol-potat", Runtime::Smol),
+    ("smol_potat", Runtime::Smol),
+];
