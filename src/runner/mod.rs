@@ -29,7 +29,7 @@ use crate::analysis::facts::Fact;
 use crate::analysis::summary::{FileSummary, Runtime};
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::{Crate, Discovery, PathError};
-use crate::rules::{Level, Rule};
+use crate::rules::Rule;
 use crate::settings::{Edition, Settings};
 
 /// The stack each worker thread gets: enough for deeply nested (hostile) input.
@@ -161,12 +161,8 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
         if let Some(source) = result.source {
             report.sources.insert(result.name, source);
         }
-        report.diagnostics.extend(
-            result
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.level != Level::Allow),
-        );
+        // Levels and selection were applied once, by the rules' gate.
+        report.diagnostics.extend(result.diagnostics);
     }
     diagnostic::sort(&mut report.diagnostics);
     Ok(report)
@@ -455,7 +451,7 @@ mod tests {
             .push(error_at_start("x", "m".into(), "l"));
         assert_eq!(report.exit_code(true), 2);
         report.diagnostics[0].rule = Rule::BlockingFs;
-        report.diagnostics[0].level = Level::Warn;
+        report.diagnostics[0].level = crate::Level::Warn;
         assert_eq!(report.exit_code(false), 1);
         assert_eq!(report.exit_code(true), 0);
     }
