@@ -33,8 +33,24 @@ pub struct Crate {
     /// The async runtimes among the crate's dependencies (`"tokio"`, `"async-std"`, ...),
     /// sorted; empty for loose files.
     pub runtimes: Vec<String>,
+    /// Every dependency (normal, dev, build, target-specific), sorted by the name the code
+    /// uses; empty for loose files.
+    pub dependencies: Vec<Dependency>,
     /// The files, as reached from the path the user gave, sorted.
     pub files: Vec<PathBuf>,
+}
+
+/// One dependency of a crate, as its `Cargo.toml` declares it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency {
+    /// The name the code uses (`extern crate` aside): the key, hyphens as underscores.
+    pub name: String,
+    /// The package it names (`package = "…"`, else the key).
+    pub package: String,
+    /// `path = "…"`, relative to the crate root as written.
+    pub path: Option<String>,
+    /// `workspace = true`: the rest is in the workspace root's `[workspace.dependencies]`.
+    pub workspace: bool,
 }
 
 /// A path that could not be walked (missing, unreadable, a symlink loop).
@@ -206,32 +222,53 @@ fn package_name(root: &Path) -> Option<String> {
     Some(package.get("name")?.as_str()?.to_string())
 }
 
-/// The runtime crates among the dependencies (normal, dev and target-specific) of the
-/// crate at `root`, by package name (a renamed dependency counts by its `package`).
-fn runtimes_of(root: &Path) -> Vec<String> {
+/// Every dependency (normal, dev, build and target-specific) of the crate at `root`.
+fn dependencies_of(root: &Path) -> Vec<Dependency> {
     let Some(manifest) = read_manifest(root) else {
         return Vec::new();
     };
+    const KINDS: [&str; 5] = [
+        "dependencies",
+        "dev-dependencies",
+        "dev_dependencies",
+        "build-dependencies",
+        "build_dependencies",
+    ];
     let mut tables: Vec<&toml::Table> = Vec::new();
-    for key in ["dependencies", "dev-dependencies", "dev_dependencies"] {
+    for key in KINDS {
         tables.extend(manifest.get(key).and_then(toml::Value::as_table));
     }
     if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
         for target in targets.values().filter_map(toml::Value::as_table) {
-            for key in ["dependencies", "dev-dependencies"] {
+            for key in KINDS {
                 tables.extend(target.get(key).and_then(toml::Value::as_table));
             }
         }
     }
-    let mut found: Vec<String> = tables
+    let mut found: Vec<Dependency> = tables
         .iter()
         .flat_map(|table| table.iter())
-        .map(|(name, spec)| {
-            spec.get("package")
-                .and_then(toml::Value::as_str)
-                .unwrap_or(name)
-                .to_string()
+        .map(|(key, spec)| {
+            let text = |field: &str| spec.get(field).and_then(toml::Value::as_str);
+            Dependency {
+                name: key.replace('-', "_"),
+                package: text("package").unwrap_or(key).to_string(),
+                path: text("path").map(String::from),
+                workspace: spec.get("workspace").and_then(toml::Value::as_bool) == Some(true),
+            }
         })
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The runtime crates among `dependencies`, by package name (a renamed dependency counts by
+/// its `package`).
+fn runtimes_among(dependencies: &[Dependency]) -> Vec<String> {
+    let mut found: Vec<String> = dependencies
+        .iter()
+        .map(|dependency| dependency.package.clone())
         .filter(|name| crate::analysis::known_paths::RUNTIME_CRATES.contains(&name.as_str()))
         .collect();
     found.sort();
@@ -272,8 +309,8 @@ impl ManifestCache {
     /// The crate at `root` (its manifest's edition, name and runtimes) holding `files`; the
     /// loose files' group when `root` is `None`.
     fn crate_at(&mut self, root: Option<PathBuf>, files: Vec<PathBuf>) -> Crate {
-        let (edition, runtimes) = match &root {
-            Some(root) => (self.edition_of(root), runtimes_of(root)),
+        let (edition, dependencies) = match &root {
+            Some(root) => (self.edition_of(root), dependencies_of(root)),
             None => (LOOSE_EDITION.to_string(), Vec::new()),
         };
         let name = root.as_deref().and_then(package_name);
@@ -281,7 +318,8 @@ impl ManifestCache {
             root,
             edition,
             name,
-            runtimes,
+            runtimes: runtimes_among(&dependencies),
+            dependencies,
             files,
         }
     }

@@ -1,7 +1,7 @@
 //! What a lint run is asked to do: rule levels and the knobs the core reads.
 //! Built by the CLI layer (flags, config files); the core only reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::rules::{Level, Rule};
 
@@ -16,6 +16,9 @@ pub struct Settings {
     /// The user's own offloaders (`[[offload]]` in the config): full paths, like
     /// `mycrate::pool::run_blocking`.
     pub offload: Vec<String>,
+    /// The packages the crate depends on (`fs-err`, `reqwest`, ...): a catalogue entry of
+    /// an ecosystem crate is active only when its crate is among them.
+    pub dependencies: BTreeSet<String>,
 }
 
 /// A `[[blocking]]` config entry: a function of the user's that blocks, reported in async

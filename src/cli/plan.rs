@@ -108,14 +108,24 @@ pub(super) fn for_stdin(
     }
     let unit = unit(&krate, config.as_deref(), rules, Vec::new());
     Ok(Some(Plan {
-        input: runner::Input::Source { name, bytes, unit },
+        input: runner::Input::Source {
+            name,
+            bytes,
+            unit: Box::new(unit),
+        },
         configs: config.into_iter().collect(),
     }))
 }
 
 fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<PathBuf>) -> Unit {
+    let mut settings = runner::with_edition(&rules.settings(config), &krate.edition);
+    settings.dependencies = krate
+        .dependencies
+        .iter()
+        .map(|dependency| dependency.package.clone())
+        .collect();
     Unit {
-        settings: runner::with_edition(&rules.settings(config), &krate.edition),
+        settings,
         tokio: discover::runs_on_tokio(&krate.runtimes),
         krate: runner::crate_info(krate),
         files,

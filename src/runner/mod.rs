@@ -48,7 +48,7 @@ pub enum Input {
     Source {
         name: String,
         bytes: Vec<u8>,
-        unit: Unit,
+        unit: Box<Unit>,
     },
 }
 
