@@ -52,7 +52,7 @@ pub(super) fn groups(diagnostics: &[Diagnostic]) -> Vec<Group<'_>> {
         .map(|(count, root)| Group { count, root })
         .collect();
     // Stable: equal counts keep the map's order (file, line, column, item).
-    groups.sort_by(|a, b| b.count.cmp(&a.count));
+    groups.sort_by_key(|group| std::cmp::Reverse(group.count));
     groups
 }
 

@@ -25,7 +25,7 @@ pub fn render(report: &Report) -> Vec<u8> {
     }
     let mut rules: Vec<(usize, &str)> = per_rule.into_iter().map(|(r, n)| (n, r)).collect();
     // Stable: equal counts stay in rule-name order.
-    rules.sort_by(|a, b| b.0.cmp(&a.0));
+    rules.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
     let groups = roots::groups(&report.diagnostics);
     let width = rules
         .iter()
