@@ -44,6 +44,18 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// The blocking operation a transitive finding reaches (SPEC §3): the summaries group
+/// findings by it, and the JSON format gives its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Root {
+    pub file: String,
+    pub span: Span,
+    /// The blocking item as shown to users (`std::fs::File::write_all`).
+    pub item: String,
+    /// The sync fn it is in, as chains name fns (`FileJobLogger::log`).
+    pub in_fn: String,
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -62,6 +74,8 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// For a finding that blocks further down, the operation it reaches.
+    pub root: Option<Root>,
 }
 
 impl Diagnostic {
@@ -86,6 +100,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             fix: None,
+            root: None,
         }
     }
 
@@ -116,6 +131,11 @@ impl Diagnostic {
 
     pub fn fix(mut self, fix: Option<Fix>) -> Self {
         self.fix = fix;
+        self
+    }
+
+    pub fn root(mut self, root: Root) -> Self {
+        self.root = Some(root);
         self
     }
 

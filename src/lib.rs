@@ -27,10 +27,8 @@ pub use settings::{Edition, Settings, UserBlocking};
 /// Never panics and does no I/O: a file syn cannot parse comes back as a `parse_error`
 /// diagnostic. Call it on a thread with a large stack (syn recurses on nesting).
 pub fn lint_source(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-    suppress::apply(
-        name,
-        text,
-        analysis::lint_file(name, text, settings),
-        settings,
-    )
+    let facts = analysis::facts_of(name, text, settings);
+    let accepted = suppress::accepted(&facts);
+    let diagnostics = rules::report(facts, settings, None);
+    suppress::apply(name, text, diagnostics, settings, &accepted)
 }

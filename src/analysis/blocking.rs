@@ -218,6 +218,7 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
                     item,
                     span,
                     replacement: replacement.to_string(),
+                    allowed: false,
                 });
             }
         }

@@ -168,6 +168,7 @@ pub(super) fn fn_summary(
     };
     FnSummary {
         key,
+        line: u32::try_from(sig.ident.span().start().line).unwrap_or(u32::MAX),
         ..FnSummary::default()
     }
 }

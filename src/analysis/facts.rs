@@ -23,6 +23,9 @@ pub enum Fact {
     RuntimeMix(RuntimeMix),
     /// A file the analysis could not read as Rust.
     Unparsable(Unparsable),
+    /// Not a finding: an allow that accepts a blocking operation, or a sync fn, from async
+    /// code (SPEC §3), so the suppressions of its file count it as used.
+    Accepted(Accepted),
 }
 
 impl Fact {
@@ -33,6 +36,7 @@ impl Fact {
             Fact::GuardHeld(fact) => fact.rule,
             Fact::RuntimeMix(_) => Rule::MixedRuntimes,
             Fact::Unparsable(_) => Rule::ParseError,
+            Fact::Accepted(fact) => fact.rule,
         }
     }
 
@@ -44,6 +48,7 @@ impl Fact {
             Fact::GuardHeld(fact) => &fact.file,
             Fact::RuntimeMix(fact) => &fact.file,
             Fact::Unparsable(fact) => &fact.file,
+            Fact::Accepted(fact) => &fact.file,
         }
     }
 }
@@ -100,6 +105,17 @@ pub struct ChainRoot {
     pub span: Span,
     pub item: String,
     pub replacement: String,
+    /// The sync fn it is in, as chains name fns (`FileJobLogger::log`).
+    pub in_fn: String,
+}
+
+/// An allow for `rule` covering `line` of `file` (a blocking operation's, or a sync fn's
+/// name's) that stops the propagation of that rule's blocking reach.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    pub file: String,
+    pub line: u32,
+    pub rule: Rule,
 }
 
 #[derive(Clone, Debug)]

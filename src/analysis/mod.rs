@@ -19,7 +19,7 @@ mod walk;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::diagnostic::{Diagnostic, Pos, Span};
+use crate::diagnostic::{Pos, Span};
 use crate::settings::Settings;
 use facts::{Fact, Problem, Unparsable};
 pub use summary::FileSummary;
@@ -29,11 +29,6 @@ const MAX_NESTING: usize = 2_000;
 /// Stack wanted before parsing; a caller's thread with less gets a new segment this big.
 const MIN_STACK: usize = 48 * 1024 * 1024;
 const PARSE_STACK: usize = 256 * 1024 * 1024;
-
-/// Lints one file alone: its own findings and the chains that stay inside it.
-pub(crate) fn lint_file(name: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-    crate::rules::report(facts_of(name, text, settings), settings, None)
-}
 
 /// The facts of one file alone: its own and those of the chains that stay inside it.
 pub fn facts_of(name: &str, text: &str, settings: &Settings) -> Vec<Fact> {
@@ -114,8 +109,9 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
     let index = source::LineIndex::new(text);
     let mut walker = walk::Walker::new(&index, name, settings);
     walker.walk_file(&file);
-    let summary = walker.into_summary(name);
+    let mut summary = walker.into_summary(name);
     drop(file);
+    crate::suppress::mark_allowed(text, &mut summary);
     proc_macro2::extra::invalidate_current_thread_spans();
     summary
 }

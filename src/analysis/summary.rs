@@ -60,6 +60,11 @@ pub struct PathMod {
 pub struct FnSummary {
     /// Where the fn sits: at an in-file module, or in an impl of a type.
     pub key: FnKey,
+    /// The line of its name (1-based): where an allow on the fn item is looked for.
+    pub line: u32,
+    /// The rules an allow on the fn item names: the fn is fine to call from async code as
+    /// far as they go, so it passes none of their blocking reach on to its callers.
+    pub allowed: Vec<Rule>,
     pub is_async: bool,
     /// The runtime its entry attribute starts (`#[tokio::main]`).
     pub entry: Option<Runtime>,
@@ -79,6 +84,8 @@ pub struct Op {
     pub span: Span,
     /// The async replacement, as the catalogue gives it (may be empty).
     pub replacement: String,
+    /// An allow for its rule covers it: accepted from async code, so it blocks no caller.
+    pub allowed: bool,
 }
 
 /// A fn of the file, as the crate model keys it.

@@ -74,6 +74,11 @@ pub struct Args {
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
 
+    /// Print how many findings each rule has, and how many reach each blocking operation,
+    /// instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Record the current findings in this baseline file, then exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
@@ -131,6 +136,8 @@ pub struct Lint {
     /// `--write-baseline FILE`.
     pub write_baseline: Option<PathBuf>,
     pub format: Format,
+    /// `--statistics`: counts per rule and per root instead of the findings.
+    pub statistics: bool,
     /// Whether human output is colored.
     pub color: bool,
     pub threads: Option<usize>,
@@ -200,6 +207,7 @@ impl Args {
             baseline: self.baseline,
             write_baseline: self.write_baseline,
             format,
+            statistics: self.statistics,
             color,
             threads: self.threads.map(|n| n as usize),
             parse_all: self.parse_all,

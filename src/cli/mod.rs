@@ -171,8 +171,13 @@ fn run_lint(lint: Lint) -> Outcome {
     if let Some((baseline, anchor)) = &baseline {
         baseline.filter(&mut report, anchor);
     }
+    let stdout = if lint.statistics {
+        report::statistics(&report)
+    } else {
+        report::render(&report, lint.format, lint.color, &places())
+    };
     Outcome {
-        stdout: report::render(&report, lint.format, lint.color, &places()),
+        stdout,
         stderr,
         code: report.exit_code(lint.exit_zero),
     }

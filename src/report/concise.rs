@@ -1,4 +1,5 @@
-//! `--format concise`: `path:line:col: level[rule] message`, one finding per line.
+//! `--format concise`: `path:line:col: level[rule] message`, one finding per line, then
+//! the largest groups of findings that reach the same blocking operation, one line each.
 
 use std::fmt::Write;
 
@@ -18,6 +19,7 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
             d.message
         );
     }
+    out.push_str(&super::roots::summary_lines(&report.diagnostics));
     out.into_bytes()
 }
 

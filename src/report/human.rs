@@ -184,6 +184,7 @@ fn summary(report: &Report) -> String {
         parts.join(", "),
         plural(files.len(), "file")
     );
+    out.push_str(&super::roots::summary_lines(&report.diagnostics));
     out
 }
 

@@ -21,6 +21,15 @@ struct JsonDiagnostic<'a> {
     labels: Vec<JsonLabel<'a>>,
     notes: Vec<String>,
     fix: Option<JsonFix<'a>>,
+    /// The blocking operation a transitive finding reaches; `null` for the others.
+    root: Option<JsonRoot<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRoot<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
 }
 
 #[derive(Serialize)]
@@ -93,6 +102,11 @@ impl<'a> JsonDiagnostic<'a> {
                     })
                     .collect(),
             }),
+            root: d.root.as_ref().map(|root| JsonRoot {
+                file: &root.file,
+                line: root.span.start.line,
+                column: root.span.start.column,
+            }),
         }
     }
 }
@@ -135,6 +149,7 @@ mod tests {
             "labels",
             "notes",
             "fix",
+            "root",
         ];
         expected.sort_unstable();
         let mut keys = keys;
@@ -159,6 +174,23 @@ mod tests {
         );
         assert_eq!(items[1]["level"], "error");
         assert!(items[1]["fix"].is_null());
+        assert!(warning["root"].is_null(), "a direct finding has no root");
+    }
+
+    #[test]
+    fn a_transitive_finding_gives_its_roots_place() {
+        let mut report = sample();
+        report.diagnostics[0].root = Some(crate::diagnostic::Root {
+            file: "src/log.rs".to_string(),
+            span: crate::report::test_support::span(88, 19, 900, 9),
+            item: "std::fs::File::flush".to_string(),
+            in_fn: "Logger::log".to_string(),
+        });
+        let value: serde_json::Value = serde_json::from_slice(&render(&report)).unwrap();
+        assert_eq!(
+            value[0]["root"],
+            serde_json::json!({"file": "src/log.rs", "line": 88, "column": 19})
+        );
     }
 
     #[test]

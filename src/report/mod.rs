@@ -11,11 +11,14 @@ mod concise;
 mod github;
 mod human;
 mod json;
+mod roots;
 mod rustc_json;
 mod sarif;
 mod sources;
+mod statistics;
 
 pub(crate) use sources::Sources;
+pub use statistics::render as statistics;
 
 use crate::runner::Report;
 

@@ -4,7 +4,7 @@
 
 use super::{Rule, block_on_in_async};
 use crate::analysis::facts::{BlockingCall, BlockingKind, Chain};
-use crate::diagnostic::{Diagnostic, Edit, Fix, Span};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Root, Span};
 use crate::text::LineIndex;
 
 /// The note on a finding in a synchronous closure that runs in async context: the async
@@ -84,6 +84,12 @@ pub(super) fn chain(chain: &Chain) -> Diagnostic {
         root.span.start.line
     ))
     .help(help)
+    .root(Root {
+        file: root.file.clone(),
+        span: root.span,
+        item: root.item.clone(),
+        in_fn: root.in_fn.clone(),
+    })
 }
 
 /// The tokio fix for `std::thread::sleep(d)` and the `std::fs` functions `tokio::fs`

@@ -57,7 +57,7 @@ pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<&Source>) ->
     facts
         .iter()
         .filter(|fact| settings.is_enabled(fact.rule()))
-        .map(|fact| {
+        .filter_map(|fact| {
             let diagnostic = match fact {
                 Fact::Blocking(call) => blocking::direct(call, source),
                 Fact::Chain(chain) => blocking::chain(chain),
@@ -67,8 +67,10 @@ pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<&Source>) ->
                 Fact::GuardHeld(guard) => lock_across_await::diagnostic(guard),
                 Fact::RuntimeMix(mix) => mixed_runtimes::diagnostic(mix),
                 Fact::Unparsable(fact) => parse_error::diagnostic(fact),
+                // Not a finding: it tells the suppressions an allow is used.
+                Fact::Accepted(_) => return None,
             };
-            diagnostic.level(settings.level(fact.rule()))
+            Some(diagnostic.level(settings.level(fact.rule())))
         })
         .collect()
 }

@@ -359,8 +359,9 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
 /// suppressions.
 fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Unit) -> FileResult {
     let source = crate::rules::Source::new(text, unit.tokio);
+    let accepted = crate::suppress::accepted(&facts);
     let diagnostics = crate::rules::report(facts, &unit.settings, Some(&source));
-    let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings);
+    let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings, &accepted);
     let source = (!diagnostics.is_empty()).then(|| text.to_string());
     FileResult {
         name,

@@ -2,6 +2,7 @@
 //! suppressions themselves (`unknown_rule`, `unused_suppression`).
 
 use super::parse;
+use crate::analysis::facts::Fact;
 use crate::diagnostic::Diagnostic;
 use crate::rules::unknown_rule::{self, Written};
 use crate::rules::{Rule, unused_suppression};
@@ -9,18 +10,32 @@ use crate::settings::Settings;
 use crate::text::LineIndex;
 
 /// Filters `diagnostics` of `file` through the suppressions written in `text`, and adds
-/// the findings about the suppressions themselves.
+/// the findings about the suppressions themselves. `accepted`: the (line, rule) of each
+/// allow of the file that stopped a chain (see [`accepted`]): used, though it silenced no
+/// finding here.
 pub fn apply(
     file: &str,
     text: &str,
     diagnostics: Vec<Diagnostic>,
     settings: &Settings,
+    accepted: &[(u32, Rule)],
 ) -> Vec<Diagnostic> {
     if !text.contains("async-lint:") && !text.contains("await_holding_") {
         return diagnostics;
     }
     let lines = LineIndex::new(text);
     let (mut comments, attributes) = parse::find(text, &lines);
+    for &(line, rule) in accepted {
+        for comment in comments.iter_mut().filter(|comment| comment.covers(line)) {
+            for name in comment
+                .names
+                .iter_mut()
+                .filter(|name| name.rule == Some(rule))
+            {
+                name.used = true;
+            }
+        }
+    }
 
     let parse_failed = diagnostics.iter().any(|d| d.rule == Rule::ParseError);
     let mut kept = Vec::with_capacity(diagnostics.len());
@@ -74,4 +89,16 @@ pub fn apply(
         }
     }
     kept
+}
+
+/// The (line, rule) of each allow that `facts` (one file's) say stopped a chain: pass them
+/// to [`apply`].
+pub fn accepted(facts: &[Fact]) -> Vec<(u32, Rule)> {
+    facts
+        .iter()
+        .filter_map(|fact| match fact {
+            Fact::Accepted(accepted) => Some((accepted.line, accepted.rule)),
+            _ => None,
+        })
+        .collect()
 }

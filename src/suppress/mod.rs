@@ -17,6 +17,11 @@
 //! Pure: works on the text with a small lexer that knows comments, strings, raw strings,
 //! character literals and lifetimes, so braces and `//` inside them are not mistaken.
 //!
+//! An allow on a blocking operation of a sync fn, or on the fn item, accepts it from async
+//! code (SPEC §3): [`mark_allowed`] records that in the file's summary, where the crate
+//! model reads it, and the crate model hands back which of those allows stopped a chain,
+//! so [`apply`](apply()) counts them as used.
+//!
 //! Code map: [`parse`] finds the suppressions in the text (comments and attributes, with
 //! the lines each covers); [`apply`](apply()) filters findings through them and reports
 //! the suppressions themselves.
@@ -26,9 +31,39 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
+use crate::analysis::summary::FileSummary;
 use crate::rules::Rule;
+use crate::text::LineIndex;
 
-pub use apply::apply;
+pub use apply::{accepted, apply};
+
+/// Marks what the allow comments of `text` accept from async code: each blocking op of a
+/// sync fn on a line an allow for its rule covers, and for each fn the rules an allow
+/// covering its name's line names (an allow above the fn item covers the whole fn).
+/// Pure: reads only the text.
+pub fn mark_allowed(text: &str, summary: &mut FileSummary) {
+    // Most files have no allow: one SIMD scan decides.
+    if memchr::memmem::find(text.as_bytes(), b"async-lint:").is_none() {
+        return;
+    }
+    let lines = LineIndex::new(text);
+    let (comments, _) = parse::find(text, &lines);
+    let rules_at = |line: u32| {
+        comments
+            .iter()
+            .filter(move |comment| comment.covers(line))
+            .flat_map(|comment| comment.names.iter().filter_map(|name| name.rule))
+    };
+    for summary in &mut summary.fns {
+        for op in &mut summary.ops {
+            op.allowed = rules_at(op.span.start.line).any(|rule| rule == op.rule);
+        }
+        let mut allowed: Vec<Rule> = rules_at(summary.line).collect();
+        allowed.sort();
+        allowed.dedup();
+        summary.allowed = allowed;
+    }
+}
 
 /// One `// async-lint: allow(..)` comment and the lines it covers.
 #[derive(Debug)]

@@ -25,7 +25,7 @@ fn findings(rule: Rule, lines: &[u32]) -> Vec<Diagnostic> {
 }
 
 fn check_with(text: &str, rule: Rule, on: &[u32], settings: &Settings) -> Vec<(u32, &'static str)> {
-    let mut out: Vec<(u32, &'static str)> = apply("x.rs", text, findings(rule, on), settings)
+    let mut out: Vec<(u32, &'static str)> = apply("x.rs", text, findings(rule, on), settings, &[])
         .iter()
         .map(|d| (d.span.start.line, d.rule.name()))
         .collect();
@@ -175,7 +175,7 @@ fn parse_error_is_never_suppressed() {
 #[test]
 fn unknown_rule_in_a_suppression_is_reported_at_the_name() {
     let text = "a(); // async-lint: allow(blocking_fs, blocking_nope)\n";
-    let out = apply("x.rs", text, findings(FS, &[1]), &Settings::default());
+    let out = apply("x.rs", text, findings(FS, &[1]), &Settings::default(), &[]);
     assert_eq!(out.len(), 1, "{out:?}");
     let d = &out[0];
     assert_eq!(d.rule, Rule::UnknownRule);
@@ -199,7 +199,7 @@ fn unused_suppression_only_when_selected() {
         check_with(text, FS, &[2], &settings),
         vec![(1, "unused_suppression")]
     );
-    let out = apply("x.rs", text, findings(FS, &[2]), &settings);
+    let out = apply("x.rs", text, findings(FS, &[2]), &settings, &[]);
     assert_eq!(
         out[0].message,
         "suppression of `blocking_net` silences nothing"
@@ -222,6 +222,76 @@ fn lexer_is_total_on_unterminated_input() {
         "#[allow(clippy::await_holding_lock",
         "é'x",
     ] {
-        let _ = apply("x.rs", text, findings(FS, &[1]), &Settings::default());
+        let _ = apply("x.rs", text, findings(FS, &[1]), &Settings::default(), &[]);
     }
+}
+
+/// `(line, rule)` of each finding of one file linted alone, with `unused_suppression` on.
+fn lint(text: &str) -> Vec<(u32, &'static str)> {
+    let mut settings = Settings::default();
+    settings.set_level(Rule::UnusedSuppression, Level::Warn);
+    let mut out: Vec<(u32, &'static str)> = crate::lint_source("x.rs", text, &settings)
+        .iter()
+        .map(|d| (d.span.start.line, d.rule.name()))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn an_allow_on_a_blocking_op_of_a_sync_fn_stops_the_chain_and_is_used() {
+    let blocked = "fn load() -> Vec<u8> {\n    std::fs::read(\"x\").unwrap_or_default()\n}\n\
+                   async fn a() {\n    load();\n    load();\n}\n";
+    assert_eq!(lint(blocked), vec![(5, "blocking_fs"), (6, "blocking_fs")]);
+    let trailing = blocked.replace(
+        "unwrap_or_default()\n",
+        "unwrap_or_default() // async-lint: allow(blocking_fs)\n",
+    );
+    assert_eq!(lint(&trailing), vec![]);
+    let above = blocked.replace(
+        "    std::fs::read",
+        "    // async-lint: allow(blocking_fs)\n    std::fs::read",
+    );
+    assert_eq!(lint(&above), vec![]);
+    // Another rule's allow stops nothing, and is unused.
+    let other = blocked.replace(
+        "unwrap_or_default()\n",
+        "unwrap_or_default() // async-lint: allow(blocking_net)\n",
+    );
+    assert_eq!(
+        lint(&other),
+        vec![
+            (2, "unused_suppression"),
+            (5, "blocking_fs"),
+            (6, "blocking_fs")
+        ]
+    );
+}
+
+#[test]
+fn an_allow_on_a_sync_fn_item_stops_what_it_reaches() {
+    let text = "// async-lint: allow(blocking_fs)\nfn outer() {\n    inner();\n}\n\
+                fn inner() {\n    let _ = std::fs::read(\"x\");\n}\n\
+                async fn a() {\n    outer();\n    inner();\n}\n";
+    // Through `outer`: accepted; `inner` alone is still reported.
+    assert_eq!(lint(text), vec![(10, "blocking_fs")]);
+    // An allowed fn that reaches nothing of its rule: the allow is unused.
+    let nothing =
+        "// async-lint: allow(blocking_fs)\nfn outer() {}\nasync fn a() {\n    outer();\n}\n";
+    assert_eq!(lint(nothing), vec![(1, "unused_suppression")]);
+}
+
+#[test]
+fn a_sync_fn_reaching_an_allowed_op_and_another_reports_the_other() {
+    let text = "fn ok() {\n    let _ = std::fs::read(\"a\"); // async-lint: allow(blocking_fs)\n}\n\
+                fn bad() {\n    let _ = std::fs::read(\"b\");\n}\n\
+                fn both() {\n    ok();\n    bad();\n}\n\
+                async fn a() {\n    both();\n    ok();\n}\n";
+    assert_eq!(lint(text), vec![(12, "blocking_fs")]);
+    let chain = crate::lint_source("x.rs", text, &Settings::default());
+    assert!(
+        chain[0].notes.iter().any(|n| n.contains("both → bad")),
+        "{:?}",
+        chain[0].notes
+    );
 }

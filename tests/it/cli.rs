@@ -334,6 +334,7 @@ fn json_output_has_exactly_the_spec_keys() {
         "labels",
         "notes",
         "fix",
+        "root",
     ];
     expected.sort_unstable();
     for item in &items {

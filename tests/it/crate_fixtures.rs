@@ -76,6 +76,11 @@ const CRATES: &[(&str, Expect, &str)] = &[
         Expect::Marked,
         "actix-rt (tokio underneath) drives the code, async-std's timer is used",
     ),
+    (
+        "fixtures/fix_once",
+        Expect::Marked,
+        "one root reached from many call sites, then allowed once",
+    ),
 ];
 
 /// The crates whose findings include calls that block further down a chain.

@@ -1,17 +1,23 @@
 //! Blocking reach (SPEC §3): each sync fn's blocking operations through any chain of sync
 //! calls, found to a fixed point, and a `Chain` fact where async code calls such a fn.
+//!
+//! An allow accepts from async code what it covers (`suppress::mark_allowed` marks it in
+//! the summaries): an allowed operation reaches nothing, and a fn allowed for a rule passes
+//! none of that rule's reach to its callers. Each allow that stops something is an
+//! `Accepted` fact, so its suppression counts as used.
 
 use std::collections::BTreeMap;
 
 use super::{Model, until_stable};
-use crate::analysis::facts::{Chain, ChainRoot, Fact};
+use crate::analysis::facts::{Accepted, Chain, ChainRoot, Fact};
 use crate::analysis::summary::Op;
 use crate::rules::Rule;
 
 /// A blocking operation a fn reaches, and through which fns.
 #[derive(Clone)]
 struct Reach {
-    op_file: usize,
+    /// The fn the operation is in.
+    op_node: usize,
     op: Op,
     via: Vec<usize>,
 }
@@ -26,9 +32,9 @@ impl Model<'_> {
             if self.nodes[node].is_async {
                 continue;
             }
-            for op in &self.summary(node).ops {
+            for op in self.summary(node).ops.iter().filter(|op| !op.allowed) {
                 known.entry(op.rule).or_insert_with(|| Reach {
-                    op_file: self.nodes[node].file,
+                    op_node: node,
                     op: op.clone(),
                     via: Vec::new(),
                 });
@@ -45,9 +51,9 @@ impl Model<'_> {
                 {
                     continue;
                 }
-                let inherited: Vec<(Rule, Reach)> = reach[callee]
-                    .iter()
-                    .map(|(rule, r)| (*rule, r.clone()))
+                let inherited: Vec<(Rule, Reach)> = self
+                    .passed_on(&reach, callee)
+                    .map(|(rule, r)| (rule, r.clone()))
                     .collect();
                 for (rule, found) in inherited {
                     let longer = reach[caller]
@@ -68,8 +74,49 @@ impl Model<'_> {
             if !call.in_async || self.nodes[callee].is_async {
                 continue;
             }
-            for found in reach[callee].values() {
+            for (_, found) in self.passed_on(&reach, callee) {
                 facts.push(Fact::Chain(self.chain(caller, call, callee, found)));
+            }
+        }
+        self.accepted(&reach, facts);
+    }
+
+    /// What `node` passes on to its callers: its reach, but for the rules it is allowed.
+    fn passed_on<'r>(
+        &self,
+        reach: &'r [BTreeMap<Rule, Reach>],
+        node: usize,
+    ) -> impl Iterator<Item = (Rule, &'r Reach)> + 'r {
+        let allowed = self.summary(node).allowed.clone();
+        reach[node]
+            .iter()
+            .filter(move |(rule, _)| !allowed.contains(rule))
+            .map(|(rule, found)| (*rule, found))
+    }
+
+    /// The allows that stop a chain: on a blocking operation of a sync fn, and on a sync fn
+    /// that reaches a blocking operation of the rule it is allowed.
+    fn accepted(&self, reach: &[BTreeMap<Rule, Reach>], facts: &mut Vec<Fact>) {
+        for (node, known) in reach.iter().enumerate() {
+            if self.nodes[node].is_async {
+                continue;
+            }
+            let summary = self.summary(node);
+            let file = &self.files[self.nodes[node].file].summary.name;
+            let accepted = |line: u32, rule: Rule| {
+                Fact::Accepted(Accepted {
+                    file: file.clone(),
+                    line,
+                    rule,
+                })
+            };
+            for op in summary.ops.iter().filter(|op| op.allowed) {
+                facts.push(accepted(op.span.start.line, op.rule));
+            }
+            for &rule in &summary.allowed {
+                if known.contains_key(&rule) {
+                    facts.push(accepted(summary.line, rule));
+                }
             }
         }
     }
@@ -87,6 +134,7 @@ impl Model<'_> {
         ];
         steps.extend(found.via.iter().map(|&n| self.nodes[n].display.clone()));
         steps.push(found.op.item.clone());
+        let op_node = &self.nodes[found.op_node];
         Chain {
             rule: found.op.rule,
             file: self.files[self.nodes[caller].file].summary.name.clone(),
@@ -94,10 +142,11 @@ impl Model<'_> {
             written: call.written.clone(),
             steps,
             root: ChainRoot {
-                file: self.files[found.op_file].summary.name.clone(),
+                file: self.files[op_node.file].summary.name.clone(),
                 span: found.op.span,
                 item: found.op.item.clone(),
                 replacement: found.op.replacement.clone(),
+                in_fn: op_node.display.clone(),
             },
         }
     }
