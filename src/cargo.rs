@@ -148,7 +148,7 @@ fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
 }
 
 /// `path` relative to `base` (both absolute), with `..` where needed.
-fn relative(path: &Path, base: &Path) -> PathBuf {
+pub(crate) fn relative(path: &Path, base: &Path) -> PathBuf {
     let path: Vec<Component> = path.components().collect();
     let base: Vec<Component> = base.components().collect();
     let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
