@@ -281,9 +281,12 @@ impl Evidence {
                     .map(|arg| self.type_of_at(arg, depth + 1))
                     .collect();
                 match self.resolve_expr_path(&func.path) {
-                    Resolved::Extern(path) => known_paths::returns(&path)
-                        .map(|spec| Ty::from_spec(spec, &Ty::Unknown, &args).normalized())
-                        .unwrap_or_default(),
+                    Resolved::Extern(path) => match known_paths::returns(&path) {
+                        Some(spec) => Ty::from_spec(spec, &Ty::Unknown, &args).normalized(),
+                        // `idx::IndexScheduler::new(..)` of a crate the tables do not know
+                        // (a workspace sibling's): the same convention as a local type's.
+                        None => extern_constructor(&path).unwrap_or_default(),
+                    },
                     Resolved::Local(path) => {
                         let key = local_fn_key(&path);
                         match self.fn_returns.get(&key) {
@@ -399,4 +402,17 @@ impl Evidence {
             local => local,
         }
     }
+}
+
+/// `krate::…::Type::f` of a crate that is not a well-known one: by convention, an
+/// associated fn called on a type builds one (`krate::…::Type`).
+fn extern_constructor(path: &str) -> Option<Ty> {
+    let (first, _) = path.split_once("::")?;
+    if known_paths::WELL_KNOWN_CRATES.contains(&first) {
+        return None;
+    }
+    let (ty, _) = path.rsplit_once("::")?;
+    last_segment(ty)
+        .starts_with(char::is_uppercase)
+        .then(|| Ty::named(ty))
 }
