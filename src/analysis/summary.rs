@@ -170,8 +170,14 @@ impl ItemPath {
 pub enum CallTarget {
     /// A path as resolved in the file, or an extern path (which may name this crate).
     Path(ItemPath),
-    /// `recv.name(..)`: the receiver's type name when the source shows a local type.
-    Method { ty: Option<String>, name: String },
+    /// `recv.name(..)`: the receiver's type name when the source shows a local type, or a
+    /// type of another crate with `krate`, that crate's name as the file resolves it
+    /// (`idx` of `idx::IndexScheduler`).
+    Method {
+        ty: Option<String>,
+        krate: Option<String>,
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -80,6 +80,17 @@ pub(super) fn for_paths(
             units.push(unit(&krate, config.as_deref(), rules, files));
         }
     }
+    // The libraries the crates depend on that the paths do not cover: read, never
+    // reported (a configuration there that does not load is not this run's problem).
+    for krate in &discovery.context {
+        let config = match &krate.root {
+            Some(root) => resolver.config_for(root).ok().flatten(),
+            None => None,
+        };
+        let mut context = unit(krate, config.as_deref(), rules, krate.files.clone());
+        context.context = true;
+        units.push(context);
+    }
     Ok(Plan {
         input: runner::Input::Files {
             units,
@@ -129,6 +140,7 @@ fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<P
         tokio: discover::runs_on_tokio(&krate.runtimes),
         krate: runner::crate_info(krate),
         files,
+        context: false,
     }
 }
 

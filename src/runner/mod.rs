@@ -13,7 +13,7 @@
 
 mod read;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -61,20 +61,28 @@ pub struct Unit {
     /// What the crate's `Cargo.toml` says (its root, name and runtimes).
     pub krate: CrateInfo,
     pub files: Vec<PathBuf>,
+    /// A library the paths do not cover that linted crates depend on: its files are read
+    /// (and those that define what is called parsed) only to follow calls into it; nothing
+    /// is reported in them.
+    pub context: bool,
 }
 
 impl Input {
     /// Every crate of `discovery` linted with `settings` (and the crate's edition): the
     /// run without configuration files.
     pub fn from_discovery(discovery: Discovery, settings: &Settings) -> Input {
+        let context = discovery.context.into_iter().map(|krate| (krate, true));
         let units = discovery
             .crates
             .into_iter()
-            .map(|krate| Unit {
+            .map(|krate| (krate, false))
+            .chain(context)
+            .map(|(krate, context)| Unit {
                 settings: with_edition(settings, &krate.edition),
                 tokio: crate::discover::runs_on_tokio(&krate.runtimes),
                 krate: crate_info(&krate),
                 files: krate.files,
+                context,
             })
             .collect();
         Input::Files {
@@ -136,7 +144,11 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
 
     let (results, files_checked) = match input {
         Input::Files { units, errors } => {
-            let files_checked = units.iter().map(|unit| unit.files.len()).sum();
+            let files_checked = units
+                .iter()
+                .filter(|unit| !unit.context)
+                .map(|unit| unit.files.len())
+                .sum();
             let mut results = pool.install(|| lint_units(&units, parse_all));
             results.extend(errors.iter().map(path_error));
             (results, files_checked)
@@ -181,6 +193,11 @@ pub fn crate_info(krate: &Crate) -> CrateInfo {
         root: krate.root.clone(),
         name: krate.name.as_ref().map(|name| name.replace('-', "_")),
         runtimes,
+        dependencies: krate
+            .dependencies
+            .iter()
+            .filter_map(|dependency| Some((dependency.name.clone(), dependency.root.clone()?)))
+            .collect(),
     }
 }
 
@@ -196,7 +213,8 @@ enum Pass {
 }
 
 /// Lints every unit's files in three steps: parse what can hold a finding; parse what
-/// that code calls (until nothing new is called); link each crate.
+/// that code calls (until nothing new is called), in its own crate or in crates it depends
+/// on; link each crate with the crates it depends on.
 fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     let files: Vec<(usize, &Path)> = units
         .iter()
@@ -207,22 +225,41 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     // large one parses what can matter and checks the rest's brackets only.
     let total: u64 = files
         .par_iter()
+        .filter(|(u, _)| !units[*u].context)
         .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
         .sum();
     let parse_all = parse_all || total <= PARSE_ALL_BELOW;
-    let mut passes: Vec<Pass> = files
+    let (mut passes, aliases): (Vec<Pass>, Vec<Vec<(String, String)>>) = files
         .par_iter()
         .map(|&(u, path)| first_pass(path, &units[u], parse_all))
-        .collect();
+        .unzip();
+
+    // Each unit's dependencies among the units, under the names its code uses (`extern
+    // crate … as` aliases in its crate roots included).
+    let mut infos: Vec<CrateInfo> = units.iter().map(|unit| unit.krate.clone()).collect();
+    for (i, found) in aliases.into_iter().enumerate() {
+        let info = &mut infos[files[i].0];
+        for (original, alias) in found {
+            let root = info
+                .dependencies
+                .iter()
+                .find(|(name, _)| *name == original)
+                .map(|(_, root)| root.clone());
+            if let Some(root) = root {
+                info.dependencies.push((alias, root));
+            }
+        }
+    }
+    let links = links_between(&infos);
 
     // Parse skipped files that define what parsed code calls, until a fixed point.
-    let mut wanted = Wanted::new(units.len());
+    let mut wanted = Wanted::new(links.clone());
     let mut fresh: Vec<usize> = (0..passes.len()).collect();
     loop {
         for &i in &fresh {
             if let Pass::Parsed(summary) = &passes[i] {
                 let (u, path) = files[i];
-                wanted.add(u, summary, &absolute(path), &units[u].krate);
+                wanted.add(u, summary, &absolute(path), &infos[u]);
             }
         }
         let skipped = passes
@@ -246,7 +283,7 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
         fresh = next;
     }
 
-    // Link each unit's parsed files.
+    // Link each unit's parsed files, with the units it depends on.
     let mut results = Vec::new();
     let mut by_unit: Vec<Vec<CrateFile>> = (0..units.len()).map(|_| Vec::new()).collect();
     for (i, pass) in passes.into_iter().enumerate() {
@@ -256,24 +293,44 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
                 summary: *summary,
             }),
             Pass::Skipped(_) => {}
-            Pass::Failed(result) => results.push(result),
+            Pass::Failed(result) if !units[files[i].0].context => results.push(result),
+            Pass::Failed(_) => {}
         }
     }
-    let linked: Vec<(usize, Vec<Fact>)> = by_unit
+    let groups = linked_groups(units, &links);
+    let linked: Vec<Vec<(usize, Fact)>> = groups
         .par_iter()
-        .enumerate()
-        .map(|(u, files)| (u, crate_model::link(files, &units[u].krate)))
+        .map(|group| {
+            let crates: Vec<crate_model::Linked<'_>> = group
+                .iter()
+                .map(|&u| crate_model::Linked {
+                    info: &infos[u],
+                    files: &by_unit[u],
+                })
+                .collect();
+            let facts = crate_model::link_crates(&crates);
+            // Each fact goes to the unit of its file; a context unit's are dropped.
+            let unit_of: HashMap<&str, usize> = group
+                .iter()
+                .flat_map(|&u| by_unit[u].iter().map(move |f| (f.summary.name.as_str(), u)))
+                .collect();
+            facts
+                .into_iter()
+                .filter_map(|fact| {
+                    let u = *unit_of.get(fact.file())?;
+                    (!units[u].context).then_some((u, fact))
+                })
+                .collect()
+        })
         .collect();
 
     // Suppressions and fixes need the text: only files with something to say are read again.
     let mut per_file: BTreeMap<(usize, String), Vec<Fact>> = BTreeMap::new();
-    for (u, facts) in linked {
-        for fact in facts {
-            per_file
-                .entry((u, fact.file().to_string()))
-                .or_default()
-                .push(fact);
-        }
+    for (u, fact) in linked.into_iter().flatten() {
+        per_file
+            .entry((u, fact.file().to_string()))
+            .or_default()
+            .push(fact);
     }
     let finished: Vec<FileResult> = per_file
         .into_par_iter()
@@ -283,20 +340,111 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     results
 }
 
+/// Each unit's dependencies among the units: the unit of each crate it names, by name.
+fn links_between(infos: &[CrateInfo]) -> Vec<HashMap<String, usize>> {
+    let by_root: HashMap<&Path, usize> = infos
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(u, info)| Some((info.root.as_deref()?, u)))
+        .collect();
+    infos
+        .iter()
+        .enumerate()
+        .map(|(u, info)| {
+            info.dependencies
+                .iter()
+                .filter_map(|(name, root)| {
+                    let other = *by_root.get(root.as_path())?;
+                    (other != u).then(|| (name.clone(), other))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The units linked together: the connected sets of units that depend on each other,
+/// each by ascending unit. A unit that depends on no other and that none depends on is a
+/// group of its own, linked exactly as before crates were linked together.
+fn linked_groups(units: &[Unit], links: &[HashMap<String, usize>]) -> Vec<Vec<usize>> {
+    // Union-find: a group is a connected set of units.
+    let mut parent: Vec<usize> = (0..units.len()).collect();
+    fn find(parent: &mut [usize], mut at: usize) -> usize {
+        while parent[at] != at {
+            parent[at] = parent[parent[at]];
+            at = parent[at];
+        }
+        at
+    }
+    for (u, deps) in links.iter().enumerate() {
+        for &other in deps.values() {
+            let (a, b) = (find(&mut parent, u), find(&mut parent, other));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for u in 0..units.len() {
+        let root = find(&mut parent, u);
+        groups.entry(root).or_default().push(u);
+    }
+    groups.into_values().collect()
+}
+
 /// Runs over at most this much source parse every file.
 pub const PARSE_ALL_BELOW: u64 = 1 << 20;
 
 /// Reads a file and parses it if it can hold a finding (or `parse_all`).
-fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> Pass {
+/// Also gives the `extern crate NAME as ALIAS` of a crate root (`src/lib.rs`,
+/// `src/main.rs`): (NAME, ALIAS).
+fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> (Pass, Vec<(String, String)>) {
     let name = display_name(path);
     let bytes = match read_regular(path, &name) {
         Ok(bytes) => bytes,
-        Err(failed) => return Pass::Failed(failed),
+        Err(failed) => return (Pass::Failed(failed), Vec::new()),
     };
     let text = match decode(&name, &bytes) {
         Ok(text) => text,
-        Err(error) => return Pass::Failed(decode_error(name, &bytes, *error)),
+        Err(error) => return (Pass::Failed(decode_error(name, &bytes, *error)), Vec::new()),
     };
+    let is_root = path.ends_with("src/lib.rs") || path.ends_with("src/main.rs");
+    let aliases = if is_root && unit.krate.root.is_some() {
+        extern_crate_aliases(text)
+    } else {
+        Vec::new()
+    };
+    (first_pass_text(path, &name, text, unit, parse_all), aliases)
+}
+
+/// `extern crate NAME as ALIAS;` items, by a line scan: (NAME, ALIAS).
+fn extern_crate_aliases(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix("pub ").unwrap_or(line).trim_start();
+            let rest = line.strip_prefix("extern crate ")?;
+            let rest = rest.trim_end().strip_suffix(';')?;
+            let (original, alias) = rest.split_once(" as ")?;
+            let (original, alias) = (original.trim(), alias.trim());
+            let ident = |s: &str| {
+                !s.is_empty() && s != "_" && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+            };
+            (ident(original) && ident(alias)).then(|| (original.to_string(), alias.to_string()))
+        })
+        .collect()
+}
+
+fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: bool) -> Pass {
+    let name = name.to_string();
+    if unit.context {
+        // Read only for what parsed code calls in it.
+        return Pass::Skipped(ItemNames::scan(
+            text,
+            unit.krate.root.as_deref(),
+            &absolute(path),
+        ));
+    }
     if parse_all || crate::analysis::may_hold_findings(text) {
         return Pass::Parsed(Box::new(crate::analysis::summarize(
             &name,
@@ -428,7 +576,7 @@ mod tests {
 
     #[test]
     fn unreadable_path_is_a_parse_error() {
-        let Pass::Failed(result) = first_pass(
+        let (Pass::Failed(result), _) = first_pass(
             Path::new("/nonexistent/async-lint/x.rs"),
             &Unit::default(),
             true,

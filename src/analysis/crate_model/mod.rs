@@ -17,6 +17,7 @@ mod resolve;
 mod runtime_flow;
 pub mod select;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::facts::Fact;
@@ -33,6 +34,18 @@ pub struct CrateInfo {
     pub name: Option<String>,
     /// The runtimes its dependencies bring.
     pub runtimes: Vec<Runtime>,
+    /// Its `path` dependencies by the name its code uses (a renamed dependency's key, an
+    /// `extern crate … as` alias), with the folder of each: calls into those crates are
+    /// followed when they are linked with this one.
+    pub dependencies: Vec<(String, PathBuf)>,
+}
+
+/// One crate to link with others: what its `Cargo.toml` says, its parsed files, and
+/// whether its facts are wanted (a crate read only for the calls into it is not).
+#[derive(Clone, Copy)]
+pub struct Linked<'a> {
+    pub info: &'a CrateInfo,
+    pub files: &'a [CrateFile],
 }
 
 /// One file of the crate: where it is, and what it contributes.
@@ -44,6 +57,8 @@ pub struct CrateFile {
 
 struct Node {
     file: usize,
+    /// The crate it belongs to (an index into the crates linked together).
+    krate: usize,
     /// The crate target it belongs to.
     root: Target,
     /// Its path within the root, segments joined by `::` (one allocation per fn): module
@@ -56,18 +71,37 @@ struct Node {
 /// Links a crate's files: the facts of each file plus what only the whole crate shows.
 /// Pure: reads only what it is given.
 pub fn link(files: &[CrateFile], krate: &CrateInfo) -> Vec<Fact> {
-    let mut facts: Vec<Fact> = files
+    link_crates(&[Linked { info: krate, files }])
+}
+
+/// Links crates that call each other (a workspace's members, `path` dependencies) as one
+/// model: a call into a dependency resolves like a call within the crate, and a chain
+/// crosses crates. The runtimes that drive each fn stay a matter of its own crate.
+/// Returns the facts of every crate's files.
+pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
+    let mut facts: Vec<Fact> = crates
         .iter()
+        .flat_map(|krate| krate.files.iter())
         .flat_map(|file| file.summary.facts.iter().cloned())
         .collect();
-    let model = Model::new(files, krate);
+    let model = Model::new(crates);
     model.blocking_chains(&mut facts);
-    model.mixed_runtimes(krate, &mut facts);
+    if let [only] = crates {
+        model.mixed_runtimes(only.info, &mut facts);
+    } else {
+        for krate in crates {
+            Model::new(&[*krate]).mixed_runtimes(krate.info, &mut facts);
+        }
+    }
     facts
 }
 
 struct Model<'a> {
-    files: &'a [CrateFile],
+    files: Vec<&'a CrateFile>,
+    /// The crates linked.
+    crates: Vec<&'a CrateInfo>,
+    /// Each crate's dependencies among the crates linked, by the name its code uses.
+    links: Vec<HashMap<&'a str, usize>>,
     /// Each file's root and module path.
     modules: Vec<(Target, Vec<String>)>,
     nodes: Vec<Node>,
@@ -78,12 +112,37 @@ struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    fn new(files: &'a [CrateFile], krate: &CrateInfo) -> Self {
-        let mut modules: Vec<(Target, Vec<String>)> = files
+    fn new(crates: &[Linked<'a>]) -> Self {
+        let mut files: Vec<&'a CrateFile> = Vec::new();
+        let mut file_crate = Vec::new();
+        let mut modules: Vec<(Target, Vec<String>)> = Vec::new();
+        for (index, krate) in crates.iter().enumerate() {
+            let mut own: Vec<(Target, Vec<String>)> = krate
+                .files
+                .iter()
+                .map(|file| layout(krate.info.root.as_deref(), &file.path))
+                .collect();
+            apply_path_mods(krate.files, &mut own);
+            modules.extend(own);
+            files.extend(krate.files.iter());
+            file_crate.extend(std::iter::repeat_n(index, krate.files.len()));
+        }
+        let links = crates
             .iter()
-            .map(|file| layout(krate.root.as_deref(), &file.path))
+            .map(|krate| {
+                krate
+                    .info
+                    .dependencies
+                    .iter()
+                    .filter_map(|(name, root)| {
+                        let target = crates
+                            .iter()
+                            .position(|other| other.info.root.as_ref() == Some(root))?;
+                        Some((name.as_str(), target))
+                    })
+                    .collect()
+            })
             .collect();
-        apply_path_mods(files, &mut modules);
 
         let mut nodes = Vec::new();
         let mut origin = Vec::new();
@@ -118,6 +177,7 @@ impl<'a> Model<'a> {
                 };
                 nodes.push(Node {
                     file: file_index,
+                    krate: file_crate[file_index],
                     root: root.clone(),
                     path,
                     display,
@@ -128,13 +188,37 @@ impl<'a> Model<'a> {
         }
         let mut model = Model {
             files,
+            crates: crates.iter().map(|krate| krate.info).collect(),
+            links,
             modules,
             nodes,
             origin,
             targets: Vec::new(),
         };
-        model.targets = model.resolve_calls(krate);
+        model.targets = model.resolve_calls();
         model
+    }
+
+    /// The steps of a chain from `caller` through `callee` and `via`, as the note names
+    /// them: each fn by its path in its crate, and all of them after their crate's name
+    /// when the chain leaves the caller's crate (`server::routes::upload →
+    /// index_scheduler::files::delete_update_file`).
+    fn chain_steps(&self, caller: usize, callee: usize, via: &[usize]) -> Vec<String> {
+        let fns: Vec<usize> = [caller, callee]
+            .into_iter()
+            .chain(via.iter().copied())
+            .collect();
+        let home = self.nodes[caller].krate;
+        let crosses = fns.iter().any(|&n| self.nodes[n].krate != home);
+        fns.iter()
+            .map(|&n| {
+                let node = &self.nodes[n];
+                match &self.crates[node.krate].name {
+                    Some(name) if crosses => format!("{name}::{}", node.display),
+                    _ => node.display.clone(),
+                }
+            })
+            .collect()
     }
 
     /// Every resolved call: (caller, the call, callee).

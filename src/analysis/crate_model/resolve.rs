@@ -5,8 +5,8 @@
 use crate::analysis::known_paths;
 use std::collections::HashMap;
 
+use super::Model;
 use super::layout::Target;
-use super::{CrateInfo, Model};
 use crate::analysis::summary::{CallTarget, FnKey, ItemPath, PathRoot};
 
 /// Is `name` too common a method name to take a call on an unknown receiver for the
@@ -15,26 +15,34 @@ pub(super) fn is_common_method(name: &str) -> bool {
     known_paths::COMMON_METHODS.contains(&name)
 }
 
-/// The crate's fns, by (root, `::`-joined path), by (root, name) for free fns and for
-/// methods.
+/// The fns of the crates linked, by (crate, root, `::`-joined path), by (crate, root,
+/// name) for free fns and for methods.
 #[derive(Default)]
 struct Maps<'a> {
-    by_id: HashMap<(&'a Target, &'a str), Vec<usize>>,
-    by_name: HashMap<(Target, String), Vec<usize>>,
-    methods: HashMap<(Target, String), Vec<usize>>,
+    by_id: HashMap<(usize, &'a Target, &'a str), Vec<usize>>,
+    by_name: HashMap<(usize, Target, String), Vec<usize>>,
+    methods: HashMap<(usize, Target, String), Vec<usize>>,
+}
+
+/// Where a call is made: the caller's crate, target root, module and file.
+struct Site<'s> {
+    krate: usize,
+    root: &'s Target,
+    module: &'s [String],
+    file: usize,
 }
 
 impl Model<'_> {
-    pub(super) fn resolve_calls(&self, krate: &CrateInfo) -> Vec<Vec<Option<usize>>> {
+    pub(super) fn resolve_calls(&self) -> Vec<Vec<Option<usize>>> {
         let mut pick_maps = Maps::default();
         for (index, node) in self.nodes.iter().enumerate() {
             pick_maps
                 .by_id
-                .entry((&node.root, node.path.as_str()))
+                .entry((node.krate, &node.root, node.path.as_str()))
                 .or_default()
                 .push(index);
             let key = &self.summary(index).key;
-            let slot = (node.root.clone(), key.name().to_string());
+            let slot = (node.krate, node.root.clone(), key.name().to_string());
             if matches!(key, FnKey::Free { .. }) {
                 pick_maps.by_name.entry(slot).or_default().push(index);
             } else {
@@ -55,14 +63,13 @@ impl Model<'_> {
                     .iter()
                     .map(|call| {
                         roots.iter().find_map(|root| {
-                            self.resolve_call(
-                                &call.target,
+                            let site = Site {
+                                krate: node.krate,
                                 root,
                                 module,
-                                node.file,
-                                krate,
-                                &pick_maps,
-                            )
+                                file: node.file,
+                            };
+                            self.resolve_call(&call.target, &site, &pick_maps)
                         })
                     })
                     .collect()
@@ -70,23 +77,34 @@ impl Model<'_> {
             .collect()
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn resolve_call(
-        &self,
-        target: &CallTarget,
-        root: &Target,
-        module: &[String],
-        file: usize,
-        krate: &CrateInfo,
-        maps: &Maps<'_>,
-    ) -> Option<usize> {
+    /// The crate a crate's code names `name`: itself under its own name, or a dependency
+    /// linked with it.
+    fn crate_named(&self, krate: usize, name: &str) -> Option<usize> {
+        if self.crates[krate].name.as_deref() == Some(name) {
+            return Some(krate);
+        }
+        self.links[krate].get(name).copied()
+    }
+
+    /// A path as resolved in a file at `site`, made absolute: (crate, root, segments).
+    fn absolute(&self, path: &ItemPath, site: &Site<'_>) -> Option<(usize, Target, Vec<String>)> {
+        if path.root == PathRoot::Extern {
+            let mut segments = path.segments();
+            let krate = self.crate_named(site.krate, segments.next()?)?;
+            return Some((krate, Target::Lib, segments.map(String::from).collect()));
+        }
+        let (root, segments) = absolute_segments(path, site.root, site.module, None)?;
+        Some((site.krate, root, segments))
+    }
+
+    fn resolve_call(&self, target: &CallTarget, site: &Site<'_>, maps: &Maps<'_>) -> Option<usize> {
         // A free fn's name several files define: the caller's own file's wins.
         let pick = |candidates: Option<&Vec<usize>>| -> Option<usize> {
             let candidates = candidates?;
             match candidates.as_slice() {
                 [one] => Some(*one),
                 many => {
-                    let mut same_file = many.iter().filter(|&&n| self.nodes[n].file == file);
+                    let mut same_file = many.iter().filter(|&&n| self.nodes[n].file == site.file);
                     match (same_file.next(), same_file.next()) {
                         (Some(one), None) => Some(*one),
                         _ => None,
@@ -102,11 +120,12 @@ impl Model<'_> {
             }
         };
         let (by_id, by_name, methods) = (&maps.by_id, &maps.by_name, &maps.methods);
+        let own = site.krate;
         match target {
             CallTarget::Path(path) => {
-                let (root, segments) =
-                    absolute_segments(path, root, module, krate.name.as_deref())?;
-                if let Some(found) = pick(by_id.get(&(&root, segments.join("::").as_str()))) {
+                let (krate, root, segments) = self.absolute(path, site)?;
+                if let Some(found) = pick(by_id.get(&(krate, &root, segments.join("::").as_str())))
+                {
                     return Some(found);
                 }
                 let name = segments.last()?.as_str();
@@ -114,22 +133,54 @@ impl Model<'_> {
                     && ty.starts_with(char::is_uppercase)
                 {
                     let on_type = format!("{ty}::{name}");
-                    return unique(by_id.get(&(&root, on_type.as_str())));
+                    return unique(by_id.get(&(krate, &root, on_type.as_str())));
                 }
-                pick(by_name.get(&(root, name.to_string())))
+                pick(by_name.get(&(krate, root, name.to_string())))
             }
-            CallTarget::Method { ty: Some(ty), name } => {
+            CallTarget::Method {
+                ty: Some(ty),
+                krate: Some(named),
+                name,
+            } => {
+                // A type of another crate (or of this package's lib): its methods there, or
+                // in a crate it re-exports the type from.
                 let on_type = format!("{ty}::{name}");
-                unique(by_id.get(&(root, on_type.as_str())))
-                    .or_else(|| unique(methods.get(&(root.clone(), name.clone()))))
+                let start = self.crate_named(own, named)?;
+                self.reachable_from(start)
+                    .into_iter()
+                    .find_map(|krate| unique(by_id.get(&(krate, &Target::Lib, on_type.as_str()))))
             }
-            CallTarget::Method { ty: None, name } => {
+            CallTarget::Method {
+                ty: Some(ty), name, ..
+            } => {
+                let on_type = format!("{ty}::{name}");
+                unique(by_id.get(&(own, site.root, on_type.as_str())))
+                    .or_else(|| unique(methods.get(&(own, site.root.clone(), name.clone()))))
+            }
+            CallTarget::Method { ty: None, name, .. } => {
                 if known_paths::COMMON_METHODS.contains(&name.as_str()) {
                     return None;
                 }
-                unique(methods.get(&(root.clone(), name.clone())))
+                unique(methods.get(&(own, site.root.clone(), name.clone())))
             }
         }
+    }
+
+    /// `start` and the crates it depends on, nearest first (each once).
+    fn reachable_from(&self, start: usize) -> Vec<usize> {
+        let mut order = vec![start];
+        let mut next = 0;
+        while let Some(&krate) = order.get(next) {
+            next += 1;
+            let mut deps: Vec<usize> = self.links[krate].values().copied().collect();
+            deps.sort_unstable();
+            for dep in deps {
+                if !order.contains(&dep) {
+                    order.push(dep);
+                }
+            }
+        }
+        order
     }
 }
 

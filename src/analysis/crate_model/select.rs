@@ -3,7 +3,7 @@
 //! (by module path, by type, or by a name only one file defines), until nothing new is
 //! called. The crate model decides; the runner only reads and parses.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use super::CrateInfo;
@@ -14,18 +14,25 @@ use crate::analysis::summary::{CallTarget, FileSummary, PathRoot};
 /// What the parsed code of each unit (a crate, or loose files) calls, by unit index.
 pub struct Wanted {
     by_unit: Vec<HashSet<Want>>,
+    /// Each unit's dependencies among the units, by the name its code uses.
+    links: Vec<HashMap<String, usize>>,
 }
 
 impl Wanted {
-    pub fn new(units: usize) -> Wanted {
+    /// `links`: for each unit, the units of the crates it depends on (workspace members,
+    /// `path` dependencies) by the name its code uses for each.
+    pub fn new(links: Vec<HashMap<String, usize>>) -> Wanted {
         Wanted {
-            by_unit: vec![HashSet::new(); units],
+            by_unit: vec![HashSet::new(); links.len()],
+            links,
         }
     }
 
     /// Adds what a parsed file of `unit` calls; `path` is the file's absolute path.
     pub fn add(&mut self, unit: usize, summary: &FileSummary, path: &Path, krate: &CrateInfo) {
-        self.by_unit[unit].extend(wanted_by(summary, path, krate));
+        for (target, want) in wanted_by(summary, path, krate, unit, &self.links) {
+            self.by_unit[target].insert(want);
+        }
     }
 
     /// The skipped files that define something wanted: the file at a wanted module path,
@@ -79,42 +86,129 @@ enum Want {
     Named(String),
 }
 
-/// The crate-local fns a file's calls may reach: paths of this crate, and methods on
-/// receivers of local or unknown type (not names too common to resolve).
-fn wanted_by(summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Vec<Want> {
+/// The fns a file's calls may reach, with the unit that defines them: paths of this crate
+/// or of a crate it depends on, and methods on receivers of a known type or of unknown type
+/// (not names too common to resolve).
+fn wanted_by(
+    summary: &FileSummary,
+    path: &Path,
+    krate: &CrateInfo,
+    unit: usize,
+    links: &[HashMap<String, usize>],
+) -> Vec<(usize, Want)> {
     let (root, module) = super::layout(krate.root.as_deref(), path);
-    summary
-        .fns
-        .iter()
-        .flat_map(|f| &f.calls)
-        .filter_map(|call| match &call.target {
+    let own = krate.name.as_deref();
+    let mut wants = Vec::new();
+    for call in summary.fns.iter().flat_map(|f| &f.calls) {
+        match &call.target {
             CallTarget::Path(path) => {
-                let (root, segments) =
-                    absolute_segments(path, &root, &module, krate.name.as_deref())?;
-                let (name, prefix) = segments.split_last()?;
-                match prefix.last() {
-                    Some(ty) if ty.starts_with(char::is_uppercase) => Some(Want::OnType {
+                let other = match path.root {
+                    PathRoot::Extern => path
+                        .segments()
+                        .next()
+                        .filter(|first| Some(*first) != own)
+                        .and_then(|first| links[unit].get(first)),
+                    _ => None,
+                };
+                if let Some(&other) = other {
+                    // A path into a dependency: its lib's module, or (re-exported) the one
+                    // file that defines the name.
+                    let segments: Vec<String> = path.segments().skip(1).map(String::from).collect();
+                    let Some((name, prefix)) = segments.split_last() else {
+                        continue;
+                    };
+                    match prefix.last() {
+                        Some(ty) if ty.starts_with(char::is_uppercase) => {
+                            wants.push((
+                                other,
+                                Want::OnType {
+                                    ty: ty.clone(),
+                                    name: name.clone(),
+                                },
+                            ));
+                        }
+                        _ => {
+                            wants.push((
+                                other,
+                                Want::At {
+                                    root: Target::Lib,
+                                    module: prefix.to_vec(),
+                                    name: name.clone(),
+                                },
+                            ));
+                            wants.push((other, Want::Named(name.clone())));
+                        }
+                    }
+                    continue;
+                }
+                let Some((root, segments)) = absolute_segments(path, &root, &module, own) else {
+                    continue;
+                };
+                let Some((name, prefix)) = segments.split_last() else {
+                    continue;
+                };
+                let want = match prefix.last() {
+                    Some(ty) if ty.starts_with(char::is_uppercase) => Want::OnType {
                         ty: ty.clone(),
                         name: name.clone(),
-                    }),
-                    _ if path.root == PathRoot::Unresolved => Some(Want::Named(name.clone())),
-                    _ => Some(Want::At {
+                    },
+                    _ if path.root == PathRoot::Unresolved => Want::Named(name.clone()),
+                    _ => Want::At {
                         root,
                         module: prefix.to_vec(),
                         name: name.clone(),
-                    }),
+                    },
+                };
+                wants.push((unit, want));
+            }
+            CallTarget::Method {
+                ty: Some(ty),
+                krate: Some(named),
+                name,
+            } => {
+                let start = if Some(named.as_str()) == own {
+                    Some(unit)
+                } else {
+                    links[unit].get(named).copied()
+                };
+                let Some(start) = start else { continue };
+                // The type may be re-exported: the crates the named one depends on, too.
+                let mut order = vec![start];
+                let mut next = 0;
+                while let Some(&at) = order.get(next) {
+                    next += 1;
+                    for &dep in links[at].values() {
+                        if !order.contains(&dep) {
+                            order.push(dep);
+                        }
+                    }
+                }
+                for target in order {
+                    wants.push((
+                        target,
+                        Want::OnType {
+                            ty: ty.clone(),
+                            name: name.clone(),
+                        },
+                    ));
                 }
             }
-            CallTarget::Method { ty: Some(ty), name } => Some(Want::OnType {
-                ty: ty.clone(),
-                name: name.clone(),
-            }),
-            CallTarget::Method { ty: None, name } if !is_common_method(name) => {
-                Some(Want::Named(name.clone()))
+            CallTarget::Method {
+                ty: Some(ty), name, ..
+            } => wants.push((
+                unit,
+                Want::OnType {
+                    ty: ty.clone(),
+                    name: name.clone(),
+                },
+            )),
+            CallTarget::Method { ty: None, name, .. } if !is_common_method(name) => {
+                wants.push((unit, Want::Named(name.clone())));
             }
-            CallTarget::Method { .. } => None,
-        })
-        .collect()
+            CallTarget::Method { .. } => {}
+        }
+    }
+    wants
 }
 
 /// The fn names a file defines (`fn NAME`) and the type names it names after `impl`/`for`
