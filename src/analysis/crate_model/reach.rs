@@ -128,11 +128,7 @@ impl Model<'_> {
         callee: usize,
         found: &Reach,
     ) -> Chain {
-        let mut steps = vec![
-            self.nodes[caller].display.clone(),
-            self.nodes[callee].display.clone(),
-        ];
-        steps.extend(found.via.iter().map(|&n| self.nodes[n].display.clone()));
+        let mut steps = self.chain_steps(caller, callee, &found.via);
         steps.push(found.op.item.clone());
         let op_node = &self.nodes[found.op_node];
         Chain {
