@@ -39,7 +39,21 @@ const CRATES: &[(&str, Expect, &str)] = &[
     (
         "fixtures/chain_lib",
         Expect::Marked,
-        "a second crate of the workspace: its own chains, not followed from chain_app",
+        "a path dependency of chain_app: its own chains (chain_app's calls into it are chain_app's)",
+    ),
+    (
+        "fixtures/workspace",
+        Expect::Marked,
+        "a workspace of three crates linked as one model: chains from `server` into \
+         `index-scheduler` (renamed `idx`) and `store-core` (inherited, `extern crate … as \
+         store`), a `tests/` file calling its lib's methods, near misses that share names \
+         across crates",
+    ),
+    (
+        "fixtures/workspace/server/src",
+        Expect::Marked,
+        "one member alone: its calls into the sibling crates it depends on are followed \
+         (their sources read from the manifests), nothing is reported in them",
     ),
     (
         "fixtures/rt_async_std",
@@ -84,7 +98,11 @@ const CRATES: &[(&str, Expect, &str)] = &[
 ];
 
 /// The crates whose findings include calls that block further down a chain.
-const CHAIN_CRATES: &[&str] = &["fixtures/chain_app", "fixtures/chain_lib"];
+const CHAIN_CRATES: &[&str] = &[
+    "fixtures/chain_app",
+    "fixtures/chain_lib",
+    "fixtures/workspace",
+];
 
 /// The expected findings of some files: (file, line, rule) with a count, and the
 /// malformed markers as problems.
@@ -215,12 +233,14 @@ fn mismatches(expected: &Expected, found: &[Finding]) -> Vec<String> {
     out
 }
 
-/// The files of the crate at `dir`, checked to exist.
+/// The files of the crate at `dir` (or of a crate's `src/`), checked to exist.
 fn crate_files(dir: &str) -> Vec<SourceFile> {
-    assert!(
-        repo_root().join(dir).join("Cargo.toml").is_file(),
-        "{dir}/Cargo.toml is missing"
-    );
+    let root = repo_root().join(dir);
+    let manifest = match dir.strip_suffix("/src") {
+        Some(package) => repo_root().join(package).join("Cargo.toml"),
+        None => root.join("Cargo.toml"),
+    };
+    assert!(manifest.is_file(), "{} is missing", manifest.display());
     let files = rust_files_under(dir);
     assert!(!files.is_empty(), "no .rs files under {dir}");
     files
@@ -270,12 +290,18 @@ fn crate_fixtures_match_their_markers() {
 }
 
 /// All crates linted in one run: each file is grouped with its nearest `Cargo.toml`, so
-/// the result is exactly the union of the per-crate runs. A linter that merged the crates
-/// would follow chain_app's call into chain_lib's `index::rebuild`, and would find two
-/// methods named `checkpoint` (one per crate) where each crate has one.
+/// the result is exactly the union of the per-crate runs. chain_app's call into chain_lib's
+/// `index::rebuild` is followed either way (a `path` dependency), and each crate's one
+/// method named `checkpoint` stays its own: resolving a method by a name unique in its
+/// crate never looks into another crate.
 #[test]
 fn crates_linted_together_are_grouped_by_their_own_manifest() {
-    let dirs: Vec<&str> = CRATES.iter().map(|&(dir, _, _)| dir).collect();
+    // A member's `src/` is inside its workspace's directory: linted once.
+    let dirs: Vec<&str> = CRATES
+        .iter()
+        .map(|&(dir, _, _)| dir)
+        .filter(|dir| !dir.ends_with("/src"))
+        .collect();
     let files: Vec<SourceFile> = dirs.iter().flat_map(|dir| crate_files(dir)).collect();
     let expected = expected_of(&files);
     let problems = match lint(&dirs) {
