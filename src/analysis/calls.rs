@@ -122,18 +122,17 @@ impl Calls {
         call: &ExprMethodCall,
         span: Span,
     ) {
-        // A type of another crate: kept with the crate's name, for a crate linked with this
-        // one (a workspace member, a `path` dependency, this package's lib).
-        let (ty, krate) = match receiver.path() {
-            Some(path) if is_local_text(path) => (Some(last_segment(path).to_string()), None),
+        // A type of another crate: `krate::Type`, for a crate linked with this one (a
+        // workspace member, a `path` dependency, this package's lib).
+        let ty = match receiver.path() {
+            Some(path) if is_local_text(path) => Some(last_segment(path).to_string()),
             Some(path) => match path.split_once("::") {
-                Some((first, _)) if !known_paths::WELL_KNOWN_CRATES.contains(&first) => (
-                    Some(last_segment(path).to_string()),
-                    Some(first.to_string()),
-                ),
+                Some((first, _)) if !known_paths::WELL_KNOWN_CRATES.contains(&first) => {
+                    Some(format!("{first}::{}", last_segment(path)))
+                }
                 _ => return,
             },
-            None => (None, None),
+            None => None,
         };
         let name = call.method.to_string();
         let in_async = site.ctx == Ctx::Async;
@@ -142,7 +141,6 @@ impl Calls {
             current.calls.push(Call {
                 target: CallTarget::Method {
                     ty,
-                    krate,
                     name: name.clone(),
                 },
                 written: name,

@@ -170,14 +170,22 @@ impl ItemPath {
 pub enum CallTarget {
     /// A path as resolved in the file, or an extern path (which may name this crate).
     Path(ItemPath),
-    /// `recv.name(..)`: the receiver's type name when the source shows a local type, or a
-    /// type of another crate with `krate`, that crate's name as the file resolves it
-    /// (`idx` of `idx::IndexScheduler`).
-    Method {
-        ty: Option<String>,
-        krate: Option<String>,
-        name: String,
-    },
+    /// `recv.name(..)`: the receiver's type when the source shows it: a local type's name
+    /// (`Store`), or another crate's type after that crate's name as the file resolves it
+    /// (`idx::IndexScheduler`; see [`CallTarget::receiver`]). One string, not two fields:
+    /// files record many calls, and a wider `Call` costs memory on every one.
+    Method { ty: Option<String>, name: String },
+}
+
+impl CallTarget {
+    /// A method call's receiver type: (the crate that defines it, as the file names it,
+    /// when it is another crate's; the type's name).
+    pub fn receiver(ty: &str) -> (Option<&str>, &str) {
+        match ty.split_once("::") {
+            Some((krate, name)) => (Some(krate), name),
+            None => (None, ty),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

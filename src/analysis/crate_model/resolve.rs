@@ -137,27 +137,23 @@ impl Model<'_> {
                 }
                 pick(by_name.get(&(krate, root, name.to_string())))
             }
-            CallTarget::Method {
-                ty: Some(ty),
-                krate: Some(named),
-                name,
-            } => {
+            CallTarget::Method { ty: Some(ty), name } => match CallTarget::receiver(ty) {
                 // A type of another crate (or of this package's lib): its methods there, or
                 // in a crate it re-exports the type from.
-                let on_type = format!("{ty}::{name}");
-                let start = self.crate_named(own, named)?;
-                self.reachable_from(start)
-                    .into_iter()
-                    .find_map(|krate| unique(by_id.get(&(krate, &Target::Lib, on_type.as_str()))))
-            }
-            CallTarget::Method {
-                ty: Some(ty), name, ..
-            } => {
-                let on_type = format!("{ty}::{name}");
-                unique(by_id.get(&(own, site.root, on_type.as_str())))
-                    .or_else(|| unique(methods.get(&(own, site.root.clone(), name.clone()))))
-            }
-            CallTarget::Method { ty: None, name, .. } => {
+                (Some(named), ty) => {
+                    let on_type = format!("{ty}::{name}");
+                    let start = self.crate_named(own, named)?;
+                    self.reachable_from(start).into_iter().find_map(|krate| {
+                        unique(by_id.get(&(krate, &Target::Lib, on_type.as_str())))
+                    })
+                }
+                (None, ty) => {
+                    let on_type = format!("{ty}::{name}");
+                    unique(by_id.get(&(own, site.root, on_type.as_str())))
+                        .or_else(|| unique(methods.get(&(own, site.root.clone(), name.clone()))))
+                }
+            },
+            CallTarget::Method { ty: None, name } => {
                 if known_paths::COMMON_METHODS.contains(&name.as_str()) {
                     return None;
                 }

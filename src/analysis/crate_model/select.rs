@@ -161,48 +161,44 @@ fn wanted_by(
                 };
                 wants.push((unit, want));
             }
-            CallTarget::Method {
-                ty: Some(ty),
-                krate: Some(named),
-                name,
-            } => {
-                let start = if Some(named.as_str()) == own {
-                    Some(unit)
-                } else {
-                    links[unit].get(named).copied()
-                };
-                let Some(start) = start else { continue };
-                // The type may be re-exported: the crates the named one depends on, too.
-                let mut order = vec![start];
-                let mut next = 0;
-                while let Some(&at) = order.get(next) {
-                    next += 1;
-                    for &dep in links[at].values() {
-                        if !order.contains(&dep) {
-                            order.push(dep);
+            CallTarget::Method { ty: Some(ty), name } => match CallTarget::receiver(ty) {
+                (Some(named), ty) => {
+                    let start = if Some(named) == own {
+                        Some(unit)
+                    } else {
+                        links[unit].get(named).copied()
+                    };
+                    let Some(start) = start else { continue };
+                    // The type may be re-exported: the crates the named one depends on, too.
+                    let mut order = vec![start];
+                    let mut next = 0;
+                    while let Some(&at) = order.get(next) {
+                        next += 1;
+                        for &dep in links[at].values() {
+                            if !order.contains(&dep) {
+                                order.push(dep);
+                            }
                         }
                     }
+                    for target in order {
+                        wants.push((
+                            target,
+                            Want::OnType {
+                                ty: ty.to_string(),
+                                name: name.clone(),
+                            },
+                        ));
+                    }
                 }
-                for target in order {
-                    wants.push((
-                        target,
-                        Want::OnType {
-                            ty: ty.clone(),
-                            name: name.clone(),
-                        },
-                    ));
-                }
-            }
-            CallTarget::Method {
-                ty: Some(ty), name, ..
-            } => wants.push((
-                unit,
-                Want::OnType {
-                    ty: ty.clone(),
-                    name: name.clone(),
-                },
-            )),
-            CallTarget::Method { ty: None, name, .. } if !is_common_method(name) => {
+                (None, ty) => wants.push((
+                    unit,
+                    Want::OnType {
+                        ty: ty.to_string(),
+                        name: name.clone(),
+                    },
+                )),
+            },
+            CallTarget::Method { ty: None, name } if !is_common_method(name) => {
                 wants.push((unit, Want::Named(name.clone())));
             }
             CallTarget::Method { .. } => {}
