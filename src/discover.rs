@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
+mod deps;
+use deps::{context_crates, dependencies_of};
+
 /// The edition assumed for files that belong to no crate.
 pub const LOOSE_EDITION: &str = "2021";
 /// Cargo's edition for a `[package]` that names none.
@@ -229,153 +232,6 @@ fn package_name(root: &Path) -> Option<String> {
     let manifest = read_manifest(root)?;
     let package = manifest.get("package")?.as_table()?;
     Some(package.get("name")?.as_str()?.to_string())
-}
-
-/// Every dependency (normal, dev, build and target-specific) of the crate at `root`;
-/// `workspace = true` entries take their package and path from the workspace root's
-/// `[workspace.dependencies]`.
-fn dependencies_of(root: &Path) -> Vec<Dependency> {
-    let Some(manifest) = read_manifest(root) else {
-        return Vec::new();
-    };
-    let mut workspace: Option<Option<(PathBuf, toml::Table)>> = None;
-    let mut found: Vec<Dependency> = dependency_tables(&manifest)
-        .iter()
-        .flat_map(|table| table.iter())
-        .map(|(key, spec)| {
-            let inherits = spec.get("workspace").and_then(toml::Value::as_bool) == Some(true);
-            let inherited = if inherits {
-                let workspace = workspace.get_or_insert_with(|| workspace_dependencies(root));
-                workspace
-                    .as_ref()
-                    .and_then(|(dir, table)| Some((dir.as_path(), table.get(key)?)))
-            } else {
-                None
-            };
-            dependency(key, spec, root, inherited)
-        })
-        .collect();
-    found.sort();
-    found.dedup();
-    found
-}
-
-/// The dependency tables of a manifest: normal, dev and build, also under `[target.*]`.
-fn dependency_tables(manifest: &toml::Table) -> Vec<&toml::Table> {
-    const KINDS: [&str; 5] = [
-        "dependencies",
-        "dev-dependencies",
-        "dev_dependencies",
-        "build-dependencies",
-        "build_dependencies",
-    ];
-    let mut tables: Vec<&toml::Table> = Vec::new();
-    for key in KINDS {
-        tables.extend(manifest.get(key).and_then(toml::Value::as_table));
-    }
-    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
-        for target in targets.values().filter_map(toml::Value::as_table) {
-            for key in KINDS {
-                tables.extend(target.get(key).and_then(toml::Value::as_table));
-            }
-        }
-    }
-    tables
-}
-
-/// One dependency entry `key = spec` of the crate at `root`; `inherited` is the workspace
-/// root's folder and its `[workspace.dependencies]` entry for a `workspace = true` one.
-fn dependency(
-    key: &str,
-    spec: &toml::Value,
-    root: &Path,
-    inherited: Option<(&Path, &toml::Value)>,
-) -> Dependency {
-    let text = |spec: &toml::Value, field: &str| {
-        spec.get(field)
-            .and_then(toml::Value::as_str)
-            .map(str::to_string)
-    };
-    let workspace = spec.get("workspace").and_then(toml::Value::as_bool) == Some(true);
-    let (package, path, base) = match inherited {
-        Some((dir, spec)) => (text(spec, "package"), text(spec, "path"), dir),
-        None => (text(spec, "package"), text(spec, "path"), root),
-    };
-    let dependency_root = path.as_ref().and_then(|path| {
-        let joined = base.join(path);
-        fs::canonicalize(&joined).ok().filter(|dir| dir.is_dir())
-    });
-    Dependency {
-        name: key.replace('-', "_"),
-        package: package.unwrap_or_else(|| key.to_string()),
-        path: if workspace { None } else { path },
-        workspace,
-        root: dependency_root,
-    }
-}
-
-/// The workspace the crate at `root` belongs to: the nearest folder at or above it whose
-/// `Cargo.toml` has `[workspace]`, with that table's `dependencies`.
-fn workspace_dependencies(root: &Path) -> Option<(PathBuf, toml::Table)> {
-    root.ancestors().find_map(|dir| {
-        let manifest = read_manifest(dir)?;
-        let workspace = manifest.get("workspace")?.as_table()?;
-        let dependencies = workspace
-            .get("dependencies")
-            .and_then(toml::Value::as_table)
-            .cloned()
-            .unwrap_or_default();
-        Some((dir.to_path_buf(), dependencies))
-    })
-}
-
-/// The libraries `crates` reach through `path` dependencies, transitively, that are not
-/// among them: their `src/` files, but for the binaries'. Read only to follow calls.
-fn context_crates(crates: &[Crate]) -> Vec<Crate> {
-    let mut known: std::collections::BTreeSet<PathBuf> = crates
-        .iter()
-        .filter_map(|krate| krate.root.clone())
-        .collect();
-    let mut pending: Vec<PathBuf> = crates
-        .iter()
-        .flat_map(|krate| &krate.dependencies)
-        .filter_map(|dependency| dependency.root.clone())
-        .collect();
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|dir| fs::canonicalize(dir).ok());
-    let mut manifests = ManifestCache::default();
-    let mut found = Vec::new();
-    while let Some(root) = pending.pop() {
-        if !known.insert(root.clone()) || !root.join("src/lib.rs").is_file() {
-            continue;
-        }
-        let mut files = Vec::new();
-        let mut ignored = Discovery::default();
-        walk(&root.join("src"), &mut files, &mut ignored);
-        let main = root.join("src/main.rs");
-        let bins = root.join("src/bin");
-        files.retain(|file| *file != main && !file.starts_with(&bins));
-        let files: Vec<PathBuf> = files
-            .into_iter()
-            .map(|file| match &cwd {
-                Some(cwd) => crate::cargo::relative(&file, cwd),
-                None => file,
-            })
-            .collect();
-        let mut files = files;
-        files.sort();
-        let krate = manifests.crate_at(Some(root), files);
-        pending.extend(
-            krate
-                .dependencies
-                .iter()
-                .filter_map(|dependency| dependency.root.clone()),
-        );
-        found.push(krate);
-    }
-    found.sort_by(|a, b| a.root.cmp(&b.root));
-    found
 }
 
 /// The runtime crates among `dependencies`, by package name (a renamed dependency counts by

@@ -591,6 +591,68 @@ mod tests {
         );
     }
 
+    /// `extern crate NAME as ALIAS;` gives the crate a second name; without `as`, or in a
+    /// comment, it gives none.
+    #[test]
+    fn extern_crate_aliases_of_a_crate_root() {
+        let text = "//! `extern crate a as b;` in a doc comment\n\
+                    extern crate store_core as store;\n\
+                    pub extern crate index_scheduler as idx ;\n\
+                    extern crate serde;\n\
+                    extern crate self as me;\n\
+                    extern crate alloc as _;\n";
+        assert_eq!(
+            extern_crate_aliases(text),
+            [
+                ("store_core".to_string(), "store".to_string()),
+                ("index_scheduler".to_string(), "idx".to_string()),
+                ("self".to_string(), "me".to_string()),
+            ]
+        );
+    }
+
+    /// Units link through the folders of their path dependencies, under each name their
+    /// code uses; groups are the connected sets of units.
+    #[test]
+    fn units_link_by_dependency_folders() {
+        let info = |root: &str, deps: &[(&str, &str)]| CrateInfo {
+            root: Some(PathBuf::from(root)),
+            dependencies: deps
+                .iter()
+                .map(|(name, root)| (name.to_string(), PathBuf::from(root)))
+                .collect(),
+            ..CrateInfo::default()
+        };
+        let infos = vec![
+            info(
+                "/w/server",
+                &[("idx", "/w/idx"), ("store", "/w/store"), ("tokio", "/reg")],
+            ),
+            info("/w/idx", &[("store_core", "/w/store")]),
+            info("/w/store", &[]),
+            info("/other", &[]),
+        ];
+        let links = links_between(&infos);
+        let sorted = |u: usize| {
+            let mut names: Vec<(String, usize)> = links[u].clone().into_iter().collect();
+            names.sort();
+            names
+        };
+        assert_eq!(
+            sorted(0),
+            [("idx".to_string(), 1), ("store".to_string(), 2)]
+        );
+        assert_eq!(sorted(1), [("store_core".to_string(), 2)]);
+        assert!(links[2].is_empty() && links[3].is_empty());
+        let units = vec![
+            Unit::default(),
+            Unit::default(),
+            Unit::default(),
+            Unit::default(),
+        ];
+        assert_eq!(linked_groups(&units, &links), [vec![0, 1, 2], vec![3]]);
+    }
+
     #[test]
     fn exit_codes() {
         let mut report = Report::default();

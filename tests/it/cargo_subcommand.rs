@@ -163,3 +163,54 @@ fn cargo_itself_finds_the_subcommand_on_path() {
         ["examples/ex.rs", "src/lib.rs", "tests/it.rs"]
     );
 }
+
+/// Inside one member of a workspace (fixtures/workspace/server), `async-lint src` and
+/// `cargo async-lint` follow calls into the sibling crates the member depends on (their
+/// sources read from the manifests: a renamed path dependency, an inherited workspace
+/// dependency, an `extern crate … as` alias), and report only in the paths asked for.
+#[test]
+fn inside_a_member_calls_into_its_siblings_are_followed() {
+    let server = crate::common::repo_root().join("fixtures/workspace/server");
+    let lint = env!("CARGO_BIN_EXE_async-lint");
+    let direct = Command::new(lint)
+        .args(["--format", "json", "src"])
+        .current_dir(&server)
+        .output()
+        .unwrap();
+    let (_, cargo_stdout, cargo_stderr) = run(&server, &["async-lint", "--format", "json"]);
+    for (how, stdout) in [
+        ("async-lint src", String::from_utf8(direct.stdout).unwrap()),
+        ("cargo async-lint", cargo_stdout),
+    ] {
+        let findings: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|err| panic!("{how}: {err}\n{stdout}{cargo_stderr}"));
+        let findings = findings.as_array().unwrap();
+        let file = |f: &serde_json::Value| f["file"].as_str().unwrap().replace('\\', "/");
+        assert!(
+            findings.iter().all(|f| file(f).starts_with("src/")),
+            "{how}: a finding outside the member's src/: {stdout}"
+        );
+        let notes: Vec<String> = findings
+            .iter()
+            .flat_map(|f| f["notes"].as_array().unwrap().iter())
+            .map(|note| note.as_str().unwrap().to_string())
+            .collect();
+        let crossing = "server::routes::delete_upload → index_scheduler::files::delete_update_file \
+                        → std::fs::remove_file at ../index-scheduler/src/files.rs:13";
+        assert!(
+            notes.iter().any(|note| note == crossing),
+            "{how}: no note `{crossing}` in {notes:#?}"
+        );
+        // Two crates down, through a method of a sibling's type, to the third crate.
+        assert!(
+            notes.iter().any(|note| note.contains(
+                "index_scheduler::IndexScheduler::register_task → \
+                 store_core::BlobStore::write_blob → std::fs::write at \
+                 ../store-core/src/blob.rs:27"
+            )),
+            "{how}: {notes:#?}"
+        );
+        // The markers of the member's files, exactly: 12 in src/ (main.rs, routes.rs, tasks.rs).
+        assert_eq!(findings.len(), 12, "{how}: {stdout}");
+    }
+}

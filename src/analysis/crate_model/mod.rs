@@ -246,3 +246,105 @@ fn until_stable(limit: usize, mut round: impl FnMut() -> bool) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    fn krate(root: &str, name: &str, deps: &[(&str, &str)]) -> CrateInfo {
+        CrateInfo {
+            root: Some(PathBuf::from(root)),
+            name: Some(name.to_string()),
+            dependencies: deps
+                .iter()
+                .map(|(name, root)| (name.to_string(), PathBuf::from(root)))
+                .collect(),
+            ..CrateInfo::default()
+        }
+    }
+
+    fn file(path: &str, text: &str) -> CrateFile {
+        CrateFile {
+            path: PathBuf::from(path),
+            summary: crate::analysis::summarize(path, text, &Settings::default()),
+        }
+    }
+
+    fn chains(facts: &[Fact]) -> Vec<String> {
+        facts
+            .iter()
+            .filter_map(|fact| match fact {
+                Fact::Chain(chain) => {
+                    Some(format!("{}: {}", chain.written, chain.steps.join(" → ")))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A call into a linked crate resolves under the name the caller uses, a method on its
+    /// type by the receiver's type, and the chain names each step after its crate; a
+    /// method found by a name unique in a crate never resolves into another crate.
+    #[test]
+    fn crates_linked_as_one_model() {
+        let app = krate("/w/app", "app", &[("dep", "/w/dep-core")]);
+        let dep = krate("/w/dep-core", "dep_core", &[]);
+        let app_files = [file(
+            "/w/app/src/lib.rs",
+            "pub async fn handler(s: &dep::Store) {\n\
+                 dep::nap();\n\
+                 s.flush_all();\n\
+                 let other = dep::Store::open();\n\
+                 other.flush_all();\n\
+                 let (a, b) = pair();\n\
+                 a.sync_everything();\n\
+                 b.sync_here();\n\
+             }\n\
+             struct Local;\n\
+             impl Local {\n\
+                 fn sync_here(&self) { std::fs::write(\"z\", b\"\").unwrap(); }\n\
+             }\n",
+        )];
+        let dep_files = [
+            file(
+                "/w/dep-core/src/lib.rs",
+                "pub mod store;\npub use store::Store;\n\
+                 pub fn nap() { std::thread::sleep(std::time::Duration::from_secs(1)); }\n",
+            ),
+            file(
+                "/w/dep-core/src/store.rs",
+                "pub struct Store;\n\
+                 impl Store {\n\
+                     pub fn open() -> Store { Store }\n\
+                     pub fn flush_all(&self) { std::fs::write(\"x\", b\"\").unwrap(); }\n\
+                     pub fn sync_everything(&self) { std::fs::write(\"y\", b\"\").unwrap(); }\n\
+                 }\n",
+            ),
+        ];
+        let facts = link_crates(&[
+            Linked {
+                info: &app,
+                files: &app_files,
+            },
+            Linked {
+                info: &dep,
+                files: &dep_files,
+            },
+        ]);
+        assert_eq!(
+            chains(&facts),
+            [
+                "dep::nap: app::handler → dep_core::nap → std::thread::sleep",
+                "flush_all: app::handler → dep_core::Store::flush_all → std::fs::write",
+                "flush_all: app::handler → dep_core::Store::flush_all → std::fs::write",
+                "sync_here: handler → Local::sync_here → std::fs::write",
+            ]
+        );
+        // The crate alone: nothing crosses.
+        assert_eq!(
+            chains(&link(&app_files, &app)),
+            ["sync_here: handler → Local::sync_here → std::fs::write"]
+        );
+    }
+}
