@@ -33,6 +33,9 @@ pub struct Crate {
     pub edition: String,
     /// The `[package] name`; `None` for loose files and virtual manifests.
     pub name: Option<String>,
+    /// The name its code and its tests use for its library: `[lib] name`, else the package
+    /// name with hyphens as underscores.
+    pub lib_name: Option<String>,
     /// The async runtimes among the crate's dependencies (`"tokio"`, `"async-std"`, ...),
     /// sorted; empty for loose files.
     pub runtimes: Vec<String>,
@@ -234,6 +237,12 @@ fn package_name(root: &Path) -> Option<String> {
     Some(package.get("name")?.as_str()?.to_string())
 }
 
+/// The `[lib] name` of the crate at `root`, when its manifest gives one.
+fn lib_name(root: &Path) -> Option<String> {
+    let manifest = read_manifest(root)?;
+    Some(manifest.get("lib")?.get("name")?.as_str()?.to_string())
+}
+
 /// The runtime crates among `dependencies`, by package name (a renamed dependency counts by
 /// its `package`).
 fn runtimes_among(dependencies: &[Dependency]) -> Vec<String> {
@@ -285,9 +294,11 @@ impl ManifestCache {
             None => (LOOSE_EDITION.to_string(), Vec::new()),
         };
         let name = root.as_deref().and_then(package_name);
+        let lib_name = root.as_deref().and_then(lib_name);
         Crate {
             root,
             edition,
+            lib_name: lib_name.or_else(|| name.as_ref().map(|name| name.replace('-', "_"))),
             name,
             runtimes: runtimes_among(&dependencies),
             dependencies,

@@ -81,8 +81,13 @@ fn dependency(
         let joined = base.join(path);
         fs::canonicalize(&joined).ok().filter(|dir| dir.is_dir())
     });
+    // Not renamed, the code names a dependency after its library: `[lib] name` if set.
+    let name = match (&package, &dependency_root) {
+        (None, Some(dir)) => super::lib_name(dir),
+        _ => None,
+    };
     Dependency {
-        name: key.replace('-', "_"),
+        name: name.unwrap_or_else(|| key.replace('-', "_")),
         package: package.unwrap_or_else(|| key.to_string()),
         path: if workspace { None } else { path },
         workspace,
@@ -166,7 +171,8 @@ mod tests {
 
     /// The names the code uses for its dependencies, and the folders of the path ones: a
     /// rename, a workspace-inherited path dependency (its path relative to the workspace
-    /// root), hyphens as underscores, a registry dependency without a folder.
+    /// root), hyphens as underscores, a path dependency whose library has a name of its own
+    /// (`[lib] name`), a registry dependency without a folder.
     #[test]
     fn dependency_names_and_folders() {
         let tmp = tempfile::tempdir().unwrap();
@@ -184,6 +190,7 @@ mod tests {
              idx = { package = \"index-scheduler\", path = \"../libs/index-scheduler\" }\n\
              store-core = { workspace = true }\nrenamed = { workspace = true }\n\
              serde = { workspace = true }\ntokio = \"1\"\n\
+             odd-name = { path = \"../libs/oddname\" }\n\
              [target.'cfg(unix)'.dev-dependencies]\nmissing = { path = \"../nowhere\" }\n",
         );
         write(&ws.join("app/src/lib.rs"), "");
@@ -197,6 +204,10 @@ mod tests {
             "[package]\nname = \"store-core\"\n",
         );
         write(&ws.join("libs/store-core/src/lib.rs"), "");
+        write(
+            &ws.join("libs/oddname/Cargo.toml"),
+            "[package]\nname = \"odd-name\"\n[lib]\nname = \"odd\"\n",
+        );
 
         let krate = crate_of_file(&ws.join("app/src/lib.rs"));
         let found: Vec<(&str, &str, Option<PathBuf>, bool)> = krate
@@ -216,6 +227,7 @@ mod tests {
             vec![
                 ("idx", "index-scheduler", dir("libs/index-scheduler"), false),
                 ("missing", "missing", None, false),
+                ("odd", "odd-name", dir("libs/oddname"), false),
                 (
                     "renamed",
                     "index-scheduler",

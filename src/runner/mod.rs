@@ -191,7 +191,7 @@ pub fn crate_info(krate: &Crate) -> CrateInfo {
     runtimes.dedup();
     CrateInfo {
         root: krate.root.clone(),
-        name: krate.name.as_ref().map(|name| name.replace('-', "_")),
+        name: krate.lib_name.clone(),
         runtimes,
         dependencies: krate
             .dependencies
