@@ -4,7 +4,9 @@
 use syn::{GenericArgument, PathArguments, Type};
 
 use super::imports::{Imports, Resolved};
-use super::known_paths::{DEREF_WRAPPERS, FALLIBLE_WRAPPERS, SEQUENCE, SEQUENCES};
+use super::known_paths::{
+    DEREF_WRAPPERS, FALLIBLE_WRAPPERS, POOL_MANAGERS, POOLED_CONNECTION, SEQUENCE, SEQUENCES,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) enum Ty {
@@ -41,6 +43,12 @@ impl Ty {
     /// Applies auto-deref through smart pointers.
     pub(crate) fn normalized(self) -> Ty {
         match self {
+            // A pooled connection dereferences to its manager's connection.
+            Ty::Named(path, args) if path == POOLED_CONNECTION => args
+                .first()
+                .and_then(Ty::path)
+                .and_then(|manager| POOL_MANAGERS.iter().find(|row| row.0 == manager))
+                .map_or(Ty::Unknown, |row| Ty::named(row.1)),
             Ty::Named(path, mut args) if DEREF_WRAPPERS.contains(&path.as_str()) => {
                 if args.is_empty() {
                     Ty::Unknown
@@ -79,6 +87,12 @@ impl Ty {
         let spec = spec.trim();
         if spec == "Self" {
             return receiver.clone();
+        }
+        if let Some(index) = spec.strip_prefix("Self.") {
+            return index
+                .parse::<usize>()
+                .map(|i| receiver.arg(i))
+                .unwrap_or_default();
         }
         if let Some(index) = spec.strip_prefix("arg") {
             return index

@@ -247,7 +247,9 @@ impl<'a> Walker<'a> {
             self.reported.mark(addr(call));
             return true;
         }
-        let Some(found) = blocking::method_found(&self.evidence, receiver, call, self.index) else {
+        let Some(found) =
+            blocking::method_found(&self.evidence, self.settings, receiver, call, self.index)
+        else {
             return false;
         };
         self.emit_blocking(found);
@@ -261,7 +263,7 @@ impl<'a> Walker<'a> {
             return;
         }
         if let Some(found) =
-            blocking::write_macro_found(&self.evidence, mac, destination, self.index)
+            blocking::write_macro_found(&self.evidence, self.settings, mac, destination, self.index)
         {
             self.emit_blocking(found);
         }
@@ -664,6 +666,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {
         self.visit_expr(&expr.expr);
+        if self.context.ctx() != Ctx::Detached
+            && let Some(found) =
+                blocking::for_loop_found(&self.evidence, self.settings, &expr.expr, self.index)
+        {
+            self.emit_blocking(found);
+        }
         let item = self.evidence.type_of(&expr.expr).item();
         let before = self.guards.snapshot();
         self.evidence.enter_scope();

@@ -242,6 +242,14 @@ impl Rule {
         ] {
             out.push_str(&format!("## {heading}\n{}\n\n", body.trim()));
         }
+        let packages = crate::analysis::known_paths::packages_of(self);
+        if !packages.is_empty() {
+            out.push_str(&format!(
+                "## Crates covered\nBesides std, the catalogue knows the blocking APIs of these \
+                 crates, each active in a package that depends on it: {}.\n\n",
+                packages.join(", ")
+            ));
+        }
         if !doc.example.is_empty() {
             out.push_str(&format!(
                 "## Example\n```rust\n{}\n```\n\n",

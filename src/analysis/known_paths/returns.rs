@@ -93,6 +93,10 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::sync::Condvar::new", "std::sync::Condvar"),
     ("std::sync::Barrier::new", "std::sync::Barrier"),
     ("std::io::stdin", "std::io::Stdin"),
+    ("std::io::stdout", "std::io::Stdout"),
+    ("std::io::stderr", "std::io::Stderr"),
+    ("std::io::Stdout.lock", "std::io::StdoutLock"),
+    ("std::io::Stderr.lock", "std::io::StderrLock"),
     ("std::io::BufReader::new", "std::io::BufReader<arg0>"),
     (
         "std::io::BufReader::with_capacity",
@@ -123,32 +127,6 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
         "tokio::runtime::Handle",
     ),
     ("tokio::runtime::Runtime.handle", "tokio::runtime::Handle"),
-    (
-        "reqwest::blocking::Client::new",
-        "reqwest::blocking::Client",
-    ),
-    (
-        "reqwest::blocking::Client.get",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.post",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.put",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.delete",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.request",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    ("ureq::agent", "ureq::Agent"),
-    ("ureq::Agent::new", "ureq::Agent"),
     ("std::sync::Arc::new", "arg0"),
     ("std::sync::Arc::clone", "arg0"),
     ("std::rc::Rc::new", "arg0"),
@@ -214,6 +192,7 @@ pub(crate) static SAME_TYPE: &[&str] = &[
     "take",
     "as_deref",
     "as_deref_mut",
+    "ok",
 ];
 
 /// Lazily initialized cells, by the last segment of their path (std's and once_cell's),

@@ -1,0 +1,465 @@
+//! The ecosystem's blocking APIs: one section per crate, each row active only in a crate
+//! that depends on the section's package (or, where no manifest is known, whenever the
+//! source names the crate). Also the mirrors of std modules (`fs_err` is `std::fs` with
+//! better errors), what the crates' builders and constructors return, and the pools whose
+//! connections are another catalogue type.
+
+use super::blocking::{Blocking, FS, NET, PROCESS, WAIT, blocking, default_kind};
+
+const FS_ERR: &[&str] = &["fs-err"];
+const TEMPFILE: &[&str] = &["tempfile"];
+const WALKDIR: &[&str] = &["walkdir"];
+const REQWEST: &[&str] = &["reqwest"];
+const UREQ: &[&str] = &["ureq"];
+const URL: &[&str] = &["url"];
+const POSTGRES: &[&str] = &["postgres"];
+const R2D2: &[&str] = &["r2d2"];
+const DIESEL: &[&str] = &["diesel"];
+const RUSQLITE: &[&str] = &["rusqlite"];
+const REDIS: &[&str] = &["redis"];
+const CROSSBEAM: &[&str] = &["crossbeam-channel", "crossbeam"];
+const FLUME: &[&str] = &["flume"];
+const ASYNC_CHANNEL: &[&str] = &["async-channel"];
+const ASYNC_LOCK: &[&str] = &["async-lock"];
+const XSHELL: &[&str] = &["xshell"];
+const DUCT: &[&str] = &["duct"];
+
+const HTTP: &str = "an async HTTP client such as `reqwest::Client`";
+const PG: &str = "`tokio_postgres` (or the pool's async counterpart, `deadpool_postgres`/`bb8`)";
+const SQLITE: &str = "`tokio_rusqlite`, or the query in `tokio::task::spawn_blocking`";
+const REDIS_ASYNC: &str =
+    "an async connection (`redis::Client::get_multiplexed_async_connection(..).await`)";
+const DIESEL_ASYNC: &str = "`diesel_async` (the same query, awaited)";
+const PROCESS_ASYNC: &str = "`tokio::process::Command` (awaited)";
+
+macro_rules! redis_commands {
+    ($($method:ident)*) => {
+        blocking!(packages REDIS; $(
+            concat!("redis::Connection.", stringify!($method)) => NET, REDIS_ASYNC;
+            concat!("redis::Commands::", stringify!($method)) => NET, REDIS_ASYNC;
+        )*)
+    };
+}
+
+macro_rules! diesel_queries {
+    ($connection:literal, $rule:ident; $($method:ident)*) => {
+        blocking!(packages DIESEL; $(
+            concat!($connection, ".", stringify!($method)) => $rule, DIESEL_ASYNC;
+        )*)
+    };
+}
+
+/// The ecosystem's catalogue, by crate.
+pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
+    blocking! { packages FS_ERR;
+        "std::path::Path.fs_err_metadata" => FS, "`fs_err::tokio::metadata(..).await`";
+        "std::path::Path.fs_err_symlink_metadata" => FS, "`fs_err::tokio::symlink_metadata(..).await`";
+        "std::path::Path.fs_err_canonicalize" => FS, "`fs_err::tokio::canonicalize(..).await`";
+        "std::path::Path.fs_err_read_link" => FS, "`fs_err::tokio::read_link(..).await`";
+        "std::path::Path.fs_err_read_dir" => FS, "`fs_err::tokio::read_dir(..).await`";
+        "std::path::Path.fs_err_try_exists" => FS, "`fs_err::tokio::try_exists(..).await`";
+    },
+    blocking! { packages TEMPFILE;
+        "tempfile::tempfile" => FS, "`tokio::task::spawn_blocking(tempfile::tempfile)`";
+        "tempfile::tempfile_in" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::tempdir" => FS, "`tokio::task::spawn_blocking(tempfile::tempdir)`";
+        "tempfile::tempdir_in" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::TempDir::new" => FS, "`tokio::task::spawn_blocking(tempfile::TempDir::new)`";
+        "tempfile::TempDir::new_in" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::TempDir.close" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::NamedTempFile::new" => FS, "`tokio::task::spawn_blocking(tempfile::NamedTempFile::new)`";
+        "tempfile::NamedTempFile::new_in" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::NamedTempFile.persist" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::NamedTempFile.persist_noclobber" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::NamedTempFile.reopen" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::NamedTempFile.close" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::NamedTempFile.read" => FS, "a `tokio::fs::File` with `AsyncReadExt`";
+        "tempfile::NamedTempFile.read_to_end" => FS, "a `tokio::fs::File` with `AsyncReadExt`";
+        "tempfile::NamedTempFile.read_to_string" => FS, "a `tokio::fs::File` with `AsyncReadExt`";
+        "tempfile::NamedTempFile.write" => FS, "a `tokio::fs::File` with `AsyncWriteExt`";
+        "tempfile::NamedTempFile.write_all" => FS, "a `tokio::fs::File` with `AsyncWriteExt`";
+        "tempfile::NamedTempFile.write_fmt" => FS, "a `tokio::fs::File` with `AsyncWriteExt`";
+        "tempfile::NamedTempFile.flush" => FS, "a `tokio::fs::File` with `AsyncWriteExt`";
+        "tempfile::Builder.tempfile" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::Builder.tempfile_in" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::Builder.tempdir" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::Builder.tempdir_in" => FS, "`tokio::task::spawn_blocking(..)`";
+    },
+    blocking! { packages WALKDIR;
+        "walkdir::WalkDir.into_iter" => FS, "the walk in `tokio::task::spawn_blocking(..)`";
+    },
+    blocking! { packages REQWEST;
+        "reqwest::blocking::get" => NET, "`reqwest::get(..).await`";
+        "reqwest::blocking::Client::new" => NET, "`reqwest::Client::new()`";
+        "reqwest::blocking::ClientBuilder.build" => NET, "`reqwest::Client::builder()`";
+        "reqwest::blocking::Client.execute" => NET, "`reqwest::Client::execute(..).await`";
+        "reqwest::blocking::RequestBuilder.send" => NET, "`reqwest::RequestBuilder::send().await`";
+    },
+    blocking! { packages UREQ;
+        "ureq::Request.call" => NET, HTTP;
+        "ureq::Request.send" => NET, HTTP;
+        "ureq::Request.send_string" => NET, HTTP;
+        "ureq::Request.send_json" => NET, HTTP;
+        "ureq::Request.send_bytes" => NET, HTTP;
+        "ureq::Request.send_form" => NET, HTTP;
+        "ureq::Request.send_empty" => NET, HTTP;
+    },
+    blocking! { packages URL;
+        "url::Url.socket_addrs" => NET, "`tokio::net::lookup_host(..).await`";
+    },
+    blocking! { packages POSTGRES;
+        "postgres::Client::connect" => NET, PG;
+        "postgres::Config.connect" => NET, PG;
+        "postgres::Client.query" => NET, PG;
+        "postgres::Client.query_one" => NET, PG;
+        "postgres::Client.query_opt" => NET, PG;
+        "postgres::Client.query_raw" => NET, PG;
+        "postgres::Client.execute" => NET, PG;
+        "postgres::Client.batch_execute" => NET, PG;
+        "postgres::Client.simple_query" => NET, PG;
+        "postgres::Client.prepare" => NET, PG;
+        "postgres::Client.transaction" => NET, PG;
+        "postgres::Client.copy_in" => NET, PG;
+        "postgres::Client.copy_out" => NET, PG;
+        "postgres::Client.close" => NET, PG;
+        "postgres::Transaction.query" => NET, PG;
+        "postgres::Transaction.query_one" => NET, PG;
+        "postgres::Transaction.query_opt" => NET, PG;
+        "postgres::Transaction.execute" => NET, PG;
+        "postgres::Transaction.batch_execute" => NET, PG;
+        "postgres::Transaction.commit" => NET, PG;
+        "postgres::Transaction.rollback" => NET, PG;
+    },
+    blocking! { packages R2D2;
+        "r2d2::Pool.get" => NET, "an async pool (`deadpool`, `bb8`) and `get().await`";
+        "r2d2::Builder.build" => NET, "an async pool (`deadpool`, `bb8`)";
+    },
+    diesel_queries!("diesel::sqlite::SqliteConnection", FS;
+        load get_result get_results first execute load_iter),
+    diesel_queries!("diesel::pg::PgConnection", NET;
+        load get_result get_results first execute load_iter),
+    diesel_queries!("diesel::mysql::MysqlConnection", NET;
+        load get_result get_results first execute load_iter),
+    blocking! { packages DIESEL;
+        "diesel::sqlite::SqliteConnection::establish" => FS, DIESEL_ASYNC;
+        "diesel::pg::PgConnection::establish" => NET, DIESEL_ASYNC;
+        "diesel::mysql::MysqlConnection::establish" => NET, DIESEL_ASYNC;
+    },
+    blocking! { packages RUSQLITE;
+        "rusqlite::Connection::open" => FS, SQLITE;
+        "rusqlite::Connection::open_with_flags" => FS, SQLITE;
+        "rusqlite::Connection.execute" => FS, SQLITE;
+        "rusqlite::Connection.execute_batch" => FS, SQLITE;
+        "rusqlite::Connection.query_row" => FS, SQLITE;
+        "rusqlite::Connection.query_row_and_then" => FS, SQLITE;
+        "rusqlite::Connection.transaction" => FS, SQLITE;
+        "rusqlite::Connection.pragma_update" => FS, SQLITE;
+        "rusqlite::Connection.backup" => FS, SQLITE;
+        "rusqlite::Statement.execute" => FS, SQLITE;
+        "rusqlite::Statement.query" => FS, SQLITE;
+        "rusqlite::Statement.query_map" => FS, SQLITE;
+        "rusqlite::Statement.query_row" => FS, SQLITE;
+        "rusqlite::Statement.exists" => FS, SQLITE;
+        "rusqlite::Statement.insert" => FS, SQLITE;
+        "rusqlite::Transaction.commit" => FS, SQLITE;
+        "rusqlite::Transaction.execute" => FS, SQLITE;
+    },
+    blocking! { packages REDIS;
+        "redis::Client.get_connection" => NET, REDIS_ASYNC;
+        "redis::Client.get_connection_with_timeout" => NET, REDIS_ASYNC;
+        "redis::Cmd.query" => NET, "`query_async(..).await` on an async connection";
+        "redis::Cmd.execute" => NET, "`exec_async(..).await` on an async connection";
+        "redis::Pipeline.query" => NET, "`query_async(..).await` on an async connection";
+        "redis::Connection.req_command" => NET, REDIS_ASYNC;
+        "redis::Connection.req_packed_command" => NET, REDIS_ASYNC;
+        "redis::Connection.recv_response" => NET, REDIS_ASYNC;
+    },
+    redis_commands!(get set set_ex set_nx mget mset del exists expire incr decr
+        hget hset hdel hgetall hexists lpush rpush lpop rpop lrange llen sadd srem
+        smembers sismember zadd zrem zrange zscore keys publish ttl getset append),
+    blocking! { packages CROSSBEAM;
+        "crossbeam_channel::Receiver.recv" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await`";
+        "crossbeam_channel::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., rx.recv()).await` on a tokio channel";
+        "crossbeam_channel::Receiver.recv_deadline" => WAIT, "`tokio::time::timeout_at(.., rx.recv()).await` on a tokio channel";
+        "crossbeam_channel::Receiver.iter" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await` in a loop";
+        "crossbeam_channel::BoundedSender.send" => WAIT, "`tokio::sync::mpsc::Sender::send(..).await`";
+        "crossbeam_channel::BoundedSender.send_timeout" => WAIT, "`tokio::sync::mpsc::Sender::send_timeout(..).await`";
+    },
+    blocking! { packages FLUME;
+        "flume::Receiver.recv" => WAIT, "`recv_async().await`";
+        "flume::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., rx.recv_async()).await`";
+        "flume::Receiver.recv_deadline" => WAIT, "`tokio::time::timeout_at(.., rx.recv_async()).await`";
+        "flume::Receiver.iter" => WAIT, "`rx.stream()` or `recv_async().await` in a loop";
+        "flume::BoundedSender.send" => WAIT, "`send_async(..).await`";
+        "flume::BoundedSender.send_timeout" => WAIT, "`send_async(..).await`";
+    },
+    blocking! { packages ASYNC_CHANNEL;
+        "async_channel::Sender.send_blocking" => WAIT, "`send(..).await`";
+        "async_channel::Receiver.recv_blocking" => WAIT, "`recv().await`";
+    },
+    blocking! { packages ASYNC_LOCK;
+        "async_lock::Mutex.lock_blocking" => WAIT, "`lock().await`";
+        "async_lock::RwLock.read_blocking" => WAIT, "`read().await`";
+        "async_lock::RwLock.write_blocking" => WAIT, "`write().await`";
+        "async_lock::RwLock.upgradable_read_blocking" => WAIT, "`upgradable_read().await`";
+        "async_lock::Semaphore.acquire_blocking" => WAIT, "`acquire().await`";
+        "async_lock::Barrier.wait_blocking" => WAIT, "`wait().await`";
+        "async_lock::OnceCell.get_or_init_blocking" => WAIT, "`get_or_init(..).await`";
+    },
+    blocking! { packages XSHELL;
+        "xshell::Cmd.run" => PROCESS, PROCESS_ASYNC;
+        "xshell::Cmd.read" => PROCESS, PROCESS_ASYNC;
+        "xshell::Cmd.read_stderr" => PROCESS, PROCESS_ASYNC;
+        "xshell::Cmd.output" => PROCESS, PROCESS_ASYNC;
+        "xshell::Shell.read_file" => FS, "`tokio::fs::read_to_string(..).await`";
+        "xshell::Shell.read_binary_file" => FS, "`tokio::fs::read(..).await`";
+        "xshell::Shell.write_file" => FS, "`tokio::fs::write(..).await`";
+        "xshell::Shell.read_dir" => FS, "`tokio::fs::read_dir(..).await`";
+        "xshell::Shell.create_dir" => FS, "`tokio::fs::create_dir_all(..).await`";
+        "xshell::Shell.remove_path" => FS, "`tokio::fs::remove_dir_all(..).await`";
+        "xshell::Shell.copy_file" => FS, "`tokio::fs::copy(..).await`";
+    },
+    blocking! { packages DUCT;
+        "duct::Expression.run" => PROCESS, PROCESS_ASYNC;
+        "duct::Expression.read" => PROCESS, PROCESS_ASYNC;
+        "duct::Handle.wait" => PROCESS, PROCESS_ASYNC;
+        "duct::Handle.into_output" => PROCESS, PROCESS_ASYNC;
+    },
+];
+
+/// A crate whose module mirrors a std module: a path under the first is looked up as the
+/// same path under the second, active with the crate's packages. `fs_err::tokio` has no
+/// std counterpart, so its async functions match nothing.
+pub(crate) static MIRRORS: &[(&str, &str, &[&str])] = &[("fs_err::", "std::fs::", FS_ERR)];
+
+/// What the ecosystem's constructors and builders return (see [`super::RETURNS`]).
+pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
+    ("tempfile::tempfile", "std::fs::File"),
+    ("tempfile::tempfile_in", "std::fs::File"),
+    ("tempfile::tempdir", "tempfile::TempDir"),
+    ("tempfile::TempDir::new", "tempfile::TempDir"),
+    ("tempfile::NamedTempFile::new", "tempfile::NamedTempFile"),
+    ("tempfile::NamedTempFile.reopen", "std::fs::File"),
+    ("tempfile::NamedTempFile.as_file_mut", "std::fs::File"),
+    ("tempfile::NamedTempFile.as_file", "std::fs::File"),
+    ("tempfile::Builder::new", "tempfile::Builder"),
+    ("tempfile::Builder.prefix", "Self"),
+    ("tempfile::Builder.suffix", "Self"),
+    ("tempfile::Builder.rand_bytes", "Self"),
+    ("tempfile::Builder.tempfile", "tempfile::NamedTempFile"),
+    ("tempfile::Builder.tempdir", "tempfile::TempDir"),
+    ("walkdir::WalkDir::new", "walkdir::WalkDir"),
+    ("walkdir::WalkDir.follow_links", "Self"),
+    ("walkdir::WalkDir.max_depth", "Self"),
+    ("walkdir::WalkDir.min_depth", "Self"),
+    ("walkdir::WalkDir.max_open", "Self"),
+    ("walkdir::WalkDir.sort_by", "Self"),
+    ("walkdir::WalkDir.sort_by_key", "Self"),
+    ("walkdir::WalkDir.sort_by_file_name", "Self"),
+    ("walkdir::WalkDir.contents_first", "Self"),
+    ("walkdir::WalkDir.same_file_system", "Self"),
+    (
+        "reqwest::blocking::Client::new",
+        "reqwest::blocking::Client",
+    ),
+    (
+        "reqwest::blocking::Client::builder",
+        "reqwest::blocking::ClientBuilder",
+    ),
+    (
+        "reqwest::blocking::ClientBuilder::new",
+        "reqwest::blocking::ClientBuilder",
+    ),
+    ("reqwest::blocking::ClientBuilder.timeout", "Self"),
+    ("reqwest::blocking::ClientBuilder.connect_timeout", "Self"),
+    ("reqwest::blocking::ClientBuilder.user_agent", "Self"),
+    ("reqwest::blocking::ClientBuilder.default_headers", "Self"),
+    (
+        "reqwest::blocking::ClientBuilder.build",
+        "reqwest::blocking::Client",
+    ),
+    (
+        "reqwest::blocking::Client.get",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.post",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.put",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.patch",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.delete",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.head",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client.request",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    ("reqwest::blocking::RequestBuilder.header", "Self"),
+    ("reqwest::blocking::RequestBuilder.headers", "Self"),
+    ("reqwest::blocking::RequestBuilder.body", "Self"),
+    ("reqwest::blocking::RequestBuilder.json", "Self"),
+    ("reqwest::blocking::RequestBuilder.form", "Self"),
+    ("reqwest::blocking::RequestBuilder.query", "Self"),
+    ("reqwest::blocking::RequestBuilder.timeout", "Self"),
+    ("reqwest::blocking::RequestBuilder.basic_auth", "Self"),
+    ("reqwest::blocking::RequestBuilder.bearer_auth", "Self"),
+    ("reqwest::blocking::RequestBuilder.multipart", "Self"),
+    ("ureq::get", "ureq::Request"),
+    ("ureq::post", "ureq::Request"),
+    ("ureq::put", "ureq::Request"),
+    ("ureq::delete", "ureq::Request"),
+    ("ureq::head", "ureq::Request"),
+    ("ureq::patch", "ureq::Request"),
+    ("ureq::request", "ureq::Request"),
+    ("ureq::agent", "ureq::Agent"),
+    ("ureq::Agent::new", "ureq::Agent"),
+    ("ureq::Agent.get", "ureq::Request"),
+    ("ureq::Agent.post", "ureq::Request"),
+    ("ureq::Agent.put", "ureq::Request"),
+    ("ureq::Agent.delete", "ureq::Request"),
+    ("ureq::Agent.head", "ureq::Request"),
+    ("ureq::Agent.patch", "ureq::Request"),
+    ("ureq::Agent.request", "ureq::Request"),
+    ("ureq::Request.set", "Self"),
+    ("ureq::Request.header", "Self"),
+    ("ureq::Request.query", "Self"),
+    ("ureq::Request.timeout", "Self"),
+    ("url::Url::parse", "url::Url"),
+    ("postgres::Client::connect", "postgres::Client"),
+    ("postgres::Config::new", "postgres::Config"),
+    ("postgres::Config.connect", "postgres::Client"),
+    ("postgres::Client.transaction", "postgres::Transaction"),
+    ("r2d2::Pool::builder", "r2d2::Builder"),
+    ("r2d2::Builder.max_size", "Self"),
+    ("r2d2::Builder.min_idle", "Self"),
+    ("r2d2::Builder.connection_timeout", "Self"),
+    ("r2d2::Builder.build", "r2d2::Pool"),
+    ("r2d2::Pool.get", "r2d2::PooledConnection<Self.0>"),
+    (
+        "diesel::sqlite::SqliteConnection::establish",
+        "diesel::sqlite::SqliteConnection",
+    ),
+    (
+        "diesel::pg::PgConnection::establish",
+        "diesel::pg::PgConnection",
+    ),
+    (
+        "diesel::mysql::MysqlConnection::establish",
+        "diesel::mysql::MysqlConnection",
+    ),
+    ("async_lock::OnceCell::new", "async_lock::OnceCell"),
+    ("rusqlite::Connection::open", "rusqlite::Connection"),
+    (
+        "rusqlite::Connection::open_in_memory",
+        "rusqlite::Connection",
+    ),
+    ("rusqlite::Connection.prepare", "rusqlite::Statement"),
+    ("rusqlite::Connection.prepare_cached", "rusqlite::Statement"),
+    ("rusqlite::Connection.transaction", "rusqlite::Transaction"),
+    ("redis::Client::open", "redis::Client"),
+    ("redis::Client.get_connection", "redis::Connection"),
+    ("redis::cmd", "redis::Cmd"),
+    ("redis::Cmd::new", "redis::Cmd"),
+    ("redis::Cmd.arg", "Self"),
+    ("redis::pipe", "redis::Pipeline"),
+    ("redis::Pipeline.cmd", "Self"),
+    ("redis::Pipeline.arg", "Self"),
+    ("redis::Pipeline.atomic", "Self"),
+    ("flume::bounded", "(flume::BoundedSender, flume::Receiver)"),
+    ("flume::unbounded", "(flume::Sender, flume::Receiver)"),
+    (
+        "async_channel::bounded",
+        "(async_channel::Sender, async_channel::Receiver)",
+    ),
+    (
+        "async_channel::unbounded",
+        "(async_channel::Sender, async_channel::Receiver)",
+    ),
+    ("async_lock::Mutex::new", "async_lock::Mutex<arg0>"),
+    ("async_lock::RwLock::new", "async_lock::RwLock<arg0>"),
+    ("async_lock::Semaphore::new", "async_lock::Semaphore"),
+    ("async_lock::Barrier::new", "async_lock::Barrier"),
+    ("xshell::cmd!", "xshell::Cmd"),
+    ("xshell::Shell::new", "xshell::Shell"),
+    ("xshell::Cmd.arg", "Self"),
+    ("xshell::Cmd.args", "Self"),
+    ("xshell::Cmd.env", "Self"),
+    ("xshell::Cmd.quiet", "Self"),
+    ("xshell::Cmd.ignore_status", "Self"),
+    ("xshell::Cmd.ignore_stdout", "Self"),
+    ("xshell::Cmd.ignore_stderr", "Self"),
+    ("xshell::Cmd.stdin", "Self"),
+    ("xshell::Cmd.secret", "Self"),
+    ("duct::cmd", "duct::Expression"),
+    ("duct::cmd!", "duct::Expression"),
+    ("duct::Expression.unchecked", "Self"),
+    ("duct::Expression.stdout_capture", "Self"),
+    ("duct::Expression.stderr_capture", "Self"),
+    ("duct::Expression.stdout_null", "Self"),
+    ("duct::Expression.stderr_null", "Self"),
+    ("duct::Expression.stderr_to_stdout", "Self"),
+    ("duct::Expression.stdin_bytes", "Self"),
+    ("duct::Expression.dir", "Self"),
+    ("duct::Expression.env", "Self"),
+    ("duct::Expression.pipe", "Self"),
+    ("duct::Expression.start", "duct::Handle"),
+];
+
+/// Pools whose `get` hands out a connection: the connection manager, and the catalogue
+/// type its connections are.
+pub(crate) static POOL_MANAGERS: &[(&str, &str)] = &[
+    (
+        "r2d2_postgres::PostgresConnectionManager",
+        "postgres::Client",
+    ),
+    (
+        "r2d2_sqlite::SqliteConnectionManager",
+        "rusqlite::Connection",
+    ),
+    ("r2d2_redis::RedisConnectionManager", "redis::Connection"),
+];
+
+/// A pooled connection type, which dereferences to its manager's connection.
+pub(crate) const POOLED_CONNECTION: &str = "r2d2::PooledConnection";
+
+/// Methods that run a query on the connection passed as their only argument
+/// (`query.load(&mut conn)`), and the sync connections they block on: the catalogue row
+/// is `Connection.method`, looked up by the argument's type (a `diesel_async` connection
+/// is none of these: its queries are awaited).
+pub(crate) static QUERY_CONNECTIONS: &[&str] = &[
+    "diesel::sqlite::SqliteConnection",
+    "diesel::pg::PgConnection",
+    "diesel::mysql::MysqlConnection",
+];
+pub(crate) static RUN_ON_ARGUMENT: &[&str] = &[
+    "load",
+    "get_result",
+    "get_results",
+    "first",
+    "execute",
+    "load_iter",
+];
+
+/// `std::io::copy`-like functions: the argument positions of the reader and the writer,
+/// and the catalogue method (`read`, `write`) that says how each one blocks; the first
+/// argument that blocks gives the rule. Between in-memory buffers, nothing blocks.
+/// An argument position and the catalogue method that says how a value there blocks.
+pub(crate) type Forwarded = (usize, &'static str);
+
+pub(crate) static IO_FORWARDING: &[(&str, &[Forwarded], &str)] = &[(
+    "std::io::copy",
+    &[(0, "read"), (1, "write")],
+    "`tokio::io::copy(..).await` on tokio handles",
+)];
