@@ -145,19 +145,6 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "std::process::Command.status" => PROCESS, "`tokio::process::Command::status().await`";
     "std::process::Child.wait" => PROCESS, "`tokio::process::Child::wait().await`";
     "std::process::Child.wait_with_output" => PROCESS, "`tokio::process::Child::wait_with_output().await`";
-    // Writing to stdout and stderr (`print!` and `eprintln!` are left alone).
-    "std::io::Stdout.write" => FS, "`tokio::io::stdout()` with `AsyncWriteExt::write(..).await`";
-    "std::io::Stdout.write_all" => FS, "`tokio::io::stdout()` with `AsyncWriteExt::write_all(..).await`";
-    "std::io::Stdout.flush" => FS, "`tokio::io::stdout()` with `AsyncWriteExt::flush(..).await`";
-    "std::io::StdoutLock.write" => FS, "`tokio::io::stdout()` with `AsyncWriteExt::write(..).await`";
-    "std::io::StdoutLock.write_all" => FS, "`tokio::io::stdout()` with `AsyncWriteExt::write_all(..).await`";
-    "std::io::StdoutLock.flush" => FS, "`tokio::io::stdout()` with `AsyncWriteExt::flush(..).await`";
-    "std::io::Stderr.write" => FS, "`tokio::io::stderr()` with `AsyncWriteExt::write(..).await`";
-    "std::io::Stderr.write_all" => FS, "`tokio::io::stderr()` with `AsyncWriteExt::write_all(..).await`";
-    "std::io::Stderr.flush" => FS, "`tokio::io::stderr()` with `AsyncWriteExt::flush(..).await`";
-    "std::io::StderrLock.write" => FS, "`tokio::io::stderr()` with `AsyncWriteExt::write(..).await`";
-    "std::io::StderrLock.write_all" => FS, "`tokio::io::stderr()` with `AsyncWriteExt::write_all(..).await`";
-    "std::io::StderrLock.flush" => FS, "`tokio::io::stderr()` with `AsyncWriteExt::flush(..).await`";
     // Waiting on other threads.
     "std::sync::mpsc::Receiver.recv" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await`";
     "std::sync::mpsc::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., rx.recv()).await` on a tokio channel";

@@ -93,10 +93,6 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::sync::Condvar::new", "std::sync::Condvar"),
     ("std::sync::Barrier::new", "std::sync::Barrier"),
     ("std::io::stdin", "std::io::Stdin"),
-    ("std::io::stdout", "std::io::Stdout"),
-    ("std::io::stderr", "std::io::Stderr"),
-    ("std::io::Stdout.lock", "std::io::StdoutLock"),
-    ("std::io::Stderr.lock", "std::io::StderrLock"),
     ("std::io::BufReader::new", "std::io::BufReader<arg0>"),
     (
         "std::io::BufReader::with_capacity",
