@@ -76,6 +76,11 @@ const CRATES: &[(&str, Expect, &str)] = &[
         Expect::Marked,
         "actix-rt (tokio underneath) drives the code, async-std's timer is used",
     ),
+    (
+        "fixtures/ecosystem",
+        Expect::Marked,
+        "the ecosystem's blocking APIs (files, I/O traits, HTTP, databases, channels, processes) beside near misses",
+    ),
 ];
 
 /// The crates whose findings include calls that block further down a chain.
