@@ -217,7 +217,7 @@ fn method_entry(
 ) -> Option<(&'static Blocking, String)> {
     if let Some(path) = receiver.path() {
         if let Some(entry) = known_paths::blocking_for(&format!("{path}.{method}"), deps) {
-            return Some((entry, format!("{path}::{method}")));
+            return Some((entry, format!("{}::{method}", known_paths::shown_as(path))));
         }
         // Buffered adapters do their inner reader's or writer's I/O.
         if let Some(direction) = known_paths::io_adapter_direction(path, method) {

@@ -26,7 +26,7 @@ const DUCT: &[&str] = &["duct"];
 
 const HTTP: &str = "an async HTTP client such as `reqwest::Client`";
 const PG: &str = "`tokio_postgres` (or the pool's async counterpart, `deadpool_postgres`/`bb8`)";
-const SQLITE: &str = "`tokio_rusqlite`, or the query in `tokio::task::spawn_blocking`";
+const SQLITE: &str = "`tokio_rusqlite` (or an async pool such as `deadpool_sqlite`)";
 const REDIS_ASYNC: &str =
     "an async connection (`redis::Client::get_multiplexed_async_connection(..).await`)";
 const DIESEL_ASYNC: &str = "`diesel_async` (the same query, awaited)";
@@ -60,19 +60,19 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
         "std::path::Path.fs_err_try_exists" => FS, "`fs_err::tokio::try_exists(..).await`";
     },
     blocking! { packages TEMPFILE;
-        "tempfile::tempfile" => FS, "`tokio::task::spawn_blocking(tempfile::tempfile)`";
-        "tempfile::tempfile_in" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::tempdir" => FS, "`tokio::task::spawn_blocking(tempfile::tempdir)`";
-        "tempfile::tempdir_in" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::TempDir::new" => FS, "`tokio::task::spawn_blocking(tempfile::TempDir::new)`";
-        "tempfile::TempDir::new_in" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::TempDir.close" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::NamedTempFile::new" => FS, "`tokio::task::spawn_blocking(tempfile::NamedTempFile::new)`";
-        "tempfile::NamedTempFile::new_in" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::NamedTempFile.persist" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::NamedTempFile.persist_noclobber" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::NamedTempFile.reopen" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::NamedTempFile.close" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::tempfile" => FS, "";
+        "tempfile::tempfile_in" => FS, "";
+        "tempfile::tempdir" => FS, "";
+        "tempfile::tempdir_in" => FS, "";
+        "tempfile::TempDir::new" => FS, "";
+        "tempfile::TempDir::new_in" => FS, "";
+        "tempfile::TempDir.close" => FS, "";
+        "tempfile::NamedTempFile::new" => FS, "";
+        "tempfile::NamedTempFile::new_in" => FS, "";
+        "tempfile::NamedTempFile.persist" => FS, "";
+        "tempfile::NamedTempFile.persist_noclobber" => FS, "";
+        "tempfile::NamedTempFile.reopen" => FS, "";
+        "tempfile::NamedTempFile.close" => FS, "";
         "tempfile::NamedTempFile.read" => FS, "a `tokio::fs::File` with `AsyncReadExt`";
         "tempfile::NamedTempFile.read_to_end" => FS, "a `tokio::fs::File` with `AsyncReadExt`";
         "tempfile::NamedTempFile.read_to_string" => FS, "a `tokio::fs::File` with `AsyncReadExt`";
@@ -80,13 +80,13 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
         "tempfile::NamedTempFile.write_all" => FS, "a `tokio::fs::File` with `AsyncWriteExt`";
         "tempfile::NamedTempFile.write_fmt" => FS, "a `tokio::fs::File` with `AsyncWriteExt`";
         "tempfile::NamedTempFile.flush" => FS, "a `tokio::fs::File` with `AsyncWriteExt`";
-        "tempfile::Builder.tempfile" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::Builder.tempfile_in" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::Builder.tempdir" => FS, "`tokio::task::spawn_blocking(..)`";
-        "tempfile::Builder.tempdir_in" => FS, "`tokio::task::spawn_blocking(..)`";
+        "tempfile::Builder.tempfile" => FS, "";
+        "tempfile::Builder.tempfile_in" => FS, "";
+        "tempfile::Builder.tempdir" => FS, "";
+        "tempfile::Builder.tempdir_in" => FS, "";
     },
     blocking! { packages WALKDIR;
-        "walkdir::WalkDir.into_iter" => FS, "the walk in `tokio::task::spawn_blocking(..)`";
+        "walkdir::WalkDir.into_iter" => FS, "";
     },
     blocking! { packages REQWEST;
         "reqwest::blocking::get" => NET, "`reqwest::get(..).await`";
@@ -231,6 +231,24 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
 /// same path under the second, active with the crate's packages. `fs_err::tokio` has no
 /// std counterpart, so its async functions match nothing.
 pub(crate) static MIRRORS: &[(&str, &str, &[&str])] = &[("fs_err::", "std::fs::", FS_ERR)];
+
+/// Types the tables name more precisely than the crate does (a sender of a bounded
+/// channel), and the name users know them by.
+pub(crate) static SHOWN_AS: &[(&str, &str)] = &[
+    (
+        "crossbeam_channel::BoundedSender",
+        "crossbeam_channel::Sender",
+    ),
+    ("flume::BoundedSender", "flume::Sender"),
+];
+
+/// The name users know a type by.
+pub(crate) fn shown_as(path: &str) -> &str {
+    SHOWN_AS
+        .iter()
+        .find(|row| row.0 == path)
+        .map_or(path, |row| row.1)
+}
 
 /// What the ecosystem's constructors and builders return (see [`super::RETURNS`]).
 pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[

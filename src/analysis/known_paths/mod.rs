@@ -97,6 +97,9 @@ pub(crate) fn packages_of(rule: crate::rules::Rule) -> Vec<&'static str> {
 struct Tables {
     blocking: HashMap<&'static str, &'static Blocking>,
     returns: HashMap<&'static str, &'static str>,
+    /// The std returns rows as seen through a mirror: `fs_err::File::open` gives an
+    /// `fs_err::File`, whose methods are the mirror's (active with its package).
+    mirrored_returns: HashMap<String, String>,
     /// Every known path and each of its prefixes (`std`, `std::fs`, `std::fs::File`).
     known: HashSet<String>,
 }
@@ -122,9 +125,22 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
             known.insert(prefix.clone());
         }
     }
+    let mut mirrored_returns = HashMap::new();
+    for (from, to, _) in MIRRORS {
+        for (key, spec) in RETURNS {
+            if let Some(rest) = key.strip_prefix(to) {
+                let spec = match spec.strip_prefix(to) {
+                    Some(spec_rest) => format!("{from}{spec_rest}"),
+                    None => (*spec).to_string(),
+                };
+                mirrored_returns.insert(format!("{from}{rest}"), spec);
+            }
+        }
+    }
     Tables {
         blocking,
         returns,
+        mirrored_returns,
         known,
     }
 });
@@ -169,11 +185,10 @@ pub(crate) fn returns(key: &str) -> Option<&'static str> {
     if let Some(spec) = TABLES.returns.get(key.as_ref()) {
         return Some(spec);
     }
-    let (from, to, _) = MIRRORS.iter().find(|m| key.starts_with(m.0))?;
     TABLES
-        .returns
-        .get(format!("{to}{}", &key[from.len()..]).as_str())
-        .copied()
+        .mirrored_returns
+        .get(key.as_ref())
+        .map(String::as_str)
 }
 
 /// Is `path` (or an alias of it) an item, type or module some table names?
