@@ -174,6 +174,7 @@ pub(super) fn method_found(
     receiver: &Ty,
     call: &ExprMethodCall,
     index: &LineIndex,
+    in_loop: bool,
 ) -> Option<Found> {
     let method = call.method.to_string();
     let span = index.span(call.method.span());
@@ -186,6 +187,14 @@ pub(super) fn method_found(
         return Some(Found::configured(user, span));
     }
     let (entry, item) = method_entry(evidence, &settings.dependencies, receiver, &method, call)?;
+    // A send on a buffered channel waits only when it is full: reported where it always
+    // waits (no buffer) or where repeated sends can fill it (in a loop).
+    if known_paths::WAITS_WHEN_FULL.contains(&entry.callee)
+        && !in_loop
+        && receiver.arg(0).path() != Some(known_paths::NO_BUFFER)
+    {
+        return None;
+    }
     Some(Found::row(entry, item, span))
 }
 
@@ -387,5 +396,26 @@ async fn f(conn: &mut diesel::PgConnection, other: &mut diesel_async::AsyncPgCon
         assert_eq!(lines(source, &settings), [(4, "blocking_net")]);
         settings.dependencies = ["tokio".to_string()].into();
         assert_eq!(lines(source, &settings), []);
+    }
+
+    #[test]
+    fn a_bounded_send_is_reported_where_it_waits() {
+        let source = r#"
+async fn f(field: std::sync::mpsc::SyncSender<u8>, items: Vec<u8>) {
+    let (rendezvous, _rx) = std::sync::mpsc::sync_channel(0);
+    rendezvous.send(1);
+    let (buffered, _rx) = std::sync::mpsc::sync_channel(1);
+    buffered.send(1);
+    field.send(1);
+    for item in items {
+        buffered.send(item);
+        tokio::spawn(async move { field.send(2) });
+    }
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(4, "blocking_wait"), (9, "blocking_wait")]
+        );
     }
 }

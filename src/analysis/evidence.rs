@@ -332,6 +332,11 @@ impl Evidence {
                     .map(|elem| self.type_of_at(elem, depth + 1))
                     .collect(),
             ),
+            // An integer literal: the capacity of a bounded channel (`sync_channel(0)`).
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(int),
+                ..
+            }) => Ty::named(&format!("literal::{}", int.base10_digits())),
             // `xshell::cmd!(..)`: what the macro's row says it builds.
             Expr::Macro(mac) => match self.resolve_expr_path(&mac.mac.path) {
                 Resolved::Extern(path) => known_paths::returns(&format!("{path}!"))

@@ -3,7 +3,7 @@
 //! must get a finding of the row's rule on the call's line; the same body in a sync `fn`
 //! must stay silent. A row nothing can fire is dead weight or a missing evidence row.
 
-use super::{QUERY_CONNECTIONS, TRAIT_METHODS, all_returns, catalogue};
+use super::{QUERY_CONNECTIONS, TRAIT_METHODS, WAITS_WHEN_FULL, all_returns, catalogue};
 use crate::{Settings, lint_source};
 
 /// How a test body gets a receiver of a type: setup lines, the receiver's name, and
@@ -26,7 +26,11 @@ fn construct(ty: &str, depth: usize, fresh: &mut usize) -> Option<Receiver> {
         let in_tuple = spec
             .strip_prefix('(')
             .and_then(|s| s.strip_suffix(')'))
-            .and_then(|inner| inner.split(", ").position(|part| part == ty));
+            .and_then(|inner| {
+                inner.split(", ").position(|part| {
+                    part == ty || part.strip_prefix(ty).is_some_and(|r| r.starts_with('<'))
+                })
+            });
         let in_iter = spec == format!("iter<{ty}>");
         if !named && in_tuple.is_none() && !in_iter {
             continue;
@@ -83,7 +87,9 @@ fn construct(ty: &str, depth: usize, fresh: &mut usize) -> Option<Receiver> {
 /// The test body for a row: `use` lines, parameters, setup lines and the call, the
 /// call alone on its line. `None` for the parameter-free variant when no constructor
 /// is known.
-fn body(callee: &str, typed_parameter: bool) -> Option<(String, String, Vec<String>, String)> {
+type Parts = (String, String, Vec<String>, String);
+
+fn body(callee: &str, typed_parameter: bool) -> Option<Parts> {
     let mut uses = String::new();
     let mut params = String::new();
     let mut setup = Vec::new();
@@ -144,6 +150,15 @@ fn lint(
     (found, call_line)
 }
 
+/// A send on a bounded channel waits only when it is full: its test calls it in a loop.
+fn repeated(callee: &str, mut parts: Parts) -> Parts {
+    if WAITS_WHEN_FULL.contains(&callee) {
+        parts.2.push("loop {".to_string());
+        parts.3.push_str("\nbreak;\n}");
+    }
+    parts
+}
+
 /// Settings of a crate that depends on tokio and on `package`.
 fn with_dependencies(package: Option<&str>) -> Settings {
     let mut settings = Settings::default();
@@ -161,11 +176,12 @@ fn every_row_fires_in_async_code_and_stays_silent_in_sync_code() {
         // The crate depends on the row's package (and on tokio, so the set is never
         // empty: an empty set means no manifest is known).
         let settings = with_dependencies(row.packages.first().copied());
-        let constructed = body(row.callee, false);
+        let constructed = body(row.callee, false).map(|parts| repeated(row.callee, parts));
         if constructed.is_none() {
             parameter_only.push(row.callee);
         }
-        let variants = [constructed, body(row.callee, true)];
+        let typed = body(row.callee, true).map(|parts| repeated(row.callee, parts));
+        let variants = [constructed, typed];
         for parts in variants.iter().flatten() {
             let (found, line) = lint(parts, "async ", &settings);
             if !found.contains(&(line, rule.clone())) {

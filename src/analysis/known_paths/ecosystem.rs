@@ -250,6 +250,19 @@ pub(crate) fn shown_as(path: &str) -> &str {
         .map_or(path, |row| row.1)
 }
 
+/// Sends on a bounded channel: they wait only while it is full.
+pub(crate) static WAITS_WHEN_FULL: &[&str] = &[
+    "std::sync::mpsc::SyncSender.send",
+    "crossbeam_channel::BoundedSender.send",
+    "crossbeam_channel::BoundedSender.send_timeout",
+    "flume::BoundedSender.send",
+    "flume::BoundedSender.send_timeout",
+];
+
+/// The capacity type argument of a bounded sender built with a literal `0`: a
+/// rendezvous channel, whose every send waits for the receiver.
+pub(crate) const NO_BUFFER: &str = "literal::0";
+
 /// What the ecosystem's constructors and builders return (see [`super::RETURNS`]).
 pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("tempfile::tempfile", "std::fs::File"),

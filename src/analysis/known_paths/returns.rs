@@ -74,7 +74,7 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ),
     (
         "std::sync::mpsc::sync_channel",
-        "(std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver)",
+        "(std::sync::mpsc::SyncSender<arg0>, std::sync::mpsc::Receiver)",
     ),
     (
         "crossbeam_channel::unbounded",
@@ -82,7 +82,7 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ),
     (
         "crossbeam_channel::bounded",
-        "(crossbeam_channel::BoundedSender, crossbeam_channel::Receiver)",
+        "(crossbeam_channel::BoundedSender<arg0>, crossbeam_channel::Receiver)",
     ),
     ("std::thread::spawn", "std::thread::JoinHandle"),
     ("std::thread::Builder::new", "std::thread::Builder"),
