@@ -418,4 +418,35 @@ async fn f(field: std::sync::mpsc::SyncSender<u8>, items: Vec<u8>) {
             [(4, "blocking_wait"), (9, "blocking_wait")]
         );
     }
+
+    #[test]
+    fn builders_responses_pools_and_readers_are_followed() {
+        let source = r#"
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, Pool};
+type DbPool = Pool<ConnectionManager<diesel::PgConnection>>;
+async fn f(pool: &DbPool, file: std::fs::File, bytes: &[u8]) {
+    let client = reqwest::blocking::Client::builder().gzip(true).https_only(true).build();
+    let body = reqwest::blocking::Client::new().get("u").bearer_auth("t").send()?;
+    body.text();
+    let mut conn = pool.get()?;
+    users::table.load::<User>(&mut conn);
+    let value: serde_json::Value = serde_json::from_reader(file);
+    let again: serde_json::Value = serde_json::from_reader(bytes);
+    fs_err::os::unix::fs::symlink("a", "b");
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [
+                (6, "blocking_net"),
+                (7, "blocking_net"),
+                (8, "blocking_net"),
+                (9, "blocking_net"),
+                (10, "blocking_net"),
+                (11, "blocking_fs"),
+                (13, "blocking_fs"),
+            ]
+        );
+    }
 }

@@ -13,7 +13,7 @@ const REQWEST: &[&str] = &["reqwest"];
 const UREQ: &[&str] = &["ureq"];
 const URL: &[&str] = &["url"];
 const POSTGRES: &[&str] = &["postgres"];
-const R2D2: &[&str] = &["r2d2"];
+const R2D2: &[&str] = &["r2d2", "diesel"];
 const DIESEL: &[&str] = &["diesel"];
 const RUSQLITE: &[&str] = &["rusqlite"];
 const REDIS: &[&str] = &["redis"];
@@ -23,6 +23,15 @@ const ASYNC_CHANNEL: &[&str] = &["async-channel"];
 const ASYNC_LOCK: &[&str] = &["async-lock"];
 const XSHELL: &[&str] = &["xshell"];
 const DUCT: &[&str] = &["duct"];
+const FS_EXTRA: &[&str] = &["fs_extra"];
+const GLOB: &[&str] = &["glob"];
+const DUNCE: &[&str] = &["dunce"];
+const ATTOHTTPC: &[&str] = &["attohttpc"];
+const MINREQ: &[&str] = &["minreq"];
+const ISAHC: &[&str] = &["isahc"];
+const MYSQL: &[&str] = &["mysql"];
+const ONESHOT: &[&str] = &["oneshot"];
+const SUBPROCESS: &[&str] = &["subprocess"];
 
 const HTTP: &str = "an async HTTP client such as `reqwest::Client`";
 const PG: &str = "`tokio_postgres` (or the pool's async counterpart, `deadpool_postgres`/`bb8`)";
@@ -94,6 +103,10 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
         "reqwest::blocking::ClientBuilder.build" => NET, "`reqwest::Client::builder()`";
         "reqwest::blocking::Client.execute" => NET, "`reqwest::Client::execute(..).await`";
         "reqwest::blocking::RequestBuilder.send" => NET, "`reqwest::RequestBuilder::send().await`";
+        "reqwest::blocking::Response.text" => NET, "`reqwest::Response::text().await`";
+        "reqwest::blocking::Response.json" => NET, "`reqwest::Response::json().await`";
+        "reqwest::blocking::Response.bytes" => NET, "`reqwest::Response::bytes().await`";
+        "reqwest::blocking::Response.copy_to" => NET, "`reqwest::Response::chunk().await` in a loop";
     },
     blocking! { packages UREQ;
         "ureq::Request.call" => NET, HTTP;
@@ -103,6 +116,8 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
         "ureq::Request.send_bytes" => NET, HTTP;
         "ureq::Request.send_form" => NET, HTTP;
         "ureq::Request.send_empty" => NET, HTTP;
+        "ureq::Response.into_string" => NET, HTTP;
+        "ureq::Response.into_json" => NET, HTTP;
     },
     blocking! { packages URL;
         "url::Url.socket_addrs" => NET, "`tokio::net::lookup_host(..).await`";
@@ -225,12 +240,86 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
         "duct::Handle.wait" => PROCESS, PROCESS_ASYNC;
         "duct::Handle.into_output" => PROCESS, PROCESS_ASYNC;
     },
+    blocking! { packages FS_EXTRA;
+        "fs_extra::dir::copy" => FS, "";
+        "fs_extra::dir::create" => FS, "`tokio::fs::create_dir(..).await`";
+        "fs_extra::dir::create_all" => FS, "`tokio::fs::create_dir_all(..).await`";
+        "fs_extra::dir::remove" => FS, "`tokio::fs::remove_dir_all(..).await`";
+        "fs_extra::dir::move_dir" => FS, "";
+        "fs_extra::dir::get_size" => FS, "";
+        "fs_extra::dir::get_dir_content" => FS, "";
+        "fs_extra::file::copy" => FS, "`tokio::fs::copy(..).await`";
+        "fs_extra::file::move_file" => FS, "`tokio::fs::rename(..).await`";
+        "fs_extra::file::remove" => FS, "`tokio::fs::remove_file(..).await`";
+        "fs_extra::file::read_to_string" => FS, "`tokio::fs::read_to_string(..).await`";
+        "fs_extra::file::write_all" => FS, "`tokio::fs::write(..).await`";
+        "fs_extra::copy_items" => FS, "";
+        "fs_extra::move_items" => FS, "";
+        "fs_extra::remove_items" => FS, "";
+    },
+    blocking! { packages GLOB;
+        "glob::glob" => FS, "";
+        "glob::glob_with" => FS, "";
+    },
+    blocking! { packages DUNCE;
+        "dunce::canonicalize" => FS, "`tokio::fs::canonicalize(..).await`";
+    },
+    blocking! { packages ATTOHTTPC;
+        "attohttpc::RequestBuilder.send" => NET, HTTP;
+    },
+    blocking! { packages MINREQ;
+        "minreq::Request.send" => NET, HTTP;
+    },
+    blocking! { packages ISAHC;
+        "isahc::get" => NET, "`isahc::get_async(..).await`";
+        "isahc::post" => NET, "`isahc::post_async(..).await`";
+        "isahc::put" => NET, "`isahc::put_async(..).await`";
+        "isahc::delete" => NET, "`isahc::delete_async(..).await`";
+        "isahc::head" => NET, "`isahc::head_async(..).await`";
+        "isahc::send" => NET, "`isahc::send_async(..).await`";
+        "isahc::HttpClient.get" => NET, "`get_async(..).await`";
+        "isahc::HttpClient.post" => NET, "`post_async(..).await`";
+        "isahc::HttpClient.send" => NET, "`send_async(..).await`";
+    },
+    blocking! { packages MYSQL;
+        "mysql::Pool::new" => NET, "`mysql_async`";
+        "mysql::Pool.get_conn" => NET, "`mysql_async::Pool::get_conn().await`";
+        "mysql::Conn::new" => NET, "`mysql_async`";
+        "mysql::PooledConn.query" => NET, "`mysql_async`";
+        "mysql::PooledConn.query_drop" => NET, "`mysql_async`";
+        "mysql::PooledConn.query_first" => NET, "`mysql_async`";
+        "mysql::PooledConn.query_map" => NET, "`mysql_async`";
+        "mysql::PooledConn.exec" => NET, "`mysql_async`";
+        "mysql::PooledConn.exec_drop" => NET, "`mysql_async`";
+        "mysql::PooledConn.exec_first" => NET, "`mysql_async`";
+        "mysql::PooledConn.exec_batch" => NET, "`mysql_async`";
+        "mysql::Conn.query" => NET, "`mysql_async`";
+        "mysql::Conn.query_drop" => NET, "`mysql_async`";
+        "mysql::Conn.query_first" => NET, "`mysql_async`";
+        "mysql::Conn.exec" => NET, "`mysql_async`";
+        "mysql::Conn.exec_drop" => NET, "`mysql_async`";
+        "mysql::Conn.exec_first" => NET, "`mysql_async`";
+    },
+    blocking! { packages ONESHOT;
+        "oneshot::Receiver.recv" => WAIT, "`.await` on the receiver";
+        "oneshot::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., receiver).await`";
+        "oneshot::Receiver.recv_ref" => WAIT, "`.await` on the receiver";
+    },
+    blocking! { packages SUBPROCESS;
+        "subprocess::Exec.join" => PROCESS, PROCESS_ASYNC;
+        "subprocess::Exec.capture" => PROCESS, PROCESS_ASYNC;
+        "subprocess::Popen.wait" => PROCESS, PROCESS_ASYNC;
+        "subprocess::Popen.communicate" => PROCESS, PROCESS_ASYNC;
+    },
 ];
 
 /// A crate whose module mirrors a std module: a path under the first is looked up as the
 /// same path under the second, active with the crate's packages. `fs_err::tokio` has no
 /// std counterpart, so its async functions match nothing.
-pub(crate) static MIRRORS: &[(&str, &str, &[&str])] = &[("fs_err::", "std::fs::", FS_ERR)];
+pub(crate) static MIRRORS: &[(&str, &str, &[&str])] = &[
+    ("fs_err::os::", "std::os::", FS_ERR),
+    ("fs_err::", "std::fs::", FS_ERR),
+];
 
 /// Types the tables name more precisely than the crate does (a sender of a bounded
 /// channel), and the name users know them by.
@@ -263,7 +352,12 @@ pub(crate) static WAITS_WHEN_FULL: &[&str] = &[
 /// rendezvous channel, whose every send waits for the receiver.
 pub(crate) const NO_BUFFER: &str = "literal::0";
 
-/// What the ecosystem's constructors and builders return (see [`super::RETURNS`]).
+/// A returns spec for a method whose result the tables do not follow (beside a
+/// builder's `Type.*` row).
+pub(crate) const UNKNOWN_SPEC: &str = "_";
+
+/// What the ecosystem's constructors and builders return (see [`super::RETURNS`]). A
+/// builder's `Type.*` row says what its other methods return (`Self`).
 pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("tempfile::tempfile", "std::fs::File"),
     ("tempfile::tempfile_in", "std::fs::File"),
@@ -274,12 +368,14 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("tempfile::NamedTempFile.as_file_mut", "std::fs::File"),
     ("tempfile::NamedTempFile.as_file", "std::fs::File"),
     ("tempfile::Builder::new", "tempfile::Builder"),
+    ("tempfile::Builder.*", "Self"),
     ("tempfile::Builder.prefix", "Self"),
     ("tempfile::Builder.suffix", "Self"),
     ("tempfile::Builder.rand_bytes", "Self"),
     ("tempfile::Builder.tempfile", "tempfile::NamedTempFile"),
     ("tempfile::Builder.tempdir", "tempfile::TempDir"),
     ("walkdir::WalkDir::new", "walkdir::WalkDir"),
+    ("walkdir::WalkDir.*", "Self"),
     ("walkdir::WalkDir.follow_links", "Self"),
     ("walkdir::WalkDir.max_depth", "Self"),
     ("walkdir::WalkDir.min_depth", "Self"),
@@ -309,6 +405,14 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
         "reqwest::blocking::ClientBuilder.build",
         "reqwest::blocking::Client",
     ),
+    ("reqwest::blocking::ClientBuilder.*", "Self"),
+    ("reqwest::blocking::RequestBuilder.*", "Self"),
+    ("reqwest::blocking::RequestBuilder.build", UNKNOWN_SPEC),
+    (
+        "reqwest::blocking::RequestBuilder.send",
+        "reqwest::blocking::Response",
+    ),
+    ("reqwest::blocking::get", "reqwest::blocking::Response"),
     (
         "reqwest::blocking::Client.get",
         "reqwest::blocking::RequestBuilder",
@@ -363,6 +467,13 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("ureq::Agent.head", "ureq::Request"),
     ("ureq::Agent.patch", "ureq::Request"),
     ("ureq::Agent.request", "ureq::Request"),
+    ("ureq::Request.*", "Self"),
+    ("ureq::Request.url", UNKNOWN_SPEC),
+    ("ureq::Request.call", "ureq::Response"),
+    ("ureq::Request.send_string", "ureq::Response"),
+    ("ureq::Request.send_json", "ureq::Response"),
+    ("ureq::Request.send_bytes", "ureq::Response"),
+    ("ureq::Request.send_form", "ureq::Response"),
     ("ureq::Request.set", "Self"),
     ("ureq::Request.header", "Self"),
     ("ureq::Request.query", "Self"),
@@ -370,9 +481,11 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("url::Url::parse", "url::Url"),
     ("postgres::Client::connect", "postgres::Client"),
     ("postgres::Config::new", "postgres::Config"),
+    ("postgres::Config.*", "Self"),
     ("postgres::Config.connect", "postgres::Client"),
     ("postgres::Client.transaction", "postgres::Transaction"),
     ("r2d2::Pool::builder", "r2d2::Builder"),
+    ("r2d2::Builder.*", "Self"),
     ("r2d2::Builder.max_size", "Self"),
     ("r2d2::Builder.min_idle", "Self"),
     ("r2d2::Builder.connection_timeout", "Self"),
@@ -424,6 +537,11 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("async_lock::Barrier::new", "async_lock::Barrier"),
     ("xshell::cmd!", "xshell::Cmd"),
     ("xshell::Shell::new", "xshell::Shell"),
+    ("xshell::Cmd.*", "Self"),
+    ("xshell::Cmd.read", UNKNOWN_SPEC),
+    ("xshell::Cmd.read_stderr", UNKNOWN_SPEC),
+    ("xshell::Cmd.output", UNKNOWN_SPEC),
+    ("xshell::Cmd.run", UNKNOWN_SPEC),
     ("xshell::Cmd.arg", "Self"),
     ("xshell::Cmd.args", "Self"),
     ("xshell::Cmd.env", "Self"),
@@ -435,6 +553,9 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("xshell::Cmd.secret", "Self"),
     ("duct::cmd", "duct::Expression"),
     ("duct::cmd!", "duct::Expression"),
+    ("duct::Expression.*", "Self"),
+    ("duct::Expression.read", UNKNOWN_SPEC),
+    ("duct::Expression.run", UNKNOWN_SPEC),
     ("duct::Expression.unchecked", "Self"),
     ("duct::Expression.stdout_capture", "Self"),
     ("duct::Expression.stderr_capture", "Self"),
@@ -446,10 +567,35 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("duct::Expression.env", "Self"),
     ("duct::Expression.pipe", "Self"),
     ("duct::Expression.start", "duct::Handle"),
+    ("attohttpc::get", "attohttpc::RequestBuilder"),
+    ("attohttpc::post", "attohttpc::RequestBuilder"),
+    ("attohttpc::put", "attohttpc::RequestBuilder"),
+    ("attohttpc::delete", "attohttpc::RequestBuilder"),
+    ("attohttpc::head", "attohttpc::RequestBuilder"),
+    ("attohttpc::RequestBuilder.*", "Self"),
+    ("attohttpc::RequestBuilder.send", UNKNOWN_SPEC),
+    ("minreq::get", "minreq::Request"),
+    ("minreq::post", "minreq::Request"),
+    ("minreq::put", "minreq::Request"),
+    ("minreq::delete", "minreq::Request"),
+    ("minreq::head", "minreq::Request"),
+    ("minreq::Request.*", "Self"),
+    ("minreq::Request.send", UNKNOWN_SPEC),
+    ("isahc::HttpClient::new", "isahc::HttpClient"),
+    ("mysql::Pool::new", "mysql::Pool"),
+    ("mysql::Pool.get_conn", "mysql::PooledConn"),
+    ("mysql::Conn::new", "mysql::Conn"),
+    ("oneshot::channel", "(oneshot::Sender, oneshot::Receiver)"),
+    ("subprocess::Exec::cmd", "subprocess::Exec"),
+    ("subprocess::Exec::shell", "subprocess::Exec"),
+    ("subprocess::Exec.*", "Self"),
+    ("subprocess::Exec.join", UNKNOWN_SPEC),
+    ("subprocess::Exec.capture", UNKNOWN_SPEC),
+    ("subprocess::Exec.popen", "subprocess::Popen"),
 ];
 
 /// Pools whose `get` hands out a connection: the connection manager, and the catalogue
-/// type its connections are.
+/// type its connections are (`arg0`: the manager's type argument).
 pub(crate) static POOL_MANAGERS: &[(&str, &str)] = &[
     (
         "r2d2_postgres::PostgresConnectionManager",
@@ -460,6 +606,8 @@ pub(crate) static POOL_MANAGERS: &[(&str, &str)] = &[
         "rusqlite::Connection",
     ),
     ("r2d2_redis::RedisConnectionManager", "redis::Connection"),
+    // diesel's manager: the connection is its type argument.
+    ("r2d2::ConnectionManager", "arg0"),
 ];
 
 /// A pooled connection type, which dereferences to its manager's connection.
@@ -489,8 +637,25 @@ pub(crate) static RUN_ON_ARGUMENT: &[&str] = &[
 /// An argument position and the catalogue method that says how a value there blocks.
 pub(crate) type Forwarded = (usize, &'static str);
 
-pub(crate) static IO_FORWARDING: &[(&str, &[Forwarded], &str)] = &[(
-    "std::io::copy",
-    &[(0, "read"), (1, "write")],
-    "`tokio::io::copy(..).await` on tokio handles",
-)];
+pub(crate) static IO_FORWARDING: &[(&str, &[Forwarded], &str)] = &[
+    (
+        "std::io::copy",
+        &[(0, "read"), (1, "write")],
+        "`tokio::io::copy(..).await` on tokio handles",
+    ),
+    (
+        "serde_json::from_reader",
+        &[(0, "read")],
+        "`tokio::fs::read(..).await`, then `serde_json::from_slice`",
+    ),
+    (
+        "serde_json::to_writer",
+        &[(0, "write")],
+        "`serde_json::to_vec`, then `tokio::fs::write(..).await`",
+    ),
+    (
+        "serde_json::to_writer_pretty",
+        &[(0, "write")],
+        "`serde_json::to_vec_pretty`, then `tokio::fs::write(..).await`",
+    ),
+];

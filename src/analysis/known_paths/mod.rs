@@ -37,6 +37,7 @@ pub(crate) static ALIASES: &[(&str, &str)] = &[
     ("diesel::PgConnection", "diesel::pg::PgConnection"),
     ("diesel::MysqlConnection", "diesel::mysql::MysqlConnection"),
     ("ureq::RequestBuilder", "ureq::Request"),
+    ("diesel::r2d2::", "r2d2::"),
     ("futures_util::", "futures::"),
     ("std::net::tcp::", "std::net::"),
     ("std::fs::File::open_buffered", "std::fs::File::open"),
@@ -185,10 +186,12 @@ pub(crate) fn returns(key: &str) -> Option<&'static str> {
     if let Some(spec) = TABLES.returns.get(key.as_ref()) {
         return Some(spec);
     }
-    TABLES
-        .mirrored_returns
-        .get(key.as_ref())
-        .map(String::as_str)
+    if let Some(spec) = TABLES.mirrored_returns.get(key.as_ref()) {
+        return Some(spec);
+    }
+    // A builder's `Type.*` row: every other method of the type returns what it says.
+    let (owner, _) = key.split_once('.')?;
+    TABLES.returns.get(format!("{owner}.*").as_str()).copied()
 }
 
 /// Is `path` (or an alias of it) an item, type or module some table names?
