@@ -95,6 +95,19 @@ pub(crate) fn packages_of(rule: crate::rules::Rule) -> Vec<&'static str> {
     packages
 }
 
+/// The crates (by path) whose entries of a rule are always active, sorted: std's and
+/// the block-on helpers' rows, which need no dependency (`futures`, `pollster`).
+pub(crate) fn ungated_crates_of(rule: crate::rules::Rule) -> Vec<&'static str> {
+    let mut crates: Vec<&'static str> = catalogue()
+        .filter(|row| row.rule == rule && row.packages.is_empty())
+        .filter_map(|row| row.callee.split("::").next())
+        .filter(|root| !root.is_empty() && !root.starts_with('.') && *root != "std")
+        .collect();
+    crates.sort_unstable();
+    crates.dedup();
+    crates
+}
+
 struct Tables {
     blocking: HashMap<&'static str, &'static Blocking>,
     returns: HashMap<&'static str, &'static str>,
