@@ -143,7 +143,15 @@ fn forwarding_found(
     span: Span,
 ) -> Option<Found> {
     positions.iter().find_map(|(position, direction)| {
-        let ty = evidence.type_of(call.args.iter().nth(*position)?);
+        let arg = call.args.iter().nth(*position)?;
+        // A handle opened in place is reported where it is opened.
+        if matches!(
+            peel_refs(arg),
+            Expr::Call(_) | Expr::MethodCall(_) | Expr::Try(_)
+        ) {
+            return None;
+        }
+        let ty = evidence.type_of(arg);
         let key = format!("{}.{direction}", ty.path()?);
         let entry = known_paths::blocking_for(&key, &settings.dependencies)?;
         let mut found = Found::row(entry, path.clone(), span);
@@ -152,8 +160,16 @@ fn forwarding_found(
     })
 }
 
-/// `for entry in walker`: iterating a value whose `into_iter` is a catalogue row (a
-/// `walkdir::WalkDir` reads directories as it goes).
+/// An expression under its `&` and `&mut`.
+fn peel_refs(expr: &Expr) -> &Expr {
+    match peel(expr) {
+        Expr::Reference(inner) => peel_refs(&inner.expr),
+        other => other,
+    }
+}
+
+/// `for entry in walker`: iterating a value whose `into_iter` (or `iter`) is a catalogue
+/// row (a `walkdir::WalkDir` reads directories as it goes, a channel's receiver waits).
 pub(super) fn for_loop_found(
     evidence: &Evidence,
     settings: &Settings,
@@ -162,9 +178,13 @@ pub(super) fn for_loop_found(
 ) -> Option<Found> {
     let ty = evidence.type_of(iterated);
     let path = ty.path()?;
-    let entry = known_paths::blocking_for(&format!("{path}.into_iter"), &settings.dependencies)?;
+    // `for m in rx` (or `&rx`) iterates as `rx.iter()` does.
+    let (entry, method) = ["into_iter", "iter"].into_iter().find_map(|method| {
+        let entry = known_paths::blocking_for(&format!("{path}.{method}"), &settings.dependencies);
+        entry.map(|entry| (entry, method))
+    })?;
     let span = index.span(syn::spanned::Spanned::span(iterated));
-    Some(Found::row(entry, format!("{path}::into_iter"), span))
+    Some(Found::row(entry, format!("{path}::{method}"), span))
 }
 
 /// The blocking operation a method call performs, by its receiver's type (`receiver`).
@@ -447,6 +467,21 @@ async fn f(pool: &DbPool, file: std::fs::File, bytes: &[u8]) {
                 (11, "blocking_fs"),
                 (13, "blocking_fs"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_for_loop_over_a_receiver_waits_and_converting_it_does_not() {
+        let source = r#"
+async fn f(rx: std::sync::mpsc::Receiver<u8>, other: crossbeam_channel::Receiver<u8>) {
+    let adapted = blocking::Unblock::new(rx.into_iter());
+    for m in &other {}
+    for m in rx {}
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(4, "blocking_wait"), (5, "blocking_wait")]
         );
     }
 }

@@ -332,6 +332,18 @@ impl Evidence {
                     .map(|elem| self.type_of_at(elem, depth + 1))
                     .collect(),
             ),
+            // An async lock's guard, awaited: the value it protects.
+            Expr::Await(awaited) => match peel(&awaited.base) {
+                Expr::MethodCall(call) => {
+                    let receiver = self.type_of_at(&call.receiver, depth + 1);
+                    receiver
+                        .path()
+                        .and_then(|path| known_paths::awaited(&format!("{path}.{}", call.method)))
+                        .map(|spec| Ty::from_spec(spec, &receiver, &[]).normalized())
+                        .unwrap_or_default()
+                }
+                _ => Ty::Unknown,
+            },
             // An integer literal: the capacity of a bounded channel (`sync_channel(0)`).
             Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Int(int),

@@ -32,6 +32,10 @@ const ISAHC: &[&str] = &["isahc"];
 const MYSQL: &[&str] = &["mysql"];
 const ONESHOT: &[&str] = &["oneshot"];
 const SUBPROCESS: &[&str] = &["subprocess"];
+const SQLITE_CRATE: &[&str] = &["sqlite"];
+const SLED: &[&str] = &["sled"];
+const MONGODB: &[&str] = &["mongodb"];
+const MONGO: &str = "the async `mongodb::Client` (awaited)";
 
 const HTTP: &str = "an async HTTP client such as `reqwest::Client`";
 const PG: &str = "`tokio_postgres` (or the pool's async counterpart, `deadpool_postgres`/`bb8`)";
@@ -305,6 +309,33 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
         "oneshot::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., receiver).await`";
         "oneshot::Receiver.recv_ref" => WAIT, "`.await` on the receiver";
     },
+    blocking! { packages SQLITE_CRATE;
+        "sqlite::open" => FS, SQLITE;
+        "sqlite::Connection::open" => FS, SQLITE;
+        "sqlite::Connection.execute" => FS, SQLITE;
+        "sqlite::Connection.iterate" => FS, SQLITE;
+        "sqlite::Statement.next" => FS, SQLITE;
+    },
+    blocking! { packages SLED;
+        "sled::open" => FS, "the database opened in `tokio::task::spawn_blocking`";
+        "sled::Config.open" => FS, "the database opened in `tokio::task::spawn_blocking`";
+        "sled::Db.flush" => FS, "`flush_async().await`";
+        "sled::Tree.flush" => FS, "`flush_async().await`";
+    },
+    blocking! { packages MONGODB;
+        "mongodb::sync::Client::with_uri_str" => NET, MONGO;
+        "mongodb::sync::Collection.find" => NET, MONGO;
+        "mongodb::sync::Collection.find_one" => NET, MONGO;
+        "mongodb::sync::Collection.insert_one" => NET, MONGO;
+        "mongodb::sync::Collection.insert_many" => NET, MONGO;
+        "mongodb::sync::Collection.update_one" => NET, MONGO;
+        "mongodb::sync::Collection.update_many" => NET, MONGO;
+        "mongodb::sync::Collection.replace_one" => NET, MONGO;
+        "mongodb::sync::Collection.delete_one" => NET, MONGO;
+        "mongodb::sync::Collection.delete_many" => NET, MONGO;
+        "mongodb::sync::Collection.count_documents" => NET, MONGO;
+        "mongodb::sync::Collection.aggregate" => NET, MONGO;
+    },
     blocking! { packages SUBPROCESS;
         "subprocess::Exec.join" => PROCESS, PROCESS_ASYNC;
         "subprocess::Exec.capture" => PROCESS, PROCESS_ASYNC;
@@ -351,248 +382,6 @@ pub(crate) static WAITS_WHEN_FULL: &[&str] = &[
 /// The capacity type argument of a bounded sender built with a literal `0`: a
 /// rendezvous channel, whose every send waits for the receiver.
 pub(crate) const NO_BUFFER: &str = "literal::0";
-
-/// A returns spec for a method whose result the tables do not follow (beside a
-/// builder's `Type.*` row).
-pub(crate) const UNKNOWN_SPEC: &str = "_";
-
-/// What the ecosystem's constructors and builders return (see [`super::RETURNS`]). A
-/// builder's `Type.*` row says what its other methods return (`Self`).
-pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
-    ("tempfile::tempfile", "std::fs::File"),
-    ("tempfile::tempfile_in", "std::fs::File"),
-    ("tempfile::tempdir", "tempfile::TempDir"),
-    ("tempfile::TempDir::new", "tempfile::TempDir"),
-    ("tempfile::NamedTempFile::new", "tempfile::NamedTempFile"),
-    ("tempfile::NamedTempFile.reopen", "std::fs::File"),
-    ("tempfile::NamedTempFile.as_file_mut", "std::fs::File"),
-    ("tempfile::NamedTempFile.as_file", "std::fs::File"),
-    ("tempfile::Builder::new", "tempfile::Builder"),
-    ("tempfile::Builder.*", "Self"),
-    ("tempfile::Builder.prefix", "Self"),
-    ("tempfile::Builder.suffix", "Self"),
-    ("tempfile::Builder.rand_bytes", "Self"),
-    ("tempfile::Builder.tempfile", "tempfile::NamedTempFile"),
-    ("tempfile::Builder.tempdir", "tempfile::TempDir"),
-    ("walkdir::WalkDir::new", "walkdir::WalkDir"),
-    ("walkdir::WalkDir.*", "Self"),
-    ("walkdir::WalkDir.follow_links", "Self"),
-    ("walkdir::WalkDir.max_depth", "Self"),
-    ("walkdir::WalkDir.min_depth", "Self"),
-    ("walkdir::WalkDir.max_open", "Self"),
-    ("walkdir::WalkDir.sort_by", "Self"),
-    ("walkdir::WalkDir.sort_by_key", "Self"),
-    ("walkdir::WalkDir.sort_by_file_name", "Self"),
-    ("walkdir::WalkDir.contents_first", "Self"),
-    ("walkdir::WalkDir.same_file_system", "Self"),
-    (
-        "reqwest::blocking::Client::new",
-        "reqwest::blocking::Client",
-    ),
-    (
-        "reqwest::blocking::Client::builder",
-        "reqwest::blocking::ClientBuilder",
-    ),
-    (
-        "reqwest::blocking::ClientBuilder::new",
-        "reqwest::blocking::ClientBuilder",
-    ),
-    ("reqwest::blocking::ClientBuilder.timeout", "Self"),
-    ("reqwest::blocking::ClientBuilder.connect_timeout", "Self"),
-    ("reqwest::blocking::ClientBuilder.user_agent", "Self"),
-    ("reqwest::blocking::ClientBuilder.default_headers", "Self"),
-    (
-        "reqwest::blocking::ClientBuilder.build",
-        "reqwest::blocking::Client",
-    ),
-    ("reqwest::blocking::ClientBuilder.*", "Self"),
-    ("reqwest::blocking::RequestBuilder.*", "Self"),
-    ("reqwest::blocking::RequestBuilder.build", UNKNOWN_SPEC),
-    (
-        "reqwest::blocking::RequestBuilder.send",
-        "reqwest::blocking::Response",
-    ),
-    ("reqwest::blocking::get", "reqwest::blocking::Response"),
-    (
-        "reqwest::blocking::Client.get",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.post",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.put",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.patch",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.delete",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.head",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.request",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    ("reqwest::blocking::RequestBuilder.header", "Self"),
-    ("reqwest::blocking::RequestBuilder.headers", "Self"),
-    ("reqwest::blocking::RequestBuilder.body", "Self"),
-    ("reqwest::blocking::RequestBuilder.json", "Self"),
-    ("reqwest::blocking::RequestBuilder.form", "Self"),
-    ("reqwest::blocking::RequestBuilder.query", "Self"),
-    ("reqwest::blocking::RequestBuilder.timeout", "Self"),
-    ("reqwest::blocking::RequestBuilder.basic_auth", "Self"),
-    ("reqwest::blocking::RequestBuilder.bearer_auth", "Self"),
-    ("reqwest::blocking::RequestBuilder.multipart", "Self"),
-    ("ureq::get", "ureq::Request"),
-    ("ureq::post", "ureq::Request"),
-    ("ureq::put", "ureq::Request"),
-    ("ureq::delete", "ureq::Request"),
-    ("ureq::head", "ureq::Request"),
-    ("ureq::patch", "ureq::Request"),
-    ("ureq::request", "ureq::Request"),
-    ("ureq::agent", "ureq::Agent"),
-    ("ureq::Agent::new", "ureq::Agent"),
-    ("ureq::Agent.get", "ureq::Request"),
-    ("ureq::Agent.post", "ureq::Request"),
-    ("ureq::Agent.put", "ureq::Request"),
-    ("ureq::Agent.delete", "ureq::Request"),
-    ("ureq::Agent.head", "ureq::Request"),
-    ("ureq::Agent.patch", "ureq::Request"),
-    ("ureq::Agent.request", "ureq::Request"),
-    ("ureq::Request.*", "Self"),
-    ("ureq::Request.url", UNKNOWN_SPEC),
-    ("ureq::Request.call", "ureq::Response"),
-    ("ureq::Request.send_string", "ureq::Response"),
-    ("ureq::Request.send_json", "ureq::Response"),
-    ("ureq::Request.send_bytes", "ureq::Response"),
-    ("ureq::Request.send_form", "ureq::Response"),
-    ("ureq::Request.set", "Self"),
-    ("ureq::Request.header", "Self"),
-    ("ureq::Request.query", "Self"),
-    ("ureq::Request.timeout", "Self"),
-    ("url::Url::parse", "url::Url"),
-    ("postgres::Client::connect", "postgres::Client"),
-    ("postgres::Config::new", "postgres::Config"),
-    ("postgres::Config.*", "Self"),
-    ("postgres::Config.connect", "postgres::Client"),
-    ("postgres::Client.transaction", "postgres::Transaction"),
-    ("r2d2::Pool::builder", "r2d2::Builder"),
-    ("r2d2::Builder.*", "Self"),
-    ("r2d2::Builder.max_size", "Self"),
-    ("r2d2::Builder.min_idle", "Self"),
-    ("r2d2::Builder.connection_timeout", "Self"),
-    ("r2d2::Builder.build", "r2d2::Pool"),
-    ("r2d2::Pool.get", "r2d2::PooledConnection<Self.0>"),
-    (
-        "diesel::sqlite::SqliteConnection::establish",
-        "diesel::sqlite::SqliteConnection",
-    ),
-    (
-        "diesel::pg::PgConnection::establish",
-        "diesel::pg::PgConnection",
-    ),
-    (
-        "diesel::mysql::MysqlConnection::establish",
-        "diesel::mysql::MysqlConnection",
-    ),
-    ("async_lock::OnceCell::new", "async_lock::OnceCell"),
-    ("rusqlite::Connection::open", "rusqlite::Connection"),
-    (
-        "rusqlite::Connection::open_in_memory",
-        "rusqlite::Connection",
-    ),
-    ("rusqlite::Connection.prepare", "rusqlite::Statement"),
-    ("rusqlite::Connection.prepare_cached", "rusqlite::Statement"),
-    ("rusqlite::Connection.transaction", "rusqlite::Transaction"),
-    ("redis::Client::open", "redis::Client"),
-    ("redis::Client.get_connection", "redis::Connection"),
-    ("redis::cmd", "redis::Cmd"),
-    ("redis::Cmd::new", "redis::Cmd"),
-    ("redis::Cmd.arg", "Self"),
-    ("redis::pipe", "redis::Pipeline"),
-    ("redis::Pipeline.cmd", "Self"),
-    ("redis::Pipeline.arg", "Self"),
-    ("redis::Pipeline.atomic", "Self"),
-    ("flume::bounded", "(flume::BoundedSender, flume::Receiver)"),
-    ("flume::unbounded", "(flume::Sender, flume::Receiver)"),
-    (
-        "async_channel::bounded",
-        "(async_channel::Sender, async_channel::Receiver)",
-    ),
-    (
-        "async_channel::unbounded",
-        "(async_channel::Sender, async_channel::Receiver)",
-    ),
-    ("async_lock::Mutex::new", "async_lock::Mutex<arg0>"),
-    ("async_lock::RwLock::new", "async_lock::RwLock<arg0>"),
-    ("async_lock::Semaphore::new", "async_lock::Semaphore"),
-    ("async_lock::Barrier::new", "async_lock::Barrier"),
-    ("xshell::cmd!", "xshell::Cmd"),
-    ("xshell::Shell::new", "xshell::Shell"),
-    ("xshell::Cmd.*", "Self"),
-    ("xshell::Cmd.read", UNKNOWN_SPEC),
-    ("xshell::Cmd.read_stderr", UNKNOWN_SPEC),
-    ("xshell::Cmd.output", UNKNOWN_SPEC),
-    ("xshell::Cmd.run", UNKNOWN_SPEC),
-    ("xshell::Cmd.arg", "Self"),
-    ("xshell::Cmd.args", "Self"),
-    ("xshell::Cmd.env", "Self"),
-    ("xshell::Cmd.quiet", "Self"),
-    ("xshell::Cmd.ignore_status", "Self"),
-    ("xshell::Cmd.ignore_stdout", "Self"),
-    ("xshell::Cmd.ignore_stderr", "Self"),
-    ("xshell::Cmd.stdin", "Self"),
-    ("xshell::Cmd.secret", "Self"),
-    ("duct::cmd", "duct::Expression"),
-    ("duct::cmd!", "duct::Expression"),
-    ("duct::Expression.*", "Self"),
-    ("duct::Expression.read", UNKNOWN_SPEC),
-    ("duct::Expression.run", UNKNOWN_SPEC),
-    ("duct::Expression.unchecked", "Self"),
-    ("duct::Expression.stdout_capture", "Self"),
-    ("duct::Expression.stderr_capture", "Self"),
-    ("duct::Expression.stdout_null", "Self"),
-    ("duct::Expression.stderr_null", "Self"),
-    ("duct::Expression.stderr_to_stdout", "Self"),
-    ("duct::Expression.stdin_bytes", "Self"),
-    ("duct::Expression.dir", "Self"),
-    ("duct::Expression.env", "Self"),
-    ("duct::Expression.pipe", "Self"),
-    ("duct::Expression.start", "duct::Handle"),
-    ("attohttpc::get", "attohttpc::RequestBuilder"),
-    ("attohttpc::post", "attohttpc::RequestBuilder"),
-    ("attohttpc::put", "attohttpc::RequestBuilder"),
-    ("attohttpc::delete", "attohttpc::RequestBuilder"),
-    ("attohttpc::head", "attohttpc::RequestBuilder"),
-    ("attohttpc::RequestBuilder.*", "Self"),
-    ("attohttpc::RequestBuilder.send", UNKNOWN_SPEC),
-    ("minreq::get", "minreq::Request"),
-    ("minreq::post", "minreq::Request"),
-    ("minreq::put", "minreq::Request"),
-    ("minreq::delete", "minreq::Request"),
-    ("minreq::head", "minreq::Request"),
-    ("minreq::Request.*", "Self"),
-    ("minreq::Request.send", UNKNOWN_SPEC),
-    ("isahc::HttpClient::new", "isahc::HttpClient"),
-    ("mysql::Pool::new", "mysql::Pool"),
-    ("mysql::Pool.get_conn", "mysql::PooledConn"),
-    ("mysql::Conn::new", "mysql::Conn"),
-    ("oneshot::channel", "(oneshot::Sender, oneshot::Receiver)"),
-    ("subprocess::Exec::cmd", "subprocess::Exec"),
-    ("subprocess::Exec::shell", "subprocess::Exec"),
-    ("subprocess::Exec.*", "Self"),
-    ("subprocess::Exec.join", UNKNOWN_SPEC),
-    ("subprocess::Exec.capture", UNKNOWN_SPEC),
-    ("subprocess::Exec.popen", "subprocess::Popen"),
-];
 
 /// Pools whose `get` hands out a connection: the connection manager, and the catalogue
 /// type its connections are (`arg0`: the manager's type argument).

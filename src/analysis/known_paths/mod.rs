@@ -7,6 +7,7 @@
 
 mod blocking;
 mod ecosystem;
+mod ecosystem_returns;
 mod locks;
 mod names;
 mod offload;
@@ -18,6 +19,7 @@ use std::sync::LazyLock;
 
 pub(crate) use blocking::*;
 pub(crate) use ecosystem::*;
+pub(crate) use ecosystem_returns::*;
 pub(crate) use locks::*;
 pub(crate) use names::*;
 pub(crate) use offload::*;

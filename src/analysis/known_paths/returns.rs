@@ -135,6 +135,28 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::result::Result::Ok", "arg0"),
 ];
 
+/// What an awaited method call gives, as a type spec over its receiver: an async lock's
+/// guard dereferences to the protected value (`Self.0`).
+pub(crate) static AWAITED: &[(&str, &str)] = &[
+    ("tokio::sync::Mutex.lock", "Self.0"),
+    ("tokio::sync::Mutex.lock_owned", "Self.0"),
+    ("tokio::sync::RwLock.read", "Self.0"),
+    ("tokio::sync::RwLock.write", "Self.0"),
+    ("futures::lock::Mutex.lock", "Self.0"),
+    ("async_lock::Mutex.lock", "Self.0"),
+    ("async_lock::RwLock.read", "Self.0"),
+    ("async_lock::RwLock.write", "Self.0"),
+    ("async_std::sync::Mutex.lock", "Self.0"),
+    ("async_std::sync::RwLock.read", "Self.0"),
+    ("async_std::sync::RwLock.write", "Self.0"),
+];
+
+/// The spec of what awaiting `Type.method(..)` gives.
+pub(crate) fn awaited(key: &str) -> Option<&'static str> {
+    let key = super::canonical(key);
+    AWAITED.iter().find(|row| row.0 == key).map(|row| row.1)
+}
+
 /// Methods that iterate a collection: they yield its items.
 pub(crate) static ITERATING: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
 
