@@ -168,8 +168,8 @@ fn peel_refs(expr: &Expr) -> &Expr {
     }
 }
 
-/// `for entry in walker`: iterating a value whose `into_iter` (or `iter`) is a catalogue
-/// row (a `walkdir::WalkDir` reads directories as it goes, a channel's receiver waits).
+/// `for entry in walker`: iterating a value whose iterator's `next` (or whose `iter`) is
+/// a catalogue row (a walk reads directories as it goes, a channel's receiver waits).
 pub(super) fn for_loop_found(
     evidence: &Evidence,
     settings: &Settings,
@@ -177,9 +177,13 @@ pub(super) fn for_loop_found(
     index: &LineIndex,
 ) -> Option<Found> {
     let ty = evidence.type_of(iterated);
-    let path = ty.path()?;
-    // `for m in rx` (or `&rx`) iterates as `rx.iter()` does.
-    let (entry, method) = ["into_iter", "iter"].into_iter().find_map(|method| {
+    let mut path = ty.path()?;
+    // `for e in walker` iterates what `walker.into_iter()` gives (a `walkdir::IntoIter`).
+    if let Some(spec) = known_paths::explicit_returns(&format!("{path}.into_iter")) {
+        path = spec;
+    }
+    // An iterator is pulled with `next`; `for m in rx` (or `&rx`) waits as `rx.iter()`.
+    let (entry, method) = ["next", "iter"].into_iter().find_map(|method| {
         let entry = known_paths::blocking_for(&format!("{path}.{method}"), &settings.dependencies);
         entry.map(|entry| (entry, method))
     })?;
@@ -482,6 +486,24 @@ async fn f(rx: std::sync::mpsc::Receiver<u8>, other: crossbeam_channel::Receiver
         assert_eq!(
             lines(source, &Settings::default()),
             [(4, "blocking_wait"), (5, "blocking_wait")]
+        );
+    }
+
+    #[test]
+    fn a_walk_is_reported_where_it_is_pulled() {
+        let source = r#"
+use walkdir::WalkDir;
+async fn f(root: std::path::PathBuf) {
+    let walk = WalkDir::new(&root).max_depth(2).into_iter();
+    let adapted = blocking::Unblock::new(WalkDir::new(&root).into_iter());
+    tokio::task::spawn_blocking(move || walk.count());
+    let n = WalkDir::new(&root).into_iter().filter_map(Result::ok).count();
+    for entry in WalkDir::new(&root) {}
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(7, "blocking_fs"), (8, "blocking_fs")]
         );
     }
 }

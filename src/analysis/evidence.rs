@@ -372,6 +372,10 @@ impl Evidence {
         depth: usize,
     ) -> Ty {
         let path = receiver.path().unwrap_or("");
+        // A type whose `into_iter` the tables name (`walkdir::WalkDir`) gives that type.
+        if let Some(spec) = known_paths::explicit_returns(&format!("{path}.{method}")) {
+            return Ty::from_spec(spec, receiver, &[]).normalized();
+        }
         if known_paths::ITERATING.contains(&method) {
             return match receiver.item() {
                 Ty::Unknown => Ty::Unknown,

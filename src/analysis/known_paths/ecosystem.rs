@@ -99,7 +99,23 @@ pub(crate) static ECOSYSTEM: &[&[Blocking]] = &[
         "tempfile::Builder.tempdir_in" => FS, "";
     },
     blocking! { packages WALKDIR;
-        "walkdir::WalkDir.into_iter" => FS, "";
+        "walkdir::IntoIter.next" => FS, "";
+        "walkdir::IntoIter.collect" => FS, "";
+        "walkdir::IntoIter.count" => FS, "";
+        "walkdir::IntoIter.for_each" => FS, "";
+        "walkdir::IntoIter.try_for_each" => FS, "";
+        "walkdir::IntoIter.fold" => FS, "";
+        "walkdir::IntoIter.last" => FS, "";
+        "walkdir::IntoIter.nth" => FS, "";
+        "walkdir::IntoIter.find" => FS, "";
+        "walkdir::IntoIter.find_map" => FS, "";
+        "walkdir::IntoIter.any" => FS, "";
+        "walkdir::IntoIter.all" => FS, "";
+        "walkdir::IntoIter.position" => FS, "";
+        "walkdir::IntoIter.sum" => FS, "";
+        "walkdir::IntoIter.partition" => FS, "";
+        "walkdir::IntoIter.max_by_key" => FS, "";
+        "walkdir::IntoIter.min_by_key" => FS, "";
     },
     blocking! { packages REQWEST;
         "reqwest::blocking::get" => NET, "`reqwest::get(..).await`";

@@ -26,6 +26,8 @@ pub(crate) static ECOSYSTEM_RETURNS: &[(&str, &str)] = &[
     ("tempfile::Builder.tempdir", "tempfile::TempDir"),
     ("walkdir::WalkDir::new", "walkdir::WalkDir"),
     ("walkdir::WalkDir.*", "Self"),
+    ("walkdir::WalkDir.into_iter", "walkdir::IntoIter"),
+    ("walkdir::IntoIter.*", "Self"),
     ("walkdir::WalkDir.follow_links", "Self"),
     ("walkdir::WalkDir.max_depth", "Self"),
     ("walkdir::WalkDir.min_depth", "Self"),

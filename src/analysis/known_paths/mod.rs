@@ -209,6 +209,15 @@ pub(crate) fn returns(key: &str) -> Option<&'static str> {
     TABLES.returns.get(format!("{owner}.*").as_str()).copied()
 }
 
+/// The return type spec of a `Type.method` key named by its own row (no mirror, no
+/// builder's `Type.*` row): what an iterating method of a catalogue type gives.
+pub(crate) fn explicit_returns(key: &str) -> Option<&'static str> {
+    if !key.contains('.') || key.starts_with('.') {
+        return None;
+    }
+    TABLES.returns.get(canonical(key).as_ref()).copied()
+}
+
 /// Is `path` (or an alias of it) an item, type or module some table names?
 pub(crate) fn is_known(path: &str) -> bool {
     TABLES.known.contains(canonical(path).as_ref())
