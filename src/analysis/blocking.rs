@@ -3,7 +3,7 @@
 //! makes it a `Blocking` fact in async context or a recorded op in a sync fn. Owns the
 //! address-keyed set of calls already reported.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use syn::{Expr, ExprCall, ExprMethodCall, Macro};
 
@@ -121,45 +121,158 @@ pub(super) fn call_found(
     let Resolved::Extern(path) = resolved else {
         return None;
     };
-    let entry = known_paths::blocking(&path)?;
     let span = path_span(index, &func.path);
-    Some(Found::row(entry, entry.callee.replace('.', "::"), span))
+    if let Some((_, positions, replacement)) =
+        known_paths::IO_FORWARDING.iter().find(|row| row.0 == path)
+    {
+        return forwarding_found(evidence, settings, call, positions, replacement, path, span);
+    }
+    let entry = known_paths::blocking_for(&path, &settings.dependencies)?;
+    Some(Found::row(entry, path.replace('.', "::"), span))
+}
+
+/// `std::io::copy(reader, writer)` blocks as its reader or writer does (in that order);
+/// between in-memory buffers it does not block.
+fn forwarding_found(
+    evidence: &Evidence,
+    settings: &Settings,
+    call: &ExprCall,
+    positions: &[(usize, &str)],
+    replacement: &'static str,
+    path: String,
+    span: Span,
+) -> Option<Found> {
+    positions.iter().find_map(|(position, direction)| {
+        let arg = call.args.iter().nth(*position)?;
+        // A handle opened in place is reported where it is opened.
+        if matches!(
+            peel_refs(arg),
+            Expr::Call(_) | Expr::MethodCall(_) | Expr::Try(_)
+        ) {
+            return None;
+        }
+        let ty = evidence.type_of(arg);
+        let key = format!("{}.{direction}", ty.path()?);
+        let entry = known_paths::blocking_for(&key, &settings.dependencies)?;
+        let mut found = Found::row(entry, path.clone(), span);
+        found.replacement = replacement;
+        Some(found)
+    })
+}
+
+/// An expression under its `&` and `&mut`.
+fn peel_refs(expr: &Expr) -> &Expr {
+    match peel(expr) {
+        Expr::Reference(inner) => peel_refs(&inner.expr),
+        other => other,
+    }
+}
+
+/// `for entry in walker`: iterating a value whose iterator's `next` (or whose `iter`) is
+/// a catalogue row (a walk reads directories as it goes, a channel's receiver waits).
+pub(super) fn for_loop_found(
+    evidence: &Evidence,
+    settings: &Settings,
+    iterated: &Expr,
+    index: &LineIndex,
+) -> Option<Found> {
+    let ty = evidence.type_of(iterated);
+    let mut path = ty.path()?;
+    // `for e in walker` iterates what `walker.into_iter()` gives (a `walkdir::IntoIter`).
+    if let Some(spec) = known_paths::explicit_returns(&format!("{path}.into_iter")) {
+        path = spec;
+    }
+    // An iterator is pulled with `next`; `for m in rx` (or `&rx`) waits as `rx.iter()`.
+    let (entry, method) = ["next", "iter"].into_iter().find_map(|method| {
+        let entry = known_paths::blocking_for(&format!("{path}.{method}"), &settings.dependencies);
+        entry.map(|entry| (entry, method))
+    })?;
+    let span = index.span(syn::spanned::Spanned::span(iterated));
+    Some(Found::row(entry, format!("{path}::{method}"), span))
 }
 
 /// The blocking operation a method call performs, by its receiver's type (`receiver`).
 pub(super) fn method_found(
     evidence: &Evidence,
+    settings: &Settings,
     receiver: &Ty,
     call: &ExprMethodCall,
     index: &LineIndex,
+    in_loop: bool,
 ) -> Option<Found> {
     let method = call.method.to_string();
-    let (entry, item) = method_entry(evidence, receiver, &method, call)?;
-    Some(Found::row(entry, item, index.span(call.method.span())))
+    let span = index.span(call.method.span());
+    if let Some(user) = receiver.path().and_then(|path| {
+        settings
+            .blocking
+            .iter()
+            .find(|user| configured_method(path, &method, &user.path))
+    }) {
+        return Some(Found::configured(user, span));
+    }
+    let (entry, item) = method_entry(evidence, &settings.dependencies, receiver, &method, call)?;
+    // A send on a buffered channel waits only when it is full: reported where it always
+    // waits (no buffer) or where repeated sends can fill it (in a loop).
+    if known_paths::WAITS_WHEN_FULL.contains(&entry.callee)
+        && !in_loop
+        && receiver.arg(0).path() != Some(known_paths::NO_BUFFER)
+    {
+        return None;
+    }
+    Some(Found::row(entry, item, span))
+}
+
+/// Does a `[[blocking]]` path (`mycrate::db::Db::query_sync`, `rusqlite::Connection::execute`)
+/// name this method on a receiver of this type? An extern type must match in full (after
+/// aliases); a type of this crate by its name, as the catalogue's `Type.method` rows do.
+fn configured_method(type_path: &str, method: &str, configured: &str) -> bool {
+    let Some((owner, name)) = configured.rsplit_once("::") else {
+        return false;
+    };
+    if name != method {
+        return false;
+    }
+    if crate::analysis::imports::is_local_text(type_path) {
+        let type_name = type_path.rsplit("::").next().unwrap_or(type_path);
+        owner.rsplit("::").next() == Some(type_name) && owner.contains("::")
+    } else {
+        known_paths::canonical(owner) == type_path
+    }
 }
 
 /// The catalogue entry a method call matches, and the item name to show.
 fn method_entry(
     evidence: &Evidence,
+    deps: &BTreeSet<String>,
     receiver: &Ty,
     method: &str,
     call: &ExprMethodCall,
 ) -> Option<(&'static Blocking, String)> {
     if let Some(path) = receiver.path() {
-        if let Some(entry) = known_paths::blocking(&format!("{path}.{method}")) {
-            return Some((entry, format!("{path}::{method}")));
+        if let Some(entry) = known_paths::blocking_for(&format!("{path}.{method}"), deps) {
+            return Some((entry, format!("{}::{method}", known_paths::shown_as(path))));
         }
         // Buffered adapters do their inner reader's or writer's I/O.
         if let Some(direction) = known_paths::io_adapter_direction(path, method) {
             let inner = receiver.arg(0);
             if let Some(inner_path) = inner.path()
-                && let Some(entry) = known_paths::blocking(&format!("{inner_path}.{direction}"))
+                && let Some(entry) =
+                    known_paths::blocking_for(&format!("{inner_path}.{direction}"), deps)
             {
                 return Some((entry, format!("{path}::{method}")));
             }
         }
     }
-    if let Some(entry) = known_paths::blocking(&format!(".{method}")) {
+    // `query.load(&mut conn)`: the query runs on the connection it is given.
+    if known_paths::RUN_ON_ARGUMENT.contains(&method)
+        && call.args.len() == 1
+        && let Some(connection) = evidence.type_of(&call.args[0]).path().map(str::to_string)
+        && known_paths::QUERY_CONNECTIONS.contains(&connection.as_str())
+        && let Some(entry) = known_paths::blocking_for(&format!("{connection}.{method}"), deps)
+    {
+        return Some((entry, format!("{connection}::{method}")));
+    }
+    if let Some(entry) = known_paths::blocking_for(&format!(".{method}"), deps) {
         return Some((entry, method.to_string()));
     }
     for (trait_path, krate, name, row) in known_paths::TRAIT_METHODS {
@@ -167,7 +280,7 @@ fn method_entry(
             && call.args.is_empty()
             && (evidence.imports.imports(trait_path) || evidence.imports.imports(krate))
         {
-            let entry = known_paths::blocking(row)?;
+            let entry = known_paths::blocking_for(row, deps)?;
             return Some((entry, row.replace('.', "::")));
         }
     }
@@ -177,13 +290,14 @@ fn method_entry(
 /// `write!(file, ..)` calls `write_fmt` on a std file or socket.
 pub(super) fn write_macro_found(
     evidence: &Evidence,
+    settings: &Settings,
     mac: &Macro,
     destination: &Expr,
     index: &LineIndex,
 ) -> Option<Found> {
     let ty = evidence.type_of(destination);
     let path = ty.path()?;
-    let entry = known_paths::blocking(&format!("{path}.write_fmt"))?;
+    let entry = known_paths::blocking_for(&format!("{path}.write_fmt"), &settings.dependencies)?;
     Some(Found::row(
         entry,
         format!("{path}::write_fmt"),
@@ -233,5 +347,164 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
             in_sync_closure: at.in_sync_body,
         })),
         Ctx::Detached => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Rule, Settings, UserBlocking, lint_source};
+
+    fn lines(source: &str, settings: &Settings) -> Vec<(u32, &'static str)> {
+        lint_source("app.rs", source, settings)
+            .iter()
+            .map(|d| (d.span.start.line, d.rule.name()))
+            .collect()
+    }
+
+    #[test]
+    fn a_configured_method_matches_like_a_catalogue_row() {
+        let mut settings = Settings::default();
+        for path in ["dbkit::Conn::query_sync", "app::store::Store::flush_sync"] {
+            settings.blocking.push(UserBlocking {
+                path: path.to_string(),
+                rule: Rule::BlockingNet,
+                reason: String::new(),
+            });
+        }
+        let source = r#"
+use dbkit::Conn as Db;
+struct Store;
+impl Store { fn flush_sync(&self) {} fn flush(&self) {} }
+struct App { db: Db, store: Store }
+impl App {
+    async fn handler(&self, other: &dbkit::Other) {
+        self.db.query_sync("select 1");
+        self.store.flush_sync();
+        self.store.flush();
+        other.query_sync("select 1");
+    }
+}
+"#;
+        assert_eq!(
+            lines(source, &settings),
+            [(8, "blocking_net"), (9, "blocking_net")]
+        );
+    }
+
+    #[test]
+    fn io_copy_blocks_as_its_reader_or_writer_does() {
+        let source = r#"
+async fn f(file: std::fs::File, stream: std::net::TcpStream, bytes: &[u8]) {
+    std::io::copy(&mut file, &mut Vec::new());
+    std::io::copy(&mut &bytes[..], &mut stream);
+    std::io::copy(&mut &bytes[..], &mut Vec::new());
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(3, "blocking_fs"), (4, "blocking_net")]
+        );
+    }
+
+    #[test]
+    fn a_query_blocks_on_a_sync_connection_it_is_given() {
+        let source = r#"
+use diesel::prelude::*;
+async fn f(conn: &mut diesel::PgConnection, other: &mut diesel_async::AsyncPgConnection) {
+    users::table.load::<User>(conn);
+    users::table.load::<User>(other).await;
+    items.first(3);
+}
+"#;
+        let mut settings = Settings::default();
+        settings.dependencies.insert("diesel".to_string());
+        assert_eq!(lines(source, &settings), [(4, "blocking_net")]);
+        settings.dependencies = ["tokio".to_string()].into();
+        assert_eq!(lines(source, &settings), []);
+    }
+
+    #[test]
+    fn a_bounded_send_is_reported_where_it_waits() {
+        let source = r#"
+async fn f(field: std::sync::mpsc::SyncSender<u8>, items: Vec<u8>) {
+    let (rendezvous, _rx) = std::sync::mpsc::sync_channel(0);
+    rendezvous.send(1);
+    let (buffered, _rx) = std::sync::mpsc::sync_channel(1);
+    buffered.send(1);
+    field.send(1);
+    for item in items {
+        buffered.send(item);
+        tokio::spawn(async move { field.send(2) });
+    }
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(4, "blocking_wait"), (9, "blocking_wait")]
+        );
+    }
+
+    #[test]
+    fn builders_responses_pools_and_readers_are_followed() {
+        let source = r#"
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, Pool};
+type DbPool = Pool<ConnectionManager<diesel::PgConnection>>;
+async fn f(pool: &DbPool, file: std::fs::File, bytes: &[u8]) {
+    let client = reqwest::blocking::Client::builder().gzip(true).https_only(true).build();
+    let body = reqwest::blocking::Client::new().get("u").bearer_auth("t").send()?;
+    body.text();
+    let mut conn = pool.get()?;
+    users::table.load::<User>(&mut conn);
+    let value: serde_json::Value = serde_json::from_reader(file);
+    let again: serde_json::Value = serde_json::from_reader(bytes);
+    fs_err::os::unix::fs::symlink("a", "b");
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [
+                (6, "blocking_net"),
+                (7, "blocking_net"),
+                (8, "blocking_net"),
+                (9, "blocking_net"),
+                (10, "blocking_net"),
+                (11, "blocking_fs"),
+                (13, "blocking_fs"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_for_loop_over_a_receiver_waits_and_converting_it_does_not() {
+        let source = r#"
+async fn f(rx: std::sync::mpsc::Receiver<u8>, other: crossbeam_channel::Receiver<u8>) {
+    let adapted = blocking::Unblock::new(rx.into_iter());
+    for m in &other {}
+    for m in rx {}
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(4, "blocking_wait"), (5, "blocking_wait")]
+        );
+    }
+
+    #[test]
+    fn a_walk_is_reported_where_it_is_pulled() {
+        let source = r#"
+use walkdir::WalkDir;
+async fn f(root: std::path::PathBuf) {
+    let walk = WalkDir::new(&root).max_depth(2).into_iter();
+    let adapted = blocking::Unblock::new(WalkDir::new(&root).into_iter());
+    tokio::task::spawn_blocking(move || walk.count());
+    let n = WalkDir::new(&root).into_iter().filter_map(Result::ok).count();
+    for entry in WalkDir::new(&root) {}
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(7, "blocking_fs"), (8, "blocking_fs")]
+        );
     }
 }

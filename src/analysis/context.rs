@@ -98,9 +98,33 @@ pub(crate) struct Context {
     offloaded: HashSet<usize>,
     /// Addresses of call expressions whose result is `.await`ed.
     awaited: HashSet<usize>,
+    /// Loops around this point, within the innermost closure or async block: code here
+    /// may run many times (repeated sends fill a bounded channel).
+    loops: usize,
 }
 
 impl Context {
+    /// Enters an expression: a loop adds one, a closure or async block starts afresh
+    /// (its body runs once per call or task). Returns what [`Self::exit_expr`] restores.
+    pub(super) fn enter_expr(&mut self, expr: &syn::Expr) -> usize {
+        let saved = self.loops;
+        match expr {
+            syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => self.loops += 1,
+            syn::Expr::Closure(_) | syn::Expr::Async(_) => self.loops = 0,
+            _ => {}
+        }
+        saved
+    }
+
+    pub(super) fn exit_expr(&mut self, saved: usize) {
+        self.loops = saved;
+    }
+
+    /// Is this point inside a loop (of the innermost closure or async block)?
+    pub(super) fn in_loop(&self) -> bool {
+        self.loops > 0
+    }
+
     pub(super) fn in_async(&self) -> bool {
         self.ctx() == Ctx::Async
     }

@@ -28,6 +28,8 @@ pub(crate) struct Evidence {
     globals: HashMap<String, Ty>,
     /// Types of the first parameter of closures given to iterator adapters.
     closure_params: HashMap<usize, Ty>,
+    /// This file's type aliases to extern types (`type PgPool = r2d2::Pool<..>`), by name.
+    aliases: HashMap<String, Ty>,
 }
 
 impl Evidence {
@@ -85,7 +87,7 @@ impl Evidence {
                         .map(|frame| frame.insert("self".into(), self_ty.clone()));
                 }
                 FnArg::Typed(typed) => {
-                    let ty = resolve_type(&typed.ty, &self.imports, &self_ty);
+                    let ty = self.dealias(resolve_type(&typed.ty, &self.imports, &self_ty));
                     self.bind_pat(&typed.pat, ty);
                 }
             }
@@ -103,8 +105,26 @@ impl Evidence {
         self.self_ty.last().cloned().unwrap_or_default()
     }
 
+    /// A local type alias of an extern type is that type.
+    fn dealias(&self, ty: Ty) -> Ty {
+        match ty.path() {
+            Some(path) if is_local_text(path) => {
+                self.aliases.get(last_segment(path)).cloned().unwrap_or(ty)
+            }
+            _ => ty,
+        }
+    }
+
     pub(super) fn collect_items(&mut self, items: &[Item]) {
         let no_self = Ty::Unknown;
+        for item in items {
+            if let Item::Type(alias) = item {
+                let ty = resolve_type(&alias.ty, &self.imports, &no_self);
+                if ty.path().is_some_and(|path| !is_local_text(path)) {
+                    self.aliases.insert(alias.ident.to_string(), ty);
+                }
+            }
+        }
         for item in items {
             match item {
                 Item::Struct(item) => {
@@ -114,7 +134,8 @@ impl Evidence {
                             .ident
                             .as_ref()
                             .map_or_else(|| i.to_string(), ToString::to_string);
-                        fields.insert(name, resolve_type(&field.ty, &self.imports, &no_self));
+                        let ty = resolve_type(&field.ty, &self.imports, &no_self);
+                        fields.insert(name, self.dealias(ty));
                     }
                     self.structs.insert(item.ident.to_string(), fields);
                 }
@@ -314,6 +335,30 @@ impl Evidence {
                     .map(|elem| self.type_of_at(elem, depth + 1))
                     .collect(),
             ),
+            // An async lock's guard, awaited: the value it protects.
+            Expr::Await(awaited) => match peel(&awaited.base) {
+                Expr::MethodCall(call) => {
+                    let receiver = self.type_of_at(&call.receiver, depth + 1);
+                    receiver
+                        .path()
+                        .and_then(|path| known_paths::awaited(&format!("{path}.{}", call.method)))
+                        .map(|spec| Ty::from_spec(spec, &receiver, &[]).normalized())
+                        .unwrap_or_default()
+                }
+                _ => Ty::Unknown,
+            },
+            // An integer literal: the capacity of a bounded channel (`sync_channel(0)`).
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(int),
+                ..
+            }) => Ty::named(&format!("literal::{}", int.base10_digits())),
+            // `xshell::cmd!(..)`: what the macro's row says it builds.
+            Expr::Macro(mac) => match self.resolve_expr_path(&mac.mac.path) {
+                Resolved::Extern(path) => known_paths::returns(&format!("{path}!"))
+                    .map(Ty::named)
+                    .unwrap_or_default(),
+                Resolved::Local(_) => Ty::Unknown,
+            },
             Expr::Cast(cast) => {
                 let self_ty = self.current_self();
                 resolve_type(&cast.ty, &self.imports, &self_ty)
@@ -330,6 +375,10 @@ impl Evidence {
         depth: usize,
     ) -> Ty {
         let path = receiver.path().unwrap_or("");
+        // A type whose `into_iter` the tables name (`walkdir::WalkDir`) gives that type.
+        if let Some(spec) = known_paths::explicit_returns(&format!("{path}.{method}")) {
+            return Ty::from_spec(spec, receiver, &[]).normalized();
+        }
         if known_paths::ITERATING.contains(&method) {
             return match receiver.item() {
                 Ty::Unknown => Ty::Unknown,

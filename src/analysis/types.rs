@@ -4,7 +4,10 @@
 use syn::{GenericArgument, PathArguments, Type};
 
 use super::imports::{Imports, Resolved};
-use super::known_paths::{DEREF_WRAPPERS, FALLIBLE_WRAPPERS, SEQUENCE, SEQUENCES};
+use super::known_paths::{
+    DEREF_WRAPPERS, FALLIBLE_WRAPPERS, POOL_MANAGERS, POOLED_CONNECTION, SEQUENCE, SEQUENCES,
+    UNKNOWN_SPEC,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) enum Ty {
@@ -41,6 +44,18 @@ impl Ty {
     /// Applies auto-deref through smart pointers.
     pub(crate) fn normalized(self) -> Ty {
         match self {
+            // A pooled connection dereferences to its manager's connection.
+            Ty::Named(path, args) if path == POOLED_CONNECTION => {
+                let manager = args.into_iter().next().unwrap_or_default();
+                match POOL_MANAGERS
+                    .iter()
+                    .find(|row| Some(row.0) == manager.path())
+                {
+                    Some((_, "arg0")) => manager.arg(0).normalized(),
+                    Some((_, connection)) => Ty::named(connection),
+                    None => Ty::Unknown,
+                }
+            }
             Ty::Named(path, mut args) if DEREF_WRAPPERS.contains(&path.as_str()) => {
                 if args.is_empty() {
                     Ty::Unknown
@@ -79,6 +94,15 @@ impl Ty {
         let spec = spec.trim();
         if spec == "Self" {
             return receiver.clone();
+        }
+        if spec == UNKNOWN_SPEC {
+            return Ty::Unknown;
+        }
+        if let Some(index) = spec.strip_prefix("Self.") {
+            return index
+                .parse::<usize>()
+                .map(|i| receiver.arg(i))
+                .unwrap_or_default();
         }
         if let Some(index) = spec.strip_prefix("arg") {
             return index

@@ -247,7 +247,14 @@ impl<'a> Walker<'a> {
             self.reported.mark(addr(call));
             return true;
         }
-        let Some(found) = blocking::method_found(&self.evidence, receiver, call, self.index) else {
+        let Some(found) = blocking::method_found(
+            &self.evidence,
+            self.settings,
+            receiver,
+            call,
+            self.index,
+            self.context.in_loop(),
+        ) else {
             return false;
         };
         self.emit_blocking(found);
@@ -261,7 +268,7 @@ impl<'a> Walker<'a> {
             return;
         }
         if let Some(found) =
-            blocking::write_macro_found(&self.evidence, mac, destination, self.index)
+            blocking::write_macro_found(&self.evidence, self.settings, mac, destination, self.index)
         {
             self.emit_blocking(found);
         }
@@ -293,7 +300,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
+        let saved = self.context.enter_expr(expr);
         stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_expr(self, expr));
+        self.context.exit_expr(saved);
     }
 
     fn visit_stmt(&mut self, stmt: &'ast Stmt) {
@@ -664,6 +673,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, expr: &'ast ExprForLoop) {
         self.visit_expr(&expr.expr);
+        let iterated = &expr.expr;
+        let found = blocking::for_loop_found(&self.evidence, self.settings, iterated, self.index);
+        found
+            .into_iter()
+            .for_each(|found| self.emit_blocking(found));
         let item = self.evidence.type_of(&expr.expr).item();
         let before = self.guards.snapshot();
         self.evidence.enter_scope();

@@ -223,6 +223,31 @@ rules! {
     UnusedSuppression => unused_suppression, Level::Allow, Input;
 }
 
+/// The `--explain` section on the crates a blocking rule's catalogue covers, generated
+/// from the rows; empty for a rule with no third-party rows.
+fn covered_crates(rule: Rule) -> String {
+    let gated = crate::analysis::known_paths::packages_of(rule);
+    let always = crate::analysis::known_paths::ungated_crates_of(rule);
+    if gated.is_empty() && always.is_empty() {
+        return String::new();
+    }
+    let mut out =
+        String::from("## Crates covered\nBesides std, the catalogue knows the blocking APIs");
+    if !gated.is_empty() {
+        out.push_str(&format!(
+            " of these crates, each active in a package that depends on it (or in a file with \
+             no manifest): {}.",
+            gated.join(", ")
+        ));
+    }
+    if !always.is_empty() {
+        let lead = if gated.is_empty() { "" } else { " And" };
+        out.push_str(&format!("{lead} of: {}.", always.join(", ")));
+    }
+    out.push_str("\n\n");
+    out
+}
+
 impl Rule {
     pub fn from_name(name: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|rule| rule.name() == name)
@@ -244,6 +269,7 @@ impl Rule {
         ] {
             out.push_str(&format!("## {heading}\n{}\n\n", body.trim()));
         }
+        out.push_str(&covered_crates(self));
         if !doc.example.is_empty() {
             out.push_str(&format!(
                 "## Example\n```rust\n{}\n```\n\n",

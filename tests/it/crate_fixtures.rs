@@ -95,6 +95,11 @@ const CRATES: &[(&str, Expect, &str)] = &[
         Expect::Marked,
         "one root reached from many call sites, then allowed once",
     ),
+    (
+        "fixtures/ecosystem",
+        Expect::Marked,
+        "the ecosystem's blocking APIs (files, I/O traits, HTTP, databases, channels, processes) beside near misses",
+    ),
 ];
 
 /// The crates whose findings include calls that block further down a chain.

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod crate_fixtures;
 mod determinism;
+mod ecosystem;
 mod expected_output;
 mod fix_once;
 mod fixtures;

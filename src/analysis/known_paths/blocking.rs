@@ -18,35 +18,43 @@ pub(crate) struct Blocking {
     /// What the call does beyond blocking the thread: blocks on a future (every
     /// `block_on_in_async` row unless marked), creates a runtime, panics in one.
     pub(crate) kind: BlockingKind,
+    /// The packages that provide it (`fs-err`): the row is active only in a crate that
+    /// depends on one of them. Empty for std's rows and the block-on helpers.
+    pub(crate) packages: &'static [&'static str],
 }
 
 /// The kind a row of this rule has unless it says otherwise.
-const fn default_kind(rule: Rule) -> BlockingKind {
+pub(super) const fn default_kind(rule: Rule) -> BlockingKind {
     match rule {
         Rule::BlockOnInAsync => BlockingKind::BlocksOnFuture,
         _ => BlockingKind::Blocks,
     }
 }
 
-const FS: Rule = Rule::BlockingFs;
-const SLEEP: Rule = Rule::BlockingSleep;
-const NET: Rule = Rule::BlockingNet;
-const PROCESS: Rule = Rule::BlockingProcess;
-const WAIT: Rule = Rule::BlockingWait;
-const BLOCK_ON: Rule = Rule::BlockOnInAsync;
+pub(super) const FS: Rule = Rule::BlockingFs;
+pub(super) const SLEEP: Rule = Rule::BlockingSleep;
+pub(super) const NET: Rule = Rule::BlockingNet;
+pub(super) const PROCESS: Rule = Rule::BlockingProcess;
+pub(super) const WAIT: Rule = Rule::BlockingWait;
+pub(super) const BLOCK_ON: Rule = Rule::BlockOnInAsync;
 
 macro_rules! blocking {
     (@kind $rule:ident) => { default_kind($rule) };
     (@kind $rule:ident $kind:ident) => { BlockingKind::$kind };
-    ($($callee:literal => $rule:ident $(($kind:ident))?, $replacement:literal;)*) => {
+    (packages $packages:expr; $($callee:expr => $rule:ident $(($kind:ident))?, $replacement:expr;)*) => {
         &[$(Blocking {
             callee: $callee,
             rule: $rule,
             replacement: $replacement,
             kind: blocking!(@kind $rule $($kind)?),
+            packages: $packages,
         },)*]
     };
+    ($($callee:literal => $rule:ident $(($kind:ident))?, $replacement:literal;)*) => {
+        blocking!(packages &[]; $($callee => $rule $(($kind))?, $replacement;)*)
+    };
 }
+pub(super) use blocking;
 
 /// The built-in catalogue of blocking operations.
 pub(crate) static BLOCKING: &[Blocking] = blocking! {
@@ -132,23 +140,6 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "std::net::UdpSocket.peek" => NET, "`tokio::net::UdpSocket::peek(..).await`";
     "std::net::UdpSocket.peek_from" => NET, "`tokio::net::UdpSocket::peek_from(..).await`";
     ".to_socket_addrs" => NET, "`tokio::net::lookup_host(..).await`";
-    "reqwest::blocking::get" => NET, "`reqwest::get(..).await`";
-    "reqwest::blocking::Client::new" => NET, "`reqwest::Client::new()`";
-    "reqwest::blocking::Client::builder" => NET, "`reqwest::Client::builder()`";
-    "reqwest::blocking::Client.execute" => NET, "`reqwest::Client::execute(..).await`";
-    "reqwest::blocking::RequestBuilder.send" => NET, "`reqwest::RequestBuilder::send().await`";
-    "ureq::get" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::post" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::put" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::delete" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::head" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::patch" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::request" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::Agent.get" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::Agent.post" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::Agent.put" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::Agent.delete" => NET, "an async HTTP client such as `reqwest`";
-    "ureq::Agent.request" => NET, "an async HTTP client such as `reqwest`";
     // Child processes.
     "std::process::Command.output" => PROCESS, "`tokio::process::Command::output().await`";
     "std::process::Command.status" => PROCESS, "`tokio::process::Command::status().await`";
@@ -161,6 +152,8 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "std::sync::mpsc::Receiver.iter" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await` in a loop";
     "std::thread::JoinHandle.join" => WAIT, "`tokio::task::spawn_blocking(..).await` instead of a thread";
     "std::thread::ScopedJoinHandle.join" => WAIT, "";
+    "std::sync::mpsc::SyncSender.send" => WAIT, "`tokio::sync::mpsc::Sender::send(..).await`";
+    "std::thread::scope" => WAIT, "a `tokio::task::JoinSet` of `spawn_blocking` tasks";
     "std::sync::Condvar.wait" => WAIT, "`tokio::sync::Notify::notified().await`";
     "std::sync::Condvar.wait_while" => WAIT, "`tokio::sync::Notify::notified().await`";
     "std::sync::Condvar.wait_timeout" => WAIT, "`tokio::sync::Notify::notified().await`";
@@ -178,9 +171,6 @@ pub(crate) static BLOCKING: &[Blocking] = blocking! {
     "std::io::StdinLock.read_to_string" => WAIT, "`tokio::io::stdin()` with `AsyncReadExt::read_to_string(..).await`";
     "std::io::StdinLock.read_to_end" => WAIT, "`tokio::io::stdin()` with `AsyncReadExt::read_to_end(..).await`";
     "std::io::StdinLock.read" => WAIT, "`tokio::io::stdin()` with `AsyncReadExt::read(..).await`";
-    "crossbeam_channel::Receiver.recv" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await`";
-    "crossbeam_channel::Receiver.recv_timeout" => WAIT, "`tokio::time::timeout(.., rx.recv()).await` on a tokio channel";
-    "crossbeam_channel::Receiver.iter" => WAIT, "`tokio::sync::mpsc::Receiver::recv().await` in a loop";
     ".blocking_recv" => WAIT(PanicsInRuntime), "`recv().await`";
     ".blocking_send" => WAIT(PanicsInRuntime), "`send(..).await`";
     ".blocking_lock" => WAIT(PanicsInRuntime), "`lock().await`";

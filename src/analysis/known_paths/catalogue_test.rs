@@ -3,7 +3,7 @@
 //! must get a finding of the row's rule on the call's line; the same body in a sync `fn`
 //! must stay silent. A row nothing can fire is dead weight or a missing evidence row.
 
-use super::{BLOCKING, RETURNS, TRAIT_METHODS};
+use super::{QUERY_CONNECTIONS, TRAIT_METHODS, WAITS_WHEN_FULL, all_returns, catalogue};
 use crate::{Settings, lint_source};
 
 /// How a test body gets a receiver of a type: setup lines, the receiver's name, and
@@ -20,13 +20,17 @@ fn construct(ty: &str, depth: usize, fresh: &mut usize) -> Option<Receiver> {
     if depth == 0 {
         return None;
     }
-    for (key, spec) in RETURNS {
+    for (key, spec) in all_returns() {
         let spec = spec.trim();
         let named = spec == ty || spec.strip_prefix(ty).is_some_and(|r| r.starts_with('<'));
         let in_tuple = spec
             .strip_prefix('(')
             .and_then(|s| s.strip_suffix(')'))
-            .and_then(|inner| inner.split(", ").position(|part| part == ty));
+            .and_then(|inner| {
+                inner.split(", ").position(|part| {
+                    part == ty || part.strip_prefix(ty).is_some_and(|r| r.starts_with('<'))
+                })
+            });
         let in_iter = spec == format!("iter<{ty}>");
         if !named && in_tuple.is_none() && !in_iter {
             continue;
@@ -83,7 +87,9 @@ fn construct(ty: &str, depth: usize, fresh: &mut usize) -> Option<Receiver> {
 /// The test body for a row: `use` lines, parameters, setup lines and the call, the
 /// call alone on its line. `None` for the parameter-free variant when no constructor
 /// is known.
-fn body(callee: &str, typed_parameter: bool) -> Option<(String, String, Vec<String>, String)> {
+type Parts = (String, String, Vec<String>, String);
+
+fn body(callee: &str, typed_parameter: bool) -> Option<Parts> {
     let mut uses = String::new();
     let mut params = String::new();
     let mut setup = Vec::new();
@@ -96,11 +102,11 @@ fn body(callee: &str, typed_parameter: bool) -> Option<(String, String, Vec<Stri
                 format!("let _ = \"a\".{method}();")
             } else if typed_parameter {
                 params = format!("r: {ty}");
-                format!("let _ = r.{method}();")
+                call_on(ty, method, "r")
             } else {
                 let receiver = construct(ty, 3, &mut 0)?;
                 setup = receiver.setup;
-                let call = format!("let _ = {}.{method}();", receiver.name);
+                let call = call_on(ty, method, &receiver.name);
                 if receiver.in_loop {
                     return Some((uses, params, setup, format!("{call}\n}}")));
                 }
@@ -111,11 +117,22 @@ fn body(callee: &str, typed_parameter: bool) -> Option<(String, String, Vec<Stri
     Some((uses, params, setup, call))
 }
 
+/// The call of `method` on a value of type `ty` named `name`: a query run on a sync
+/// connection takes the connection as its argument (`query.load(&mut conn)`).
+fn call_on(ty: &str, method: &str, name: &str) -> String {
+    if QUERY_CONNECTIONS.contains(&ty) {
+        format!("let _ = query.{method}(&mut {name});")
+    } else {
+        format!("let _ = {name}.{method}();")
+    }
+}
+
 /// Lints the body as an `async fn` (or a sync `fn`): the findings as (line, rule), and
 /// the line of the call.
 fn lint(
     parts: &(String, String, Vec<String>, String),
     asyncness: &str,
+    settings: &Settings,
 ) -> (Vec<(u32, String)>, u32) {
     let (uses, params, setup, call) = parts;
     let mut text = format!("{uses}\n{asyncness}fn f({params}) {{\n");
@@ -126,33 +143,54 @@ fn lint(
     let call_line = u32::try_from(text.lines().count() + 1).unwrap_or(0);
     text.push_str(call);
     text.push_str("\n}\n");
-    let found = lint_source("row.rs", &text, &Settings::default())
+    let found = lint_source("row.rs", &text, settings)
         .iter()
         .map(|d| (d.span.start.line, d.rule.name().to_string()))
         .collect();
     (found, call_line)
 }
 
+/// A send on a bounded channel waits only when it is full: its test calls it in a loop.
+fn repeated(callee: &str, mut parts: Parts) -> Parts {
+    if WAITS_WHEN_FULL.contains(&callee) {
+        parts.2.push("loop {".to_string());
+        parts.3.push_str("\nbreak;\n}");
+    }
+    parts
+}
+
+/// Settings of a crate that depends on tokio and on `package`.
+fn with_dependencies(package: Option<&str>) -> Settings {
+    let mut settings = Settings::default();
+    settings.dependencies.insert("tokio".to_string());
+    settings.dependencies.extend(package.map(str::to_string));
+    settings
+}
+
 #[test]
 fn every_row_fires_in_async_code_and_stays_silent_in_sync_code() {
     let mut failures = Vec::new();
     let mut parameter_only = Vec::new();
-    for row in BLOCKING {
+    for row in catalogue() {
         let rule = row.rule.name().to_string();
-        let constructed = body(row.callee, false);
+        // The crate depends on the row's package (and on tokio, so the set is never
+        // empty: an empty set means no manifest is known).
+        let settings = with_dependencies(row.packages.first().copied());
+        let constructed = body(row.callee, false).map(|parts| repeated(row.callee, parts));
         if constructed.is_none() {
             parameter_only.push(row.callee);
         }
-        let variants = [constructed, body(row.callee, true)];
+        let typed = body(row.callee, true).map(|parts| repeated(row.callee, parts));
+        let variants = [constructed, typed];
         for parts in variants.iter().flatten() {
-            let (found, line) = lint(parts, "async ");
+            let (found, line) = lint(parts, "async ", &settings);
             if !found.contains(&(line, rule.clone())) {
                 failures.push(format!(
                     "{} does not fire: {found:?} in\n{parts:?}",
                     row.callee
                 ));
             }
-            let (found, _) = lint(parts, "");
+            let (found, _) = lint(parts, "", &settings);
             if !found.is_empty() {
                 failures.push(format!("{} fires in sync code: {found:?}", row.callee));
             }
@@ -165,4 +203,52 @@ fn every_row_fires_in_async_code_and_stays_silent_in_sync_code() {
     // `&Scope` that `std::thread::scope` passes its closure: it fires only where the
     // source names the type.
     assert_eq!(parameter_only, ["std::thread::ScopedJoinHandle.join"]);
+}
+
+#[test]
+fn an_ecosystem_row_is_inactive_without_its_dependency() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for row in catalogue().filter(|row| !row.packages.is_empty()) {
+        let without = with_dependencies(None);
+        for parts in [body(row.callee, false), body(row.callee, true)]
+            .iter()
+            .flatten()
+        {
+            checked += 1;
+            let (found, _) = lint(parts, "async ", &without);
+            if !found.is_empty() {
+                failures.push(format!(
+                    "{} fires without its package: {found:?}",
+                    row.callee
+                ));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} bodies checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_mirror_is_active_with_its_package_and_where_no_manifest_is_known() {
+    let body = (
+        String::new(),
+        String::new(),
+        Vec::new(),
+        "let _ = fs_err::read_to_string(\"a\");".to_string(),
+    );
+    let (found, line) = lint(&body, "async ", &with_dependencies(Some("fs-err")));
+    assert_eq!(found, [(line, "blocking_fs".to_string())]);
+    let (found, line) = lint(&body, "async ", &Settings::default());
+    assert_eq!(found, [(line, "blocking_fs".to_string())]);
+    let (found, _) = lint(&body, "async ", &with_dependencies(None));
+    assert!(found.is_empty(), "{found:?}");
+    let tokio_half = (
+        String::new(),
+        String::new(),
+        Vec::new(),
+        "let _ = fs_err::tokio::read_to_string(\"a\").await;".to_string(),
+    );
+    let (found, _) = lint(&tokio_half, "async ", &with_dependencies(Some("fs-err")));
+    assert!(found.is_empty(), "{found:?}");
 }

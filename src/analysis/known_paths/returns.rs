@@ -74,7 +74,7 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ),
     (
         "std::sync::mpsc::sync_channel",
-        "(std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver)",
+        "(std::sync::mpsc::SyncSender<arg0>, std::sync::mpsc::Receiver)",
     ),
     (
         "crossbeam_channel::unbounded",
@@ -82,7 +82,7 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ),
     (
         "crossbeam_channel::bounded",
-        "(crossbeam_channel::BoundedSender, crossbeam_channel::Receiver)",
+        "(crossbeam_channel::BoundedSender<arg0>, crossbeam_channel::Receiver)",
     ),
     ("std::thread::spawn", "std::thread::JoinHandle"),
     ("std::thread::Builder::new", "std::thread::Builder"),
@@ -123,32 +123,6 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
         "tokio::runtime::Handle",
     ),
     ("tokio::runtime::Runtime.handle", "tokio::runtime::Handle"),
-    (
-        "reqwest::blocking::Client::new",
-        "reqwest::blocking::Client",
-    ),
-    (
-        "reqwest::blocking::Client.get",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.post",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.put",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.delete",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.request",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    ("ureq::agent", "ureq::Agent"),
-    ("ureq::Agent::new", "ureq::Agent"),
     ("std::sync::Arc::new", "arg0"),
     ("std::sync::Arc::clone", "arg0"),
     ("std::rc::Rc::new", "arg0"),
@@ -160,6 +134,28 @@ pub(crate) static RETURNS: &[(&str, &str)] = &[
     ("std::option::Option::Some", "arg0"),
     ("std::result::Result::Ok", "arg0"),
 ];
+
+/// What an awaited method call gives, as a type spec over its receiver: an async lock's
+/// guard dereferences to the protected value (`Self.0`).
+pub(crate) static AWAITED: &[(&str, &str)] = &[
+    ("tokio::sync::Mutex.lock", "Self.0"),
+    ("tokio::sync::Mutex.lock_owned", "Self.0"),
+    ("tokio::sync::RwLock.read", "Self.0"),
+    ("tokio::sync::RwLock.write", "Self.0"),
+    ("futures::lock::Mutex.lock", "Self.0"),
+    ("async_lock::Mutex.lock", "Self.0"),
+    ("async_lock::RwLock.read", "Self.0"),
+    ("async_lock::RwLock.write", "Self.0"),
+    ("async_std::sync::Mutex.lock", "Self.0"),
+    ("async_std::sync::RwLock.read", "Self.0"),
+    ("async_std::sync::RwLock.write", "Self.0"),
+];
+
+/// The spec of what awaiting `Type.method(..)` gives.
+pub(crate) fn awaited(key: &str) -> Option<&'static str> {
+    let key = super::canonical(key);
+    AWAITED.iter().find(|row| row.0 == key).map(|row| row.1)
+}
 
 /// Methods that iterate a collection: they yield its items.
 pub(crate) static ITERATING: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
@@ -214,6 +210,7 @@ pub(crate) static SAME_TYPE: &[&str] = &[
     "take",
     "as_deref",
     "as_deref_mut",
+    "ok",
 ];
 
 /// Lazily initialized cells, by the last segment of their path (std's and once_cell's),
