@@ -16,6 +16,8 @@ pub struct Settings {
     /// The user's own offloaders (`[[offload]]` in the config): full paths, like
     /// `mycrate::pool::run_blocking`.
     pub offload: Vec<String>,
+    /// Sync fns accepted from async code (`[[allow]]` in the config): chains stop there.
+    pub allow: Vec<AllowedFn>,
     /// The packages the crate depends on (`fs-err`, `reqwest`, ...): a catalogue entry of
     /// an ecosystem crate is active only when its crate is among them.
     pub dependencies: BTreeSet<String>,
@@ -31,6 +33,15 @@ pub struct UserBlocking {
     pub rule: Rule,
     /// Why it blocks, shown in a note.
     pub reason: String,
+}
+
+/// An `[[allow]]` config entry: a sync fn whose blocking operations of `rules` are fine to
+/// call from async code, so no chain runs through it (SPEC §3, "fix it once").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowedFn {
+    /// The fn's full path, like `mycrate::jobs::FileJobLogger::log`.
+    pub path: String,
+    pub rules: Vec<Rule>,
 }
 
 /// A Rust edition, as named in `Cargo.toml`.

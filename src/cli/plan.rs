@@ -135,10 +135,12 @@ fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<P
         .iter()
         .map(|dependency| dependency.package.clone())
         .collect();
+    let mut info = runner::crate_info(krate);
+    info.allowed = settings.allow.clone();
     Unit {
         settings,
         tokio: discover::runs_on_tokio(&krate.runtimes),
-        krate: runner::crate_info(krate),
+        krate: info,
         files,
         context: false,
     }

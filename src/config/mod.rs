@@ -11,6 +11,9 @@
 //! reason = "runs SQL on the calling thread"
 //! [[offload]]
 //! path = "mycrate::pool::run_blocking"
+//! [[allow]]                          # a sync fn accepted from async code: chains stop there
+//! path = "mycrate::jobs::FileJobLogger::log"
+//! rule = "blocking_fs"               # optional: every blocking rule when absent
 //! ```
 //!
 //! The nearest configuration to a crate's root wins: each folder from the crate root up
@@ -33,7 +36,7 @@ use globset::GlobSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Level, Rule};
-use crate::settings::{Settings, UserBlocking};
+use crate::settings::{AllowedFn, Settings, UserBlocking};
 
 pub use parse::parse;
 pub use resolve::Resolver;
@@ -55,6 +58,8 @@ pub struct Config {
     pub rules: Vec<(Rule, Level)>,
     pub blocking: Vec<UserBlocking>,
     pub offload: Vec<String>,
+    /// `[[allow]]`: sync fns whose blocking is accepted from async code.
+    pub allow: Vec<AllowedFn>,
     /// `unknown_rule` findings in the file, at the default level (the run sets levels).
     pub findings: Vec<Diagnostic>,
 }
@@ -102,6 +107,7 @@ impl RuleChoice {
             }
             settings.blocking = config.blocking.clone();
             settings.offload = config.offload.clone();
+            settings.allow = config.allow.clone();
         }
         if let Some(selected) = &self.select {
             for &rule in Rule::ALL {

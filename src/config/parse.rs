@@ -13,7 +13,7 @@ use super::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::rules::unknown_rule::{self, Written};
 use crate::rules::{Family, Level, Rule};
-use crate::settings::UserBlocking;
+use crate::settings::{AllowedFn, UserBlocking};
 use crate::text::LineIndex;
 
 /// The `[package.metadata.async-lint]` (or workspace) table of a `Cargo.toml`, if any.
@@ -124,6 +124,7 @@ fn read_table(doc: &Doc<'_>, dir: &Path, table: &DeTable<'_>) -> Result<Config, 
         rules: Vec::new(),
         blocking: Vec::new(),
         offload: Vec::new(),
+        allow: Vec::new(),
         findings: Vec::new(),
     };
     for (key, value) in table {
@@ -134,11 +135,12 @@ fn read_table(doc: &Doc<'_>, dir: &Path, table: &DeTable<'_>) -> Result<Config, 
             "rules" => rules(doc, at, value, &mut config)?,
             "blocking" => blocking(doc, value, &mut config)?,
             "offload" => offload(doc, value, &mut config)?,
+            "allow" => allow(doc, value, &mut config)?,
             other => {
                 return Err(doc.fail(
                     at,
                     &doc.key(other),
-                    "unknown key (expected `exclude`, `rules`, `blocking` or `offload`)",
+                    "unknown key (expected `exclude`, `rules`, `blocking`, `offload` or `allow`)",
                 ));
             }
         }
@@ -266,6 +268,48 @@ fn offload(doc: &Doc<'_>, value: &Value<'_>, config: &mut Config) -> Result<(), 
     Ok(())
 }
 
+/// `[[allow]]`: `path` (a sync fn accepted from async code) and an optional blocking
+/// `rule` (every blocking rule when absent).
+fn allow(doc: &Doc<'_>, value: &Value<'_>, config: &mut Config) -> Result<(), ConfigError> {
+    for (i, entry) in array(value, &doc.key("allow"), doc)?.iter().enumerate() {
+        let here = doc.key(&format!("allow[{}]", i + 1));
+        let fields = entry_fields(entry, &here, &["path", "rule"], doc)?;
+        let path = required(&fields, "path", entry, &here, doc)?;
+        check_path(path, entry, &format!("{here}.path"), doc)?;
+        let rules = match fields.get("rule") {
+            None => Rule::ALL
+                .iter()
+                .copied()
+                .filter(|rule| rule.family() == Family::Blocking)
+                .collect(),
+            Some(rule_value) => {
+                let rule_name = string(rule_value, &format!("{here}.rule"), doc)?;
+                match Rule::from_name(rule_name) {
+                    Some(rule) if rule.family() == Family::Blocking => vec![rule],
+                    Some(rule) => {
+                        return Err(doc.fail(
+                            rule_value.span().start,
+                            &format!("{here}.rule"),
+                            &format!("`{rule}` is not a rule a blocking call is reported under"),
+                        ));
+                    }
+                    None => {
+                        let span = rule_value.span();
+                        let span = span.start + 1..span.end.saturating_sub(1).max(span.start + 1);
+                        config.findings.push(doc.unknown_rule(span, rule_name));
+                        continue;
+                    }
+                }
+            }
+        };
+        config.allow.push(AllowedFn {
+            path: path.to_string(),
+            rules,
+        });
+    }
+    Ok(())
+}
+
 type Value<'i> = Spanned<DeValue<'i>>;
 
 fn array<'a, 'i>(
@@ -353,6 +397,21 @@ mod tests {
 
     fn parsed(text: &str) -> Result<Config, ConfigError> {
         parse("async-lint.toml", text, Path::new("/repo"), &[])
+    }
+
+    #[test]
+    fn allow_entries_name_a_fn_and_optionally_a_rule() {
+        let config = parsed(
+            "[[allow]]\npath = \"app::jobs::Logger::log\"\nrule = \"blocking_fs\"\n\n\
+             [[allow]]\npath = \"app::util::slow\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.allow.len(), 2);
+        assert_eq!(config.allow[0].rules, vec![Rule::BlockingFs]);
+        assert!(config.allow[1].rules.contains(&Rule::BlockingSleep));
+        assert!(!config.allow[1].rules.contains(&Rule::LockAcrossAwait));
+        let err = parsed("[[allow]]\npath = \"a::b\"\nrule = \"lock_across_await\"\n").unwrap_err();
+        assert_eq!((err.line, err.key.as_str()), (3, "allow[1].rule"));
     }
 
     #[test]

@@ -198,6 +198,7 @@ pub fn crate_info(krate: &Crate) -> CrateInfo {
             .iter()
             .filter_map(|dependency| Some((dependency.name.clone(), dependency.root.clone()?)))
             .collect(),
+        allowed: Vec::new(),
     }
 }
 

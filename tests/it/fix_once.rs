@@ -101,6 +101,43 @@ fn allows_that_stop_a_chain_are_used() {
     );
 }
 
+/// The configuration's form of "fix it once": an `[[allow]]` entry naming the logging
+/// method stops every chain through it, and only those.
+#[test]
+fn a_configured_allow_stops_every_chain_through_the_fn() {
+    let dir = tempdir();
+    let copy = dir.path().join("fix_once");
+    copy_dir(&repo_root().join("fixtures/fix_once"), &copy);
+    let findings = |dir: &Path| {
+        let out = run(dir, &["--format", "concise", "fix_once"]);
+        out.stdout
+            .lines()
+            .filter(|line| line.contains("warning["))
+            .count()
+    };
+    assert_eq!(findings(dir.path()), 10);
+    std::fs::write(
+        copy.join("async-lint.toml"),
+        "[[allow]]\npath = \"async_lint_fixture_fix_once::logger::FileJobLogger::log\"\nrule = \"blocking_fs\"\n",
+    )
+    .unwrap();
+    assert_eq!(findings(dir.path()), 0);
+    // Another rule's allow stops nothing.
+    std::fs::write(
+        copy.join("async-lint.toml"),
+        "[[allow]]\npath = \"async_lint_fixture_fix_once::logger::FileJobLogger::log\"\nrule = \"blocking_net\"\n",
+    )
+    .unwrap();
+    assert_eq!(findings(dir.path()), 10);
+    // Nor does an entry naming another crate.
+    std::fs::write(
+        copy.join("async-lint.toml"),
+        "[[allow]]\npath = \"other::logger::FileJobLogger::log\"\n",
+    )
+    .unwrap();
+    assert_eq!(findings(dir.path()), 10);
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

@@ -38,6 +38,8 @@ pub struct CrateInfo {
     /// `extern crate … as` alias), with the folder of each: calls into those crates are
     /// followed when they are linked with this one.
     pub dependencies: Vec<(String, PathBuf)>,
+    /// Sync fns its configuration accepts from async code (`[[allow]]`): chains stop there.
+    pub allowed: Vec<crate::settings::AllowedFn>,
 }
 
 /// One crate to link with others: what its `Cargo.toml` says, its parsed files, and

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::{Model, until_stable};
 use crate::analysis::facts::{Accepted, Chain, ChainRoot, Fact};
-use crate::analysis::summary::Op;
+use crate::analysis::summary::{FnKey, Op};
 use crate::rules::Rule;
 
 /// A blocking operation a fn reaches, and through which fns.
@@ -81,17 +81,43 @@ impl Model<'_> {
         self.accepted(&reach, facts);
     }
 
-    /// What `node` passes on to its callers: its reach, but for the rules it is allowed.
+    /// What `node` passes on to its callers: its reach, but for the rules it is allowed
+    /// (by a comment on the fn, or by its crate's `[[allow]]` configuration).
     fn passed_on<'r>(
         &self,
         reach: &'r [BTreeMap<Rule, Reach>],
         node: usize,
     ) -> impl Iterator<Item = (Rule, &'r Reach)> + 'r {
-        let allowed = self.summary(node).allowed.clone();
+        let mut allowed = self.summary(node).allowed.clone();
+        if !reach[node].is_empty() {
+            allowed.extend(self.configured_allows(node));
+        }
         reach[node]
             .iter()
             .filter(move |(rule, _)| !allowed.contains(rule))
             .map(|(rule, found)| (*rule, found))
+    }
+
+    /// The rules the crate's `[[allow]]` entries accept for `node`: an entry names the fn by
+    /// its crate and module path (`mycrate::jobs::log`) or, for a method, its crate and type
+    /// (`mycrate::jobs::FileJobLogger::log`, the module path between them optional).
+    fn configured_allows(&self, index: usize) -> impl Iterator<Item = Rule> + '_ {
+        let is_method = matches!(self.summary(index).key, FnKey::Assoc { .. });
+        let node = &self.nodes[index];
+        let info = self.crates[node.krate];
+        info.allowed
+            .iter()
+            .filter(move |entry| {
+                let path = entry.path.trim_start_matches("::");
+                let Some((first, rest)) = path.split_once("::") else {
+                    return false;
+                };
+                let named = first == "crate" || info.name.as_deref() == Some(first);
+                named
+                    && (rest == node.path
+                        || is_method && rest.ends_with(&format!("::{}", node.path)))
+            })
+            .flat_map(|entry| entry.rules.iter().copied())
     }
 
     /// The allows that stop a chain: on a blocking operation of a sync fn, and on a sync fn
