@@ -43,11 +43,14 @@ fn is_context_ref(ty: &Type) -> bool {
     }
 }
 
-/// Does a call to this path run a closure given to it off the async thread? `user` are
-/// the configured `[[offload]]` paths.
+/// Does a call to this path run a closure given to it off the async thread: an offloader,
+/// or a callback registry that keeps it to run later elsewhere? `user` are the configured
+/// `[[offload]]` paths.
 pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
     let text = resolved.text();
-    if resolved.as_extern().is_some_and(known_paths::is_offloader) {
+    if resolved.as_extern().is_some_and(|path| {
+        known_paths::is_offloader(path) || known_paths::is_callback_registry(path)
+    }) {
         return true;
     }
     if user.iter().any(|path| names_configured(resolved, path)) {
@@ -58,9 +61,10 @@ pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
     known_paths::OFFLOADER_NAMES.contains(&last)
 }
 
-/// Does a method of this name, given a plain closure, run it on another thread?
+/// Does a method of this name, given a plain closure, run it on another thread (now, or
+/// later as a registered callback)?
 pub(crate) fn is_offloading_method(name: &str) -> bool {
-    known_paths::OFFLOADING_METHODS.contains(&name)
+    known_paths::OFFLOADING_METHODS.contains(&name) || known_paths::CALLBACK_METHODS.contains(&name)
 }
 
 /// Does a resolved path name the configured `path` (`mycrate::pool::run_blocking`)? An
@@ -107,6 +111,7 @@ impl Context {
     /// Enters an expression: a loop adds one, a closure or async block starts afresh
     /// (its body runs once per call or task). Returns what [`Self::exit_expr`] restores.
     pub(super) fn enter_expr(&mut self, expr: &syn::Expr) -> usize {
+        self.mark_stored(expr);
         let saved = self.loops;
         match expr {
             syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => self.loops += 1,
@@ -156,6 +161,17 @@ impl Context {
     /// The call or closure this expression is will be awaited (`.await`, `join!`, `select!`).
     pub(super) fn awaits(&mut self, expr: &Expr) {
         self.awaited.insert(expr_addr(expr));
+    }
+
+    /// `asyncify(move || std::fs::read(p)).await`, `conn.interact(|c| ..).await`: a plain
+    /// closure handed to a call whose future is awaited is, in practice, run by a blocking
+    /// pool (a wrapper of `spawn_blocking`), not on this thread.
+    pub(super) fn mark_awaited_call_args(&mut self, base: &Expr) {
+        match peel(base) {
+            Expr::Call(call) => self.mark_offloaded(call.args.iter()),
+            Expr::MethodCall(call) => self.mark_offloaded(call.args.iter()),
+            _ => {}
+        }
     }
 
     pub(super) fn is_awaited(&self, address: usize) -> bool {
@@ -218,6 +234,45 @@ impl Context {
         }
     }
 
+    /// Closures this expression stores for later rather than runs (SPEC §1): a struct
+    /// literal's field, an array element, a value assigned to a field or an index, an
+    /// argument of a storing method (`push`, `insert`, `send`), and a boxed closure
+    /// (`Box::new(move || ..)`) given to any call. Wrappers (`Some`, `Box::new`) are seen
+    /// through. Runs on every expression before its children are walked.
+    fn mark_stored(&mut self, expr: &Expr) {
+        let stored: Vec<&Expr> = match expr {
+            Expr::Struct(literal) => literal.fields.iter().map(|field| &field.expr).collect(),
+            Expr::Array(array) => array.elems.iter().collect(),
+            Expr::Assign(assign)
+                if matches!(peel(&assign.left), Expr::Field(_) | Expr::Index(_)) =>
+            {
+                vec![&*assign.right]
+            }
+            Expr::MethodCall(call) => {
+                if known_paths::STORING_METHODS.contains(&call.method.to_string().as_str()) {
+                    call.args.iter().collect()
+                } else {
+                    call.args.iter().filter(|arg| is_boxed(arg)).collect()
+                }
+            }
+            Expr::Call(call) => {
+                let boxed: Vec<&Expr> = call.args.iter().filter(|arg| is_boxed(arg)).collect();
+                if boxed.is_empty() || is_wrapper(&call.func) {
+                    return;
+                }
+                boxed
+            }
+            _ => return,
+        };
+        for value in stored {
+            if let Some(closure) = wrapped_closure(value)
+                && closure.asyncness.is_none()
+            {
+                self.offloaded.insert(addr(closure));
+            }
+        }
+    }
+
     pub(super) fn mark_offloaded<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
         for arg in args {
             if let Some(closure) = closure_value(arg)
@@ -227,4 +282,112 @@ impl Context {
             }
         }
     }
+}
+
+/// Does this path end with a row of `table` (`Some`, `Box::new`)?
+fn names_wrapper(func: &Expr, table: &[&str]) -> bool {
+    let Expr::Path(path) = peel(func) else {
+        return false;
+    };
+    let mut segments = path.path.segments.iter().rev();
+    let Some(last) = segments.next() else {
+        return false;
+    };
+    let before = segments.next();
+    table.iter().any(|row| match row.split_once("::") {
+        Some((ty, f)) => last.ident == f && before.is_some_and(|segment| segment.ident == ty),
+        None => last.ident == row,
+    })
+}
+
+fn is_wrapper(func: &Expr) -> bool {
+    names_wrapper(func, known_paths::CLOSURE_WRAPPERS)
+}
+
+/// `Box::new(move || ..)` (also inside `Some(..)`): a closure whose type is erased to be
+/// kept.
+fn is_boxed(arg: &Expr) -> bool {
+    let mut expr = peel(arg);
+    for _ in 0..4 {
+        let Expr::Call(call) = expr else {
+            return false;
+        };
+        if call.args.len() != 1 || !is_wrapper(&call.func) {
+            return false;
+        }
+        if names_wrapper(&call.func, known_paths::CLOSURE_BOXES) {
+            return closure_value(&call.args[0]).is_some();
+        }
+        expr = peel(&call.args[0]);
+    }
+    false
+}
+
+/// The closure a stored value holds: the closure itself, or inside wrappers
+/// (`Some(Box::new(move || ..))`), a few deep.
+fn wrapped_closure(value: &Expr) -> Option<&ExprClosure> {
+    let mut expr = value;
+    for _ in 0..4 {
+        if let Some(closure) = closure_value(expr) {
+            return Some(closure);
+        }
+        match peel(expr) {
+            Expr::Call(call) if call.args.len() == 1 && is_wrapper(&call.func) => {
+                expr = &call.args[0];
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `(move || g.len())()`: a `move` closure called on the spot takes what it names with it
+/// and drops it when the call is done. The plain names its body uses (an explicit-stack
+/// scan, bounded; nested items and macro bodies are not looked into); empty unless `func`
+/// is such a closure.
+pub(crate) fn moved_into_called_closure(func: &Expr) -> Vec<String> {
+    const LIMIT: usize = 256;
+    let Some(closure) = closure_value(func).filter(|closure| closure.capture.is_some()) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let mut stack: Vec<&Expr> = vec![&closure.body];
+    let mut seen = 0;
+    while let Some(expr) = stack.pop() {
+        seen += 1;
+        if seen > LIMIT {
+            break;
+        }
+        match expr {
+            Expr::Path(path) => {
+                if let Some(ident) = path.path.get_ident() {
+                    names.push(ident.to_string());
+                }
+            }
+            Expr::MethodCall(call) => {
+                stack.push(&call.receiver);
+                stack.extend(call.args.iter());
+            }
+            Expr::Call(call) => stack.extend(call.args.iter()),
+            Expr::Field(field) => stack.push(&field.base),
+            Expr::Reference(reference) => stack.push(&reference.expr),
+            Expr::Unary(unary) => stack.push(&unary.expr),
+            Expr::Paren(paren) => stack.push(&paren.expr),
+            Expr::Index(index) => stack.extend([&*index.expr, &*index.index]),
+            Expr::Binary(binary) => stack.extend([&*binary.left, &*binary.right]),
+            Expr::Assign(assign) => stack.extend([&*assign.left, &*assign.right]),
+            Expr::Try(tried) => stack.push(&tried.expr),
+            Expr::Block(block) => {
+                for stmt in &block.block.stmts {
+                    match stmt {
+                        Stmt::Expr(expr, _) => stack.push(expr),
+                        Stmt::Local(local) => stack.extend(local.init.as_ref().map(|i| &*i.expr)),
+                        Stmt::Item(_) | Stmt::Macro(_) => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
 }

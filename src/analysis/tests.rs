@@ -494,3 +494,81 @@ async fn later() {
 "#,
     );
 }
+
+#[test]
+fn closures_stored_or_registered_run_elsewhere() {
+    check(
+        r#"
+use std::fs;
+use std::sync::{Arc, Mutex};
+
+struct Volume {
+    cleanup: Option<Box<dyn FnOnce() + Send>>,
+    check: fn() -> bool,
+}
+
+async fn stored(tx: std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>, v: &mut Volume) {
+    let volume = Volume {
+        cleanup: Some(Box::new(move || {
+            let _ = fs::remove_file("disk.img");
+        })),
+        check: || fs::metadata("a").is_ok(),
+    };
+    let mut jobs: Vec<Box<dyn FnOnce()>> = Vec::new();
+    jobs.push(Box::new(|| drop(fs::read("a"))));
+    let table = [|| fs::read("b")];
+    tx.send(Box::new(|| drop(fs::read("c")))).unwrap();
+    v.cleanup = Some(Box::new(|| drop(fs::read("d"))));
+    register(Box::new(|| drop(fs::read("e"))));
+    std::panic::set_hook(Box::new(|_| drop(fs::read("f"))));
+    notify::recommended_watcher(move |event| {
+        let _ = fs::write("log", "x");
+    });
+    ctrlc::set_handler(move || std::process::exit(fs::read("g").is_ok() as i32));
+    signal_hook::low_level::register(2, || drop(fs::read("h")));
+    actix_rt::Arbiter::with_tokio_rt(|| tokio::runtime::Runtime::new().unwrap());
+    tokio::runtime::Builder::new_multi_thread().on_thread_start(|| drop(fs::read("i")));
+    let handler = move || drop(fs::read("j"));
+    ctrlc::set_handler(handler);
+}
+
+async fn run_here(paths: Vec<String>) {
+    let sizes: Vec<_> = paths.iter().map(|p| fs::metadata(p)).collect(); //~ blocking_fs
+    (|| fs::read("a"))();                                                 //~ blocking_fs
+    let read = || fs::read("b");                                          //~ blocking_fs
+    read();
+    let boxed = Some(|| fs::read("c"));                                   //~ blocking_fs
+    compute(|| fs::read("d"));                                            //~ blocking_fs
+    let s = std::iter::once(1).for_each(|_| drop(fs::read("e")));         //~ blocking_fs
+}
+"#,
+    );
+}
+
+#[test]
+fn a_guard_moved_into_a_closure_called_on_the_spot_dies_with_the_call() {
+    check(
+        r#"
+use std::sync::Mutex;
+
+async fn moved(m: &Mutex<Vec<u8>>) {
+    let g = m.lock().unwrap();
+    let n = (move || g.len())();
+    tokio::task::yield_now().await;
+}
+
+async fn borrowed(m: &Mutex<Vec<u8>>) {
+    let g = m.lock().unwrap();                                //~ lock_across_await
+    let n = (|| g.len())();
+    tokio::task::yield_now().await;
+}
+
+async fn moved_but_not_called(m: &Mutex<Vec<u8>>) {
+    let g = m.lock().unwrap();                                //~ lock_across_await
+    let f = move || g.len();
+    tokio::task::yield_now().await;
+    f();
+}
+"#,
+    );
+}

@@ -448,14 +448,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_await(&mut self, expr: &'ast ExprAwait) {
         self.context.awaits(&expr.base);
-        // `asyncify(move || std::fs::read(p)).await`, `conn.interact(|c| ..).await`: a
-        // plain closure handed to a call whose future is awaited is, in practice, run by
-        // a blocking pool (a wrapper of `spawn_blocking`), not on this thread.
-        match peel(&expr.base) {
-            Expr::Call(call) => self.context.mark_offloaded(call.args.iter()),
-            Expr::MethodCall(call) => self.context.mark_offloaded(call.args.iter()),
-            _ => {}
-        }
+        self.context.mark_awaited_call_args(&expr.base);
         self.visit_expr(&expr.base);
         let span = self
             .index
@@ -512,6 +505,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         });
         self.guards.release_moved(call.args.iter());
+        let moved = context::moved_into_called_closure(&call.func);
+        self.guards
+            .with_body(|body| moved.iter().for_each(|name| body.release(name)));
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {

@@ -1,11 +1,12 @@
 //! Every table of known extern paths lives under this module, split by topic: the
 //! blocking catalogue ([`blocking`]), what calls return ([`returns`]), locks ([`locks`]),
-//! runtimes ([`runtimes`]), offloaders ([`offload`]) and small name lists ([`names`]).
+//! runtimes ([`runtimes`]), offloaders ([`offload`]), callback registries ([`callbacks`]) and small name lists ([`names`]).
 //! Paths are canonical: `std::fs::read`, a method is `Type.method`, a method on any
 //! receiver is `.method`. This file holds the aliases that make a path canonical and the
 //! indexes the lookups use.
 
 mod blocking;
+mod callbacks;
 mod ecosystem;
 mod ecosystem_returns;
 mod locks;
@@ -18,6 +19,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 pub(crate) use blocking::*;
+pub(crate) use callbacks::*;
 pub(crate) use ecosystem::*;
 pub(crate) use ecosystem_returns::*;
 pub(crate) use locks::*;
@@ -128,6 +130,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         .map(|b| b.callee)
         .chain(all_returns().map(|r| r.0))
         .chain(OFFLOADERS.iter().copied())
+        .chain(CALLBACK_REGISTRIES.iter().copied())
         .chain(MIRRORS.iter().map(|m| m.0.trim_end_matches("::")));
     for path in paths {
         let path = path.split('.').next().unwrap_or(path);
