@@ -249,7 +249,10 @@ impl Context {
                 vec![&*assign.right]
             }
             Expr::MethodCall(call) => {
-                if known_paths::STORING_METHODS.contains(&call.method.to_string().as_str()) {
+                if known_paths::STORING_METHODS
+                    .iter()
+                    .any(|name| call.method == name)
+                {
                     call.args.iter().collect()
                 } else {
                     call.args.iter().filter(|arg| is_boxed(arg)).collect()
