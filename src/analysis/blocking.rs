@@ -3,6 +3,8 @@
 //! makes it a `Blocking` fact in async context or a recorded op in a sync fn. Owns the
 //! address-keyed set of calls already reported.
 
+mod runtime_fate;
+
 use std::collections::{BTreeSet, HashSet};
 
 use syn::{Expr, ExprCall, ExprMethodCall, Macro};
@@ -71,9 +73,17 @@ impl Found {
 #[derive(Default)]
 pub(crate) struct Reported {
     calls: HashSet<usize>,
+    /// Runtimes built here and moved to another thread or shut down.
+    pub(super) runtimes: runtime_fate::RuntimeFates,
 }
 
 impl Reported {
+    /// Is this a runtime built here that is moved to another thread or shut down without
+    /// waiting (neither panics nor blocks where it is built)?
+    pub(super) fn disposed_legally(&self, found: &Found, call: usize) -> bool {
+        found.kind == BlockingKind::CreatesRuntime && self.runtimes.disposed_legally(call)
+    }
+
     pub(super) fn mark(&mut self, address: usize) {
         self.calls.insert(address);
     }
@@ -505,6 +515,41 @@ async fn f(root: std::path::PathBuf) {
         assert_eq!(
             lines(source, &Settings::default()),
             [(7, "blocking_fs"), (8, "blocking_fs")]
+        );
+    }
+
+    #[test]
+    fn a_runtime_moved_to_a_thread_or_shut_down_is_not_reported() {
+        let source = r#"
+use tokio::runtime::{Builder, Runtime};
+async fn f(fut: impl std::future::Future) {
+    let moved = Builder::new_current_thread().enable_all().build().unwrap();
+    std::thread::spawn(move || moved.block_on(async {}));
+    let shut = Runtime::new()?;
+    shut.shutdown_background();
+    let timed: Runtime = Builder::new_multi_thread().build().expect("rt");
+    timed.shutdown_timeout(std::time::Duration::from_secs(1));
+    let dropped = Runtime::new().unwrap();
+    let blocked = Runtime::new().unwrap();
+    blocked.block_on(fut);
+    let borrowed = Runtime::new().unwrap();
+    std::thread::scope(|s| s.spawn(|| borrowed.block_on(async {})));
+}
+fn helper() {
+    let rt = Runtime::new().unwrap();
+    std::thread::spawn(move || rt.block_on(async {}));
+}
+async fn g() { helper() }
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [
+                (10, "block_on_in_async"),
+                (11, "block_on_in_async"),
+                (12, "block_on_in_async"),
+                (13, "block_on_in_async"),
+                (14, "blocking_wait"),
+            ]
         );
     }
 }

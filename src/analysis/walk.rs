@@ -233,7 +233,9 @@ impl<'a> Walker<'a> {
         else {
             return false;
         };
-        self.emit_blocking(found);
+        if !self.reported.disposed_legally(&found, addr(call)) {
+            self.emit_blocking(found);
+        }
         self.reported.mark(addr(call));
         true
     }
@@ -257,7 +259,9 @@ impl<'a> Walker<'a> {
         ) else {
             return false;
         };
-        self.emit_blocking(found);
+        if !self.reported.disposed_legally(&found, addr(call)) {
+            self.emit_blocking(found);
+        }
         self.reported.mark(addr(call));
         true
     }
@@ -385,26 +389,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => None,
         });
         self.evidence.imports.push_block(items);
-        let items: Vec<Item> = block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => {
-                    Some(item.clone())
-                }
-                _ => None,
-            })
-            .collect();
-        if !items.is_empty() {
-            self.evidence.collect_items(&items);
-        }
+        self.evidence.collect_block_items(block);
         self.evidence.enter_scope();
+        let offload = &self.settings.offload;
         if self.context.in_async() {
-            self.context.mark_closures_offloaded_later(
-                block,
-                &self.evidence,
-                &self.settings.offload,
-            );
+            (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
+        }
+        if self.context.ctx() != Ctx::Detached {
+            (self.reported.runtimes).scan_block(block, &self.evidence, offload);
         }
         self.guards.with_body(Body::enter_scope);
         let last = block.stmts.len().saturating_sub(1);
