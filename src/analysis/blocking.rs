@@ -220,6 +220,11 @@ pub(super) fn method_found(
     }) {
         return Some(Found::configured(user, span));
     }
+    // `"127.0.0.1:8080".to_socket_addrs()` parses an address: no lookup, no wait.
+    if known_paths::ADDRESS_PARSING.contains(&method.as_str()) && is_address_literal(&call.receiver)
+    {
+        return None;
+    }
     let (entry, item) = method_entry(evidence, &settings.dependencies, receiver, &method, call)?;
     // A send on a buffered channel waits only when it is full: reported where it always
     // waits (no buffer) or where repeated sends can fill it (in a loop).
@@ -230,6 +235,26 @@ pub(super) fn method_found(
         return None;
     }
     Some(Found::row(entry, item, span))
+}
+
+/// An IP address and port written out: `"127.0.0.1:8080"`, `"[::1]:80"`, or a tuple of an
+/// IP address literal and a port (`("0.0.0.0", port)`).
+fn is_address_literal(receiver: &Expr) -> bool {
+    fn literal(expr: &Expr) -> Option<String> {
+        match peel_refs(expr) {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        }
+    }
+    match peel_refs(receiver) {
+        Expr::Tuple(tuple) if tuple.elems.len() == 2 => {
+            literal(&tuple.elems[0]).is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
+        }
+        expr => literal(expr).is_some_and(|text| text.parse::<std::net::SocketAddr>().is_ok()),
+    }
 }
 
 /// Does a `[[blocking]]` path (`mycrate::db::Db::query_sync`, `rusqlite::Connection::execute`)
@@ -549,6 +574,29 @@ async fn g() { helper() }
                 (12, "block_on_in_async"),
                 (13, "block_on_in_async"),
                 (14, "blocking_wait"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_address_literal_is_parsed_not_looked_up() {
+        let source = r#"
+use std::net::ToSocketAddrs;
+async fn f(port: u16, host: &str) {
+    "127.0.0.1:8080".to_socket_addrs();
+    "[::1]:80".to_socket_addrs();
+    ("0.0.0.0", port).to_socket_addrs();
+    ("example.com", 443).to_socket_addrs();
+    "localhost:80".to_socket_addrs();
+    host.to_socket_addrs();
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [
+                (7, "blocking_net"),
+                (8, "blocking_net"),
+                (9, "blocking_net")
             ]
         );
     }

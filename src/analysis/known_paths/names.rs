@@ -98,6 +98,9 @@ pub(crate) static REPORTED_SEE_THROUGH: &[&str] =
 pub(crate) static RUNTIME_BUILD_METHODS: &[&str] = &["build", "build_local"];
 pub(crate) static RUNTIME_SHUTDOWNS: &[&str] = &["shutdown_background", "shutdown_timeout"];
 
+/// Methods that look names up, but only parse an IP address and port written out.
+pub(crate) static ADDRESS_PARSING: &[&str] = &["to_socket_addrs"];
+
 /// Poll-style fns: named `poll` or with this prefix, taking a `&mut` of this type.
 pub(crate) const POLL_FN: &str = "poll";
 pub(crate) const POLL_FN_PREFIX: &str = "poll_";
