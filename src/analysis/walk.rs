@@ -514,7 +514,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // What the source shows of the receiver: read once, nothing below changes it.
         let receiver = self.evidence.type_of(&call.receiver);
         if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
-            self.guards.on_lock_call(call, &receiver, self.index);
+            (self.guards).on_lock_call(call, &receiver, &self.evidence.imports, self.index);
         }
         if context::is_offloading_method(&call.method.to_string()) {
             self.context.mark_offloaded(call.args.iter());

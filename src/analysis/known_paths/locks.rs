@@ -84,6 +84,19 @@ pub(crate) static STD_SHAPED: &[(&str, &str)] = &[
     ("try_write", "std::sync::RwLock"),
 ];
 
+/// Async locks and their methods that take a guard without awaiting (`try_lock()` gives
+/// a `Result` or an `Option`, unwrapped as std's): in a file that imports one, an
+/// unwrapped call of such a method on a lock of unseen type may be its, not std's.
+pub(crate) static ASYNC_LOCK_TRY_METHODS: &[(&str, &[&str])] = &[
+    ("tokio::sync::Mutex", &["try_lock"]),
+    ("tokio::sync::RwLock", &["try_read", "try_write"]),
+    ("futures::lock::Mutex", &["try_lock"]),
+    ("async_lock::Mutex", &["try_lock"]),
+    ("async_lock::RwLock", &["try_read", "try_write"]),
+    ("async_std::sync::Mutex", &["try_lock"]),
+    ("async_std::sync::RwLock", &["try_read", "try_write"]),
+];
+
 /// The methods that unwrap a lock call's result, marking it std-shaped.
 pub(crate) static STD_SHAPE_UNWRAPS: &[&str] = &["unwrap", "expect", "unwrap_or_else", "map_err"];
 
