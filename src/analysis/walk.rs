@@ -541,7 +541,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 walker.visit_expr(arg);
             }
         });
-        self.guards.release_moved(call.args.iter());
+        self.guards.after_method_call(call);
     }
 
     fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {

@@ -279,6 +279,32 @@ impl GuardTracker {
         });
     }
 
+    /// After a method call: names passed by value are moved, and a temporary guard moved
+    /// into a combinator's closure (`try_borrow_mut().ok().and_then(|mut m| m.take())`)
+    /// ends when the closure returns, unless the closure gives it back.
+    pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall) {
+        self.release_moved(call.args.iter());
+        if !known_paths::CONSUMING_COMBINATORS.contains(&call.method.to_string().as_str()) {
+            return;
+        }
+        let Some(closure) = call.args.last().and_then(closure_value) else {
+            return;
+        };
+        let params: Vec<String> = closure.inputs.iter().flat_map(pattern_names).collect();
+        let gives_back = match peel(&closure.body) {
+            Expr::Path(path) => path
+                .path
+                .get_ident()
+                .is_some_and(|ident| params.contains(&ident.to_string())),
+            _ => false,
+        };
+        if gives_back || matches!(peel(&call.receiver), Expr::Path(_)) {
+            return;
+        }
+        let moved = self.guard_value(&call.receiver);
+        self.with_body(|body| body.kill_temps(&moved));
+    }
+
     pub(crate) fn guard_count(&self) -> usize {
         self.bodies.last().map_or(0, Body::guard_count)
     }
@@ -431,5 +457,27 @@ async fn f(state: &State, tick: impl std::future::Future) {
         );
         let module = tokio_only.replace("tokio::sync::Mutex", "tokio::sync");
         assert_eq!(lines(&module), [(5, "lock_across_await")]);
+    }
+
+    #[test]
+    fn a_guard_moved_into_a_combinator_ends_with_its_closure() {
+        let source = r#"
+use std::cell::RefCell;
+async fn f(slot: &RefCell<Option<u8>>, tick: impl std::future::Future) {
+    if let Some(v) = slot.try_borrow_mut().ok().and_then(|mut m| m.take()) {
+        tick.await;
+    }
+    if let Some(v) = slot.borrow_mut().take() {
+        tick.await;
+    }
+    if let Some(g) = slot.try_borrow_mut().ok().map(|m| m) {
+        tick.await;
+    }
+}
+"#;
+        assert_eq!(
+            lines(source),
+            [(7, "refcell_across_await"), (10, "refcell_across_await")]
+        );
     }
 }

@@ -117,6 +117,18 @@ pub(crate) static GUARD_PRESERVING: &[&str] = &[
     "into_inner",
 ];
 
+/// Methods of `Option` and `Result` that move their value into the closure they are
+/// given: a guard a temporary holds ends when the closure returns, unless it returns it.
+pub(crate) static CONSUMING_COMBINATORS: &[&str] = &[
+    "and_then",
+    "map",
+    "map_or",
+    "map_or_else",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
+];
+
 /// Calls that build a value holding their arguments, by the last two segments: a
 /// guard adapter's associated fn (`MutexGuard::map(g, ..)`, `Ref::map`) keeps the guard.
 pub(crate) fn is_guard_adapter(ty: &str) -> bool {
