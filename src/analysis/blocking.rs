@@ -3,6 +3,7 @@
 //! makes it a `Blocking` fact in async context or a recorded op in a sync fn. Owns the
 //! address-keyed set of calls already reported.
 
+mod finished;
 mod runtime_fate;
 
 use std::collections::{BTreeSet, HashSet};
@@ -74,14 +75,29 @@ impl Found {
 pub(crate) struct Reported {
     calls: HashSet<usize>,
     /// Runtimes built here and moved to another thread or shut down.
-    pub(super) runtimes: runtime_fate::RuntimeFates,
+    runtimes: runtime_fate::RuntimeFates,
+    /// Joins on threads known to be finished.
+    joins: finished::FinishedJoins,
 }
 
 impl Reported {
-    /// Is this a runtime built here that is moved to another thread or shut down without
-    /// waiting (neither panics nor blocks where it is built)?
-    pub(super) fn disposed_legally(&self, found: &Found, call: usize) -> bool {
-        found.kind == BlockingKind::CreatesRuntime && self.runtimes.disposed_legally(call)
+    /// Notes what a block shows of the calls in it before they are met: runtimes moved
+    /// to another thread or shut down, joins on finished threads.
+    pub(super) fn scan_block(
+        &mut self,
+        block: &syn::Block,
+        evidence: &Evidence,
+        offload: &[String],
+    ) {
+        self.runtimes.scan_block(block, evidence, offload);
+        self.joins.scan_block(block);
+    }
+
+    /// Does this call neither panic nor block here: a runtime built here that is moved to
+    /// another thread or shut down without waiting, or a join on a finished thread?
+    pub(super) fn harmless(&self, found: &Found, call: usize) -> bool {
+        (found.kind == BlockingKind::CreatesRuntime && self.runtimes.disposed_legally(call))
+            || self.joins.contains(call)
     }
 
     pub(super) fn mark(&mut self, address: usize) {
@@ -598,6 +614,41 @@ async fn f(port: u16, host: &str) {
                 (8, "blocking_net"),
                 (9, "blocking_net")
             ]
+        );
+    }
+
+    #[test]
+    fn a_join_on_a_finished_thread_returns_at_once() {
+        let source = r#"
+async fn f(tick: impl std::future::Future) {
+    let first = std::thread::spawn(|| 1);
+    if first.is_finished() {
+        first.join().unwrap();
+    }
+    let second = std::thread::spawn(|| 2);
+    while !second.is_finished() {
+        tick.await;
+    }
+    let two = second.join().expect("thread");
+    let third = std::thread::spawn(|| 3);
+    if !third.is_finished() {
+        return;
+    }
+    third.join();
+    let fourth = std::thread::spawn(|| 4);
+    if !fourth.is_finished() {
+        tick.await;
+    }
+    fourth.join();
+    let fifth = std::thread::spawn(|| 5);
+    if fourth.is_finished() {
+        fifth.join();
+    }
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(21, "blocking_wait"), (24, "blocking_wait")]
         );
     }
 }

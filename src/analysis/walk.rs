@@ -233,7 +233,7 @@ impl<'a> Walker<'a> {
         else {
             return false;
         };
-        if !self.reported.disposed_legally(&found, addr(call)) {
+        if !self.reported.harmless(&found, addr(call)) {
             self.emit_blocking(found);
         }
         self.reported.mark(addr(call));
@@ -259,7 +259,7 @@ impl<'a> Walker<'a> {
         ) else {
             return false;
         };
-        if !self.reported.disposed_legally(&found, addr(call)) {
+        if !self.reported.harmless(&found, addr(call)) {
             self.emit_blocking(found);
         }
         self.reported.mark(addr(call));
@@ -396,7 +396,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
         }
         if self.context.ctx() != Ctx::Detached {
-            (self.reported.runtimes).scan_block(block, &self.evidence, offload);
+            self.reported.scan_block(block, &self.evidence, offload);
         }
         self.guards.with_body(Body::enter_scope);
         let last = block.stmts.len().saturating_sub(1);

@@ -101,6 +101,10 @@ pub(crate) static RUNTIME_SHUTDOWNS: &[&str] = &["shutdown_background", "shutdow
 /// Methods that look names up, but only parse an IP address and port written out.
 pub(crate) static ADDRESS_PARSING: &[&str] = &["to_socket_addrs"];
 
+/// A thread handle's test that it is done, and the join that then returns at once.
+pub(crate) const FINISHED_TEST: &str = "is_finished";
+pub(crate) const JOIN_METHOD: &str = "join";
+
 /// Poll-style fns: named `poll` or with this prefix, taking a `&mut` of this type.
 pub(crate) const POLL_FN: &str = "poll";
 pub(crate) const POLL_FN_PREFIX: &str = "poll_";
