@@ -3,6 +3,9 @@
 //! makes it a `Blocking` fact in async context or a recorded op in a sync fn. Owns the
 //! address-keyed set of calls already reported.
 
+mod finished;
+mod runtime_fate;
+
 use std::collections::{BTreeSet, HashSet};
 
 use syn::{Expr, ExprCall, ExprMethodCall, Macro};
@@ -71,9 +74,32 @@ impl Found {
 #[derive(Default)]
 pub(crate) struct Reported {
     calls: HashSet<usize>,
+    /// Runtimes built here and moved to another thread or shut down.
+    runtimes: runtime_fate::RuntimeFates,
+    /// Joins on threads known to be finished.
+    joins: finished::FinishedJoins,
 }
 
 impl Reported {
+    /// Notes what a block shows of the calls in it before they are met: runtimes moved
+    /// to another thread or shut down, joins on finished threads.
+    pub(super) fn scan_block(
+        &mut self,
+        block: &syn::Block,
+        evidence: &Evidence,
+        offload: &[String],
+    ) {
+        self.runtimes.scan_block(block, evidence, offload);
+        self.joins.scan_block(block);
+    }
+
+    /// Does this call neither panic nor block here: a runtime built here that is moved to
+    /// another thread or shut down without waiting, or a join on a finished thread?
+    pub(super) fn harmless(&self, found: &Found, call: usize) -> bool {
+        (found.kind == BlockingKind::CreatesRuntime && self.runtimes.disposed_legally(call))
+            || self.joins.contains(call)
+    }
+
     pub(super) fn mark(&mut self, address: usize) {
         self.calls.insert(address);
     }
@@ -210,6 +236,11 @@ pub(super) fn method_found(
     }) {
         return Some(Found::configured(user, span));
     }
+    // `"127.0.0.1:8080".to_socket_addrs()` parses an address: no lookup, no wait.
+    if known_paths::ADDRESS_PARSING.contains(&method.as_str()) && is_address_literal(&call.receiver)
+    {
+        return None;
+    }
     let (entry, item) = method_entry(evidence, &settings.dependencies, receiver, &method, call)?;
     // A send on a buffered channel waits only when it is full: reported where it always
     // waits (no buffer) or where repeated sends can fill it (in a loop).
@@ -220,6 +251,26 @@ pub(super) fn method_found(
         return None;
     }
     Some(Found::row(entry, item, span))
+}
+
+/// An IP address and port written out: `"127.0.0.1:8080"`, `"[::1]:80"`, or a tuple of an
+/// IP address literal and a port (`("0.0.0.0", port)`).
+fn is_address_literal(receiver: &Expr) -> bool {
+    fn literal(expr: &Expr) -> Option<String> {
+        match peel_refs(expr) {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        }
+    }
+    match peel_refs(receiver) {
+        Expr::Tuple(tuple) if tuple.elems.len() == 2 => {
+            literal(&tuple.elems[0]).is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
+        }
+        expr => literal(expr).is_some_and(|text| text.parse::<std::net::SocketAddr>().is_ok()),
+    }
 }
 
 /// Does a `[[blocking]]` path (`mycrate::db::Db::query_sync`, `rusqlite::Connection::execute`)
@@ -505,6 +556,99 @@ async fn f(root: std::path::PathBuf) {
         assert_eq!(
             lines(source, &Settings::default()),
             [(7, "blocking_fs"), (8, "blocking_fs")]
+        );
+    }
+
+    #[test]
+    fn a_runtime_moved_to_a_thread_or_shut_down_is_not_reported() {
+        let source = r#"
+use tokio::runtime::{Builder, Runtime};
+async fn f(fut: impl std::future::Future) {
+    let moved = Builder::new_current_thread().enable_all().build().unwrap();
+    std::thread::spawn(move || moved.block_on(async {}));
+    let shut = Runtime::new()?;
+    shut.shutdown_background();
+    let timed: Runtime = Builder::new_multi_thread().build().expect("rt");
+    timed.shutdown_timeout(std::time::Duration::from_secs(1));
+    let dropped = Runtime::new().unwrap();
+    let blocked = Runtime::new().unwrap();
+    blocked.block_on(fut);
+    let borrowed = Runtime::new().unwrap();
+    std::thread::scope(|s| s.spawn(|| borrowed.block_on(async {})));
+}
+fn helper() {
+    let rt = Runtime::new().unwrap();
+    std::thread::spawn(move || rt.block_on(async {}));
+}
+async fn g() { helper() }
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [
+                (10, "block_on_in_async"),
+                (11, "block_on_in_async"),
+                (12, "block_on_in_async"),
+                (13, "block_on_in_async"),
+                (14, "blocking_wait"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_address_literal_is_parsed_not_looked_up() {
+        let source = r#"
+use std::net::ToSocketAddrs;
+async fn f(port: u16, host: &str) {
+    "127.0.0.1:8080".to_socket_addrs();
+    "[::1]:80".to_socket_addrs();
+    ("0.0.0.0", port).to_socket_addrs();
+    ("example.com", 443).to_socket_addrs();
+    "localhost:80".to_socket_addrs();
+    host.to_socket_addrs();
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [
+                (7, "blocking_net"),
+                (8, "blocking_net"),
+                (9, "blocking_net")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_join_on_a_finished_thread_returns_at_once() {
+        let source = r#"
+async fn f(tick: impl std::future::Future) {
+    let first = std::thread::spawn(|| 1);
+    if first.is_finished() {
+        first.join().unwrap();
+    }
+    let second = std::thread::spawn(|| 2);
+    while !second.is_finished() {
+        tick.await;
+    }
+    let two = second.join().expect("thread");
+    let third = std::thread::spawn(|| 3);
+    if !third.is_finished() {
+        return;
+    }
+    third.join();
+    let fourth = std::thread::spawn(|| 4);
+    if !fourth.is_finished() {
+        tick.await;
+    }
+    fourth.join();
+    let fifth = std::thread::spawn(|| 5);
+    if fourth.is_finished() {
+        fifth.join();
+    }
+}
+"#;
+        assert_eq!(
+            lines(source, &Settings::default()),
+            [(21, "blocking_wait"), (24, "blocking_wait")]
         );
     }
 }

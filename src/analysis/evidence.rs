@@ -115,6 +115,23 @@ impl Evidence {
         }
     }
 
+    /// The structs, fns and impls declared in a block.
+    pub(super) fn collect_block_items(&mut self, block: &syn::Block) {
+        let items: Vec<Item> = block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                syn::Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => {
+                    Some(item.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        if !items.is_empty() {
+            self.collect_items(&items);
+        }
+    }
+
     pub(super) fn collect_items(&mut self, items: &[Item]) {
         let no_self = Ty::Unknown;
         for item in items {

@@ -233,7 +233,9 @@ impl<'a> Walker<'a> {
         else {
             return false;
         };
-        self.emit_blocking(found);
+        if !self.reported.harmless(&found, addr(call)) {
+            self.emit_blocking(found);
+        }
         self.reported.mark(addr(call));
         true
     }
@@ -257,7 +259,9 @@ impl<'a> Walker<'a> {
         ) else {
             return false;
         };
-        self.emit_blocking(found);
+        if !self.reported.harmless(&found, addr(call)) {
+            self.emit_blocking(found);
+        }
         self.reported.mark(addr(call));
         true
     }
@@ -385,26 +389,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => None,
         });
         self.evidence.imports.push_block(items);
-        let items: Vec<Item> = block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => {
-                    Some(item.clone())
-                }
-                _ => None,
-            })
-            .collect();
-        if !items.is_empty() {
-            self.evidence.collect_items(&items);
-        }
+        self.evidence.collect_block_items(block);
         self.evidence.enter_scope();
+        let offload = &self.settings.offload;
         if self.context.in_async() {
-            self.context.mark_closures_offloaded_later(
-                block,
-                &self.evidence,
-                &self.settings.offload,
-            );
+            (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
+        }
+        if self.context.ctx() != Ctx::Detached {
+            self.reported.scan_block(block, &self.evidence, offload);
         }
         self.guards.with_body(Body::enter_scope);
         let last = block.stmts.len().saturating_sub(1);
@@ -518,7 +510,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // What the source shows of the receiver: read once, nothing below changes it.
         let receiver = self.evidence.type_of(&call.receiver);
         if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
-            self.guards.on_lock_call(call, &receiver, self.index);
+            (self.guards).on_lock_call(call, &receiver, &self.evidence.imports, self.index);
         }
         if context::is_offloading_method(&call.method.to_string()) {
             self.context.mark_offloaded(call.args.iter());
@@ -545,7 +537,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 walker.visit_expr(arg);
             }
         });
-        self.guards.release_moved(call.args.iter());
+        self.guards.after_method_call(call);
     }
 
     fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {

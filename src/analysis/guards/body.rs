@@ -156,6 +156,17 @@ impl Body {
         }
     }
 
+    /// Ends these guards where a temporary holds them (moved out of the temporary).
+    pub(crate) fn kill_temps(&mut self, ids: &[GuardId]) {
+        for &id in ids {
+            if let Some(guard) = self.guards.get_mut(id)
+                && matches!(guard.holder, Holder::Temp { .. })
+            {
+                guard.alive = false;
+            }
+        }
+    }
+
     /// Declares names in the current scope (a `let`, a pattern): they shadow.
     pub(crate) fn declare(&mut self, names: &[String]) -> Vec<u32> {
         let mut ids = Vec::new();

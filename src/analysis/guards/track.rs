@@ -8,6 +8,7 @@ use syn::{Expr, ExprMethodCall, FnArg, Pat, Signature, Stmt};
 
 use crate::analysis::facts::{Fact, GuardHeld};
 use crate::analysis::guards::{Body, GuardId};
+use crate::analysis::imports::Imports;
 use crate::analysis::known_paths::{self};
 use crate::analysis::source::LineIndex;
 use crate::analysis::syntax::*;
@@ -128,11 +129,23 @@ impl GuardTracker {
 
     /// A lock, mutex or cell method call: if the source shows it takes a guard of a
     /// synchronous lock, the guard starts its life here as a temporary.
-    pub(crate) fn on_lock_call(&mut self, call: &ExprMethodCall, receiver: &Ty, index: &LineIndex) {
+    pub(crate) fn on_lock_call(
+        &mut self,
+        call: &ExprMethodCall,
+        receiver: &Ty,
+        imports: &Imports,
+        index: &LineIndex,
+    ) {
         let method = call.method.to_string();
         let found = match receiver.path() {
             Some(path) => known_paths::lock(path, &method),
-            None if self.std_shaped.contains(&addr(call)) => known_paths::std_shaped(&method),
+            None if self.std_shaped.contains(&addr(call))
+                && *receiver == Ty::Unknown
+                && !built_by_macro(&call.receiver)
+                && !async_lock_may_take(imports, &method) =>
+            {
+                known_paths::std_shaped(&method)
+            }
             None => None,
         };
         let Some(lock) = found else {
@@ -266,6 +279,32 @@ impl GuardTracker {
         });
     }
 
+    /// After a method call: names passed by value are moved, and a temporary guard moved
+    /// into a combinator's closure (`try_borrow_mut().ok().and_then(|mut m| m.take())`)
+    /// ends when the closure returns, unless the closure gives it back.
+    pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall) {
+        self.release_moved(call.args.iter());
+        if !known_paths::CONSUMING_COMBINATORS.contains(&call.method.to_string().as_str()) {
+            return;
+        }
+        let Some(closure) = call.args.last().and_then(closure_value) else {
+            return;
+        };
+        let params: Vec<String> = closure.inputs.iter().flat_map(pattern_names).collect();
+        let gives_back = match peel(&closure.body) {
+            Expr::Path(path) => path
+                .path
+                .get_ident()
+                .is_some_and(|ident| params.contains(&ident.to_string())),
+            _ => false,
+        };
+        if gives_back || matches!(peel(&call.receiver), Expr::Path(_)) {
+            return;
+        }
+        let moved = self.guard_value(&call.receiver);
+        self.with_body(|body| body.kill_temps(&moved));
+    }
+
     pub(crate) fn guard_count(&self) -> usize {
         self.bodies.last().map_or(0, Body::guard_count)
     }
@@ -300,6 +339,34 @@ impl GuardTracker {
             self.std_shaped.insert(addr(inner));
         }
     }
+}
+
+/// Is a receiver a value a macro builds (`cmd!(sh, "git status")`, and calls on it): a
+/// process helper's command, say, not a lock.
+fn built_by_macro(mut receiver: &Expr) -> bool {
+    loop {
+        receiver = match peel(receiver) {
+            Expr::Macro(_) => return true,
+            Expr::MethodCall(call) => &call.receiver,
+            Expr::Try(inner) => &inner.expr,
+            Expr::Reference(inner) => &inner.expr,
+            _ => return false,
+        };
+    }
+}
+
+/// Does the file import an async lock (or its module) whose method of this name takes a
+/// guard without awaiting? Then an unseen lock's `try_lock()` may be that lock's.
+fn async_lock_may_take(imports: &Imports, method: &str) -> bool {
+    known_paths::ASYNC_LOCK_TRY_METHODS
+        .iter()
+        .any(|(path, methods)| {
+            methods.contains(&method)
+                && (imports.imports(path)
+                    || path
+                        .rsplit_once("::")
+                        .is_some_and(|(module, _)| imports.imports(module)))
+        })
 }
 
 /// Queues expressions for [`GuardTracker::guards_of`], last first so they pop in order.
@@ -343,4 +410,74 @@ fn passes_through(matched: &syn::ExprMatch) -> bool {
             _ => false,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Settings, lint_source};
+
+    fn lines(source: &str) -> Vec<(u32, &'static str)> {
+        lint_source("app.rs", source, &Settings::default())
+            .iter()
+            .map(|d| (d.span.start.line, d.rule.name()))
+            .collect()
+    }
+
+    #[test]
+    fn the_call_shape_fallback_skips_macro_receivers_and_known_types() {
+        let source = r#"
+use app::helpers::Shell;
+async fn f(sh: &Shell, state: &State, tick: impl std::future::Future) {
+    let out = cmd!(sh, "git status").read()?;
+    let quiet = cmd!(sh, "git log").quiet().read()?;
+    let pair = (1, 2);
+    tick.await;
+    let g = state.inner.lock().unwrap();
+    tick.await;
+}
+"#;
+        assert_eq!(lines(source), [(8, "lock_across_await")]);
+    }
+
+    #[test]
+    fn an_unseen_lock_may_be_an_imported_async_lock() {
+        let tokio_only = r#"
+use tokio::sync::Mutex;
+async fn f(state: &State, tick: impl std::future::Future) {
+    let g = state.inner.try_lock().unwrap();
+    let h = state.other.lock().unwrap();
+    tick.await;
+}
+"#;
+        assert_eq!(lines(tokio_only), [(5, "lock_across_await")]);
+        let std_only = tokio_only.replace("tokio::sync::Mutex", "std::sync::Mutex");
+        assert_eq!(
+            lines(&std_only),
+            [(4, "lock_across_await"), (5, "lock_across_await")]
+        );
+        let module = tokio_only.replace("tokio::sync::Mutex", "tokio::sync");
+        assert_eq!(lines(&module), [(5, "lock_across_await")]);
+    }
+
+    #[test]
+    fn a_guard_moved_into_a_combinator_ends_with_its_closure() {
+        let source = r#"
+use std::cell::RefCell;
+async fn f(slot: &RefCell<Option<u8>>, tick: impl std::future::Future) {
+    if let Some(v) = slot.try_borrow_mut().ok().and_then(|mut m| m.take()) {
+        tick.await;
+    }
+    if let Some(v) = slot.borrow_mut().take() {
+        tick.await;
+    }
+    if let Some(g) = slot.try_borrow_mut().ok().map(|m| m) {
+        tick.await;
+    }
+}
+"#;
+        assert_eq!(
+            lines(source),
+            [(7, "refcell_across_await"), (10, "refcell_across_await")]
+        );
+    }
 }

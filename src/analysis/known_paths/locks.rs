@@ -84,6 +84,19 @@ pub(crate) static STD_SHAPED: &[(&str, &str)] = &[
     ("try_write", "std::sync::RwLock"),
 ];
 
+/// Async locks and their methods that take a guard without awaiting (`try_lock()` gives
+/// a `Result` or an `Option`, unwrapped as std's): in a file that imports one, an
+/// unwrapped call of such a method on a lock of unseen type may be its, not std's.
+pub(crate) static ASYNC_LOCK_TRY_METHODS: &[(&str, &[&str])] = &[
+    ("tokio::sync::Mutex", &["try_lock"]),
+    ("tokio::sync::RwLock", &["try_read", "try_write"]),
+    ("futures::lock::Mutex", &["try_lock"]),
+    ("async_lock::Mutex", &["try_lock"]),
+    ("async_lock::RwLock", &["try_read", "try_write"]),
+    ("async_std::sync::Mutex", &["try_lock"]),
+    ("async_std::sync::RwLock", &["try_read", "try_write"]),
+];
+
 /// The methods that unwrap a lock call's result, marking it std-shaped.
 pub(crate) static STD_SHAPE_UNWRAPS: &[&str] = &["unwrap", "expect", "unwrap_or_else", "map_err"];
 
@@ -102,6 +115,18 @@ pub(crate) static GUARD_PRESERVING: &[&str] = &[
     "map_err",
     "ok",
     "into_inner",
+];
+
+/// Methods of `Option` and `Result` that move their value into the closure they are
+/// given: a guard a temporary holds ends when the closure returns, unless it returns it.
+pub(crate) static CONSUMING_COMBINATORS: &[&str] = &[
+    "and_then",
+    "map",
+    "map_or",
+    "map_or_else",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
 ];
 
 /// Calls that build a value holding their arguments, by the last two segments: a

@@ -93,6 +93,18 @@ pub(crate) static JOIN_MACROS: &[&str] = &["join", "try_join"];
 pub(crate) static REPORTED_SEE_THROUGH: &[&str] =
     &["unwrap", "expect", "unwrap_or_default", "by_ref", "as_mut"];
 
+/// Methods that may build a runtime (the catalogue decides, by the receiver's type), and
+/// the methods that dispose of one without waiting on its tasks.
+pub(crate) static RUNTIME_BUILD_METHODS: &[&str] = &["build", "build_local"];
+pub(crate) static RUNTIME_SHUTDOWNS: &[&str] = &["shutdown_background", "shutdown_timeout"];
+
+/// Methods that look names up, but only parse an IP address and port written out.
+pub(crate) static ADDRESS_PARSING: &[&str] = &["to_socket_addrs"];
+
+/// A thread handle's test that it is done, and the join that then returns at once.
+pub(crate) const FINISHED_TEST: &str = "is_finished";
+pub(crate) const JOIN_METHOD: &str = "join";
+
 /// Poll-style fns: named `poll` or with this prefix, taking a `&mut` of this type.
 pub(crate) const POLL_FN: &str = "poll";
 pub(crate) const POLL_FN_PREFIX: &str = "poll_";

@@ -1,0 +1,158 @@
+//! What becomes of a runtime built in a block (`let rt = Builder::..build().unwrap();`):
+//! moved to another thread (`std::thread::spawn(move || rt.block_on(..))`) or disposed
+//! with `shutdown_background` / `shutdown_timeout`, it neither panics nor blocks where
+//! it is built; dropped there, or blocked on there, it does. A pre-scan of each block,
+//! by explicit worklists (`calls_in`, a token scan), never a recursion over syntax.
+
+use std::collections::HashSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::{Block, Expr, Pat, Stmt};
+
+use crate::analysis::context;
+use crate::analysis::evidence::Evidence;
+use crate::analysis::known_paths;
+use crate::analysis::syntax::*;
+
+/// The runtime-creating calls (by address) whose runtime is moved to another thread or
+/// shut down without waiting on it.
+#[derive(Default)]
+pub(crate) struct RuntimeFates {
+    legal: HashSet<usize>,
+}
+
+impl RuntimeFates {
+    pub(crate) fn disposed_legally(&self, call: usize) -> bool {
+        self.legal.contains(&call)
+    }
+
+    /// Notes the runtimes bound by `let` in this block that a later statement moves to
+    /// another thread or shuts down.
+    pub(crate) fn scan_block(&mut self, block: &Block, evidence: &Evidence, offload: &[String]) {
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let Stmt::Local(local) = stmt else {
+                continue;
+            };
+            let Some(name) = bound_name(&local.pat) else {
+                continue;
+            };
+            let Some(init) = &local.init else {
+                continue;
+            };
+            let Some(creation) = creation_call(&init.expr) else {
+                continue;
+            };
+            let rest = &block.stmts[i + 1..];
+            if shut_down(rest, &name) || moved_to_thread(block, &name, evidence, offload) {
+                self.legal.insert(creation);
+            }
+        }
+    }
+}
+
+/// `rt`, `mut rt`, `rt: Runtime`.
+fn bound_name(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
+        Pat::Type(typed) => bound_name(&typed.pat),
+        _ => None,
+    }
+}
+
+/// The call a `let` initializer builds its value with, through `unwrap`, `expect` and
+/// `?`, when it may create a runtime (`..::new()`, `.build()`): the catalogue decides
+/// whether it does, where the call is met.
+fn creation_call(mut expr: &Expr) -> Option<usize> {
+    loop {
+        expr = match peel(expr) {
+            Expr::Try(inner) => &inner.expr,
+            Expr::MethodCall(call)
+                if known_paths::RUNTIME_BUILD_METHODS
+                    .contains(&call.method.to_string().as_str()) =>
+            {
+                return Some(expr_addr(peel(expr)));
+            }
+            Expr::MethodCall(call)
+                if known_paths::REPORTED_SEE_THROUGH
+                    .contains(&call.method.to_string().as_str()) =>
+            {
+                &call.receiver
+            }
+            Expr::Call(call) => {
+                let Expr::Path(func) = peel(&call.func) else {
+                    return None;
+                };
+                let last = func.path.segments.last()?.ident.to_string();
+                return (last == "new").then(|| expr_addr(peel(expr)));
+            }
+            _ => return None,
+        };
+    }
+}
+
+/// `rt.shutdown_background()` or `rt.shutdown_timeout(..)` in these statements (a
+/// token scan: macro bodies count too).
+fn shut_down(rest: &[Stmt], name: &str) -> bool {
+    let mut stack: Vec<TokenStream> = rest.iter().map(ToTokens::to_token_stream).collect();
+    while let Some(stream) = stack.pop() {
+        let tokens: Vec<TokenTree> = stream.into_iter().collect();
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Group(group) => stack.push(group.stream()),
+                TokenTree::Ident(ident) if ident == name => {
+                    let dot = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '.');
+                    let method = matches!(tokens.get(i + 2), Some(TokenTree::Ident(m))
+                        if known_paths::RUNTIME_SHUTDOWNS.contains(&m.to_string().as_str()));
+                    if dot && method {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// Is `rt` captured by a `move` closure that an offloader (`std::thread::spawn`, a
+/// thread `Builder`'s or a scope's `spawn`, `spawn_blocking`) runs on another thread?
+fn moved_to_thread(block: &Block, name: &str, evidence: &Evidence, offload: &[String]) -> bool {
+    calls_in(block).into_iter().any(|call| {
+        let args = match call {
+            CallSite::Path(path, args)
+                if context::is_offloader_path(&evidence.resolve_expr_path(path), offload) =>
+            {
+                args
+            }
+            CallSite::Method(method, args)
+                if context::is_offloading_method(&method.to_string()) =>
+            {
+                args
+            }
+            _ => return false,
+        };
+        args.iter().any(|arg| {
+            closure_value(arg).is_some_and(|closure| {
+                closure.capture.is_some()
+                    && closure.asyncness.is_none()
+                    && mentions(closure.body.to_token_stream(), name)
+            })
+        })
+    })
+}
+
+/// Does this token stream name `name` anywhere?
+fn mentions(stream: TokenStream, name: &str) -> bool {
+    let mut stack = vec![stream];
+    while let Some(stream) = stack.pop() {
+        for token in stream {
+            match token {
+                TokenTree::Group(group) => stack.push(group.stream()),
+                TokenTree::Ident(ident) if ident == name => return true,
+                _ => {}
+            }
+        }
+    }
+    false
+}
