@@ -31,6 +31,7 @@ pub(super) fn read_regular(path: &Path, name: &str) -> Result<Vec<u8>, FileResul
             name: name.to_string(),
             source: None,
             bom: false,
+            note: None,
         });
     }
     std::fs::read(path).map_err(|err| read_error(name.to_string(), &err))
@@ -46,6 +47,7 @@ pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {
         name,
         source: None,
         bom: false,
+        note: None,
     }
 }
 
@@ -56,6 +58,7 @@ pub(super) fn decode_error(name: String, bytes: &[u8], error: (Diagnostic, Strin
         source: Some(shown),
         bom: bytes.starts_with(BOM),
         diagnostics: vec![diagnostic],
+        note: None,
     }
 }
 
@@ -81,6 +84,7 @@ pub(super) fn path_error(error: &PathError) -> FileResult {
         name,
         source: None,
         bom: false,
+        note: None,
     }
 }
 
