@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 pub use read::read_stdin;
 use read::{
-    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular,
+    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular, unread,
 };
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
@@ -295,7 +295,7 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
         match pass {
             Pass::Parsed(summary) if summary.unread.is_some() => {
                 if !units[files[i].0].context {
-                    results.push(FileResult::unread(&summary));
+                    results.push(unread(&summary));
                 }
             }
             Pass::Parsed(summary) => by_unit[files[i].0].push(CrateFile {
@@ -552,20 +552,6 @@ struct FileResult {
     note: Option<String>,
 }
 
-impl FileResult {
-    /// A valid file the parser cannot read: no finding, a note.
-    fn unread(summary: &FileSummary) -> FileResult {
-        let why = summary.unread.as_deref().unwrap_or_default();
-        FileResult {
-            name: summary.name.clone(),
-            source: None,
-            bom: false,
-            diagnostics: Vec::new(),
-            note: Some(format!("skipped `{}`: {why}", summary.name)),
-        }
-    }
-}
-
 /// Decodes and lints one file's bytes, then adds the fixes the crate's runtime allows.
 fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
     let bom = bytes.starts_with(BOM);
@@ -573,7 +559,7 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
         Ok(text) => {
             let summary = crate::analysis::summarize(&name, text, &unit.settings);
             if summary.unread.is_some() {
-                return FileResult::unread(&summary);
+                return unread(&summary);
             }
             let file = CrateFile {
                 path: absolute(Path::new(&name)),

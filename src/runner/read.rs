@@ -1,10 +1,12 @@
 //! Reading a file's bytes and decoding them: a byte-order mark is dropped, text that is
-//! not UTF-8 and paths that cannot be read become `parse_error` diagnostics on the file.
+//! not UTF-8 and paths that cannot be read become `parse_error` diagnostics on the file; a
+//! valid file the parser cannot read becomes a note.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::FileResult;
+use crate::analysis::FileSummary;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::discover::PathError;
 
@@ -137,5 +139,17 @@ mod tests {
             Ok("fn main() {}\n")
         );
         assert_eq!(decode("x.rs", b"fn main() {}\n"), Ok("fn main() {}\n"));
+    }
+}
+
+/// A valid file the parser cannot read: no finding, a note.
+pub(super) fn unread(summary: &FileSummary) -> FileResult {
+    let why = summary.unread.as_deref().unwrap_or_default();
+    FileResult {
+        name: summary.name.clone(),
+        source: None,
+        bom: false,
+        diagnostics: Vec::new(),
+        note: Some(format!("skipped `{}`: {why}", summary.name)),
     }
 }
