@@ -373,7 +373,10 @@ mod tests {
     }
 
     fn reason(text: &str) -> Option<String> {
-        let error = Failure::of(&syn::parse_file(text).err().expect("syn rejects it"));
+        let Err(error) = syn::parse_file(text) else {
+            panic!("syn reads {text}");
+        };
+        let error = Failure::of(&error);
         unread_reason(text, error.at)
     }
 

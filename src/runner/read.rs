@@ -128,6 +128,18 @@ pub(super) fn error_at_start(file: &str, message: String, label: &str) -> Diagno
     crate::rules::parse_error::unreadable(file, message, label)
 }
 
+/// A valid file the parser cannot read: no finding, a note.
+pub(super) fn unread(summary: &FileSummary) -> FileResult {
+    let why = summary.unread.as_deref().unwrap_or_default();
+    FileResult {
+        name: summary.name.clone(),
+        source: None,
+        bom: false,
+        diagnostics: Vec::new(),
+        note: Some(format!("skipped `{}`: {why}", summary.name)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,17 +151,5 @@ mod tests {
             Ok("fn main() {}\n")
         );
         assert_eq!(decode("x.rs", b"fn main() {}\n"), Ok("fn main() {}\n"));
-    }
-}
-
-/// A valid file the parser cannot read: no finding, a note.
-pub(super) fn unread(summary: &FileSummary) -> FileResult {
-    let why = summary.unread.as_deref().unwrap_or_default();
-    FileResult {
-        name: summary.name.clone(),
-        source: None,
-        bom: false,
-        diagnostics: Vec::new(),
-        note: Some(format!("skipped `{}`: {why}", summary.name)),
     }
 }
