@@ -4,6 +4,7 @@ mod blocking;
 mod calls;
 mod context;
 pub mod crate_model;
+mod editions;
 mod evidence;
 pub mod facts;
 mod guards;
@@ -97,13 +98,23 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
     if let Some(line) = source::nesting_beyond(text, MAX_NESTING) {
         return only(file_error(name, line, Problem::TooDeep));
     }
-    let file = match syn::parse_file(text) {
+    // Front matter is blanked (same lines and columns), so spans still point into `text`.
+    let front = editions::without_front_matter(text);
+    let parsed = editions::parse_mended(front.as_deref().unwrap_or(text));
+    let file = match parsed {
         Ok(file) => file,
         Err(error) => {
-            let start = error.span().start();
-            let diagnostic = parse_error(name, text, start, &error.to_string());
-            proc_macro2::extra::invalidate_current_thread_spans();
-            return only(diagnostic);
+            let unread = editions::unread_reason(text, error.at);
+            let fact = parse_error(name, text, error.at, &error.message);
+            return match unread {
+                // Valid in some edition: skipped with a note, not a finding.
+                Some(reason) => FileSummary {
+                    name: name.to_string(),
+                    unread: Some(reason),
+                    ..FileSummary::default()
+                },
+                None => only(fact),
+            };
         }
     };
     let index = source::LineIndex::new(text);

@@ -46,6 +46,8 @@ pub struct FileSummary {
     pub fns: Vec<FnSummary>,
     /// `#[path = ".."] mod name;` declarations, with the in-file module they sit in.
     pub path_mods: Vec<PathMod>,
+    /// Valid code the parser cannot read (why): not analyzed, noted on stderr.
+    pub unread: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -9,7 +9,6 @@
 
 use std::any::Any;
 use std::rc::Rc;
-
 use syn::visit::{self, Visit};
 use syn::{
     Block, Expr, ExprAsync, ExprAwait, ExprCall, ExprClosure, ExprForLoop, ExprIf, ExprLet,
@@ -294,6 +293,7 @@ impl<'a> Walker<'a> {
             facts: self.facts,
             fns: self.calls.fns,
             path_mods: self.calls.path_mods,
+            unread: None,
         }
     }
 }

@@ -139,6 +139,9 @@ fn run_lint(lint: Lint) -> Outcome {
         Ok(report) => report,
         Err(err) => return fail(stderr, err),
     };
+    for note in &report.notes {
+        stderr.push_str(&format!("async-lint: note: {note}\n"));
+    }
     if !config_findings.is_empty() {
         report.diagnostics.extend(config_findings);
         report.sources.extend(config_sources);

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 pub use read::read_stdin;
 use read::{
-    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular,
+    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular, unread,
 };
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
@@ -104,6 +104,8 @@ pub struct Report {
     /// Files (by displayed name) whose text started with a byte-order mark: positions'
     /// byte offsets count from after it.
     pub bom: BTreeSet<String>,
+    /// Valid files the parser cannot read, with why: for stderr, not findings.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -164,6 +166,7 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
         ..Report::default()
     };
     for result in results {
+        report.notes.extend(result.note);
         if result.diagnostics.is_empty() {
             continue;
         }
@@ -177,6 +180,7 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
         report.diagnostics.extend(result.diagnostics);
     }
     diagnostic::sort(&mut report.diagnostics);
+    report.notes.sort();
     Ok(report)
 }
 
@@ -289,6 +293,11 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     let mut by_unit: Vec<Vec<CrateFile>> = (0..units.len()).map(|_| Vec::new()).collect();
     for (i, pass) in passes.into_iter().enumerate() {
         match pass {
+            Pass::Parsed(summary) if summary.unread.is_some() => {
+                if !units[files[i].0].context {
+                    results.push(unread(&summary));
+                }
+            }
             Pass::Parsed(summary) => by_unit[files[i].0].push(CrateFile {
                 path: absolute(files[i].1),
                 summary: *summary,
@@ -490,6 +499,7 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
             source: None,
             bom: false,
             diagnostics: crate::rules::report(facts, &unit.settings, None),
+            note: None,
         };
     };
     let bom = bytes.starts_with(BOM);
@@ -499,6 +509,7 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
             source: None,
             bom,
             diagnostics: crate::rules::report(facts, &unit.settings, None),
+            note: None,
         };
     };
     finish_text(name, text, bom, facts, unit)
@@ -517,6 +528,7 @@ fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Uni
         source,
         bom,
         diagnostics,
+        note: None,
     }
 }
 
@@ -536,6 +548,8 @@ struct FileResult {
     /// The bytes started with a byte-order mark.
     bom: bool,
     diagnostics: Vec<Diagnostic>,
+    /// Why a valid file was not analyzed (the parser cannot read it).
+    note: Option<String>,
 }
 
 /// Decodes and lints one file's bytes, then adds the fixes the crate's runtime allows.
@@ -544,6 +558,9 @@ fn lint_bytes(name: String, bytes: &[u8], unit: &Unit) -> FileResult {
     match decode(&name, bytes) {
         Ok(text) => {
             let summary = crate::analysis::summarize(&name, text, &unit.settings);
+            if summary.unread.is_some() {
+                return unread(&summary);
+            }
             let file = CrateFile {
                 path: absolute(Path::new(&name)),
                 summary,

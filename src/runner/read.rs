@@ -1,10 +1,12 @@
 //! Reading a file's bytes and decoding them: a byte-order mark is dropped, text that is
-//! not UTF-8 and paths that cannot be read become `parse_error` diagnostics on the file.
+//! not UTF-8 and paths that cannot be read become `parse_error` diagnostics on the file; a
+//! valid file the parser cannot read becomes a note.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::FileResult;
+use crate::analysis::FileSummary;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::discover::PathError;
 
@@ -31,6 +33,7 @@ pub(super) fn read_regular(path: &Path, name: &str) -> Result<Vec<u8>, FileResul
             name: name.to_string(),
             source: None,
             bom: false,
+            note: None,
         });
     }
     std::fs::read(path).map_err(|err| read_error(name.to_string(), &err))
@@ -46,6 +49,7 @@ pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {
         name,
         source: None,
         bom: false,
+        note: None,
     }
 }
 
@@ -56,6 +60,7 @@ pub(super) fn decode_error(name: String, bytes: &[u8], error: (Diagnostic, Strin
         source: Some(shown),
         bom: bytes.starts_with(BOM),
         diagnostics: vec![diagnostic],
+        note: None,
     }
 }
 
@@ -81,6 +86,7 @@ pub(super) fn path_error(error: &PathError) -> FileResult {
         name,
         source: None,
         bom: false,
+        note: None,
     }
 }
 
@@ -120,6 +126,18 @@ fn position_after(text: &str) -> Pos {
 
 pub(super) fn error_at_start(file: &str, message: String, label: &str) -> Diagnostic {
     crate::rules::parse_error::unreadable(file, message, label)
+}
+
+/// A valid file the parser cannot read: no finding, a note.
+pub(super) fn unread(summary: &FileSummary) -> FileResult {
+    let why = summary.unread.as_deref().unwrap_or_default();
+    FileResult {
+        name: summary.name.clone(),
+        source: None,
+        bom: false,
+        diagnostics: Vec::new(),
+        note: Some(format!("skipped `{}`: {why}", summary.name)),
+    }
 }
 
 #[cfg(test)]

@@ -91,6 +91,12 @@ const CRATES: &[(&str, Expect, &str)] = &[
         "actix-rt (tokio underneath) drives the code, async-std's timer is used",
     ),
     (
+        "fixtures/edition2015",
+        Expect::Marked,
+        "an edition-2015 crate (no `edition` key): bare trait objects are read, a file using \
+         `async` as a name is skipped with a note, poll fns' findings stay",
+    ),
+    (
         "fixtures/fix_once",
         Expect::Marked,
         "one root reached from many call sites, then allowed once",

@@ -7,6 +7,7 @@ mod common;
 mod crate_fixtures;
 mod determinism;
 mod ecosystem;
+mod editions;
 mod expected_output;
 mod fix_once;
 mod fixtures;
