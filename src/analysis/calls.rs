@@ -2,9 +2,9 @@
 //! path or method, their runtime-bound API uses and the `#[path]` modules. Recorded only
 //! for a fn's own code: detached code (offloaded closures, consts) records nothing.
 
-use syn::{ExprMethodCall, Signature};
+use syn::{ExprCall, ExprMethodCall, FnArg, ItemImpl, Signature};
 
-use crate::analysis::context::Ctx;
+use crate::analysis::context::{Context, Ctx};
 use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::runtimes::Runtimes;
@@ -16,8 +16,27 @@ use crate::diagnostic::Span;
 /// Where a call is made: what the crate model needs to know of its context.
 #[derive(Clone, Copy)]
 pub(super) struct Site<'r> {
-    pub(super) ctx: Ctx,
-    pub(super) runtimes: &'r Runtimes,
+    context: &'r Context,
+    runtimes: &'r Runtimes,
+}
+
+impl<'r> Site<'r> {
+    pub(super) fn new(context: &'r Context, runtimes: &'r Runtimes) -> Self {
+        Site { context, runtimes }
+    }
+
+    /// A call made here, as the crate model reads it.
+    fn call(self, target: CallTarget, written: String, span: Span, at: usize, args: usize) -> Call {
+        Call {
+            target,
+            written,
+            span,
+            in_async: self.context.ctx() == Ctx::Async,
+            driver: self.runtimes.driver(),
+            awaited: self.context.is_awaited(at),
+            args: u8::try_from(args).unwrap_or(u8::MAX),
+        }
+    }
 }
 
 /// The fns of the file and what their own code calls.
@@ -27,6 +46,8 @@ pub(crate) struct Calls {
     pub(super) fns: Vec<FnSummary>,
     /// The fns being walked (indices into `fns`), innermost last.
     fn_stack: Vec<usize>,
+    /// The impls being walked, innermost last: the trait each implements, if any.
+    impl_traits: Vec<Option<String>>,
     /// `#[path] mod` declarations.
     pub(super) path_mods: Vec<PathMod>,
 }
@@ -41,6 +62,20 @@ impl Calls {
                 path,
             });
         }
+    }
+
+    /// An impl block: its fns are methods of the trait it implements, if any.
+    pub(super) fn enter_impl(&mut self, item: &ItemImpl) {
+        let of_trait = item
+            .trait_
+            .as_ref()
+            .and_then(|(path, _)| path.segments.last());
+        self.impl_traits
+            .push(of_trait.map(|segment| segment.ident.to_string()));
+    }
+
+    pub(super) fn exit_impl(&mut self) {
+        self.impl_traits.pop();
     }
 
     pub(super) fn enter_fn(&mut self, summary: FnSummary) {
@@ -67,28 +102,26 @@ impl Calls {
         &mut self,
         site: Site<'_>,
         resolved: &Resolved,
+        call: &ExprCall,
         path: &syn::Path,
         span: Span,
     ) {
-        let in_async = site.ctx == Ctx::Async;
         let driver = site.runtimes.driver();
+        let (at, args) = (addr(call), call.args.len());
         let written = path
             .segments
             .iter()
             .map(|s| s.ident.to_string())
             .collect::<Vec<_>>()
             .join("::");
-        let Some(current) = self.current(site.ctx) else {
+        let Some(current) = self.current(site.context.ctx()) else {
             return;
         };
+        let target = CallTarget::Path(resolved.item_path());
         match resolved {
-            Resolved::Local(_) => current.calls.push(Call {
-                target: CallTarget::Path(resolved.item_path()),
-                written,
-                span,
-                in_async,
-                driver,
-            }),
+            Resolved::Local(_) => current
+                .calls
+                .push(site.call(target, written, span, at, args)),
             Resolved::Extern(text) => {
                 if let Some(runtime) = known_paths::runtime_api(text) {
                     current.uses.push(RuntimeUse {
@@ -101,13 +134,9 @@ impl Calls {
                 }
                 let first = text.split("::").next().unwrap_or_default();
                 if !known_paths::WELL_KNOWN_CRATES.contains(&first) {
-                    current.calls.push(Call {
-                        target: CallTarget::Path(resolved.item_path()),
-                        written,
-                        span,
-                        in_async,
-                        driver,
-                    });
+                    current
+                        .calls
+                        .push(site.call(target, written, span, at, args));
                 }
             }
         }
@@ -135,47 +164,54 @@ impl Calls {
             None => None,
         };
         let name = call.method.to_string();
-        let in_async = site.ctx == Ctx::Async;
-        let driver = site.runtimes.driver();
-        if let Some(current) = self.current(site.ctx) {
-            current.calls.push(Call {
-                target: CallTarget::Method {
-                    ty,
-                    name: name.clone(),
-                },
-                written: name,
-                span,
-                in_async,
-                driver,
-            });
+        if let Some(current) = self.current(site.context.ctx()) {
+            let target = CallTarget::Method {
+                ty,
+                name: name.clone(),
+            };
+            let at = addr(call);
+            current
+                .calls
+                .push(site.call(target, name, span, at, call.args.len()));
         }
     }
 }
 
-/// A fn's key for the crate model: `Type::f` for a method of an impl, the in-file module
-/// path and name for a free fn (the rest is filled in by the walk).
-pub(super) fn fn_summary(
-    sig: &Signature,
-    self_ty: &Ty,
-    in_impl: bool,
-    imports: &Imports,
-) -> FnSummary {
-    let name = sig.ident.to_string();
-    let type_name = if in_impl {
-        self_ty.path().map(|path| last_segment(path).to_string())
-    } else {
-        None
-    };
-    let key = match type_name {
-        Some(ty) => FnKey::Assoc { ty, name },
-        None => FnKey::Free {
-            module: imports.current_path(),
-            name,
-        },
-    };
-    FnSummary {
-        key,
-        line: u32::try_from(sig.ident.span().start().line).unwrap_or(u32::MAX),
-        ..FnSummary::default()
+impl Calls {
+    /// A fn's key for the crate model: `Type::f` for a method of an impl, the in-file
+    /// module path and name for a free fn; its parameters, and the trait its impl
+    /// implements (the rest is filled in by the walk).
+    pub(super) fn fn_summary(
+        &self,
+        sig: &Signature,
+        self_ty: &Ty,
+        in_impl: bool,
+        imports: &Imports,
+    ) -> FnSummary {
+        let name = sig.ident.to_string();
+        let type_name = if in_impl {
+            self_ty.path().map(|path| last_segment(path).to_string())
+        } else {
+            None
+        };
+        let key = match type_name {
+            Some(ty) => FnKey::Assoc { ty, name },
+            None => FnKey::Free {
+                module: imports.current_path(),
+                name,
+            },
+        };
+        let has_self = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
+        let params = sig.inputs.len() - usize::from(has_self);
+        FnSummary {
+            key,
+            line: u32::try_from(sig.ident.span().start().line).unwrap_or(u32::MAX),
+            has_self,
+            params: u8::try_from(params).unwrap_or(u8::MAX),
+            of_trait: in_impl
+                .then(|| self.impl_traits.last().cloned().flatten())
+                .flatten(),
+            ..FnSummary::default()
+        }
     }
 }

@@ -68,6 +68,12 @@ pub struct FnSummary {
     /// far as they go, so it passes none of their blocking reach on to its callers.
     pub allowed: Vec<Rule>,
     pub is_async: bool,
+    /// Takes `self` (a method, callable as `recv.f(..)`).
+    pub has_self: bool,
+    /// Its parameters, `self` not counted.
+    pub params: u8,
+    /// The trait its impl implements (the path's last segment), for a fn of a trait impl.
+    pub of_trait: Option<String>,
     /// The runtime its entry attribute starts (`#[tokio::main]`).
     pub entry: Option<Runtime>,
     /// Blocking operations in its own sync code.
@@ -200,6 +206,10 @@ pub struct Call {
     pub in_async: bool,
     /// Made inside a block-on driver's future (`smol::block_on(async { .. })`).
     pub driver: Option<Runtime>,
+    /// Its result is `.await`ed (or joined, selected): the callee returns a future.
+    pub awaited: bool,
+    /// Its arguments (a method call's receiver not counted), at most 255.
+    pub args: u8,
 }
 
 #[derive(Clone, Debug)]

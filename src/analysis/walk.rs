@@ -17,7 +17,7 @@ use syn::{
 };
 
 use super::blocking::{self, Reported};
-use super::calls::{self, Calls, Site};
+use super::calls::{Calls, Site};
 use super::context::{self, Context, Ctx};
 use super::evidence::Evidence;
 use super::facts::Fact;
@@ -97,7 +97,9 @@ impl<'a> Walker<'a> {
     ) {
         let is_async = context::is_async_fn(sig);
         let entry = runtimes::entry(attrs, &self.evidence.imports);
-        let summary = calls::fn_summary(sig, &self_ty, in_impl, &self.evidence.imports);
+        let summary = self
+            .calls
+            .fn_summary(sig, &self_ty, in_impl, &self.evidence.imports);
         self.calls.enter_fn(FnSummary {
             is_async,
             entry,
@@ -343,6 +345,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let outer_self = self.evidence.current_self();
         let self_ty = resolve_type(&item.self_ty, &self.evidence.imports, &outer_self);
         self.evidence.enter_impl(self_ty);
+        self.calls.enter_impl(item);
         self.context.push(Ctx::Detached);
         self.with_gates(&item.attrs, |walker| {
             for impl_item in &item.items {
@@ -350,6 +353,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         });
         self.context.pop();
+        self.calls.exit_impl();
         self.evidence.exit_impl();
     }
 
@@ -482,12 +486,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             if !self.check_call(call) {
                 let span = path_span(self.index, &func.path);
-                let site = Site {
-                    ctx: self.context.ctx(),
-                    runtimes: &self.runtimes,
-                };
+                let site = Site::new(&self.context, &self.runtimes);
                 self.calls
-                    .record_path_call(site, &resolved, &func.path, span);
+                    .record_path_call(site, &resolved, call, &func.path, span);
             }
             driver = runtimes::call_driver(&resolved);
         }
@@ -518,10 +519,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let driver = runtimes::method_driver(&receiver, &call.method);
         if !self.check_method(call, &receiver) {
             let span = self.index.span(call.method.span());
-            let site = Site {
-                ctx: self.context.ctx(),
-                runtimes: &self.runtimes,
-            };
+            let site = Site::new(&self.context, &self.runtimes);
             self.calls.record_method_call(site, &receiver, call, span);
         }
         if known_paths::ITEM_CLOSURES.contains(&call.method.to_string().as_str())

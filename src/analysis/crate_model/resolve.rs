@@ -1,13 +1,16 @@
 //! Resolving calls to the crate's fns: a path by its absolute module path, a method by the
 //! receiver's type when the source shows it, else by a name only one fn of the crate has
-//! (never a name too common on std types to mean the crate's own).
+//! (never a name too common on std types to mean the crate's own). Either way the call
+//! must fit the fn: as many arguments as it has parameters; and a fn found by its name
+//! alone is not taken for an awaited call unless it is async (a sync fn returns no
+//! future), nor when it is a trait impl's (the receiver is not shown to be its type).
 
 use crate::analysis::known_paths;
 use std::collections::HashMap;
 
 use super::Model;
 use super::layout::Target;
-use crate::analysis::summary::{CallTarget, FnKey, ItemPath, PathRoot};
+use crate::analysis::summary::{Call, CallTarget, FnKey, FnSummary, ItemPath, PathRoot};
 
 /// Is `name` too common a method name to take a call on an unknown receiver for the
 /// crate's own method?
@@ -22,6 +25,29 @@ struct Maps<'a> {
     by_id: HashMap<(usize, &'a Target, &'a str), Vec<usize>>,
     by_name: HashMap<(usize, Target, String), Vec<usize>>,
     methods: HashMap<(usize, Target, String), Vec<usize>>,
+}
+
+/// How a call found its fn: by the fn's path or the receiver's type, or by its name alone.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Found {
+    Exact,
+    ByName,
+}
+
+/// Can `call` be a call of `callee`, found so? The arguments match its parameters (a
+/// method call's receiver is its `self`); a fn found by its name alone is not taken for an
+/// awaited call unless it is async, nor for any call when it implements a trait: another
+/// type's method of that trait, or of a trait of another crate, shares the name.
+fn fits(call: &Call, callee: &FnSummary, found: Found) -> bool {
+    let arity = match call.target {
+        CallTarget::Method { .. } => callee.has_self && call.args == callee.params,
+        CallTarget::Path(_) => {
+            u16::from(call.args) == u16::from(callee.params) + u16::from(callee.has_self)
+        }
+    };
+    arity
+        && (found == Found::Exact
+            || (callee.of_trait.is_none() && (callee.is_async || !call.awaited)))
 }
 
 /// Where a call is made: the caller's crate, target root, module and file.
@@ -69,7 +95,9 @@ impl Model<'_> {
                                 module,
                                 file: node.file,
                             };
-                            self.resolve_call(&call.target, &site, &pick_maps)
+                            let (callee, found) =
+                                self.resolve_call(&call.target, &site, &pick_maps)?;
+                            fits(call, self.summary(callee), found).then_some(callee)
                         })
                     })
                     .collect()
@@ -97,7 +125,12 @@ impl Model<'_> {
         Some((site.krate, root, segments))
     }
 
-    fn resolve_call(&self, target: &CallTarget, site: &Site<'_>, maps: &Maps<'_>) -> Option<usize> {
+    fn resolve_call(
+        &self,
+        target: &CallTarget,
+        site: &Site<'_>,
+        maps: &Maps<'_>,
+    ) -> Option<(usize, Found)> {
         // A free fn's name several files define: the caller's own file's wins.
         let pick = |candidates: Option<&Vec<usize>>| -> Option<usize> {
             let candidates = candidates?;
@@ -126,16 +159,18 @@ impl Model<'_> {
                 let (krate, root, segments) = self.absolute(path, site)?;
                 if let Some(found) = pick(by_id.get(&(krate, &root, segments.join("::").as_str())))
                 {
-                    return Some(found);
+                    return Some((found, Found::Exact));
                 }
                 let name = segments.last()?.as_str();
                 if let [.., ty, _] = segments.as_slice()
                     && ty.starts_with(char::is_uppercase)
                 {
                     let on_type = format!("{ty}::{name}");
-                    return unique(by_id.get(&(krate, &root, on_type.as_str())));
+                    let found = unique(by_id.get(&(krate, &root, on_type.as_str())))?;
+                    return Some((found, Found::Exact));
                 }
-                pick(by_name.get(&(krate, root, name.to_string())))
+                let found = pick(by_name.get(&(krate, root, name.to_string())))?;
+                Some((found, Found::ByName))
             }
             CallTarget::Method { ty: Some(ty), name } => match CallTarget::receiver(ty) {
                 // A type of another crate (or of this package's lib): its methods there, or
@@ -143,21 +178,26 @@ impl Model<'_> {
                 (Some(named), ty) => {
                     let on_type = format!("{ty}::{name}");
                     let start = self.crate_named(own, named)?;
-                    self.reachable_from(start).into_iter().find_map(|krate| {
+                    let found = self.reachable_from(start).into_iter().find_map(|krate| {
                         unique(by_id.get(&(krate, &Target::Lib, on_type.as_str())))
-                    })
+                    })?;
+                    Some((found, Found::Exact))
                 }
                 (None, ty) => {
                     let on_type = format!("{ty}::{name}");
-                    unique(by_id.get(&(own, site.root, on_type.as_str())))
-                        .or_else(|| unique(methods.get(&(own, site.root.clone(), name.clone()))))
+                    match unique(by_id.get(&(own, site.root, on_type.as_str()))) {
+                        Some(found) => Some((found, Found::Exact)),
+                        None => unique(methods.get(&(own, site.root.clone(), name.clone())))
+                            .map(|found| (found, Found::ByName)),
+                    }
                 }
             },
             CallTarget::Method { ty: None, name } => {
                 if known_paths::COMMON_METHODS.contains(&name.as_str()) {
                     return None;
                 }
-                unique(methods.get(&(own, site.root.clone(), name.clone())))
+                let found = unique(methods.get(&(own, site.root.clone(), name.clone())))?;
+                Some((found, Found::ByName))
             }
         }
     }
