@@ -295,4 +295,74 @@ mod tests {
             ["x", "f"]
         );
     }
+
+    /// The calls `text`, one file of a crate, reports as chains, as written.
+    fn chains(text: &str) -> Vec<String> {
+        use crate::analysis::facts::Fact;
+        use crate::settings::Settings;
+        let path = "/c/src/lib.rs";
+        let file = super::super::CrateFile {
+            path: std::path::PathBuf::from(path),
+            summary: crate::analysis::summarize(path, text, &Settings::default()),
+        };
+        super::super::link(&[file], &super::super::CrateInfo::default())
+            .iter()
+            .filter_map(|fact| match fact {
+                Fact::Chain(chain) => Some(chain.written.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const CATALOG: &str = "pub struct Catalog;\n\
+        impl Catalog {\n\
+            pub fn describe(&self, q: &str) -> usize { std::fs::read(q).unwrap().len() }\n\
+            pub async fn fetch(&self, q: &str) -> usize { q.len() }\n\
+            pub fn build(q: &str) -> Catalog { std::fs::read(q).unwrap(); Catalog }\n\
+        }\n\
+        pub trait Export { fn export(&self, p: &str); }\n\
+        impl Export for Catalog { fn export(&self, p: &str) { std::fs::write(p, \"\").unwrap(); } }\n\
+        pub fn load(q: &str) -> usize { std::fs::read(q).unwrap().len() }\n";
+
+    /// A method found by its name alone: an awaited call is not a sync fn's, a call with
+    /// another number of arguments is not the fn's, a trait impl's method is not taken for
+    /// a call on a receiver of unknown type; the same calls that fit are followed.
+    #[test]
+    fn a_call_found_by_name_must_fit_the_fn() {
+        let calls = |body: &str| {
+            let text =
+                format!("{CATALOG}pub async fn h(x: &impl Sized, c: &Catalog) {{\n{body}\n}}\n");
+            chains(&text)
+        };
+        assert_eq!(calls("x.describe(\"q\");"), ["describe"]);
+        assert!(calls("x.describe(\"q\").await;").is_empty());
+        assert!(calls("x.describe();").is_empty());
+        assert!(calls("x.describe(\"q\", 1);").is_empty());
+        // An awaited call may be an async fn's (which blocks nothing here).
+        assert!(calls("x.fetch(\"q\").await;").is_empty());
+        // An associated fn without `self` is no method.
+        assert!(calls("x.build(\"q\");").is_empty());
+        assert!(calls("x.export(\"p\");").is_empty());
+        // On a receiver shown to be a `Catalog`, the trait impl's method is its own.
+        assert_eq!(calls("c.export(\"p\");"), ["export"]);
+        assert!(calls("c.export();").is_empty());
+    }
+
+    /// A path call fits the fn's parameters (`self` counted when the path names a method);
+    /// an awaited call found by its path is the fn's (it must return a future).
+    #[test]
+    fn a_path_call_must_fit_the_fn() {
+        let calls = |body: &str| {
+            let text = format!("{CATALOG}pub async fn h() {{\n{body}\n}}\n");
+            chains(&text)
+        };
+        assert_eq!(calls("load(\"q\");"), ["load"]);
+        assert!(calls("load();").is_empty());
+        assert_eq!(calls("Catalog::build(\"q\");"), ["Catalog::build"]);
+        assert_eq!(
+            calls("Catalog::describe(&Catalog, \"q\");"),
+            ["Catalog::describe"]
+        );
+        assert!(calls("Catalog::describe(\"q\");").is_empty());
+    }
 }
