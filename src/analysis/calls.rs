@@ -8,7 +8,7 @@ use crate::analysis::context::{Context, Ctx};
 use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::runtimes::Runtimes;
-use crate::analysis::summary::{Call, CallTarget, FnKey, FnSummary, PathMod, RuntimeUse};
+use crate::analysis::summary::{Call, CallTarget, FnKey, FnSummary, ItemPath, PathMod, RuntimeUse};
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
 use crate::diagnostic::Span;
@@ -47,7 +47,7 @@ pub(crate) struct Calls {
     /// The fns being walked (indices into `fns`), innermost last.
     fn_stack: Vec<usize>,
     /// The impls being walked, innermost last: the trait each implements, if any.
-    impl_traits: Vec<Option<String>>,
+    impl_traits: Vec<Option<ItemPath>>,
     /// `#[path] mod` declarations.
     pub(super) path_mods: Vec<PathMod>,
 }
@@ -64,14 +64,15 @@ impl Calls {
         }
     }
 
-    /// An impl block: its fns are methods of the trait it implements, if any.
-    pub(super) fn enter_impl(&mut self, item: &ItemImpl) {
+    /// An impl block: its fns are methods of the trait it implements, if any (as the file
+    /// resolves its path: this crate's or another's).
+    pub(super) fn enter_impl(&mut self, item: &ItemImpl, imports: &Imports) {
         let of_trait = item
             .trait_
             .as_ref()
-            .and_then(|(path, _)| path.segments.last());
+            .map(|(path, _)| imports.resolve_path(path));
         self.impl_traits
-            .push(of_trait.map(|segment| segment.ident.to_string()));
+            .push(of_trait.map(|resolved| resolved.item_path()));
     }
 
     pub(super) fn exit_impl(&mut self) {

@@ -72,8 +72,9 @@ pub struct FnSummary {
     pub has_self: bool,
     /// Its parameters, `self` not counted.
     pub params: u8,
-    /// The trait its impl implements (the path's last segment), for a fn of a trait impl.
-    pub of_trait: Option<String>,
+    /// The trait its impl implements, for a fn of a trait impl: this crate's, or another's
+    /// (`PathRoot::Extern`: `std::io::Read`, a library's).
+    pub of_trait: Option<ItemPath>,
     /// The runtime its entry attribute starts (`#[tokio::main]`).
     pub entry: Option<Runtime>,
     /// Blocking operations in its own sync code.

@@ -345,7 +345,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let outer_self = self.evidence.current_self();
         let self_ty = resolve_type(&item.self_ty, &self.evidence.imports, &outer_self);
         self.evidence.enter_impl(self_ty);
-        self.calls.enter_impl(item);
+        self.calls.enter_impl(item, &self.evidence.imports);
         self.context.push(Ctx::Detached);
         self.with_gates(&item.attrs, |walker| {
             for impl_item in &item.items {

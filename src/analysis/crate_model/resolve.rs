@@ -1,9 +1,10 @@
 //! Resolving calls to the crate's fns: a path by its absolute module path, a method by the
 //! receiver's type when the source shows it, else by a name only one fn of the crate has
 //! (never a name too common on std types to mean the crate's own). Either way the call
-//! must fit the fn: as many arguments as it has parameters; and a fn found by its name
-//! alone is not taken for an awaited call unless it is async (a sync fn returns no
-//! future), nor when it is a trait impl's (the receiver is not shown to be its type).
+//! must fit the fn: as many arguments as it has parameters; and a method found by its
+//! name alone is not taken for an awaited call unless it is async (a sync fn returns no
+//! future), nor when it implements another crate's trait (the receiver is not shown to
+//! be its type).
 
 use crate::analysis::known_paths;
 use std::collections::HashMap;
@@ -35,19 +36,28 @@ enum Found {
 }
 
 /// Can `call` be a call of `callee`, found so? The arguments match its parameters (a
-/// method call's receiver is its `self`); a fn found by its name alone is not taken for an
-/// awaited call unless it is async, nor for any call when it implements a trait: another
-/// type's method of that trait, or of a trait of another crate, shares the name.
+/// method call's receiver is its `self`). A method found by its name alone is not taken
+/// for an awaited call unless it is async (a sync method returns no future, in practice),
+/// nor when it implements another crate's trait (every type implementing `io::Read` has
+/// a `read_exact`, a database driver's connection a `describe`): the receiver is not shown
+/// to be its type. A method of the crate's own trait is (a `dyn Trait` receiver, a type
+/// parameter bound by it: the crate's one impl is the one called). A path found by its
+/// name (`crate::spawn` re-exported) names the crate's item: an awaited sync fn there
+/// returns a future (`Task<T>`).
 fn fits(call: &Call, callee: &FnSummary, found: Found) -> bool {
-    let arity = match call.target {
-        CallTarget::Method { .. } => callee.has_self && call.args == callee.params,
+    let foreign_trait = |of_trait: &ItemPath| of_trait.root == PathRoot::Extern;
+    match call.target {
+        CallTarget::Method { .. } => {
+            callee.has_self
+                && call.args == callee.params
+                && (found == Found::Exact
+                    || (!callee.of_trait.as_ref().is_some_and(foreign_trait)
+                        && (callee.is_async || !call.awaited)))
+        }
         CallTarget::Path(_) => {
             u16::from(call.args) == u16::from(callee.params) + u16::from(callee.has_self)
         }
-    };
-    arity
-        && (found == Found::Exact
-            || (callee.of_trait.is_none() && (callee.is_async || !call.awaited)))
+    }
 }
 
 /// Where a call is made: the caller's crate, target root, module and file.
@@ -321,12 +331,20 @@ mod tests {
             pub fn build(q: &str) -> Catalog { std::fs::read(q).unwrap(); Catalog }\n\
         }\n\
         pub trait Export { fn export(&self, p: &str); }\n\
-        impl Export for Catalog { fn export(&self, p: &str) { std::fs::write(p, \"\").unwrap(); } }\n\
+        impl Export for Catalog {\n\
+            fn export(&self, p: &str) { std::fs::write(p, \"\").unwrap(); }\n\
+        }\n\
+        impl std::fmt::Write for Catalog {\n\
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {\n\
+                std::fs::write(s, s).unwrap(); Ok(())\n\
+            }\n\
+        }\n\
         pub fn load(q: &str) -> usize { std::fs::read(q).unwrap().len() }\n";
 
     /// A method found by its name alone: an awaited call is not a sync fn's, a call with
     /// another number of arguments is not the fn's, a trait impl's method is not taken for
-    /// a call on a receiver of unknown type; the same calls that fit are followed.
+    /// a call on a receiver of unknown type when it implements another crate's trait; the
+    /// same calls that fit are followed.
     #[test]
     fn a_call_found_by_name_must_fit_the_fn() {
         let calls = |body: &str| {
@@ -342,10 +360,13 @@ mod tests {
         assert!(calls("x.fetch(\"q\").await;").is_empty());
         // An associated fn without `self` is no method.
         assert!(calls("x.build(\"q\");").is_empty());
-        assert!(calls("x.export(\"p\");").is_empty());
+        // A method of another crate's trait is any implementor's; of the crate's own
+        // trait, its one impl's.
+        assert!(calls("x.write_str(\"p\");").is_empty());
+        assert_eq!(calls("x.export(\"p\");"), ["export"]);
         // On a receiver shown to be a `Catalog`, the trait impl's method is its own.
-        assert_eq!(calls("c.export(\"p\");"), ["export"]);
-        assert!(calls("c.export();").is_empty());
+        assert_eq!(calls("c.write_str(\"p\");"), ["write_str"]);
+        assert!(calls("c.write_str();").is_empty());
     }
 
     /// A path call fits the fn's parameters (`self` counted when the path names a method);
@@ -364,5 +385,25 @@ mod tests {
             ["Catalog::describe"]
         );
         assert!(calls("Catalog::describe(\"q\");").is_empty());
+    }
+
+    /// `crate::spawn` re-exported from a module is found by its name; awaited, it is
+    /// still the crate's sync fn (which returns a future, and blocks before it does).
+    #[test]
+    fn an_awaited_path_found_by_name_is_the_crates_fn() {
+        let text = "mod executor {\n\
+                pub struct Task;\n\
+                impl std::future::Future for Task {\n\
+                    type Output = ();\n\
+                    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>)\n\
+                        -> std::task::Poll<()> { std::task::Poll::Ready(()) }\n\
+                }\n\
+                pub fn spawn(n: u32) -> Task {\n\
+                    std::thread::sleep(std::time::Duration::from_millis(n.into())); Task\n\
+                }\n\
+            }\n\
+            pub use executor::*;\n\
+            pub async fn h() { crate::spawn(1).await; }\n";
+        assert_eq!(chains(text), ["crate::spawn"]);
     }
 }
