@@ -47,7 +47,7 @@ pub(crate) struct Calls {
     /// The fns being walked (indices into `fns`), innermost last.
     fn_stack: Vec<usize>,
     /// The impls being walked, innermost last: the trait each implements, if any.
-    impl_traits: Vec<Option<ItemPath>>,
+    impl_traits: Vec<Option<Box<ItemPath>>>,
     /// `#[path] mod` declarations.
     pub(super) path_mods: Vec<PathMod>,
 }
@@ -72,7 +72,7 @@ impl Calls {
             .as_ref()
             .map(|(path, _)| imports.resolve_path(path));
         self.impl_traits
-            .push(of_trait.map(|resolved| resolved.item_path()));
+            .push(of_trait.map(|resolved| Box::new(resolved.item_path())));
     }
 
     pub(super) fn exit_impl(&mut self) {

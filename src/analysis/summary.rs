@@ -73,8 +73,9 @@ pub struct FnSummary {
     /// Its parameters, `self` not counted.
     pub params: u8,
     /// The trait its impl implements, for a fn of a trait impl: this crate's, or another's
-    /// (`PathRoot::Extern`: `std::io::Read`, a library's).
-    pub of_trait: Option<ItemPath>,
+    /// (`PathRoot::Extern`: `std::io::Read`, a library's). Boxed: most fns have none, and
+    /// every fn of the crate is kept.
+    pub of_trait: Option<Box<ItemPath>>,
     /// The runtime its entry attribute starts (`#[tokio::main]`).
     pub entry: Option<Runtime>,
     /// Blocking operations in its own sync code.

@@ -51,7 +51,7 @@ fn fits(call: &Call, callee: &FnSummary, found: Found) -> bool {
             callee.has_self
                 && call.args == callee.params
                 && (found == Found::Exact
-                    || (!callee.of_trait.as_ref().is_some_and(foreign_trait)
+                    || (!callee.of_trait.as_deref().is_some_and(foreign_trait)
                         && (callee.is_async || !call.awaited)))
         }
         CallTarget::Path(_) => {
