@@ -466,7 +466,7 @@ fn expression_of_200_000_terms_is_analyzed() {
 
 /// 50 MB of small functions, the finding on the last line.
 #[test]
-#[ignore = "slow and heavy: 35 s to 2 min and about 7 GB in the debug build; CI runs it (.ci/run passes --include-ignored)"]
+#[ignore = "slow and heavy: 35 s to 3 min and about 7 GB in the debug build; CI runs it (.ci/run passes --include-ignored)"]
 fn file_of_50_mb_is_analyzed() {
     let mut text = String::with_capacity(50_100_000);
     let mut lines = 0;
@@ -478,7 +478,12 @@ fn file_of_50_mb_is_analyzed() {
         i += 1;
     }
     text.push_str(GOOD.replace("fn f()", "fn last()").as_str());
-    let run = run_with("big.rs", &text);
+    let dir = dir_with_good_file();
+    fs::write(dir.path().join("big.rs"), &text).unwrap();
+    // The debug build takes 35 s alone and over 180 s beside other heavy tests on 2 cores
+    // (CI runs the ignored tests together): the bound here is against a hang, not a speed
+    // target (the release build's target for 50 MB is the benchmark's business, issue 15).
+    let run = run_within(dir.path(), &[], Duration::from_secs(900));
     eprintln!("50 MB file ({lines} functions): {:?}", run.elapsed);
     run.assert_sound();
     assert_eq!(run.code, 1, "{run:?}");
