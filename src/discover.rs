@@ -407,7 +407,8 @@ pub fn normalize(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn write(path: &Path, text: &str) {
+    /// Writes `text` at `path`, creating folders (the dependency tests use it too).
+    pub(super) fn write(path: &Path, text: &str) {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
     }

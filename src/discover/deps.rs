@@ -161,13 +161,9 @@ pub(super) fn context_crates(crates: &[Crate]) -> Vec<Crate> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::write;
     use super::super::{crate_of_file, discover};
     use super::*;
-
-    fn write(path: &Path, text: &str) {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
 
     /// The names the code uses for its dependencies, and the folders of the path ones: a
     /// rename, a workspace-inherited path dependency (its path relative to the workspace
