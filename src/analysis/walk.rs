@@ -81,6 +81,7 @@ impl<'a> Walker<'a> {
         self.runtimes.enter_gates(&file.attrs);
         self.evidence.imports.push_module(&file.items, None);
         self.evidence.collect_items(&file.items);
+        (self.guards).collect_items(&file.items, &self.evidence.imports, self.index);
         for item in &file.items {
             self.visit_item(item);
         }
@@ -100,9 +101,12 @@ impl<'a> Walker<'a> {
         let summary = self
             .calls
             .fn_summary(sig, &self_ty, in_impl, &self.evidence.imports);
+        let returns = self.evidence.return_type(sig, &self_ty);
         self.calls.enter_fn(FnSummary {
             is_async,
             entry,
+            returns_guard: returns
+                .and_then(|ty| known_paths::guard_type_lock(ty.path()?, ty.arg(0).path())),
             ..summary
         });
         let saved_env = self.evidence.enter_fn(sig, self_ty);
@@ -199,6 +203,7 @@ impl<'a> Walker<'a> {
             .imports
             .push_module(items, Some(&item.ident.to_string()));
         self.evidence.collect_items(items);
+        (self.guards).collect_items(items, &self.evidence.imports, self.index);
         let saved_env = self.evidence.suspend_env();
         let saved_bodies = self.guards.suspend();
         self.context.push(Ctx::Detached);
@@ -296,6 +301,7 @@ impl<'a> Walker<'a> {
             fns: self.calls.fns,
             path_mods: self.calls.path_mods,
             unread: None,
+            escapes: self.guards.into_escapes(),
         }
     }
 }
@@ -489,6 +495,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 let site = Site::new(&self.context, &self.runtimes);
                 self.calls
                     .record_path_call(site, &resolved, call, &func.path, span);
+                if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
+                    self.guards.on_path_call(call, &resolved, span);
+                }
             }
             driver = runtimes::call_driver(&resolved);
         }
@@ -511,7 +520,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // What the source shows of the receiver: read once, nothing below changes it.
         let receiver = self.evidence.type_of(&call.receiver);
         if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
-            (self.guards).on_lock_call(call, &receiver, &self.evidence.imports, self.index);
+            (self.guards).on_method_call(call, &receiver, &self.evidence, self.index);
         }
         if context::is_offloading_method(&call.method.to_string()) {
             self.context.mark_offloaded(call.args.iter());

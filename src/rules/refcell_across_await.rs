@@ -1,14 +1,21 @@
 use super::RuleDoc;
-use crate::analysis::facts::GuardHeld;
+use crate::analysis::facts::{GuardHeld, LockItemKind};
 use crate::diagnostic::Diagnostic;
 
 /// A `RefCell` borrow alive at an `.await`.
 pub(super) fn diagnostic(guard: &GuardHeld) -> Diagnostic {
+    let learned = super::lock_across_await::learned(guard.origin.as_deref());
     let message = match &guard.binding {
-        Some(name) => format!("borrow `{name}` of a `RefCell` is held across an `.await`"),
-        None => "temporary borrow of a `RefCell` is held across an `.await`".to_string(),
+        Some(name) => {
+            format!("borrow `{name}` of a `RefCell`{learned} is held across an `.await`")
+        }
+        None => format!("temporary borrow of a `RefCell`{learned} is held across an `.await`"),
     };
-    super::guard_held(guard, message, "the cell is borrowed here")
+    let label = match guard.origin.as_deref().map(|o| &o.item) {
+        Some(LockItemKind::Helper(_)) => "the borrow is returned here",
+        _ => "the cell is borrowed here",
+    };
+    super::lock_across_await::with_helper_note(super::guard_held(guard, message, label), guard)
         .help("end the borrow before the `.await` (a block, or `drop`)")
 }
 

@@ -12,18 +12,20 @@
 //!   the binding is dropped, moved into a call or reassigned first.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
+use super::escape::PendingSource;
 use crate::diagnostic::Span;
 use crate::rules::Rule;
 
 pub(crate) type GuardId = usize;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 enum Holder {
     /// A temporary of the statement at this depth.
     Temp { depth: usize },
     /// Owned by these bindings, declared in the scope at this level.
-    Owned { bindings: Vec<u32>, scope: usize },
+    Owned { bindings: Rc<[u32]>, scope: usize },
 }
 
 #[derive(Debug)]
@@ -35,6 +37,9 @@ pub(crate) struct Guard {
     pub(crate) awaits: Vec<Span>,
     /// Why it was alive: filled when it is bound.
     pub(crate) binding: Option<String>,
+    /// A value that is a guard if the crate model says so (`rule` and `kind` are then
+    /// unknown).
+    pub(crate) pending: Option<PendingSource>,
     holder: Holder,
     alive: bool,
 }
@@ -75,12 +80,20 @@ impl Body {
             span,
             awaits: Vec::new(),
             binding: None,
+            pending: None,
             holder: Holder::Temp {
                 depth: self.stmt_depth,
             },
             alive: true,
         });
         self.guards.len() - 1
+    }
+
+    /// A value that is a guard if the crate model says so: a temporary like any guard.
+    pub(crate) fn create_pending(&mut self, source: PendingSource, span: Span) -> GuardId {
+        let id = self.create(Rule::LockAcrossAwait, String::new(), span);
+        self.guards[id].pending = Some(source);
+        id
     }
 
     pub(crate) fn await_point(&mut self, span: Span) {
@@ -206,9 +219,10 @@ impl Body {
 
     /// Gives `guards` to the bindings just declared in the current scope.
     pub(crate) fn own(&mut self, guards: &[GuardId], bindings: Vec<u32>, names: &[String]) {
-        if bindings.is_empty() {
+        if bindings.is_empty() || guards.is_empty() {
             return;
         }
+        let bindings: Rc<[u32]> = bindings.into();
         let scope = self.scopes.len() - 1;
         for &id in guards {
             if let Some(guard) = self.guards.get_mut(id) {
@@ -234,7 +248,7 @@ impl Body {
             if let Some(guard) = self.guards.get_mut(guard_id) {
                 guard.alive = true;
                 guard.holder = Holder::Owned {
-                    bindings: vec![id],
+                    bindings: Rc::from([id]),
                     scope,
                 };
                 if guard.binding.is_none() {
@@ -251,24 +265,82 @@ impl Body {
         }
     }
 
-    /// Which guards are alive, to restore and merge around branches.
-    pub(crate) fn snapshot(&self) -> Vec<bool> {
-        self.guards.iter().map(|g| g.alive).collect()
+    /// Which guards are alive and what holds each, to restore and merge around branches
+    /// (a branch may move a guard to another binding: `let w = upgrade(g)`).
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        Snapshot(
+            self.guards
+                .iter()
+                .map(|g| (g.alive, g.holder.clone()))
+                .collect(),
+        )
     }
 
-    pub(crate) fn restore(&mut self, snapshot: &[bool]) {
-        for (guard, &alive) in self.guards.iter_mut().zip(snapshot) {
-            guard.alive = alive;
+    pub(crate) fn restore(&mut self, snapshot: &Snapshot) {
+        for (guard, (alive, holder)) in self.guards.iter_mut().zip(&snapshot.0) {
+            guard.alive = *alive;
+            if guard.holder != *holder {
+                guard.holder = holder.clone();
+            }
         }
     }
 
-    /// After branches: a guard alive at the end of any branch that flows on is alive.
-    pub(crate) fn merge(&mut self, ends: &[Vec<bool>]) {
+    /// After branches: a guard alive at the end of any branch that flows on is alive, held
+    /// as it is at the end of the first such branch.
+    pub(crate) fn merge(&mut self, ends: &[Snapshot]) {
         if ends.is_empty() {
             return;
         }
         for (i, guard) in self.guards.iter_mut().enumerate() {
-            guard.alive = ends.iter().any(|end| end.get(i).copied().unwrap_or(false));
+            let alive_in = ends
+                .iter()
+                .find_map(|end| end.0.get(i).filter(|(alive, _)| *alive));
+            match alive_in {
+                Some((_, holder)) => {
+                    guard.alive = true;
+                    if guard.holder != *holder {
+                        guard.holder = holder.clone();
+                    }
+                }
+                None => guard.alive = false,
+            }
+        }
+    }
+
+    /// The binding a place (`self.held`, `state.slots`) holds its guards under: declared
+    /// on first use in the scope of the binding it is a field of (the body's outermost
+    /// scope for `self`, a parameter or a name not seen).
+    pub(crate) fn place(&mut self, place: &str, root: &str) -> (u32, usize) {
+        if let Some(found) = self.binding(place) {
+            return found;
+        }
+        let level = self.binding(root).map_or(0, |(_, level)| level);
+        let id = self.next_binding;
+        self.next_binding += 1;
+        if let Some(scope) = self.scopes.get_mut(level) {
+            scope.insert(place.to_string(), id);
+        }
+        (id, level)
+    }
+
+    /// `guards.push(g)`, `self.held = Some(g)`: the guards now live as long as the
+    /// binding (`name`, a place), besides what it held already.
+    pub(crate) fn store(&mut self, (id, scope): (u32, usize), name: &str, guards: &[GuardId]) {
+        for &guard_id in guards {
+            if let Some(guard) = self.guards.get_mut(guard_id) {
+                guard.alive = true;
+                guard.holder = Holder::Owned {
+                    bindings: Rc::from([id]),
+                    scope,
+                };
+                if guard.binding.is_none() {
+                    guard.binding = Some(name.to_string());
+                }
+            }
         }
     }
 }
+
+/// The guards' state at a point of the walk: alive or not, and what holds each.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Snapshot(Vec<(bool, Holder)>);

@@ -4,15 +4,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use syn::{Expr, ExprMethodCall, FnArg, Pat, Signature, Stmt};
+use syn::{Expr, ExprCall, ExprMethodCall, FnArg, Pat, Signature, Stmt};
 
+use super::escape::{Escapes, PendingGuard, PendingSource, lock_items};
+use crate::analysis::evidence::Evidence;
 use crate::analysis::facts::{Fact, GuardHeld};
-use crate::analysis::guards::{Body, GuardId};
-use crate::analysis::imports::Imports;
+use crate::analysis::guards::{Body, GuardId, Snapshot};
+use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::source::LineIndex;
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
+use crate::diagnostic::Span;
 use crate::rules::Rule;
 
 /// Guards of synchronous locks: created, held, moved and dropped as the walk goes.
@@ -24,6 +27,8 @@ pub(crate) struct GuardTracker {
     lock_calls: HashMap<usize, (usize, GuardId)>,
     /// Zero-argument `lock()`/`read()`/`write()` calls whose result is unwrapped: std's shape.
     std_shaped: HashSet<usize>,
+    /// What the crate model must answer: values that may be guards, the file's lock items.
+    escapes: Escapes,
 }
 
 impl GuardTracker {
@@ -68,6 +73,15 @@ impl GuardTracker {
     /// False when the left side is not a bare name: the walk walks it as an expression.
     pub(crate) fn on_assign(&mut self, left: &Expr, right: &Expr) -> bool {
         let guards = self.guard_value(right);
+        if let Some((place, root)) = place_name(left).filter(|(place, _)| place.contains('.')) {
+            // `self.held = Some(g)`: the field holds them (its old value drops).
+            self.with_body(|body| {
+                let binding = body.place(&place, &root);
+                body.release(&place);
+                body.store(binding, &place, &guards);
+            });
+            return false;
+        }
         let Expr::Path(path) = peel(left) else {
             return false;
         };
@@ -111,6 +125,15 @@ impl GuardTracker {
             if guard.awaits.is_empty() {
                 continue;
             }
+            if let Some(source) = guard.pending {
+                self.escapes.pending.push(PendingGuard {
+                    span: guard.span,
+                    binding: guard.binding,
+                    awaits: guard.awaits,
+                    source,
+                });
+                continue;
+            }
             let lock = if guard.rule == Rule::RefcellAcrossAwait {
                 "RefCell".to_string()
             } else {
@@ -123,19 +146,91 @@ impl GuardTracker {
                 lock,
                 binding: guard.binding,
                 awaits: guard.awaits,
+                origin: None,
             }));
+        }
+    }
+
+    /// What the crate model must answer about this file's guards.
+    pub(crate) fn into_escapes(self) -> Escapes {
+        self.escapes
+    }
+
+    /// A module's items: the struct fields and type aliases of lock types among them.
+    pub(crate) fn collect_items(
+        &mut self,
+        items: &[syn::Item],
+        imports: &Imports,
+        index: &LineIndex,
+    ) {
+        let found = lock_items(items, imports, index);
+        self.escapes.lock_items.extend(found);
+    }
+
+    /// A method call in async code: if the source shows it takes a guard of a synchronous
+    /// lock, the guard starts its life here as a temporary; if the crate may show it (a
+    /// method of the crate's type, a lock call on a field or alias declared elsewhere),
+    /// a value that may be a guard does.
+    pub(crate) fn on_method_call(
+        &mut self,
+        call: &ExprMethodCall,
+        receiver: &Ty,
+        evidence: &Evidence,
+        index: &LineIndex,
+    ) {
+        if self.on_lock_call(call, receiver, &evidence.imports, index) {
+            return;
+        }
+        if !self.bodies.last().is_some_and(Body::is_async) {
+            return;
+        }
+        let method = call.method.to_string();
+        let source = if known_paths::LOCKS
+            .iter()
+            .any(|lock| lock.guards.contains(&method.as_str()))
+        {
+            lock_source(call, receiver, evidence, method)
+        } else if crate_type(receiver) {
+            let returns = evidence.method_return(receiver, &method, call, 0);
+            (returns == Ty::Unknown || is_guard_type(&returns)).then_some(PendingSource::Call)
+        } else {
+            None
+        };
+        if let Some(source) = source {
+            self.create_pending(addr(call), source, index.span(call.method.span()));
+        }
+    }
+
+    /// A call by path of a crate fn in async code: a value that may be a guard.
+    pub(crate) fn on_path_call(&mut self, call: &ExprCall, resolved: &Resolved, span: Span) {
+        let crate_fn = match resolved {
+            Resolved::Local(_) => true,
+            Resolved::Extern(path) => path
+                .split_once("::")
+                .is_some_and(|(first, _)| !known_paths::WELL_KNOWN_CRATES.contains(&first)),
+        };
+        if crate_fn && self.bodies.last().is_some_and(Body::is_async) {
+            self.create_pending(addr(call), PendingSource::Call, span);
+        }
+    }
+
+    fn create_pending(&mut self, at: usize, source: PendingSource, span: Span) {
+        let depth = self.bodies.len();
+        if let Some(body) = self.bodies.last_mut() {
+            let id = body.create_pending(source, span);
+            self.lock_calls.insert(at, (depth, id));
         }
     }
 
     /// A lock, mutex or cell method call: if the source shows it takes a guard of a
     /// synchronous lock, the guard starts its life here as a temporary.
-    pub(crate) fn on_lock_call(
+    fn on_lock_call(
         &mut self,
         call: &ExprMethodCall,
         receiver: &Ty,
         imports: &Imports,
         index: &LineIndex,
-    ) {
+    ) -> bool {
         let method = call.method.to_string();
         let found = match receiver.path() {
             Some(path) => known_paths::lock(path, &method),
@@ -149,7 +244,7 @@ impl GuardTracker {
             None => None,
         };
         let Some(lock) = found else {
-            return;
+            return false;
         };
         let (rule, kind) = (lock.rule, lock.path);
         let span = index.span(call.method.span());
@@ -158,6 +253,7 @@ impl GuardTracker {
             let id = body.create(rule, kind.to_string(), span);
             self.lock_calls.insert(addr(call), (depth, id));
         }
+        true
     }
 
     /// The guards an expression's value holds (the guard itself, or a value built
@@ -202,6 +298,12 @@ impl GuardTracker {
                         && *d == depth
                     {
                         found.push(*id);
+                    } else if known_paths::TAKING_METHODS
+                        .contains(&call.method.to_string().as_str())
+                    {
+                        if let Some((place, _)) = place_name(&call.receiver) {
+                            found.extend(body.held_by(&place));
+                        }
                     } else if known_paths::GUARD_PRESERVING
                         .contains(&call.method.to_string().as_str())
                     {
@@ -215,6 +317,14 @@ impl GuardTracker {
                     if let Some(ident) = path.path.get_ident() {
                         found.extend(body.held_by(&ident.to_string()));
                     }
+                }
+                (Want::Value, Expr::Call(call))
+                    if self
+                        .lock_calls
+                        .get(&addr(call))
+                        .is_some_and(|(d, _)| *d == depth) =>
+                {
+                    found.extend(self.lock_calls.get(&addr(call)).map(|(_, id)| *id));
                 }
                 (Want::Value, Expr::Call(call)) if builds_value(&call.func) => {
                     push(&mut work, next, Want::Value, call.args.iter().collect());
@@ -284,6 +394,26 @@ impl GuardTracker {
     /// ends when the closure returns, unless the closure gives it back.
     pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall) {
         self.release_moved(call.args.iter());
+        let method = call.method.to_string();
+        if let Some((place, root)) = place_name(&call.receiver) {
+            if known_paths::GUARD_STORING_METHODS.contains(&method.as_str()) {
+                // `guards.push(g)`: the collection holds them as long as it lives.
+                let stored: Vec<GuardId> = call
+                    .args
+                    .iter()
+                    .flat_map(|arg| self.guard_value(arg))
+                    .collect();
+                if !stored.is_empty() {
+                    self.with_body(|body| {
+                        let binding = body.place(&place, &root);
+                        body.store(binding, &place, &stored);
+                    });
+                }
+            } else if known_paths::TAKING_METHODS.contains(&method.as_str()) {
+                // `held.take()`: what it held moves to the call's value.
+                self.with_body(|body| body.release(&place));
+            }
+        }
         if !known_paths::CONSUMING_COMBINATORS.contains(&call.method.to_string().as_str()) {
             return;
         }
@@ -309,17 +439,17 @@ impl GuardTracker {
         self.bodies.last().map_or(0, Body::guard_count)
     }
 
-    pub(crate) fn snapshot(&self) -> Vec<bool> {
+    pub(crate) fn snapshot(&self) -> Snapshot {
         self.bodies.last().map(Body::snapshot).unwrap_or_default()
     }
 
-    pub(crate) fn restore(&mut self, snapshot: &[bool]) {
+    pub(crate) fn restore(&mut self, snapshot: &Snapshot) {
         self.with_body(|body| body.restore(snapshot));
     }
 
     /// Joins branches: `ends` are the states where each branch flows on; when none does,
     /// the code after is unreachable and the state before stands.
-    pub(crate) fn merge(&mut self, before: Vec<bool>, ends: Vec<Vec<bool>>) {
+    pub(crate) fn merge(&mut self, before: Snapshot, ends: Vec<Snapshot>) {
         if ends.is_empty() {
             self.restore(&before);
         } else {
@@ -339,6 +469,88 @@ impl GuardTracker {
             self.std_shaped.insert(addr(inner));
         }
     }
+}
+
+/// A place a guard can be stored in: a local name or a field path on one (`guards`,
+/// `self.held`, `state.slots`), and the name it is rooted at.
+fn place_name(expr: &Expr) -> Option<(String, String)> {
+    let mut fields = Vec::new();
+    let mut at = peel(expr);
+    loop {
+        match at {
+            Expr::Field(field) => {
+                fields.push(match &field.member {
+                    syn::Member::Named(ident) => ident.to_string(),
+                    syn::Member::Unnamed(index) => index.index.to_string(),
+                });
+                at = peel(&field.base);
+            }
+            Expr::Path(path) => {
+                let root = path.path.get_ident()?.to_string();
+                let mut place = root.clone();
+                for field in fields.iter().rev() {
+                    place.push('.');
+                    place.push_str(field);
+                }
+                return Some((place, root));
+            }
+            _ => return None,
+        }
+        if fields.len() > MAX_TYPE_DEPTH {
+            return None;
+        }
+    }
+}
+
+/// Is this the crate's type (or a crate's the tables do not know): its methods are the
+/// crate model's to resolve.
+fn crate_type(ty: &Ty) -> bool {
+    match ty.path() {
+        Some(path) if is_local_text(path) => true,
+        Some(path) => path
+            .split_once("::")
+            .is_some_and(|(first, _)| !known_paths::WELL_KNOWN_CRATES.contains(&first)),
+        None => false,
+    }
+}
+
+/// Is a type a guard (or an `Option`/`Result` of one)?
+fn is_guard_type(ty: &Ty) -> bool {
+    ty.path()
+        .is_some_and(|path| known_paths::guard_type_lock(path, ty.arg(0).path()).is_some())
+}
+
+/// A lock call on a receiver the file does not show the type of: what the crate may show
+/// (`self.cache.lock()` with `cache` a field of a struct declared elsewhere, `s.lock()`
+/// with `s` of an alias declared elsewhere).
+fn lock_source(
+    call: &ExprMethodCall,
+    receiver: &Ty,
+    evidence: &Evidence,
+    method: String,
+) -> Option<PendingSource> {
+    if !call.args.is_empty() && !method.ends_with("_for") && !method.ends_with("_until") {
+        return None;
+    }
+    if let Some(path) = receiver.path() {
+        return is_local_text(path).then(|| PendingSource::Alias {
+            name: last_segment(path).to_string(),
+            method,
+        });
+    }
+    let Expr::Field(field) = peel(&call.receiver) else {
+        return None;
+    };
+    let syn::Member::Named(name) = &field.member else {
+        return None;
+    };
+    let base = evidence.type_of(&field.base);
+    let ty = base.path().filter(|path| is_local_text(path))?;
+    Some(PendingSource::Field {
+        ty: last_segment(ty).to_string(),
+        field: name.to_string(),
+        method,
+    })
 }
 
 /// Is a receiver a value a macro builds (`cmd!(sh, "git status")`, and calls on it): a

@@ -1,0 +1,141 @@
+//! Guards only the crate shows: values a file saw held across an `.await` that are guards
+//! because of an item elsewhere in the crate (a fn whose return type names a guard type, a
+//! struct field or a type alias of a lock type). Each becomes a `GuardHeld` fact naming
+//! that item and where it is.
+
+use std::collections::HashMap;
+
+use super::Model;
+use crate::analysis::facts::{Fact, GuardHeld, LockItemKind, LockOrigin};
+use crate::analysis::guards::escape::{LockItem, PendingGuard, PendingSource};
+use crate::analysis::known_paths::Lock;
+use crate::analysis::summary::CallTarget;
+use crate::diagnostic::Span;
+
+impl Model<'_> {
+    /// The pending guards of every file that the crate's items show to be guards.
+    pub(super) fn escaped_guards(&self, facts: &mut Vec<Fact>) {
+        let mut items: Option<HashMap<(usize, &LockItemKind), Vec<(usize, &LockItem)>>> = None;
+        for (file, crate_file) in self.files.iter().enumerate() {
+            let pending = &crate_file.summary.escapes.pending;
+            if pending.is_empty() {
+                continue;
+            }
+            let calls = self.calls_by_span(file);
+            for guard in pending {
+                let found = match &guard.source {
+                    PendingSource::Call => calls
+                        .get(&guard.span)
+                        .and_then(|&(node, call)| self.helper(node, call)),
+                    source => {
+                        let items = items.get_or_insert_with(|| self.lock_items());
+                        self.lock_item(file, source, items)
+                    }
+                };
+                if let Some((lock, origin)) = found {
+                    facts.push(Fact::GuardHeld(fact(
+                        crate_file.summary.name.clone(),
+                        guard,
+                        lock,
+                        origin,
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The calls a file's fns make, by span: (node, index of the call).
+    fn calls_by_span(&self, file: usize) -> HashMap<Span, (usize, usize)> {
+        (0..self.nodes.len())
+            .filter(|&node| self.nodes[node].file == file)
+            .flat_map(|node| {
+                (self.summary(node).calls.iter().enumerate())
+                    .map(move |(i, call)| (call.span, (node, i)))
+            })
+            .collect()
+    }
+
+    /// The call's fn, if it returns a guard: the lock, and the fn as the origin. A method
+    /// call must show its receiver's type (a method found by its name alone may be
+    /// another type's).
+    fn helper(&self, node: usize, call: usize) -> Option<(&'static Lock, LockOrigin)> {
+        let made = &self.summary(node).calls[call];
+        if matches!(made.target, CallTarget::Method { ty: None, .. }) || made.awaited {
+            return None;
+        }
+        let callee = self.targets[node][call]?;
+        let summary = self.summary(callee);
+        let lock = summary.returns_guard?;
+        let node = &self.nodes[callee];
+        let origin = LockOrigin {
+            item: LockItemKind::Helper(node.display.clone()),
+            file: self.files[node.file].summary.name.clone(),
+            line: summary.line,
+        };
+        Some((lock, origin))
+    }
+
+    /// Every lock item of the crates linked, by (crate, item).
+    fn lock_items(&self) -> HashMap<(usize, &LockItemKind), Vec<(usize, &LockItem)>> {
+        let mut items: HashMap<_, Vec<_>> = HashMap::new();
+        for (file, crate_file) in self.files.iter().enumerate() {
+            let krate = self.file_crate(file);
+            for item in &crate_file.summary.escapes.lock_items {
+                items
+                    .entry((krate, &item.kind))
+                    .or_default()
+                    .push((file, item));
+            }
+        }
+        items
+    }
+
+    /// The lock item a field or alias source names in the file's crate, when every item
+    /// of that name agrees on the lock and it hands out a guard by the method called.
+    fn lock_item(
+        &self,
+        file: usize,
+        source: &PendingSource,
+        items: &HashMap<(usize, &LockItemKind), Vec<(usize, &LockItem)>>,
+    ) -> Option<(&'static Lock, LockOrigin)> {
+        let kind = match source {
+            PendingSource::Field { ty, field, .. } => {
+                LockItemKind::Field(ty.clone(), field.clone())
+            }
+            PendingSource::Alias { name, .. } => LockItemKind::Alias(name.clone()),
+            PendingSource::Call => return None,
+        };
+        let found = items.get(&(self.file_crate(file), &kind))?;
+        let (first_file, first) = found.first()?;
+        if found
+            .iter()
+            .any(|(_, item)| item.lock.path != first.lock.path)
+            || !source.takes_guard(first.lock)
+        {
+            return None;
+        }
+        let origin = LockOrigin {
+            item: kind.clone(),
+            file: self.files[*first_file].summary.name.clone(),
+            line: first.line,
+        };
+        Some((first.lock, origin))
+    }
+
+    /// The crate a file belongs to.
+    fn file_crate(&self, file: usize) -> usize {
+        self.file_crates[file]
+    }
+}
+
+fn fact(file: String, guard: &PendingGuard, lock: &Lock, origin: LockOrigin) -> GuardHeld {
+    GuardHeld {
+        rule: lock.rule,
+        file,
+        span: guard.span,
+        lock: lock.path.to_string(),
+        binding: guard.binding.clone(),
+        awaits: guard.awaits.clone(),
+        origin: Some(Box::new(origin)),
+    }
+}
