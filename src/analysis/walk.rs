@@ -442,7 +442,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_async(&mut self, expr: &'ast ExprAsync) {
         self.context.push(Ctx::Async);
-        self.guards.push_body(true);
+        self.guards.enter_async(expr);
         self.visit_block(&expr.block);
         self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
@@ -589,10 +589,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
         let is_let = has_let(&expr.cond);
         self.evidence.enter_scope();
-        self.guards.with_body(|body| {
-            body.enter_scope();
-            body.begin_stmt();
-        });
+        self.guards.with_body(Body::enter_cond);
         let first = self.guards.guard_count();
         self.visit_expr(&expr.cond);
         let cond_guards = first..self.guards.guard_count();
@@ -640,10 +637,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let is_let = has_let(&expr.cond);
         let before = self.guards.snapshot();
         self.evidence.enter_scope();
-        self.guards.with_body(|body| {
-            body.enter_scope();
-            body.begin_stmt();
-        });
+        self.guards.with_body(Body::enter_loop);
+        self.guards.with_body(Body::enter_cond);
         self.visit_expr(&expr.cond);
         if !is_let {
             self.guards.with_body(Body::end_stmt);
@@ -653,6 +648,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.guards.with_body(Body::end_stmt);
         }
         self.guards.with_body(Body::exit_scope);
+        self.guards.with_body(Body::exit_loop);
         self.evidence.exit_scope();
         let after = self.guards.snapshot();
         self.guards.merge(before.clone(), vec![before, after]);
@@ -679,14 +675,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.evidence.bind_pat(&expr.pat, item);
         let names = pattern_names(&expr.pat);
         self.guards.with_body(|body| {
+            body.enter_loop();
             body.enter_scope();
             body.declare(&names);
         });
         self.visit_block(&expr.body);
         self.guards.with_body(Body::exit_scope);
+        self.guards.with_body(Body::exit_loop);
         self.evidence.exit_scope();
         let after = self.guards.snapshot();
         self.guards.merge(before.clone(), vec![before, after]);
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        self.guards.with_body(Body::enter_loop);
+        self.visit_block(&expr.body);
+        self.guards.with_body(Body::exit_loop);
     }
 
     fn visit_macro(&mut self, mac: &'ast Macro) {

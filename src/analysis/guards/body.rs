@@ -40,6 +40,8 @@ pub(crate) struct Guard {
     /// A value that is a guard if the crate model says so (`rule` and `kind` are then
     /// unknown).
     pub(crate) pending: Option<PendingSource>,
+    /// A guard an async block captured: the outer body's guard it is.
+    pub(crate) captured_from: Option<GuardId>,
     holder: Holder,
     alive: bool,
 }
@@ -54,6 +56,27 @@ pub(crate) struct Body {
     /// Scope nesting level, and the bindings each scope declares: name → (id, level).
     scopes: Vec<HashMap<String, u32>>,
     next_binding: u32,
+    /// Bindings that hold guards as a container (a collection, an `Option` field), not as
+    /// the guard itself: `take()`, `pop()` on them move guards out.
+    containers: Vec<u32>,
+    /// The loops being walked, innermost last: what happens in each, in order.
+    loops: Vec<Loop>,
+}
+
+/// A loop's body as walked: the first guard created in it, its scope level, and its
+/// awaits and the bindings released, in order: on the next iteration, a guard alive at the
+/// loop's end is held at each await before its binding is released.
+#[derive(Debug)]
+struct Loop {
+    first_guard: GuardId,
+    scope: usize,
+    events: Vec<LoopEvent>,
+}
+
+#[derive(Debug)]
+enum LoopEvent {
+    Await(Span),
+    Release(u32),
 }
 
 impl Body {
@@ -81,6 +104,7 @@ impl Body {
             awaits: Vec::new(),
             binding: None,
             pending: None,
+            captured_from: None,
             holder: Holder::Temp {
                 depth: self.stmt_depth,
             },
@@ -102,6 +126,65 @@ impl Body {
         }
         for guard in self.guards.iter_mut().filter(|g| g.alive) {
             guard.awaits.push(span);
+        }
+        for frame in &mut self.loops {
+            frame.events.push(LoopEvent::Await(span));
+        }
+    }
+
+    /// Enters a loop's body (before its scope).
+    pub(crate) fn enter_loop(&mut self) {
+        self.loops.push(Loop {
+            first_guard: self.guards.len(),
+            scope: self.scopes.len(),
+            events: Vec::new(),
+        });
+    }
+
+    /// Leaves a loop (its scope left): a guard taken in it and still alive, held by a
+    /// binding declared before it (`held = Some(m.lock()..)`), is alive at the awaits of
+    /// the next iteration that come before its binding is released or reassigned.
+    pub(crate) fn exit_loop(&mut self) {
+        let Some(frame) = self.loops.pop() else {
+            return;
+        };
+        if !frame
+            .events
+            .iter()
+            .any(|e| matches!(e, LoopEvent::Await(_)))
+        {
+            return;
+        }
+        for guard in self.guards.iter_mut().skip(frame.first_guard) {
+            let Holder::Owned { bindings, scope } = &guard.holder else {
+                continue;
+            };
+            if !guard.alive || *scope >= frame.scope {
+                continue;
+            }
+            let mut added = false;
+            for event in &frame.events {
+                match event {
+                    LoopEvent::Release(id) if bindings.contains(id) => break,
+                    LoopEvent::Await(span) if !guard.awaits.contains(span) => {
+                        guard.awaits.push(*span);
+                        added = true;
+                    }
+                    _ => {}
+                }
+            }
+            if added {
+                guard.awaits.sort_unstable();
+            }
+        }
+        if let Some(outer) = self.loops.last_mut() {
+            outer.events.extend(frame.events);
+        }
+    }
+
+    fn loop_release(&mut self, id: u32) {
+        if let Some(frame) = self.loops.last_mut() {
+            frame.events.push(LoopEvent::Release(id));
         }
     }
 
@@ -138,6 +221,12 @@ impl Body {
 
     pub(crate) fn enter_scope(&mut self) {
         self.scopes.push(HashMap::new());
+    }
+
+    /// Enters an `if` or `while` condition: its scope and its statement.
+    pub(crate) fn enter_cond(&mut self) {
+        self.enter_scope();
+        self.begin_stmt();
     }
 
     pub(crate) fn exit_scope(&mut self) {
@@ -258,10 +347,85 @@ impl Body {
         }
     }
 
+    /// The guards a container (`guards`, `self.held`) holds: none when `name` is no
+    /// container (`outbox.pop_front()` on a guard takes from what it protects).
+    pub(crate) fn contained(&self, name: &str) -> Vec<GuardId> {
+        match self.binding(name) {
+            Some((id, _)) if self.containers.contains(&id) => self.held_by(name),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `name.take()`, `name.pop()` on a container: its guards move to the call's value.
+    pub(crate) fn take_out(&mut self, name: &str) {
+        if let Some((id, _)) = self.binding(name) {
+            self.loop_release(id);
+        }
+        for id in self.contained(name) {
+            self.guards[id].alive = false;
+        }
+    }
+
+    /// `name` holds guards inside a value (`Some(g)`, a struct, a collection).
+    pub(crate) fn mark_container(&mut self, name: &str) {
+        if let Some((id, _)) = self.binding(name)
+            && !self.containers.contains(&id)
+        {
+            self.containers.push(id);
+        }
+    }
+
     /// `drop(name)`, or `name` moved into a call: the guards it holds end here.
     pub(crate) fn release(&mut self, name: &str) {
+        if !self.loops.is_empty()
+            && let Some((id, _)) = self.binding(name)
+        {
+            self.loop_release(id);
+        }
         for id in self.held_by(name) {
             self.guards[id].alive = false;
+        }
+    }
+
+    /// The guards alive and held by a name in scope: what an async block that names
+    /// them captures.
+    pub(crate) fn named_alive(&self) -> Vec<(String, GuardId)> {
+        let mut found = Vec::new();
+        for scope in &self.scopes {
+            for (name, id) in scope {
+                for (i, guard) in self.guards.iter().enumerate() {
+                    if guard.alive
+                        && matches!(&guard.holder, Holder::Owned { bindings, .. } if bindings.contains(id))
+                        && !name.contains('.')
+                    {
+                        found.push((name.clone(), i));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// An async block takes `guard` of the body around it under `name`: alive from its
+    /// start, reported with the outer guard.
+    pub(crate) fn capture(&mut self, name: &str, guard: &Guard, outer: GuardId) {
+        let id = self.create(guard.rule, guard.kind.clone(), guard.span);
+        self.guards[id].pending = guard.pending.clone();
+        self.guards[id].captured_from = Some(outer);
+        let bindings = self.declare(&[name.to_string()]);
+        self.own(&[id], bindings, &[name.to_string()]);
+        self.guards[id].binding = guard.binding.clone();
+    }
+
+    pub(crate) fn guard(&self, id: GuardId) -> Option<&Guard> {
+        self.guards.get(id)
+    }
+
+    pub(crate) fn add_awaits(&mut self, id: GuardId, awaits: &[Span]) {
+        if let Some(guard) = self.guards.get_mut(id) {
+            guard.awaits.extend_from_slice(awaits);
+            guard.awaits.sort_unstable();
+            guard.awaits.dedup();
         }
     }
 
@@ -326,6 +490,9 @@ impl Body {
     /// `guards.push(g)`, `self.held = Some(g)`: the guards now live as long as the
     /// binding (`name`, a place), besides what it held already.
     pub(crate) fn store(&mut self, (id, scope): (u32, usize), name: &str, guards: &[GuardId]) {
+        if !guards.is_empty() && !self.containers.contains(&id) {
+            self.containers.push(id);
+        }
         for &guard_id in guards {
             if let Some(guard) = self.guards.get_mut(guard_id) {
                 guard.alive = true;

@@ -4,6 +4,7 @@
 
 mod body;
 pub(crate) mod escape;
+mod shapes;
 pub(crate) mod track;
 
 pub(crate) use body::*;

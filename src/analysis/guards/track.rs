@@ -7,10 +7,11 @@ use std::collections::{HashMap, HashSet};
 use syn::{Expr, ExprCall, ExprMethodCall, FnArg, Pat, Signature, Stmt};
 
 use super::escape::{Escapes, PendingGuard, PendingSource, lock_items};
+use super::shapes::*;
 use crate::analysis::evidence::Evidence;
 use crate::analysis::facts::{Fact, GuardHeld};
 use crate::analysis::guards::{Body, GuardId, Snapshot};
-use crate::analysis::imports::{Imports, Resolved, is_local_text};
+use crate::analysis::imports::{Imports, Resolved};
 use crate::analysis::known_paths::{self};
 use crate::analysis::source::LineIndex;
 use crate::analysis::syntax::*;
@@ -29,11 +30,41 @@ pub(crate) struct GuardTracker {
     std_shaped: HashSet<usize>,
     /// What the crate model must answer: values that may be guards, the file's lock items.
     escapes: Escapes,
+    /// The `let` being bound wraps its guards in a value (`Some(g)`): its names are
+    /// containers.
+    let_wraps: bool,
 }
 
 impl GuardTracker {
     pub(crate) fn push_body(&mut self, is_async: bool) {
         self.bodies.push(Body::new(is_async));
+    }
+
+    /// Enters an async block: the guards of the body around that it names are alive in
+    /// it from its start (moved in by `async move`, borrowed otherwise).
+    pub(crate) fn enter_async(&mut self, block: &syn::ExprAsync) {
+        let named = self
+            .bodies
+            .last()
+            .map(Body::named_alive)
+            .unwrap_or_default();
+        let mut inner = Body::new(true);
+        if !named.is_empty() {
+            let used = idents_in(block);
+            let outer = self
+                .bodies
+                .last_mut()
+                .expect("named guards come from a body");
+            for (name, id) in named.iter().filter(|(name, _)| used.contains(name)) {
+                if let Some(guard) = outer.guard(*id) {
+                    inner.capture(name, guard, *id);
+                }
+                if block.capture.is_some() {
+                    outer.release(name);
+                }
+            }
+        }
+        self.bodies.push(inner);
     }
 
     pub(crate) fn with_body(&mut self, f: impl FnOnce(&mut Body)) {
@@ -63,9 +94,13 @@ impl GuardTracker {
     /// names are new bindings that own them.
     pub(crate) fn on_let(&mut self, pat: &Pat, guards: &[GuardId]) {
         let names = pattern_names(pat);
+        let wraps = std::mem::take(&mut self.let_wraps);
         self.with_body(|body| {
             let bindings = body.declare(&names);
             body.own(guards, bindings, &names);
+            if wraps && !guards.is_empty() {
+                names.iter().for_each(|name| body.mark_container(name));
+            }
         });
     }
 
@@ -89,7 +124,13 @@ impl GuardTracker {
             return false;
         };
         let name = ident.to_string();
-        self.with_body(|body| body.assign(&name, &guards));
+        let wraps = wraps_value(right);
+        self.with_body(|body| {
+            body.assign(&name, &guards);
+            if wraps && !guards.is_empty() {
+                body.mark_container(&name);
+            }
+        });
         true
     }
 
@@ -118,11 +159,13 @@ impl GuardTracker {
         let Some(body) = self.bodies.pop() else {
             return;
         };
-        if !body.is_async() {
-            return;
-        }
         for guard in body.into_guards() {
             if guard.awaits.is_empty() {
+                continue;
+            }
+            if let Some(outer) = guard.captured_from {
+                // Reported with the guard of the body around, where it was taken.
+                self.with_body(|body| body.add_awaits(outer, &guard.awaits));
                 continue;
             }
             if let Some(source) = guard.pending {
@@ -265,7 +308,8 @@ impl GuardTracker {
     /// The guards a `let` initializer keeps alive for the binding's block: its value's,
     /// and those whose temporaries `&` extends (`&m.lock().unwrap()`, `&mut *g_temp`,
     /// `&temp[0]`).
-    pub(crate) fn let_guards(&self, expr: &Expr) -> Vec<GuardId> {
+    pub(crate) fn let_guards(&mut self, expr: &Expr) -> Vec<GuardId> {
+        self.let_wraps = wraps_value(expr);
         let mut guards = self.guards_of(expr, true);
         guards.sort_unstable();
         guards.dedup();
@@ -302,7 +346,7 @@ impl GuardTracker {
                         .contains(&call.method.to_string().as_str())
                     {
                         if let Some((place, _)) = place_name(&call.receiver) {
-                            found.extend(body.held_by(&place));
+                            found.extend(body.contained(&place));
                         }
                     } else if known_paths::GUARD_PRESERVING
                         .contains(&call.method.to_string().as_str())
@@ -411,7 +455,7 @@ impl GuardTracker {
                 }
             } else if known_paths::TAKING_METHODS.contains(&method.as_str()) {
                 // `held.take()`: what it held moves to the call's value.
-                self.with_body(|body| body.release(&place));
+                self.with_body(|body| body.take_out(&place));
             }
         }
         if !known_paths::CONSUMING_COMBINATORS.contains(&call.method.to_string().as_str()) {
@@ -471,116 +515,6 @@ impl GuardTracker {
     }
 }
 
-/// A place a guard can be stored in: a local name or a field path on one (`guards`,
-/// `self.held`, `state.slots`), and the name it is rooted at.
-fn place_name(expr: &Expr) -> Option<(String, String)> {
-    let mut fields = Vec::new();
-    let mut at = peel(expr);
-    loop {
-        match at {
-            Expr::Field(field) => {
-                fields.push(match &field.member {
-                    syn::Member::Named(ident) => ident.to_string(),
-                    syn::Member::Unnamed(index) => index.index.to_string(),
-                });
-                at = peel(&field.base);
-            }
-            Expr::Path(path) => {
-                let root = path.path.get_ident()?.to_string();
-                let mut place = root.clone();
-                for field in fields.iter().rev() {
-                    place.push('.');
-                    place.push_str(field);
-                }
-                return Some((place, root));
-            }
-            _ => return None,
-        }
-        if fields.len() > MAX_TYPE_DEPTH {
-            return None;
-        }
-    }
-}
-
-/// Is this the crate's type (or a crate's the tables do not know): its methods are the
-/// crate model's to resolve.
-fn crate_type(ty: &Ty) -> bool {
-    match ty.path() {
-        Some(path) if is_local_text(path) => true,
-        Some(path) => path
-            .split_once("::")
-            .is_some_and(|(first, _)| !known_paths::WELL_KNOWN_CRATES.contains(&first)),
-        None => false,
-    }
-}
-
-/// Is a type a guard (or an `Option`/`Result` of one)?
-fn is_guard_type(ty: &Ty) -> bool {
-    ty.path()
-        .is_some_and(|path| known_paths::guard_type_lock(path, ty.arg(0).path()).is_some())
-}
-
-/// A lock call on a receiver the file does not show the type of: what the crate may show
-/// (`self.cache.lock()` with `cache` a field of a struct declared elsewhere, `s.lock()`
-/// with `s` of an alias declared elsewhere).
-fn lock_source(
-    call: &ExprMethodCall,
-    receiver: &Ty,
-    evidence: &Evidence,
-    method: String,
-) -> Option<PendingSource> {
-    if !call.args.is_empty() && !method.ends_with("_for") && !method.ends_with("_until") {
-        return None;
-    }
-    if let Some(path) = receiver.path() {
-        return is_local_text(path).then(|| PendingSource::Alias {
-            name: last_segment(path).to_string(),
-            method,
-        });
-    }
-    let Expr::Field(field) = peel(&call.receiver) else {
-        return None;
-    };
-    let syn::Member::Named(name) = &field.member else {
-        return None;
-    };
-    let base = evidence.type_of(&field.base);
-    let ty = base.path().filter(|path| is_local_text(path))?;
-    Some(PendingSource::Field {
-        ty: last_segment(ty).to_string(),
-        field: name.to_string(),
-        method,
-    })
-}
-
-/// Is a receiver a value a macro builds (`cmd!(sh, "git status")`, and calls on it): a
-/// process helper's command, say, not a lock.
-fn built_by_macro(mut receiver: &Expr) -> bool {
-    loop {
-        receiver = match peel(receiver) {
-            Expr::Macro(_) => return true,
-            Expr::MethodCall(call) => &call.receiver,
-            Expr::Try(inner) => &inner.expr,
-            Expr::Reference(inner) => &inner.expr,
-            _ => return false,
-        };
-    }
-}
-
-/// Does the file import an async lock (or its module) whose method of this name takes a
-/// guard without awaiting? Then an unseen lock's `try_lock()` may be that lock's.
-fn async_lock_may_take(imports: &Imports, method: &str) -> bool {
-    known_paths::ASYNC_LOCK_TRY_METHODS
-        .iter()
-        .any(|(path, methods)| {
-            methods.contains(&method)
-                && (imports.imports(path)
-                    || path
-                        .rsplit_once("::")
-                        .is_some_and(|(module, _)| imports.imports(module)))
-        })
-}
-
 /// Queues expressions for [`GuardTracker::guards_of`], last first so they pop in order.
 fn push<'e>(
     work: &mut Vec<(Want, &'e Expr, usize)>,
@@ -600,28 +534,6 @@ enum Want {
     Extended,
     /// The guards of the place a `&` borrows.
     Place,
-}
-
-/// `match m.lock() { Ok(g) => g, Err(e) => e.into_inner() }`: an arm gives back what
-/// the scrutinee held.
-fn passes_through(matched: &syn::ExprMatch) -> bool {
-    matched.arms.iter().any(|arm| {
-        let names = pattern_names(&arm.pat);
-        let is_bound = |expr: &Expr| match peel(expr) {
-            Expr::Path(path) => path
-                .path
-                .get_ident()
-                .is_some_and(|ident| names.contains(&ident.to_string())),
-            _ => false,
-        };
-        match peel(&arm.body) {
-            body @ Expr::Path(_) => is_bound(body),
-            Expr::MethodCall(call) => {
-                call.method == known_paths::POISON_RECOVERY && is_bound(&call.receiver)
-            }
-            _ => false,
-        }
-    })
 }
 
 #[cfg(test)]
