@@ -23,15 +23,18 @@ impl Model<'_> {
             }
             let calls = self.calls_by_span(file);
             for guard in pending {
-                let found = match &guard.source {
-                    PendingSource::Call => calls
-                        .get(&guard.span)
-                        .and_then(|&(node, call)| self.helper(node, call)),
+                // A call of the crate's fn that returns a guard (`db.lock()` with `lock` a
+                // helper of `Db`), else the field or alias the lock call is made on.
+                let helper = calls
+                    .get(&guard.span)
+                    .and_then(|&(node, call)| self.helper(node, call));
+                let found = helper.or_else(|| match &guard.source {
+                    PendingSource::Call => None,
                     source => {
                         let items = items.get_or_insert_with(|| self.lock_items());
                         self.lock_item(file, source, items)
                     }
-                };
+                });
                 if let Some((lock, origin)) = found {
                     facts.push(Fact::GuardHeld(fact(
                         crate_file.summary.name.clone(),
@@ -107,10 +110,11 @@ impl Model<'_> {
         };
         let found = items.get(&(self.file_crate(file), &kind))?;
         let (first_file, first) = found.first()?;
+        let lock = first.lock?;
         if found
             .iter()
-            .any(|(_, item)| item.lock.path != first.lock.path)
-            || !source.takes_guard(first.lock)
+            .any(|(_, item)| item.lock.is_none_or(|other| other.path != lock.path))
+            || !source.takes_guard(lock)
         {
             return None;
         }
@@ -119,7 +123,7 @@ impl Model<'_> {
             file: self.files[*first_file].summary.name.clone(),
             line: first.line,
         };
-        Some((first.lock, origin))
+        Some((lock, origin))
     }
 
     /// The crate a file belongs to.
@@ -137,5 +141,105 @@ fn fact(file: String, guard: &PendingGuard, lock: &Lock, origin: LockOrigin) -> 
         binding: guard.binding.clone(),
         awaits: guard.awaits.clone(),
         origin: Some(Box::new(origin)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::super::{CrateFile, CrateInfo, link};
+    use crate::analysis::facts::Fact;
+    use crate::settings::Settings;
+
+    fn file(path: &str, text: &str) -> CrateFile {
+        CrateFile {
+            path: PathBuf::from(path),
+            summary: crate::analysis::summarize(path, text, &Settings::default()),
+        }
+    }
+
+    /// (line, lock, origin as the message names it) of each guard found.
+    fn guards(files: &[CrateFile]) -> Vec<(u32, String, String)> {
+        let krate = CrateInfo {
+            root: Some(PathBuf::from("/c")),
+            name: Some("c".into()),
+            ..CrateInfo::default()
+        };
+        link(files, &krate)
+            .into_iter()
+            .filter_map(|fact| match fact {
+                Fact::GuardHeld(guard) => {
+                    let origin = guard
+                        .origin
+                        .map(|o| format!("{:?} {}:{}", o.item, o.file, o.line));
+                    Some((
+                        guard.span.start.line,
+                        guard.lock,
+                        origin.unwrap_or_default(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    const REGISTRY: &str = "use std::sync::{Mutex, MutexGuard};\n\
+        pub struct Registry { pub cache: parking_lot::Mutex<u32>, inner: Mutex<u32> }\n\
+        impl Registry {\n\
+            pub fn inner(&self) -> MutexGuard<'_, u32> { self.inner.lock().unwrap() }\n\
+            pub fn copy(&self) -> u32 { *self.inner.lock().unwrap() }\n\
+        }\n\
+        pub type Shared = std::sync::Arc<parking_lot::RwLock<u32>>;\n";
+
+    #[test]
+    fn helpers_fields_and_aliases_of_other_files() {
+        let handlers = "use crate::registry::{Registry, Shared};\n\
+            pub async fn a(r: &Registry) { let g = r.inner(); tick().await; }\n\
+            pub async fn b(r: &Registry) { let g = r.cache.lock(); tick().await; }\n\
+            pub async fn c(s: &Shared) { let g = s.write(); tick().await; }\n\
+            pub async fn d(r: &Registry) { let n = r.copy(); tick().await; }\n\
+            pub async fn e(r: &Registry) { let n = *r.cache.lock(); tick().await; }\n";
+        let files = [
+            file("/c/src/registry.rs", REGISTRY),
+            file("/c/src/handlers.rs", handlers),
+        ];
+        assert_eq!(
+            guards(&files),
+            [
+                (
+                    2,
+                    "std::sync::Mutex".into(),
+                    "Helper(\"Registry::inner\") /c/src/registry.rs:4".into()
+                ),
+                (
+                    3,
+                    "parking_lot::Mutex".into(),
+                    "Field(\"Registry\", \"cache\") /c/src/registry.rs:2".into()
+                ),
+                (
+                    4,
+                    "parking_lot::RwLock".into(),
+                    "Alias(\"Shared\") /c/src/registry.rs:7".into()
+                ),
+            ]
+        );
+    }
+
+    /// A name the crate gives a sync lock and an async one (two `Registry` structs, two
+    /// `Shared` aliases) is left unknown.
+    #[test]
+    fn names_the_crate_gives_two_locks_stay_unknown() {
+        let other = "pub struct Registry { pub cache: tokio::sync::Mutex<u32> }\n\
+            pub type Shared = std::sync::Arc<tokio::sync::RwLock<u32>>;\n";
+        let handlers = "use crate::registry::{Registry, Shared};\n\
+            pub async fn b(r: &Registry) { let g = r.cache.try_lock(); tick().await; }\n\
+            pub async fn c(s: &Shared) { let g = s.try_write(); tick().await; }\n";
+        let files = [
+            file("/c/src/registry.rs", REGISTRY),
+            file("/c/src/other.rs", other),
+            file("/c/src/handlers.rs", handlers),
+        ];
+        assert_eq!(guards(&files), []);
     }
 }

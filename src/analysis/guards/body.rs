@@ -391,16 +391,20 @@ impl Body {
     /// them captures.
     pub(crate) fn named_alive(&self) -> Vec<(String, GuardId)> {
         let mut found = Vec::new();
-        for scope in &self.scopes {
-            for (name, id) in scope {
-                for (i, guard) in self.guards.iter().enumerate() {
-                    if guard.alive
-                        && matches!(&guard.holder, Holder::Owned { bindings, .. } if bindings.contains(id))
-                        && !name.contains('.')
-                    {
-                        found.push((name.clone(), i));
-                    }
-                }
+        for (i, guard) in self.guards.iter().enumerate() {
+            let Holder::Owned { bindings, .. } = &guard.holder else {
+                continue;
+            };
+            if !guard.alive {
+                continue;
+            }
+            for scope in &self.scopes {
+                found.extend(
+                    scope
+                        .iter()
+                        .filter(|(name, id)| bindings.contains(id) && !name.contains('.'))
+                        .map(|(name, _)| (name.clone(), i)),
+                );
             }
         }
         found

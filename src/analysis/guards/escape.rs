@@ -49,12 +49,13 @@ pub enum PendingSource {
     Alias { name: String, method: String },
 }
 
-/// A struct field or type alias of a lock type.
+/// A struct field or type alias of a lock type: a synchronous lock's (`None` for another
+/// lock, an async one: a name the crate gives both stays unknown).
 #[derive(Clone, Debug)]
 pub struct LockItem {
     pub(crate) kind: LockItemKind,
     pub(crate) line: u32,
-    pub(crate) lock: &'static Lock,
+    pub(crate) lock: Option<&'static Lock>,
 }
 
 impl PendingSource {
@@ -74,9 +75,14 @@ pub(crate) fn lock_items(items: &[Item], imports: &Imports, index: &LineIndex) -
     let mut found = Vec::new();
     let no_self = Ty::Unknown;
     let lock_of = |ty: &syn::Type| {
-        resolve_type(ty, imports, &no_self)
-            .path()
-            .and_then(known_paths::lock_type)
+        let ty = resolve_type(ty, imports, &no_self);
+        let path = ty.path()?;
+        match known_paths::lock_type(path) {
+            Some(lock) => Some(Some(lock)),
+            None => known_paths::LOCK_NAMES
+                .contains(&path.rsplit("::").next().unwrap_or(path))
+                .then_some(None),
+        }
     };
     for item in items {
         match item {

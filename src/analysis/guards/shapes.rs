@@ -142,18 +142,30 @@ pub(super) fn passes_through(matched: &syn::ExprMatch) -> bool {
     })
 }
 
-/// The identifiers an async block names (a token scan over an explicit stack of groups).
+/// The names an async block uses as values (a token scan over an explicit stack of
+/// groups): not a field or method after `.`, a path's first segment, a macro's name.
 pub(super) fn idents_in(block: &syn::ExprAsync) -> std::collections::HashSet<String> {
+    use proc_macro2::TokenTree;
     use quote::ToTokens;
     let mut found = std::collections::HashSet::new();
     let mut work = vec![block.block.to_token_stream()];
     while let Some(stream) = work.pop() {
-        for tree in stream {
+        let trees: Vec<TokenTree> = stream.into_iter().collect();
+        for (i, tree) in trees.iter().enumerate() {
             match tree {
-                proc_macro2::TokenTree::Ident(ident) => {
-                    found.insert(ident.to_string());
+                TokenTree::Ident(ident) => {
+                    let after_dot =
+                        i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '.');
+                    let before_path_or_bang = matches!(
+                        trees.get(i + 1),
+                        Some(TokenTree::Punct(p)) if p.as_char() == '!' || (p.as_char() == ':'
+                            && matches!(trees.get(i + 2), Some(TokenTree::Punct(q)) if q.as_char() == ':'))
+                    );
+                    if !after_dot && !before_path_or_bang {
+                        found.insert(ident.to_string());
+                    }
                 }
-                proc_macro2::TokenTree::Group(group) => work.push(group.stream()),
+                TokenTree::Group(group) => work.push(group.stream()),
                 _ => {}
             }
         }

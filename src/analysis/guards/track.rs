@@ -252,7 +252,7 @@ impl GuardTracker {
                 .split_once("::")
                 .is_some_and(|(first, _)| !known_paths::WELL_KNOWN_CRATES.contains(&first)),
         };
-        if crate_fn && self.bodies.last().is_some_and(Body::is_async) {
+        if crate_fn && !builds_value(&call.func) && self.bodies.last().is_some_and(Body::is_async) {
             self.create_pending(addr(call), PendingSource::Call, span);
         }
     }
@@ -362,16 +362,15 @@ impl GuardTracker {
                         found.extend(body.held_by(&ident.to_string()));
                     }
                 }
-                (Want::Value, Expr::Call(call))
-                    if self
-                        .lock_calls
-                        .get(&addr(call))
-                        .is_some_and(|(d, _)| *d == depth) =>
-                {
-                    found.extend(self.lock_calls.get(&addr(call)).map(|(_, id)| *id));
-                }
                 (Want::Value, Expr::Call(call)) if builds_value(&call.func) => {
                     push(&mut work, next, Want::Value, call.args.iter().collect());
+                }
+                (Want::Value, Expr::Call(call)) => {
+                    if let Some((d, id)) = self.lock_calls.get(&addr(call))
+                        && *d == depth
+                    {
+                        found.push(*id);
+                    }
                 }
                 (Want::Value | Want::Extended, Expr::Tuple(tuple)) => {
                     push(&mut work, next, want, tuple.elems.iter().collect());

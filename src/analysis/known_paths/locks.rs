@@ -201,6 +201,11 @@ pub(crate) fn guard_type_lock(path: &str, first_arg: Option<&str>) -> Option<&'s
     LOCKS.iter().find(|row| row.path == *lock)
 }
 
+/// The names locks go by, synchronous or not: a crate item of another lock type under a
+/// name that is also a synchronous lock's leaves that name unknown.
+pub(crate) static LOCK_NAMES: &[&str] =
+    &["Mutex", "RwLock", "RefCell", "ReentrantMutex", "FairMutex"];
+
 /// The lock row of a lock type (no matter the method), for a type the crate model learned.
 pub(crate) fn lock_type(path: &str) -> Option<&'static Lock> {
     let path = canonical(path);
