@@ -12,10 +12,13 @@ use crate::analysis::known_paths::Lock;
 use crate::analysis::summary::CallTarget;
 use crate::diagnostic::Span;
 
+/// The lock items of the crates linked, by (crate, item): (file, item) of each.
+type LockItems<'m> = HashMap<(usize, &'m LockItemKind), Vec<(usize, &'m LockItem)>>;
+
 impl Model<'_> {
     /// The pending guards of every file that the crate's items show to be guards.
     pub(super) fn escaped_guards(&self, facts: &mut Vec<Fact>) {
-        let mut items: Option<HashMap<(usize, &LockItemKind), Vec<(usize, &LockItem)>>> = None;
+        let mut items: Option<LockItems<'_>> = None;
         for (file, crate_file) in self.files.iter().enumerate() {
             let pending = &crate_file.summary.escapes.pending;
             if pending.is_empty() {
@@ -79,7 +82,7 @@ impl Model<'_> {
     }
 
     /// Every lock item of the crates linked, by (crate, item).
-    fn lock_items(&self) -> HashMap<(usize, &LockItemKind), Vec<(usize, &LockItem)>> {
+    fn lock_items(&self) -> LockItems<'_> {
         let mut items: HashMap<_, Vec<_>> = HashMap::new();
         for (file, crate_file) in self.files.iter().enumerate() {
             let krate = self.file_crate(file);
@@ -99,7 +102,7 @@ impl Model<'_> {
         &self,
         file: usize,
         source: &PendingSource,
-        items: &HashMap<(usize, &LockItemKind), Vec<(usize, &LockItem)>>,
+        items: &LockItems<'_>,
     ) -> Option<(&'static Lock, LockOrigin)> {
         let kind = match source {
             PendingSource::Field { ty, field, .. } => {
