@@ -40,14 +40,15 @@ impl GuardTracker {
         self.bodies.push(Body::new(is_async));
     }
 
-    /// Enters an async block: the guards of the body around that it names are alive in
-    /// it from its start (moved in by `async move`, borrowed otherwise).
+    /// Enters an async block: the guards of the async body around that it names are
+    /// alive in it from its start (moved in by `async move`, borrowed otherwise). A sync
+    /// fn's guard is not: the block is driven to its end while the fn blocks
+    /// (`block_on(async { .. })` under a lock is a blocking call under it).
     pub(crate) fn enter_async(&mut self, block: &syn::ExprAsync) {
-        let named = self
-            .bodies
-            .last()
-            .map(Body::named_alive)
-            .unwrap_or_default();
+        let named = match self.bodies.last() {
+            Some(outer) if outer.is_async() => outer.named_alive(),
+            _ => Vec::new(),
+        };
         let mut inner = Body::new(true);
         if !named.is_empty() {
             let used = idents_in(block);
