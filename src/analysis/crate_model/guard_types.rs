@@ -24,7 +24,7 @@ impl Model<'_> {
             if pending.is_empty() {
                 continue;
             }
-            let calls = self.calls_by_span(file);
+            let calls = self.calls_at(file, pending);
             for guard in pending {
                 // A call of the crate's fn that returns a guard (`db.lock()` with `lock` a
                 // helper of `Db`), else the field or alias the lock call is made on.
@@ -50,15 +50,22 @@ impl Model<'_> {
         }
     }
 
-    /// The calls a file's fns make, by span: (node, index of the call).
-    fn calls_by_span(&self, file: usize) -> HashMap<Span, (usize, usize)> {
-        (0..self.nodes.len())
-            .filter(|&node| self.nodes[node].file == file)
-            .flat_map(|node| {
-                (self.summary(node).calls.iter().enumerate())
-                    .map(move |(i, call)| (call.span, (node, i)))
-            })
-            .collect()
+    /// The calls of a file's fns made where its pending guards are: (node, index of the
+    /// call), by span. A file's nodes are contiguous, in file order.
+    fn calls_at(&self, file: usize, pending: &[PendingGuard]) -> HashMap<Span, (usize, usize)> {
+        let mut spans: Vec<Span> = pending.iter().map(|guard| guard.span).collect();
+        spans.sort_unstable();
+        let first = self.origin.partition_point(|&(f, _)| f < file);
+        let end = self.origin.partition_point(|&(f, _)| f <= file);
+        let mut found = HashMap::new();
+        for node in first..end {
+            for (i, call) in self.summary(node).calls.iter().enumerate() {
+                if spans.binary_search(&call.span).is_ok() {
+                    found.insert(call.span, (node, i));
+                }
+            }
+        }
+        found
     }
 
     /// The call's fn, if it returns a guard: the lock, and the fn as the origin. A method

@@ -46,9 +46,10 @@ pub(super) fn place_name(expr: &Expr) -> Option<(String, String)> {
 pub(super) fn crate_type(ty: &Ty) -> bool {
     match ty.path() {
         Some(path) if is_local_text(path) => true,
-        Some(path) => path
-            .split_once("::")
-            .is_some_and(|(first, _)| !known_paths::WELL_KNOWN_CRATES.contains(&first)),
+        Some(path) => {
+            path.contains(':')
+                && !known_paths::WELL_KNOWN_CRATES.contains(&path.split(':').next().unwrap_or(path))
+        }
         None => false,
     }
 }

@@ -222,17 +222,14 @@ impl GuardTracker {
         evidence: &Evidence,
         index: &LineIndex,
     ) {
-        if self.on_lock_call(call, receiver, &evidence.imports, index) {
+        let method = call.method.to_string();
+        if self.on_lock_call(call, &method, receiver, &evidence.imports, index) {
             return;
         }
         if !self.bodies.last().is_some_and(Body::is_async) {
             return;
         }
-        let method = call.method.to_string();
-        let source = if known_paths::LOCKS
-            .iter()
-            .any(|lock| lock.guards.contains(&method.as_str()))
-        {
+        let source = if known_paths::is_guard_method(&method) {
             lock_source(call, receiver, evidence, method)
         } else if crate_type(receiver) {
             let returns = evidence.method_return(receiver, &method, call, 0);
@@ -247,13 +244,16 @@ impl GuardTracker {
 
     /// A call by path of a crate fn in async code: a value that may be a guard.
     pub(crate) fn on_path_call(&mut self, call: &ExprCall, resolved: &Resolved, span: Span) {
+        if !self.bodies.last().is_some_and(Body::is_async) {
+            return;
+        }
         let crate_fn = match resolved {
             Resolved::Local(_) => true,
-            Resolved::Extern(path) => path
-                .split_once("::")
-                .is_some_and(|(first, _)| !known_paths::WELL_KNOWN_CRATES.contains(&first)),
+            Resolved::Extern(path) => {
+                !known_paths::WELL_KNOWN_CRATES.contains(&path.split(':').next().unwrap_or(path))
+            }
         };
-        if crate_fn && !builds_value(&call.func) && self.bodies.last().is_some_and(Body::is_async) {
+        if crate_fn && !builds_value(&call.func) {
             self.create_pending(addr(call), PendingSource::Call, span);
         }
     }
@@ -271,19 +271,19 @@ impl GuardTracker {
     fn on_lock_call(
         &mut self,
         call: &ExprMethodCall,
+        method: &str,
         receiver: &Ty,
         imports: &Imports,
         index: &LineIndex,
     ) -> bool {
-        let method = call.method.to_string();
         let found = match receiver.path() {
-            Some(path) => known_paths::lock(path, &method),
+            Some(path) => known_paths::lock(path, method),
             None if self.std_shaped.contains(&addr(call))
                 && *receiver == Ty::Unknown
                 && !built_by_macro(&call.receiver)
-                && !async_lock_may_take(imports, &method) =>
+                && !async_lock_may_take(imports, method) =>
             {
-                known_paths::std_shaped(&method)
+                known_paths::std_shaped(method)
             }
             None => None,
         };
@@ -439,8 +439,12 @@ impl GuardTracker {
     pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall) {
         self.release_moved(call.args.iter());
         let method = call.method.to_string();
-        if let Some((place, root)) = place_name(&call.receiver) {
-            if known_paths::GUARD_STORING_METHODS.contains(&method.as_str()) {
+        let storing = known_paths::GUARD_STORING_METHODS.contains(&method.as_str());
+        let taking = !storing && known_paths::TAKING_METHODS.contains(&method.as_str());
+        if (storing || taking)
+            && let Some((place, root)) = place_name(&call.receiver)
+        {
+            if storing {
                 // `guards.push(g)`: the collection holds them as long as it lives.
                 let stored: Vec<GuardId> = call
                     .args
@@ -453,12 +457,12 @@ impl GuardTracker {
                         body.store(binding, &place, &stored);
                     });
                 }
-            } else if known_paths::TAKING_METHODS.contains(&method.as_str()) {
+            } else {
                 // `held.take()`: what it held moves to the call's value.
                 self.with_body(|body| body.take_out(&place));
             }
         }
-        if !known_paths::CONSUMING_COMBINATORS.contains(&call.method.to_string().as_str()) {
+        if !known_paths::CONSUMING_COMBINATORS.contains(&method.as_str()) {
             return;
         }
         let Some(closure) = call.args.last().and_then(closure_value) else {

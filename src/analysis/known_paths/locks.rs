@@ -191,6 +191,13 @@ static GUARD_RESULTS: &[&str] = &[
 
 /// The lock whose guard a value of this type is, or holds as an `Option`/`Result`.
 pub(crate) fn guard_type_lock(path: &str, first_arg: Option<&str>) -> Option<&'static Lock> {
+    fn is_guard(path: &str) -> bool {
+        let name = path.rsplit(':').next().unwrap_or_default();
+        name.ends_with("Guard") || name == "Ref" || name == "RefMut"
+    }
+    if !is_guard(path) && !first_arg.is_some_and(is_guard) {
+        return None;
+    }
     let path = canonical(path);
     let guard = if GUARD_RESULTS.contains(&path.as_ref()) {
         canonical(first_arg?).into_owned()
@@ -206,8 +213,18 @@ pub(crate) fn guard_type_lock(path: &str, first_arg: Option<&str>) -> Option<&'s
 pub(crate) static LOCK_NAMES: &[&str] =
     &["Mutex", "RwLock", "RefCell", "ReentrantMutex", "FairMutex"];
 
+/// Does some lock hand out a guard by a method of this name?
+pub(crate) fn is_guard_method(name: &str) -> bool {
+    [MUTEX_METHODS, RWLOCK_METHODS, REFCELL_METHODS]
+        .iter()
+        .any(|methods| methods.contains(&name))
+}
+
 /// The lock row of a lock type (no matter the method), for a type the crate model learned.
 pub(crate) fn lock_type(path: &str) -> Option<&'static Lock> {
+    if !LOCK_NAMES.contains(&path.rsplit(':').next().unwrap_or_default()) {
+        return None;
+    }
     let path = canonical(path);
     LOCKS.iter().find(|row| row.path == path)
 }
