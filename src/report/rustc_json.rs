@@ -1,6 +1,15 @@
-//! `--format rustc-json`: one rustc diagnostic object per line, the shape rust-analyzer's
-//! flycheck reads from `rust-analyzer.check.overrideCommand` (it takes both cargo's
-//! `compiler-message` lines and bare rustc diagnostics; these are the bare kind).
+//! `--format rustc-json`: one line per finding in the shape rust-analyzer's flycheck reads
+//! from `rust-analyzer.check.overrideCommand`: cargo's `compiler-message` lines
+//! (`{"reason":"compiler-message","package_id":…,"manifest_path":…,"target":…,"message":…}`)
+//! with the package id cargo gives the file's package, and a bare rustc diagnostic for a
+//! file of no package.
+//!
+//! rust-analyzer files diagnostics by package id: the first line of a package in a run
+//! clears that package's diagnostics of the previous run, so async-lint's and clippy's lines
+//! for one package add up, in either order. A bare diagnostic clears the whole workspace
+//! (it has no package to clear): those come first, before any package's line, so they wipe
+//! nothing of this run when async-lint runs first (as `scripts/check-with-async-lint.sh`
+//! does).
 //!
 //! Notes and help are children; a secondary label is a `note` child with its span; a fix
 //! is a `help` child whose spans carry `suggested_replacement` and `MachineApplicable`.
@@ -56,16 +65,70 @@ struct SpanLine {
     highlight_end: u32,
 }
 
+/// A `compiler-message` line, as cargo prints it.
+#[derive(Serialize)]
+struct CompilerMessage<'a> {
+    reason: &'static str,
+    package_id: String,
+    manifest_path: String,
+    target: CargoTarget<'a>,
+    message: RustcDiagnostic,
+}
+
+#[derive(Serialize)]
+struct CargoTarget<'a> {
+    kind: &'a [String],
+    crate_types: &'a [String],
+    name: &'a str,
+    src_path: String,
+    edition: &'a str,
+    doc: bool,
+    doctest: bool,
+    test: bool,
+}
+
 pub(super) fn render(report: &Report, sources: &Sources) -> Vec<u8> {
     let mut out = Vec::new();
-    for d in &report.diagnostics {
-        let item = diagnostic(d, report, sources);
-        // Plain structs of strings and integers always serialize.
-        if serde_json::to_writer(&mut out, &item).is_ok() {
-            out.push(b'\n');
-        }
+    // Files of no package first: their bare lines clear the workspace in rust-analyzer.
+    let (bare, packaged): (Vec<&Diagnostic>, Vec<&Diagnostic>) = report
+        .diagnostics
+        .iter()
+        .partition(|d| !report.packages.contains_key(&d.file));
+    for d in bare {
+        write_line(&mut out, &diagnostic(d, report, sources));
+    }
+    for d in packaged {
+        let Some((package, target)) = report.packages.get(&d.file) else {
+            continue;
+        };
+        let kind = target.main_kind();
+        let line = CompilerMessage {
+            reason: "compiler-message",
+            package_id: package.id(),
+            manifest_path: package.manifest_path().to_string_lossy().into_owned(),
+            target: CargoTarget {
+                kind: &target.kind,
+                crate_types: &target.crate_types,
+                name: &target.name,
+                src_path: target.src_path.to_string_lossy().into_owned(),
+                edition: &package.edition,
+                // What cargo prints for each kind of target.
+                doc: matches!(kind, "lib" | "proc-macro" | "bin"),
+                doctest: matches!(kind, "lib" | "proc-macro"),
+                test: matches!(kind, "lib" | "proc-macro" | "bin" | "test"),
+            },
+            message: diagnostic(d, report, sources),
+        };
+        write_line(&mut out, &line);
     }
     out
+}
+
+fn write_line(out: &mut Vec<u8>, item: &impl Serialize) {
+    // Plain structs of strings and integers always serialize.
+    if serde_json::to_writer(&mut *out, item).is_ok() {
+        out.push(b'\n');
+    }
 }
 
 fn diagnostic(d: &Diagnostic, report: &Report, sources: &Sources) -> RustcDiagnostic {
