@@ -273,7 +273,12 @@ fn span_lines(source: &LineIndex, span: Span) -> Vec<SpanLine> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+
+    use serde_json::json;
+
     use super::*;
+    use crate::discover::Package;
     use crate::report::test_support::sample;
 
     fn lines(report: &Report) -> Vec<serde_json::Value> {
@@ -317,6 +322,46 @@ mod tests {
                 .starts_with("warning[blocking_sleep]")
         );
         assert_eq!(items[1]["level"], "error");
+    }
+
+    #[test]
+    fn packaged_files_are_compiler_messages_after_the_bare_ones() {
+        let mut report = sample();
+        let package = Package {
+            name: "app".to_string(),
+            version: "1.2.3".to_string(),
+            root: PathBuf::from("/w/app"),
+            edition: "2024".to_string(),
+            lib: None,
+            build: None,
+        };
+        let target = package.target_of(Path::new("/w/app/src/a.rs"));
+        report
+            .packages
+            .insert("src/a.rs".to_string(), (package, target));
+        let items = lines(&report);
+        // src/b.rs has no package: bare, and first, though it sorts after src/a.rs.
+        assert_eq!(items[0]["$message_type"], "diagnostic");
+        assert_eq!(items[0]["spans"][0]["file_name"], "src/b.rs");
+        let line = &items[1];
+        assert_eq!(line["reason"], "compiler-message");
+        assert_eq!(line["package_id"], "path+file:///w/app#1.2.3");
+        assert_eq!(line["manifest_path"], "/w/app/Cargo.toml");
+        let target = &line["target"];
+        assert_eq!(target["kind"], serde_json::json!(["bin"]));
+        assert_eq!(target["crate_types"], serde_json::json!(["bin"]));
+        assert_eq!(target["name"], "app");
+        assert_eq!(target["src_path"], "/w/app/src/main.rs");
+        assert_eq!(target["edition"], "2024");
+        assert_eq!(
+            (&target["doc"], &target["doctest"], &target["test"]),
+            (&json!(true), &json!(false), &json!(true))
+        );
+        assert_eq!(
+            line["message"]["code"]["code"],
+            "async_lint::blocking_sleep"
+        );
+        assert_eq!(line["message"]["spans"][0]["file_name"], "src/a.rs");
     }
 
     #[test]
