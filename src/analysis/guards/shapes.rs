@@ -144,25 +144,26 @@ pub(super) fn passes_through(matched: &syn::ExprMatch) -> bool {
 }
 
 /// The names an async block uses as values (a token scan over an explicit stack of
-/// groups): not a field or method after `.`, a path's first segment, a macro's name.
+/// groups): not a field or method after `.`, a path's first segment, a macro's name, a
+/// field name before `:`; nor a name the block declares with `let` (it may shadow).
 pub(super) fn idents_in(block: &syn::ExprAsync) -> std::collections::HashSet<String> {
     use proc_macro2::TokenTree;
     use quote::ToTokens;
+    let punct = |tree: Option<&TokenTree>, c: char| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c);
     let mut found = std::collections::HashSet::new();
+    let mut declares = Vec::new();
     let mut work = vec![block.block.to_token_stream()];
     while let Some(stream) = work.pop() {
         let trees: Vec<TokenTree> = stream.into_iter().collect();
         for (i, tree) in trees.iter().enumerate() {
             match tree {
                 TokenTree::Ident(ident) => {
-                    let after_dot =
-                        i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '.');
-                    let before_path_or_bang = matches!(
-                        trees.get(i + 1),
-                        Some(TokenTree::Punct(p)) if p.as_char() == '!' || (p.as_char() == ':'
-                            && matches!(trees.get(i + 2), Some(TokenTree::Punct(q)) if q.as_char() == ':'))
-                    );
-                    if !after_dot && !before_path_or_bang {
+                    let before = i.checked_sub(1).and_then(|at| trees.get(at));
+                    let declared = matches!(before, Some(TokenTree::Ident(word)) if word == "let" || word == "mut");
+                    let next = trees.get(i + 1);
+                    if declared {
+                        declares.push(ident.to_string());
+                    } else if !punct(before, '.') && !punct(next, '!') && !punct(next, ':') {
                         found.insert(ident.to_string());
                     }
                 }
@@ -170,6 +171,9 @@ pub(super) fn idents_in(block: &syn::ExprAsync) -> std::collections::HashSet<Str
                 _ => {}
             }
         }
+    }
+    for name in declares {
+        found.remove(&name);
     }
     found
 }
