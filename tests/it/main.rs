@@ -12,6 +12,7 @@ mod expected_output;
 mod fix_once;
 mod fixtures;
 mod formats;
+mod guard_escapes;
 mod hostile;
 mod pre_commit;
 mod rule_docs;

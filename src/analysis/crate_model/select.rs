@@ -84,6 +84,9 @@ enum Want {
     OnType { ty: String, name: String },
     /// A bare name (a method on an unknown receiver, an unresolved fn).
     Named(String),
+    /// A struct or type alias declared by this name (a lock call on its field, on a value
+    /// of the alias: `guards::escape`).
+    Declared(String),
 }
 
 /// The fns a file's calls may reach, with the unit that defines them: paths of this crate
@@ -204,6 +207,11 @@ fn wanted_by(
             CallTarget::Method { .. } => {}
         }
     }
+    for guard in &summary.escapes.pending {
+        if let Some(name) = guard.source.declared_type() {
+            wants.push((unit, Want::Declared(name.to_string())));
+        }
+    }
     wants
 }
 
@@ -213,6 +221,8 @@ fn wanted_by(
 pub struct ItemNames {
     fns: HashSet<u64>,
     types: HashSet<u64>,
+    /// The names after `struct` and `type`.
+    declared: HashSet<u64>,
     place: (Target, Vec<String>),
 }
 
@@ -259,7 +269,20 @@ impl ItemNames {
                 types.extend(ident_after(after));
             }
         }
-        ItemNames { fns, types, place }
+        let mut declared = HashSet::new();
+        for word in [&b"struct "[..], b"type "] {
+            for at in memchr::memmem::find_iter(text.as_bytes(), word) {
+                if starts_word(at) {
+                    declared.extend(ident_after(at + word.len()));
+                }
+            }
+        }
+        ItemNames {
+            fns,
+            types,
+            declared,
+            place,
+        }
     }
 
     fn defines(&self, want: &Want) -> bool {
@@ -273,6 +296,7 @@ impl ItemNames {
                 self.fns.contains(&name_hash(name)) && self.types.contains(&name_hash(ty))
             }
             Want::Named(name) => self.fns.contains(&name_hash(name)),
+            Want::Declared(name) => self.declared.contains(&name_hash(name)),
         }
     }
 }

@@ -59,6 +59,15 @@ pub struct LockItem {
 }
 
 impl PendingSource {
+    /// The struct or alias of the crate whose declaration would make this a guard.
+    pub(crate) fn declared_type(&self) -> Option<&str> {
+        match self {
+            PendingSource::Call => None,
+            PendingSource::Field { ty, .. } => Some(ty),
+            PendingSource::Alias { name, .. } => Some(name),
+        }
+    }
+
     /// Does a lock call of this source find `lock` a guard-handing lock?
     pub(crate) fn takes_guard(&self, lock: &Lock) -> bool {
         match self {
