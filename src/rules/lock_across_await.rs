@@ -52,12 +52,17 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     what_it_does: "Finds guards of `std::sync::Mutex` and `RwLock`, `parking_lot` and `spin` \
 locks that are still alive at an `.await`, following Rust's drop rules: a `let` guard lives to \
 the end of its block unless moved or dropped, a temporary to the end of its statement, and the \
-scrutinee of `match`, `if let` and `while let` through its arms.",
+scrutinee of `match`, `if let` and `while let` through its arms. A guard that leaves its binding \
+is followed: one a helper fn returns, one stored in a field or a collection (it lives as long as \
+they do), one kept past a loop's end (held at the next iteration's awaits), one an async block \
+captures.",
     why_is_this_bad: "While the task is suspended at the `.await`, the lock stays held. Any other \
 task that takes the lock on the same thread blocks that thread forever: a deadlock. On other \
 threads it blocks a runtime worker for as long as the first task sleeps.",
     known_problems: "The kind of lock is taken from what the source shows (a `use`, a field or \
-parameter type, a constructor); a lock whose type cannot be seen is not reported. A guard that \
+parameter type, a constructor), or from the crate: a fn whose return type names a guard type, a \
+struct field or type alias of a lock type in another module (the message names it and where it is); \
+a lock whose type cannot be seen is not reported. A guard that \
 is dropped before the await is not reported, although the compiler may still call the future \
 `!Send` when the guard was borrowed first.",
     example: r#"

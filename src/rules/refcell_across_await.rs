@@ -26,7 +26,8 @@ are still alive at an `.await`, following the same drop rules as `lock_across_aw
     why_is_this_bad: "Other tasks on the same thread run while this one is suspended. If one of \
 them borrows the same cell, `RefCell` panics with `already borrowed`.",
     known_problems: "The cell is recognized from what the source shows (a `use`, a field or \
-parameter type, `RefCell::new`).",
+parameter type, `RefCell::new`), or from the crate: a fn returning a `Ref` or `RefMut`, a struct \
+field or type alias of a `RefCell` in another module.",
     example: r#"
 use std::cell::RefCell;
 use std::rc::Rc;
