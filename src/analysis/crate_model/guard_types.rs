@@ -38,13 +38,14 @@ impl Model<'_> {
                         self.lock_item(file, source, items)
                     }
                 });
+                let found = match (found, guard.fallback) {
+                    (Some((lock, origin)), _) => Some((lock, Some(Box::new(origin)))),
+                    (None, Some(lock)) => Some((lock, None)),
+                    (None, None) => None,
+                };
                 if let Some((lock, origin)) = found {
-                    facts.push(Fact::GuardHeld(fact(
-                        crate_file.summary.name.clone(),
-                        guard,
-                        lock,
-                        origin,
-                    )));
+                    let file = crate_file.summary.name.clone();
+                    facts.push(Fact::GuardHeld(fact(file, guard, lock, origin)));
                 }
             }
         }
@@ -142,7 +143,12 @@ impl Model<'_> {
     }
 }
 
-fn fact(file: String, guard: &PendingGuard, lock: &Lock, origin: LockOrigin) -> GuardHeld {
+fn fact(
+    file: String,
+    guard: &PendingGuard,
+    lock: &Lock,
+    origin: Option<Box<LockOrigin>>,
+) -> GuardHeld {
     GuardHeld {
         rule: lock.rule,
         file,
@@ -150,7 +156,7 @@ fn fact(file: String, guard: &PendingGuard, lock: &Lock, origin: LockOrigin) -> 
         lock: lock.path.to_string(),
         binding: guard.binding.clone(),
         awaits: guard.awaits.clone(),
-        origin: Some(Box::new(origin)),
+        origin,
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::escape::PendingSource;
+use crate::analysis::known_paths::Lock;
 use crate::diagnostic::Span;
 use crate::rules::Rule;
 
@@ -40,6 +41,8 @@ pub(crate) struct Guard {
     /// A value that is a guard if the crate model says so (`rule` and `kind` are then
     /// unknown).
     pub(crate) pending: Option<PendingSource>,
+    /// For a pending value: the lock it is by the call's shape, if the crate shows none.
+    pub(crate) fallback: Option<&'static Lock>,
     /// A guard an async block captured: the outer body's guard it is.
     pub(crate) captured_from: Option<GuardId>,
     holder: Holder,
@@ -104,6 +107,7 @@ impl Body {
             awaits: Vec::new(),
             binding: None,
             pending: None,
+            fallback: None,
             captured_from: None,
             holder: Holder::Temp {
                 depth: self.stmt_depth,
@@ -114,9 +118,15 @@ impl Body {
     }
 
     /// A value that is a guard if the crate model says so: a temporary like any guard.
-    pub(crate) fn create_pending(&mut self, source: PendingSource, span: Span) -> GuardId {
+    pub(crate) fn create_pending(
+        &mut self,
+        source: PendingSource,
+        span: Span,
+        fallback: Option<&'static Lock>,
+    ) -> GuardId {
         let id = self.create(Rule::LockAcrossAwait, String::new(), span);
         self.guards[id].pending = Some(source);
+        self.guards[id].fallback = fallback;
         id
     }
 
@@ -415,6 +425,7 @@ impl Body {
     pub(crate) fn capture(&mut self, name: &str, guard: &Guard, outer: GuardId) {
         let id = self.create(guard.rule, guard.kind.clone(), guard.span);
         self.guards[id].pending = guard.pending.clone();
+        self.guards[id].fallback = guard.fallback;
         self.guards[id].captured_from = Some(outer);
         let bindings = self.declare(&[name.to_string()]);
         self.own(&[id], bindings, &[name.to_string()]);

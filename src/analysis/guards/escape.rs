@@ -29,6 +29,9 @@ pub struct PendingGuard {
     pub(crate) binding: Option<String>,
     pub(crate) awaits: Vec<Span>,
     pub(crate) source: PendingSource,
+    /// The lock it is by its call's shape (`lock().unwrap()`: std's), when the crate
+    /// shows no other.
+    pub(crate) fallback: Option<&'static Lock>,
 }
 
 /// What would make a value a guard.

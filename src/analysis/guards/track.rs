@@ -12,7 +12,7 @@ use crate::analysis::evidence::Evidence;
 use crate::analysis::facts::{Fact, GuardHeld};
 use crate::analysis::guards::{Body, GuardId, Snapshot};
 use crate::analysis::imports::{Imports, Resolved};
-use crate::analysis::known_paths::{self};
+use crate::analysis::known_paths::{self, Lock};
 use crate::analysis::source::LineIndex;
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
@@ -175,6 +175,7 @@ impl GuardTracker {
                     binding: guard.binding,
                     awaits: guard.awaits,
                     source,
+                    fallback: guard.fallback,
                 });
                 continue;
             }
@@ -223,10 +224,18 @@ impl GuardTracker {
         index: &LineIndex,
     ) {
         let method = call.method.to_string();
-        if self.on_lock_call(call, &method, receiver, &evidence.imports, index) {
+        let in_async = self.bodies.last().is_some_and(Body::is_async);
+        if let Some((lock, by_shape)) = self.lock_of(call, &method, receiver, &evidence.imports) {
+            let span = index.span(call.method.span());
+            // `self.cache.lock().unwrap()`, `cache` a field of a struct declared elsewhere:
+            // std's lock by the call's shape, unless the crate shows the field's type.
+            match lock_source(call, receiver, evidence, method).filter(|_| by_shape && in_async) {
+                Some(source) => self.create_pending(addr(call), source, span, Some(lock)),
+                None => self.create(addr(call), lock, span),
+            }
             return;
         }
-        if !self.bodies.last().is_some_and(Body::is_async) {
+        if !in_async {
             return;
         }
         let source = if known_paths::is_guard_method(&method) {
@@ -238,7 +247,7 @@ impl GuardTracker {
             None
         };
         if let Some(source) = source {
-            self.create_pending(addr(call), source, index.span(call.method.span()));
+            self.create_pending(addr(call), source, index.span(call.method.span()), None);
         }
     }
 
@@ -254,50 +263,55 @@ impl GuardTracker {
             }
         };
         if crate_fn && !builds_value(&call.func) {
-            self.create_pending(addr(call), PendingSource::Call, span);
+            self.create_pending(addr(call), PendingSource::Call, span, None);
         }
     }
 
-    fn create_pending(&mut self, at: usize, source: PendingSource, span: Span) {
+    /// A value that may be a guard; `fallback`: the lock it is by the call's shape, if
+    /// the crate does not show another.
+    fn create_pending(
+        &mut self,
+        at: usize,
+        source: PendingSource,
+        span: Span,
+        fallback: Option<&'static Lock>,
+    ) {
         let depth = self.bodies.len();
         if let Some(body) = self.bodies.last_mut() {
-            let id = body.create_pending(source, span);
+            let id = body.create_pending(source, span, fallback);
             self.lock_calls.insert(at, (depth, id));
         }
     }
 
-    /// A lock, mutex or cell method call: if the source shows it takes a guard of a
-    /// synchronous lock, the guard starts its life here as a temporary.
-    fn on_lock_call(
-        &mut self,
+    /// A guard of `lock`, taken by the call at `at`.
+    fn create(&mut self, at: usize, lock: &'static Lock, span: Span) {
+        let depth = self.bodies.len();
+        if let Some(body) = self.bodies.last_mut() {
+            let id = body.create(lock.rule, lock.path.to_string(), span);
+            self.lock_calls.insert(at, (depth, id));
+        }
+    }
+
+    /// A lock, mutex or cell method call: the synchronous lock the source shows it takes
+    /// a guard of, and whether only the call's shape shows it (`lock().unwrap()`).
+    fn lock_of(
+        &self,
         call: &ExprMethodCall,
         method: &str,
         receiver: &Ty,
         imports: &Imports,
-        index: &LineIndex,
-    ) -> bool {
-        let found = match receiver.path() {
-            Some(path) => known_paths::lock(path, method),
+    ) -> Option<(&'static Lock, bool)> {
+        match receiver.path() {
+            Some(path) => known_paths::lock(path, method).map(|lock| (lock, false)),
             None if self.std_shaped.contains(&addr(call))
                 && *receiver == Ty::Unknown
                 && !built_by_macro(&call.receiver)
                 && !async_lock_may_take(imports, method) =>
             {
-                known_paths::std_shaped(method)
+                known_paths::std_shaped(method).map(|lock| (lock, true))
             }
             None => None,
-        };
-        let Some(lock) = found else {
-            return false;
-        };
-        let (rule, kind) = (lock.rule, lock.path);
-        let span = index.span(call.method.span());
-        let depth = self.bodies.len();
-        if let Some(body) = self.bodies.last_mut() {
-            let id = body.create(rule, kind.to_string(), span);
-            self.lock_calls.insert(addr(call), (depth, id));
         }
-        true
     }
 
     /// The guards an expression's value holds (the guard itself, or a value built
