@@ -131,6 +131,7 @@ pub(crate) mod test_support {
         .help("use `tokio::time::sleep(d).await`")
         .fix(Some(Fix {
             message: "use `tokio::time::sleep`".to_string(),
+            applicability: crate::diagnostic::Applicability::MachineApplicable,
             edits: vec![Edit {
                 file: "src/a.rs".to_string(),
                 span: span(2, 5, 19, 18),

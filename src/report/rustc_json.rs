@@ -3,7 +3,7 @@
 //! `compiler-message` lines and bare rustc diagnostics; these are the bare kind).
 //!
 //! Notes and help are children; a secondary label is a `note` child with its span; a fix
-//! is a `help` child whose spans carry `suggested_replacement` and `MachineApplicable`.
+//! is a `help` child whose spans carry `suggested_replacement` and the fix's applicability.
 //! Byte offsets index the file on disk (a byte-order mark stripped before linting is
 //! counted back in).
 
@@ -103,7 +103,7 @@ fn diagnostic(d: &Diagnostic, report: &Report, sources: &Sources) -> RustcDiagno
                     edit.span,
                     true,
                     None,
-                    Some(edit.replacement.clone()),
+                    Some((edit.replacement.clone(), fix.applicability.as_str())),
                 )
             })
             .collect();
@@ -150,7 +150,7 @@ fn span(
     span: Span,
     is_primary: bool,
     label: Option<String>,
-    replacement: Option<String>,
+    replacement: Option<(String, &'static str)>,
 ) -> RustcSpan {
     let source = sources.index(file);
     let bom = if report.bom.contains(file) { 3 } else { 0 };
@@ -168,8 +168,10 @@ fn span(
         is_primary,
         text,
         label,
-        suggestion_applicability: replacement.as_ref().map(|_| "MachineApplicable"),
-        suggested_replacement: replacement,
+        suggestion_applicability: replacement
+            .as_ref()
+            .map(|(_, applicability)| *applicability),
+        suggested_replacement: replacement.map(|(text, _)| text),
         expansion: None,
     }
 }

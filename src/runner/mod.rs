@@ -56,8 +56,6 @@ pub enum Input {
 #[derive(Clone, Debug, Default)]
 pub struct Unit {
     pub settings: Settings,
-    /// The crate runs on tokio: fixes to tokio's async counterparts are offered.
-    pub tokio: bool,
     /// What the crate's `Cargo.toml` says (its root, name and runtimes).
     pub krate: CrateInfo,
     pub files: Vec<PathBuf>,
@@ -78,8 +76,7 @@ impl Input {
             .map(|krate| (krate, false))
             .chain(context)
             .map(|(krate, context)| Unit {
-                settings: with_edition(settings, &krate.edition),
-                tokio: crate::discover::runs_on_tokio(&krate.runtimes),
+                settings: with_runtime(with_edition(settings, &krate.edition), &krate),
                 krate: crate_info(&krate),
                 files: krate.files,
                 context,
@@ -518,7 +515,7 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
 /// A file's linked facts as findings, with the fixes its crate allows, through its
 /// suppressions.
 fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let source = crate::rules::Source::new(text, unit.tokio);
+    let source = crate::rules::Source::new(text);
     let accepted = crate::suppress::accepted(&facts);
     let diagnostics = crate::rules::report(facts, &unit.settings, Some(&source));
     let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings, &accepted);
@@ -534,6 +531,12 @@ fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Uni
 
 /// `settings` for a crate of `edition` (`"2021"`); an edition this build does not know
 /// keeps the default.
+/// `settings` with the runtime `krate` runs on (for fixes and help lines).
+pub fn with_runtime(mut settings: Settings, krate: &crate::discover::Crate) -> Settings {
+    settings.runtime = crate::fixes::CrateRuntime::of(krate);
+    settings
+}
+
 pub fn with_edition(settings: &Settings, edition: &str) -> Settings {
     let mut settings = settings.clone();
     settings.edition = Edition::parse(edition).unwrap_or_default();
