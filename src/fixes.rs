@@ -11,6 +11,8 @@
 //! call (not a method), and its closing parenthesis is found; otherwise the finding keeps
 //! its help line and no fix.
 
+pub mod diff;
+
 use crate::analysis::known_paths::{FixRuntime, package};
 use crate::diagnostic::{Edit, Pos, Span};
 use crate::discover::Crate;

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, ValueEnum};
 
+use super::fix::FixMode;
 use crate::config::RuleChoice;
 use crate::report::Format;
 use crate::rules::Rule;
@@ -83,6 +84,20 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Apply the fixes that are safe (`MachineApplicable`) in place, then report what remains
+    #[arg(long, conflicts_with_all = ["write_baseline", "statistics"])]
+    pub fix: bool,
+
+    /// Print the changes `--fix` would make as a unified diff, and write nothing (exit 1
+    /// when there is a change)
+    #[arg(long, conflicts_with_all = ["write_baseline", "statistics"])]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`, also apply the fixes that may need more changes
+    /// (`MaybeIncorrect`)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
     /// Run as `cargo async-lint`: no PATH means the current package or workspace.
     #[arg(skip)]
     pub via_cargo: bool,
@@ -122,7 +137,7 @@ pub enum Command {
 }
 
 /// A lint run, resolved.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Lint {
     pub input: Input,
     /// `--select` / `--ignore`, applied over each crate's configuration.
@@ -144,10 +159,14 @@ pub struct Lint {
     /// `--parse-all`.
     pub parse_all: bool,
     pub exit_zero: bool,
+    /// `--fix` / `--diff`.
+    pub fix: FixMode,
+    /// `--unsafe-fixes`.
+    pub unsafe_fixes: bool,
 }
 
 /// Where the source comes from.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     Paths(Vec<PathBuf>),
     Stdin { name: String },
@@ -191,6 +210,17 @@ impl Args {
             self.paths
         };
         let input = input(paths, self.stdin_filename)?;
+        let fix = match (self.fix, self.diff) {
+            (_, true) => FixMode::Diff,
+            (true, false) => FixMode::Write,
+            (false, false) => FixMode::Report,
+        };
+        if fix == FixMode::Write && matches!(input, Input::Stdin { .. }) {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "`--fix` writes files: it cannot fix stdin (`--diff` shows the changes)".to_string(),
+            ));
+        }
         let color = match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
@@ -212,6 +242,8 @@ impl Args {
             threads: self.threads.map(|n| n as usize),
             parse_all: self.parse_all,
             exit_zero: self.exit_zero,
+            fix,
+            unsafe_fixes: self.unsafe_fixes,
         })))
     }
 }

@@ -4,9 +4,11 @@
 //! writes it out. Only this layer (and the reporters) knows about processes and output.
 
 mod args;
+mod fix;
 mod plan;
 
 pub use args::{Args, ColorArg, Command, FormatArg, Input, Lint, list_rules};
+pub use fix::FixMode;
 
 use crate::baseline::{Anchor, Baseline};
 use crate::config::Resolver;
@@ -69,8 +71,23 @@ pub fn execute(command: Command) -> Outcome {
             stdout: rule.explain().into_bytes(),
             ..Outcome::default()
         },
+        Command::Lint(lint) if lint.fix == FixMode::Write => fix_then_lint(*lint),
         Command::Lint(lint) => run_lint(*lint),
     }
+}
+
+/// `--fix`: a run that writes the fixes, then a run that reports what remains.
+fn fix_then_lint(lint: Lint) -> Outcome {
+    let first = run_lint(lint.clone());
+    if first.code == 2 && first.stdout.is_empty() {
+        return first;
+    }
+    let mut again = run_lint(Lint {
+        fix: FixMode::Report,
+        ..lint
+    });
+    again.stderr = first.stderr + &again.stderr;
+    again
 }
 
 fn run_lint(lint: Lint) -> Outcome {
@@ -174,6 +191,45 @@ fn run_lint(lint: Lint) -> Outcome {
     if let Some((baseline, anchor)) = &baseline {
         baseline.filter(&mut report, anchor);
     }
+    match lint.fix {
+        FixMode::Report => {}
+        FixMode::Diff => {
+            let fixed = fix::plan(&report, lint.unsafe_fixes);
+            let count: usize = fixed.iter().map(|f| f.fixes).sum();
+            stderr.push_str(&format!(
+                "async-lint: would fix {count} finding{} in {} file{}\n",
+                plural(count),
+                fixed.len(),
+                plural(fixed.len())
+            ));
+            return Outcome {
+                stdout: fix::diff(&fixed).into_bytes(),
+                stderr,
+                code: if report.has_errors() {
+                    2
+                } else {
+                    u8::from(!fixed.is_empty())
+                },
+            };
+        }
+        FixMode::Write => {
+            let fixed = fix::plan(&report, lint.unsafe_fixes);
+            let (fixes, files, problems) = fix::write(&fixed);
+            for problem in problems {
+                stderr.push_str(&format!("async-lint: warning: {problem}\n"));
+            }
+            stderr.push_str(&format!(
+                "async-lint: fixed {fixes} finding{} in {files} file{}\n",
+                plural(fixes),
+                plural(files)
+            ));
+            return Outcome {
+                stderr,
+                code: 0,
+                ..Outcome::default()
+            };
+        }
+    }
     let stdout = if lint.statistics {
         report::statistics(&report)
     } else {
@@ -184,4 +240,8 @@ fn run_lint(lint: Lint) -> Outcome {
         stderr,
         code: report.exit_code(lint.exit_zero),
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

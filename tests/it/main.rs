@@ -10,6 +10,7 @@ mod ecosystem;
 mod editions;
 mod expected_output;
 mod fix_once;
+mod fixes;
 mod fixtures;
 mod formats;
 mod hostile;
