@@ -37,6 +37,11 @@ pub struct Args {
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     pub select: Option<Vec<Rule>>,
 
+    /// Also check these rules (comma-separated), leaving the others as they are
+    /// (`--extend-select unused_suppression`)
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    pub extend_select: Vec<Rule>,
+
     /// Do not check these rules (comma-separated)
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     pub ignore: Vec<Rule>,
@@ -124,8 +129,10 @@ pub enum ColorArg {
 }
 
 fn parse_rule(name: &str) -> Result<Rule, String> {
-    Rule::from_name(name)
-        .ok_or_else(|| format!("unknown rule `{name}` (`async-lint --list-rules` lists the rules)"))
+    Rule::from_name(name).ok_or_else(|| match crate::rules::unknown_rule::did_you_mean(name) {
+        Some(rule) => format!("unknown rule `{name}`: did you mean `{rule}`?"),
+        None => format!("unknown rule `{name}` (`async-lint --list-rules` lists the rules)"),
+    })
 }
 
 /// What the user asked for, resolved.
@@ -198,11 +205,20 @@ impl Args {
             FormatArg::Github => Format::Github,
             FormatArg::RustcJson => Format::RustcJson,
         };
-        let settings = rule_settings(self.select.as_deref(), &self.ignore)?;
+        if self.ignore.contains(&Rule::ParseError) {
+            return Err(usage(
+                ErrorKind::InvalidValue,
+                "`parse_error` cannot be ignored: a file that cannot be read or parsed is never \
+                 checked"
+                    .to_string(),
+            ));
+        }
         let rules = RuleChoice {
             select: self.select,
+            extend_select: self.extend_select,
             ignore: self.ignore,
         };
+        let settings = rules.settings(None);
         let paths = if self.via_cargo && self.paths.is_empty() && self.stdin_filename.is_none() {
             let cwd = std::env::current_dir().unwrap_or_default();
             crate::cargo::package_paths(&cwd).map_err(|message| usage(ErrorKind::Io, message))?
@@ -218,7 +234,8 @@ impl Args {
         if fix == FixMode::Write && matches!(input, Input::Stdin { .. }) {
             return Err(usage(
                 ErrorKind::ArgumentConflict,
-                "`--fix` writes files: it cannot fix stdin (`--diff` shows the changes)".to_string(),
+                "`--fix` writes files: it cannot fix stdin (`--diff` shows the changes)"
+                    .to_string(),
             ));
         }
         let color = match self.color {
@@ -250,24 +267,6 @@ impl Args {
 
 fn usage(kind: ErrorKind, message: String) -> clap::Error {
     Args::command().error(kind, message)
-}
-
-/// `--select` sets the listed rules to their default level (warn when that is allow) and
-/// every other rule off; `parse_error` is always on. `--ignore` then turns rules off.
-fn rule_settings(select: Option<&[Rule]>, ignore: &[Rule]) -> Result<Settings, clap::Error> {
-    if ignore.contains(&Rule::ParseError) {
-        return Err(usage(
-            ErrorKind::InvalidValue,
-            "`parse_error` cannot be ignored: a file that cannot be read or parsed is never \
-             checked"
-                .to_string(),
-        ));
-    }
-    let choice = RuleChoice {
-        select: select.map(<[Rule]>::to_vec),
-        ignore: ignore.to_vec(),
-    };
-    Ok(choice.settings(None))
 }
 
 /// `-` (alone) or `--stdin-filename` without paths reads stdin; otherwise paths.

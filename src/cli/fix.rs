@@ -61,7 +61,8 @@ pub(super) fn plan(report: &Report, unsafe_fixes: bool) -> Vec<Fixed> {
         for edits in fixes {
             let overlaps = edits.iter().any(|e| {
                 taken.iter().any(|t| {
-                    e.span.start.offset < t.span.end.offset && t.span.start.offset < e.span.end.offset
+                    e.span.start.offset < t.span.end.offset
+                        && t.span.start.offset < e.span.end.offset
                         || e.span.start.offset == t.span.start.offset
                 })
             });

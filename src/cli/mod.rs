@@ -189,7 +189,13 @@ fn run_lint(lint: Lint) -> Outcome {
         };
     }
     if let Some((baseline, anchor)) = &baseline {
-        baseline.filter(&mut report, anchor);
+        let hidden = baseline.filter(&mut report, anchor);
+        if hidden > 0 && lint.fix != FixMode::Write {
+            stderr.push_str(&format!(
+                "async-lint: the baseline hid {hidden} finding{} recorded in it\n",
+                plural(hidden)
+            ));
+        }
     }
     match lint.fix {
         FixMode::Report => {}

@@ -142,11 +142,14 @@ fn suggestion(fix: &crate::diagnostic::Fix, text: Option<&str>) -> String {
         Applicability::MaybeIncorrect => "`--unsafe-fixes`, check the result",
     };
     let mut out = format!("suggestion ({how}): {}", fix.message);
-    let Some(lines) = text.and_then(|text| crate::fixes::diff::suggestion(text, &fix.edits))
-    else {
+    let Some(lines) = text.and_then(|text| crate::fixes::diff::suggestion(text, &fix.edits)) else {
         return out;
     };
-    let width = lines.iter().map(|l| l.line.to_string().len()).max().unwrap_or(1);
+    let width = lines
+        .iter()
+        .map(|l| l.line.to_string().len())
+        .max()
+        .unwrap_or(1);
     for line in lines {
         let _ = write!(out, "\n{:>width$} | {}", line.line, line.text);
         if !line.markers.is_empty() {

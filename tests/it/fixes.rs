@@ -88,8 +88,14 @@ fn every_machine_applicable_fix_compiles() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let crates = [
-        ("on_tokio", r#"tokio = { version = "1", features = ["rt", "time", "fs"] }"#),
-        ("on_tokio_no_fs", r#"tokio = { version = "1", features = ["rt", "time"] }"#),
+        (
+            "on_tokio",
+            r#"tokio = { version = "1", features = ["rt", "time", "fs"] }"#,
+        ),
+        (
+            "on_tokio_no_fs",
+            r#"tokio = { version = "1", features = ["rt", "time"] }"#,
+        ),
         ("on_async_std", r#"async-std = "1""#),
         ("on_smol", r#"smol = "2""#),
     ];
@@ -97,7 +103,10 @@ fn every_machine_applicable_fix_compiles() {
     write(
         dir,
         "Cargo.toml",
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
     );
     std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     for (name, dependency) in crates {
@@ -113,18 +122,36 @@ fn every_machine_applicable_fix_compiles() {
     for (name, _) in crates {
         let (ok, stderr) = cargo_check(dir, name);
         let fixed = std::fs::read_to_string(dir.join(name).join("src/lib.rs")).unwrap();
-        assert!(ok, "{name} does not compile after --fix:\n{stderr}\n{fixed}");
+        assert!(
+            ok,
+            "{name} does not compile after --fix:\n{stderr}\n{fixed}"
+        );
     }
     let tokio = std::fs::read_to_string(dir.join("on_tokio/src/lib.rs")).unwrap();
-    assert!(tokio.contains("tokio::fs::read_to_string(dir.join(\"a\")).await?"), "{tokio}");
-    assert!(tokio.contains("for entry in std::fs::read_dir(dir)?"), "{tokio}");
+    assert!(
+        tokio.contains("tokio::fs::read_to_string(dir.join(\"a\")).await?"),
+        "{tokio}"
+    );
+    assert!(
+        tokio.contains("for entry in std::fs::read_dir(dir)?"),
+        "{tokio}"
+    );
     let smol = std::fs::read_to_string(dir.join("on_smol/src/lib.rs")).unwrap();
-    assert!(smol.contains("smol::Timer::after(Duration::from_millis(1)).await;"), "{smol}");
+    assert!(
+        smol.contains("smol::Timer::after(Duration::from_millis(1)).await;"),
+        "{smol}"
+    );
     let async_std = std::fs::read_to_string(dir.join("on_async_std/src/lib.rs")).unwrap();
     assert!(async_std.contains("async_std::task::sleep(Duration::from_millis(1)).await;"));
-    assert!(async_std.contains("std::fs::read_to_string(dir.join"), "{async_std}");
+    assert!(
+        async_std.contains("std::fs::read_to_string(dir.join"),
+        "{async_std}"
+    );
     let no_fs = std::fs::read_to_string(dir.join("on_tokio_no_fs/src/lib.rs")).unwrap();
-    assert!(no_fs.contains("let text = std::fs::read_to_string"), "{no_fs}");
+    assert!(
+        no_fs.contains("let text = std::fs::read_to_string"),
+        "{no_fs}"
+    );
 }
 
 /// A tokio crate with one fixable call and one that is not.
@@ -152,24 +179,39 @@ fn diff_prints_and_writes_nothing_fix_writes_and_reports_what_remains() {
     let diff = run(tmp.path(), &["--diff", "."]);
     assert_eq!(diff.code, 1, "{diff:?}");
     assert!(
-        diff.stdout.starts_with("--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,5 +1,5 @@\n"),
+        diff.stdout
+            .starts_with("--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,5 +1,5 @@\n"),
         "{diff:?}"
     );
     assert!(
-        diff.stdout.contains("-    let _ = std::fs::read(p)?;\n+    let _ = tokio::fs::read(p).await?;\n"),
+        diff.stdout
+            .contains("-    let _ = std::fs::read(p)?;\n+    let _ = tokio::fs::read(p).await?;\n"),
         "{diff:?}"
     );
-    assert!(!diff.stdout.contains("+    for e in tokio"), "read_dir is not machine-applicable");
-    assert!(diff.stderr.contains("would fix 1 finding in 1 file"), "{diff:?}");
+    assert!(
+        !diff.stdout.contains("+    for e in tokio"),
+        "read_dir is not machine-applicable"
+    );
+    assert!(
+        diff.stderr.contains("would fix 1 finding in 1 file"),
+        "{diff:?}"
+    );
     let after = std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap();
     assert_eq!(before, after, "--diff writes nothing");
 
     let unsafe_diff = run(tmp.path(), &["--diff", "--unsafe-fixes", "."]);
-    assert!(unsafe_diff.stdout.contains("+    for e in tokio::fs::read_dir(p).await? {"));
+    assert!(
+        unsafe_diff
+            .stdout
+            .contains("+    for e in tokio::fs::read_dir(p).await? {")
+    );
 
     let fixed = run(tmp.path(), &["--fix", "--format", "concise", "."]);
     assert_eq!(fixed.code, 1, "read_dir remains: {fixed:?}");
-    assert!(fixed.stderr.contains("fixed 1 finding in 1 file"), "{fixed:?}");
+    assert!(
+        fixed.stderr.contains("fixed 1 finding in 1 file"),
+        "{fixed:?}"
+    );
     assert_eq!(fixed.stdout.lines().count(), 1, "{fixed:?}");
     assert!(fixed.stdout.contains("std::fs::read_dir"), "{fixed:?}");
     let text = std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap();
@@ -191,9 +233,8 @@ fn human_output_shows_the_fix_as_a_suggestion_under_one_help_line() {
     let out = run(tmp.path(), &["."]);
     assert_eq!(out.stdout.matches("= help:").count(), 2, "{out:?}");
     assert!(
-        out.stdout.contains(
-            "= suggestion (`--fix`): replace with `tokio::fs::read(p).await`\n"
-        ),
+        out.stdout
+            .contains("= suggestion (`--fix`): replace with `tokio::fs::read(p).await`\n"),
         "{out:?}"
     );
     assert!(
@@ -201,8 +242,16 @@ fn human_output_shows_the_fix_as_a_suggestion_under_one_help_line() {
             .contains("2 |     let _ = tokio::fs::read(p).await?;\n"),
         "{out:?}"
     );
-    assert!(out.stdout.contains("  |             ~~~~~~~~~~~~~~~   ++++++\n"), "{out:?}");
-    assert!(out.stdout.contains("suggestion (`--unsafe-fixes`, check the result)"), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("  |             ~~~~~~~~~~~~~~~   ++++++\n"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout
+            .contains("suggestion (`--unsafe-fixes`, check the result)"),
+        "{out:?}"
+    );
 }
 
 #[test]
