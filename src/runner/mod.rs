@@ -231,7 +231,7 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
         .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
         .sum();
     let parse_all = parse_all || total <= PARSE_ALL_BELOW;
-    let (mut passes, aliases): (Vec<Pass>, Vec<(Vec<(String, String)>, bool)>) = files
+    let (mut passes, aliases): (Vec<Pass>, Vec<FileExtras>) = files
         .par_iter()
         .map(|&(u, path)| first_pass(path, &units[u], parse_all))
         .unzip();
@@ -420,7 +420,11 @@ pub const PARSE_ALL_BELOW: u64 = 1 << 20;
 /// `src/main.rs`): (NAME, ALIAS).
 /// A file's first pass, the `extern crate` aliases of a crate root, and whether the file
 /// holds a suppression comment.
-type FirstPass = (Pass, (Vec<(String, String)>, bool));
+type FirstPass = (Pass, FileExtras);
+
+/// What a first pass finds besides the pass: `extern crate` aliases, and whether the file
+/// holds a suppression comment.
+type FileExtras = (Vec<(String, String)>, bool);
 
 fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> FirstPass {
     let name = display_name(path);
