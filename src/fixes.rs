@@ -62,6 +62,19 @@ impl CrateRuntime {
         }
     }
 
+    /// The runtime and its features as `--show-settings` prints them:
+    /// `tokio (features: fs, time)`, or `unknown`.
+    pub fn describe(&self) -> String {
+        let Some(runtime) = self.runtime else {
+            return "unknown".to_string();
+        };
+        let (name, _) = package(runtime);
+        match &self.features {
+            Some(features) => format!("{name} (features: {})", features.join(", ")),
+            None => format!("{name} (not a normal dependency: features unknown)"),
+        }
+    }
+
     /// Whether the runtime's `feature` is known to be on (`""`: none needed).
     pub fn has_feature(&self, feature: &str) -> bool {
         let Some(runtime) = self.runtime else {

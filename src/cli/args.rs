@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 use super::fix::FixMode;
 use crate::config::RuleChoice;
@@ -103,6 +103,60 @@ pub struct Args {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
+    /// Print nothing but the findings: no summary line, no notes or warnings on stderr
+    /// (errors still)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print the settings each crate is checked with, and where each comes from, then exit
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline", "statistics"])]
+    pub show_settings: bool,
+
+    /// Check these packages of the workspace (by name; repeatable)
+    #[arg(
+        short = 'p',
+        long = "package",
+        value_name = "SPEC",
+        help_heading = "Package Selection"
+    )]
+    pub packages: Vec<String>,
+
+    /// Check every member of the workspace
+    #[arg(long, help_heading = "Package Selection")]
+    pub workspace: bool,
+
+    /// The `Cargo.toml` to start from instead of the nearest one
+    #[arg(long, value_name = "PATH", help_heading = "Package Selection")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Check only `src/` (the library and binaries share its modules)
+    #[arg(long, help_heading = "Target Selection")]
+    pub lib: bool,
+
+    /// Check only `src/` (the library and binaries share its modules)
+    #[arg(long, help_heading = "Target Selection")]
+    pub bins: bool,
+
+    /// Check `tests/`
+    #[arg(long, help_heading = "Target Selection")]
+    pub tests: bool,
+
+    /// Check `examples/`
+    #[arg(long, help_heading = "Target Selection")]
+    pub examples: bool,
+
+    /// Check `benches/`
+    #[arg(long, help_heading = "Target Selection")]
+    pub benches: bool,
+
+    /// Check every target (the default)
+    #[arg(long, help_heading = "Target Selection")]
+    pub all_targets: bool,
+
     /// Run as `cargo async-lint`: no PATH means the current package or workspace.
     #[arg(skip)]
     pub via_cargo: bool,
@@ -170,6 +224,12 @@ pub struct Lint {
     pub fix: FixMode,
     /// `--unsafe-fixes`.
     pub unsafe_fixes: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--output-file FILE`.
+    pub output_file: Option<PathBuf>,
+    /// `--show-settings`.
+    pub show_settings: bool,
 }
 
 /// Where the source comes from.
@@ -184,7 +244,9 @@ impl Args {
     /// `--help` / `--version` prints and exits 0.
     pub fn from_env() -> Args {
         let (args, via_cargo) = args_os();
-        let mut parsed = Args::parse_from(args);
+        VIA_CARGO.store(via_cargo, std::sync::atomic::Ordering::Relaxed);
+        let matches = command().get_matches_from(args);
+        let mut parsed = Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
         parsed.via_cargo = via_cargo;
         parsed
     }
@@ -205,6 +267,7 @@ impl Args {
             FormatArg::Github => Format::Github,
             FormatArg::RustcJson => Format::RustcJson,
         };
+        let selection = self.selection();
         if self.ignore.contains(&Rule::ParseError) {
             return Err(usage(
                 ErrorKind::InvalidValue,
@@ -219,10 +282,32 @@ impl Args {
             ignore: self.ignore,
         };
         let settings = rules.settings(None);
-        let paths = if self.via_cargo && self.paths.is_empty() && self.stdin_filename.is_none() {
+        if selection.is_set() && (!self.paths.is_empty() || self.stdin_filename.is_some()) {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "`-p`, `--workspace`, `--manifest-path` and the target flags choose the files \
+                 from Cargo.toml: give no PATH"
+                    .to_string(),
+            ));
+        }
+        let from_cargo = selection.is_set()
+            || (self.via_cargo && self.paths.is_empty() && self.stdin_filename.is_none());
+        let paths = if from_cargo {
             let cwd = std::env::current_dir().unwrap_or_default();
-            crate::cargo::package_paths(&cwd).map_err(|message| usage(ErrorKind::Io, message))?
+            crate::cargo::selected_paths(&cwd, &selection)
+                .map_err(|message| usage(ErrorKind::Io, message))?
         } else {
+            for path in &self.paths {
+                let missing = path.as_os_str() != "-"
+                    && std::fs::symlink_metadata(path)
+                        .is_err_and(|err| err.kind() == std::io::ErrorKind::NotFound);
+                if missing {
+                    return Err(usage(
+                        ErrorKind::ValueValidation,
+                        format!("path `{}` does not exist", path.display()),
+                    ));
+                }
+            }
             self.paths
         };
         let input = input(paths, self.stdin_filename)?;
@@ -261,12 +346,60 @@ impl Args {
             exit_zero: self.exit_zero,
             fix,
             unsafe_fixes: self.unsafe_fixes,
+            quiet: self.quiet,
+            output_file: self.output_file,
+            show_settings: self.show_settings,
         })))
+    }
+
+    /// cargo's package and target flags.
+    fn selection(&self) -> crate::cargo::Selection {
+        use crate::cargo::Target;
+        let mut targets = Vec::new();
+        if self.lib || self.bins {
+            targets.push(Target::Src);
+        }
+        for (on, target) in [
+            (self.tests, Target::Tests),
+            (self.examples, Target::Examples),
+            (self.benches, Target::Benches),
+        ] {
+            if on {
+                targets.push(target);
+            }
+        }
+        if self.all_targets {
+            targets = vec![
+                Target::Src,
+                Target::Tests,
+                Target::Examples,
+                Target::Benches,
+            ];
+        }
+        crate::cargo::Selection {
+            manifest_path: self.manifest_path.clone(),
+            packages: self.packages.clone(),
+            workspace: self.workspace,
+            targets,
+        }
+    }
+}
+
+/// Whether this process runs as `cargo async-lint` (its usage lines say so).
+static VIA_CARGO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn command() -> clap::Command {
+    if VIA_CARGO.load(std::sync::atomic::Ordering::Relaxed) {
+        Args::command()
+            .name("cargo async-lint")
+            .bin_name("cargo async-lint")
+    } else {
+        Args::command()
     }
 }
 
 fn usage(kind: ErrorKind, message: String) -> clap::Error {
-    Args::command().error(kind, message)
+    command().error(kind, message)
 }
 
 /// `-` (alone) or `--stdin-filename` without paths reads stdin; otherwise paths.

@@ -6,6 +6,7 @@
 mod args;
 mod fix;
 mod plan;
+mod show_settings;
 
 pub use args::{Args, ColorArg, Command, FormatArg, Input, Lint, list_rules};
 pub use fix::FixMode;
@@ -71,9 +72,41 @@ pub fn execute(command: Command) -> Outcome {
             stdout: rule.explain().into_bytes(),
             ..Outcome::default()
         },
-        Command::Lint(lint) if lint.fix == FixMode::Write => fix_then_lint(*lint),
-        Command::Lint(lint) => run_lint(*lint),
+        Command::Lint(lint) => {
+            let (quiet, output_file) = (lint.quiet, lint.output_file.clone());
+            let outcome = match lint.fix {
+                _ if lint.show_settings => show_settings::run(*lint),
+                FixMode::Write => fix_then_lint(*lint),
+                _ => run_lint(*lint),
+            };
+            deliver(outcome, quiet, output_file.as_deref())
+        }
     }
+}
+
+/// `--quiet` keeps only errors on stderr; `--output-file` writes stdout to the file.
+fn deliver(mut outcome: Outcome, quiet: bool, output_file: Option<&std::path::Path>) -> Outcome {
+    if quiet {
+        outcome.stderr = outcome
+            .stderr
+            .lines()
+            .filter(|line| {
+                !line.starts_with("async-lint: ") || line.starts_with("async-lint: error")
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+    }
+    if let Some(path) = output_file {
+        if let Err(err) = std::fs::write(path, &outcome.stdout) {
+            outcome.stderr.push_str(&format!(
+                "async-lint: error: could not write `{}`: {err}\n",
+                path.display()
+            ));
+            outcome.code = 2;
+        }
+        outcome.stdout.clear();
+    }
+    outcome
 }
 
 /// `--fix`: a run that writes the fixes, then a run that reports what remains.
@@ -236,11 +269,20 @@ fn run_lint(lint: Lint) -> Outcome {
             };
         }
     }
-    let stdout = if lint.statistics {
+    if report.files_checked == 0 && lint.fix == FixMode::Report {
+        stderr.push_str("async-lint: warning: no Rust files found to check\n");
+    }
+    let mut stdout = if lint.statistics {
         report::statistics(&report)
     } else {
         report::render(&report, lint.format, lint.color, &places())
     };
+    if lint.quiet && lint.format == report::Format::Human && !lint.statistics {
+        let summary = report::human_summary(&report);
+        if stdout.ends_with(summary.as_bytes()) {
+            stdout.truncate(stdout.len() - summary.len());
+        }
+    }
     Outcome {
         stdout,
         stderr,

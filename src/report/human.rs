@@ -172,7 +172,7 @@ fn location_note(file: &str, span: Span) -> String {
 }
 
 /// `Found 3 problems (2 warnings, 1 error) in 2 files`, or `No problems found in 5 files`.
-fn summary(report: &Report) -> String {
+pub(super) fn summary(report: &Report) -> String {
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")

@@ -52,6 +52,11 @@ pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> 
     }
 }
 
+/// The summary that ends the human format (`Found 3 problems …`, grouping lines).
+pub fn human_summary(report: &Report) -> String {
+    human::summary(report)
+}
+
 /// Where files are, for the formats that name them from a repository's root.
 #[derive(Clone, Debug)]
 pub struct Places {

@@ -16,4 +16,5 @@ mod formats;
 mod hostile;
 mod pre_commit;
 mod rule_docs;
+mod suppressions;
 mod workflows;
