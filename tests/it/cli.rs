@@ -694,3 +694,23 @@ fn parse_all_reports_syntax_errors_in_large_runs() {
         "{all:?}"
     );
 }
+
+/// The README's option table names every long option the command line has.
+#[test]
+fn readme_lists_every_option() {
+    let readme = std::fs::read_to_string(crate::common::repo_root().join("README.md")).unwrap();
+    let help = run(&crate::common::repo_root(), &["--help"]);
+    let options: Vec<&str> = help
+        .stdout
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == '<')
+        .filter(|word| word.starts_with("--") && word.len() > 2)
+        .filter(|word| !matches!(*word, "--help" | "--version"))
+        .collect();
+    assert!(options.len() > 20, "{help:?}");
+    for option in options {
+        assert!(
+            readme.contains(&format!("`{option}")) || readme.contains(&format!(" {option}")),
+            "README.md does not mention `{option}`"
+        );
+    }
+}
