@@ -276,3 +276,111 @@ fn fix_on_stdin_is_a_usage_error() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("cannot fix stdin"), "{out:?}");
 }
+
+#[test]
+fn features_come_from_the_workspace_and_decide_the_applicability() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"bare\"]\n\n[workspace.dependencies]\n\
+         tokio = { version = \"1\", features = [\"rt\"] }\n",
+    );
+    write(
+        dir,
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\ntokio = { workspace = true, features = [\"fs\"] }\n",
+    );
+    write(
+        dir,
+        "bare/Cargo.toml",
+        "[package]\nname = \"bare\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\ntokio = { workspace = true }\n",
+    );
+    let body = "pub async fn f() {\n    let _ = std::fs::read(\"a\");\n}\n";
+    write(dir, "app/src/lib.rs", body);
+    write(dir, "bare/src/lib.rs", body);
+    let settings = run(dir, &["--show-settings", "app", "bare"]);
+    assert!(
+        settings
+            .stdout
+            .contains("runtime = \"tokio (features: default, fs, rt)\""),
+        "{settings:?}"
+    );
+    assert!(
+        settings
+            .stdout
+            .contains("runtime = \"tokio (features: default, rt)\""),
+        "{settings:?}"
+    );
+    let diff = run(dir, &["--diff", "app", "bare"]);
+    assert!(diff.stdout.contains("+++ b/app/src/lib.rs"), "{diff:?}");
+    assert!(
+        !diff.stdout.contains("bare/src/lib.rs"),
+        "no `fs` feature: {diff:?}"
+    );
+    let json = run(dir, &["--format", "json", "bare"]);
+    assert!(
+        json.stdout
+            .contains("\"applicability\": \"MaybeIncorrect\""),
+        "{json:?}"
+    );
+    assert!(
+        json.stdout.contains("needs tokio's `fs` feature"),
+        "{json:?}"
+    );
+}
+
+#[test]
+fn advice_names_the_crates_own_runtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let body = "pub async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n    \
+                std::process::Command::new(\"ls\").status().ok();\n}\n";
+    for (name, dependency, sleep, offload) in [
+        (
+            "std_app",
+            "async-std = \"1\"",
+            "async_std::task::sleep",
+            "async_std::task::spawn_blocking",
+        ),
+        (
+            "smol_app",
+            "smol = \"2\"",
+            "smol::Timer::after",
+            "smol::unblock",
+        ),
+    ] {
+        write(
+            dir,
+            &format!("{name}/Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+                 [dependencies]\n{dependency}\n"
+            ),
+        );
+        write(dir, &format!("{name}/src/lib.rs"), body);
+        let out = run(dir, &[name]);
+        assert!(!out.stdout.contains("tokio"), "{out:?}");
+        assert!(
+            out.stdout
+                .contains(&format!("use `{sleep}(..).await` instead")),
+            "{out:?}"
+        );
+        assert!(
+            out.stdout
+                .contains(&format!("run the blocking code in `{offload}`")),
+            "{out:?}"
+        );
+    }
+    write(dir, "loose.rs", body);
+    let out = run(dir, &["loose.rs"]);
+    assert!(!out.stdout.contains("tokio"), "no runtime known: {out:?}");
+    assert!(
+        out.stdout.contains("your runtime's blocking thread pool"),
+        "{out:?}"
+    );
+    assert!(!out.stdout.contains("suggestion"), "{out:?}");
+}
