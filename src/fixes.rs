@@ -98,6 +98,9 @@ pub struct CallSite<'t> {
     pub after_call: Pos,
     /// The call is a statement of its own: `;` follows it.
     pub statement: bool,
+    /// The arguments call a guard method (`.lock()`, `.borrow()`, `.read()`, ...): with
+    /// `.await` after the call, the guard would be held across it.
+    pub guard_in_arguments: bool,
 }
 
 /// The call whose callee is at `callee` in `text`, if the callee is written as a path
@@ -120,6 +123,34 @@ pub(crate) fn call_site<'t>(
         arguments: &text[end..close],
         after_call: index.at(close),
         statement,
+        guard_in_arguments: guard_in(text, end, close),
+    })
+}
+
+/// Whether `text[from..to]` calls a method that returns a guard (`.lock()`, `.borrow()`,
+/// `.read()`, `.write()` and their `try_` forms).
+fn guard_in(text: &str, from: usize, to: usize) -> bool {
+    const GUARDS: &[&str] = &[
+        "lock",
+        "try_lock",
+        "borrow",
+        "borrow_mut",
+        "try_borrow",
+        "try_borrow_mut",
+        "read",
+        "try_read",
+        "write",
+        "try_write",
+    ];
+    let tokens: Vec<_> = Lexer::new(text, from)
+        .take_while(|t| t.end <= to)
+        .filter(|t| !t.is_comment())
+        .collect();
+    tokens.windows(3).any(|w| {
+        w[0].kind == Kind::Punct(b'.')
+            && w[1].kind == Kind::Ident
+            && GUARDS.contains(&&text[w[1].start..w[1].end])
+            && w[2].kind == Kind::Punct(b'(')
     })
 }
 
@@ -336,6 +367,9 @@ mod tests {
         assert_eq!(fix(sleep, &smol), Some(MachineApplicable));
         assert_eq!(fix(tail_sleep, &smol), Some(MaybeIncorrect));
         assert_eq!(fix(read, &smol), Some(MachineApplicable));
+        // A guard in the arguments would live across the `.await`.
+        let guarded = "async fn f(m: std::sync::Mutex<Vec<u8>>) { std::fs::write(\"a\", &*m.lock().unwrap()).ok(); }\n";
+        assert_eq!(fix(guarded, &tokio), Some(MaybeIncorrect));
         // No known runtime: no fix.
         assert_eq!(fix(sleep, &CrateRuntime::default()), None);
     }

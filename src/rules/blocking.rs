@@ -169,6 +169,11 @@ fn fix(call: &BlockingCall, runtime: &CrateRuntime, index: &LineIndex) -> Option
         })
     } else {
         match found.shape {
+            _ if site.guard_in_arguments => Some(
+                "a guard taken in the arguments would be held across the `.await`: take what it \
+                 guards into a local first"
+                    .to_string(),
+            ),
             Shape::Same => None,
             Shape::SameAsStatement if site.statement => None,
             Shape::SameAsStatement => {

@@ -65,6 +65,25 @@ fn krate(dir: &Path, name: &str, dependency: &str) {
     write(dir, &format!("{name}/src/lib.rs"), calls(tail));
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn package_name(dir: &Path) -> String {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let table: toml::Table = manifest.parse().unwrap();
+    table["package"]["name"].as_str().unwrap().to_string()
+}
+
 fn cargo_check(dir: &Path, package: &str) -> (bool, String) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -99,7 +118,32 @@ fn every_machine_applicable_fix_compiles() {
         ("on_async_std", r#"async-std = "1""#),
         ("on_smol", r#"smol = "2""#),
     ];
-    let members: Vec<String> = crates.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    // The fixture crates with a runtime of their own (the main fixtures crate mixes three:
+    // no fix there), copied beside the generated ones.
+    let fixtures = [
+        "chain_app",
+        "chain_lib",
+        "fix_once",
+        "rt_single_dep_tokio",
+        "rt_single_dep",
+        "rt_smol",
+        "rt_async_std",
+        "rt_actix",
+        "rt_tokio_uses_async_std",
+    ];
+    for name in fixtures {
+        copy_dir(&repo_root().join("fixtures").join(name), &dir.join(name));
+    }
+    let packages: Vec<String> = fixtures
+        .iter()
+        .map(|name| package_name(&dir.join(name)))
+        .chain(crates.iter().map(|(n, _)| n.to_string()))
+        .collect();
+    let members: Vec<String> = crates
+        .iter()
+        .map(|(n, _)| format!("\"{n}\""))
+        .chain(fixtures.iter().map(|n| format!("\"{n}\"")))
+        .collect();
     write(
         dir,
         "Cargo.toml",
@@ -113,18 +157,24 @@ fn every_machine_applicable_fix_compiles() {
         krate(dir, name, dependency);
     }
     // The unfixed crates compile: what fails after is the fixes'.
-    for (name, _) in crates {
+    for name in &packages {
         let (ok, stderr) = cargo_check(dir, name);
         assert!(ok, "{name} does not compile before the fixes:\n{stderr}");
     }
+    let before = run(dir, &["--diff", "."]);
     let out = run(dir, &["--fix", "--format", "concise", "."]);
     assert!(out.stderr.contains("async-lint: fixed "), "{out:?}");
-    for (name, _) in crates {
+    // The fixture crates' own fixes are among them (chain_app has one).
+    assert!(
+        before.stdout.contains("+++ b/chain_app/src/client.rs"),
+        "{before:?}"
+    );
+    for name in &packages {
         let (ok, stderr) = cargo_check(dir, name);
-        let fixed = std::fs::read_to_string(dir.join(name).join("src/lib.rs")).unwrap();
         assert!(
             ok,
-            "{name} does not compile after --fix:\n{stderr}\n{fixed}"
+            "{name} does not compile after --fix:\n{stderr}\n{}",
+            before.stdout
         );
     }
     let tokio = std::fs::read_to_string(dir.join("on_tokio/src/lib.rs")).unwrap();
