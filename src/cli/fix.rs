@@ -123,7 +123,9 @@ pub(super) fn write(fixed: &[Fixed]) -> (usize, usize, Vec<String>) {
 
 fn write_one(f: &Fixed) -> Result<(), String> {
     const BOM: &str = "\u{feff}";
-    let path = Path::new(&f.file);
+    // Through a symbolic link, the file it points to is the one rewritten.
+    let path = std::fs::canonicalize(Path::new(&f.file)).map_err(|err| err.to_string())?;
+    let path = path.as_path();
     let on_disk = std::fs::read(path).map_err(|err| err.to_string())?;
     let expected = if f.bom {
         format!("{BOM}{}", f.old)

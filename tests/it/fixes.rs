@@ -434,3 +434,18 @@ fn advice_names_the_crates_own_runtime() {
     );
     assert!(!out.stdout.contains("suggestion"), "{out:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn fix_through_a_symbolic_link_rewrites_the_target_and_keeps_the_link() {
+    let tmp = project();
+    let dir = tmp.path();
+    std::fs::rename(dir.join("src/lib.rs"), dir.join("real.rs")).unwrap();
+    std::os::unix::fs::symlink(dir.join("real.rs"), dir.join("src/lib.rs")).unwrap();
+    let out = run(dir, &["--fix", "src/lib.rs"]);
+    assert!(out.stderr.contains("fixed 1 finding in 1 file"), "{out:?}");
+    let link = std::fs::symlink_metadata(dir.join("src/lib.rs")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    let text = std::fs::read_to_string(dir.join("real.rs")).unwrap();
+    assert!(text.contains("tokio::fs::read(p).await?"), "{text}");
+}
