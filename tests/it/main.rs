@@ -16,5 +16,6 @@ mod formats;
 mod hostile;
 mod pre_commit;
 mod rule_docs;
+mod rust_analyzer;
 mod suppressions;
 mod workflows;
