@@ -62,6 +62,20 @@ fn direct_help(call: &BlockingCall, runtime: Option<FixRuntime>) -> String {
     if call.rule == Rule::BlockOnInAsync && !replacement.is_empty() {
         return format!("use {replacement} instead");
     }
+    if !call.can_await && !call.in_sync_closure {
+        // A poll fn: no `.await` there, so no async counterpart can be awaited in place.
+        return match runtime {
+            Some(runtime) => format!(
+                "a `poll` fn cannot `.await`: run the blocking code in `{}` and poll the task \
+                 it returns",
+                offloader(runtime)
+            ),
+            None => format!(
+                "a `poll` fn cannot `.await`: run the blocking code on {NEUTRAL_OFFLOAD} and \
+                 poll the task it returns"
+            ),
+        };
+    }
     let Some(runtime) = runtime else {
         return match replacement {
             "" => format!("run the blocking code on {NEUTRAL_OFFLOAD}"),
