@@ -84,8 +84,8 @@ enum Want {
     OnType { ty: String, name: String },
     /// A bare name (a method on an unknown receiver, an unresolved fn).
     Named(String),
-    /// A struct or type alias declared by this name (a lock call on its field, on a value
-    /// of the alias: `guards::escape`).
+    /// A type by this name, in a file with an `impl` of it (a lock call on a field of the
+    /// struct: `guards::escape`).
     Declared(String),
 }
 
@@ -221,8 +221,6 @@ fn wanted_by(
 pub struct ItemNames {
     fns: HashSet<u64>,
     types: HashSet<u64>,
-    /// The names after `struct` and `type`.
-    declared: HashSet<u64>,
     place: (Target, Vec<String>),
 }
 
@@ -269,20 +267,7 @@ impl ItemNames {
                 types.extend(ident_after(after));
             }
         }
-        let mut declared = HashSet::new();
-        for word in [&b"struct "[..], b"type "] {
-            for at in memchr::memmem::find_iter(text.as_bytes(), word) {
-                if starts_word(at) {
-                    declared.extend(ident_after(at + word.len()));
-                }
-            }
-        }
-        ItemNames {
-            fns,
-            types,
-            declared,
-            place,
-        }
+        ItemNames { fns, types, place }
     }
 
     fn defines(&self, want: &Want) -> bool {
@@ -296,7 +281,7 @@ impl ItemNames {
                 self.fns.contains(&name_hash(name)) && self.types.contains(&name_hash(ty))
             }
             Want::Named(name) => self.fns.contains(&name_hash(name)),
-            Want::Declared(name) => self.declared.contains(&name_hash(name)),
+            Want::Declared(name) => self.types.contains(&name_hash(name)),
         }
     }
 }

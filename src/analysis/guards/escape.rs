@@ -62,12 +62,12 @@ pub struct LockItem {
 }
 
 impl PendingSource {
-    /// The struct or alias of the crate whose declaration would make this a guard.
+    /// The struct of the crate whose declaration would make this a guard (a file that
+    /// declares a struct mostly implements it too; an alias is found in parsed files only).
     pub(crate) fn declared_type(&self) -> Option<&str> {
         match self {
-            PendingSource::Call => None,
             PendingSource::Field { ty, .. } => Some(ty),
-            PendingSource::Alias { name, .. } => Some(name),
+            PendingSource::Call | PendingSource::Alias { .. } => None,
         }
     }
 
