@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
+mod around;
 mod deps;
+pub use around::{Around, around};
 use deps::{context_crates, dependencies_of};
 
 /// The edition assumed for files that belong to no crate.

@@ -106,14 +106,39 @@ fn run_lint(lint: Lint) -> Outcome {
     };
     let plan = match lint.input {
         Input::Paths(paths) => {
-            let discovery = crate::discover::discover(&paths);
+            // Files of a crate are linked against the rest of it (issue 13).
+            let around = crate::discover::around(&paths, &[]);
+            let (discovery, report) = match around {
+                Some(around) => (around.discovery, Some(around.report)),
+                None => (crate::discover::discover(&paths), None),
+            };
             for warning in &discovery.warnings {
                 stderr.push_str(&format!("async-lint: warning: {warning}\n"));
             }
-            plan::for_paths(discovery, &lint.rules, &mut resolver).map(Some)
+            plan::for_paths(discovery, &lint.rules, &mut resolver).map(|mut plan| {
+                if let Some(report) = report {
+                    let scope = runner::Scope::new(&report, Default::default());
+                    plan.input = plan.input.scoped(scope);
+                }
+                Some(plan)
+            })
         }
         Input::Stdin { name } => match runner::read_stdin() {
-            Ok(bytes) => plan::for_stdin(name, bytes, &lint.rules, &mut resolver),
+            // `--stdin-filename` in a crate: linked against the rest of it (issue 13).
+            Ok(bytes) => match (name != "<stdin>")
+                .then(|| crate::discover::around(&[], &[name.clone().into()]))
+                .flatten()
+            {
+                Some(around) => {
+                    plan::for_paths(around.discovery, &lint.rules, &mut resolver).map(|mut plan| {
+                        let overlay = [(std::path::PathBuf::from(&name), bytes)].into();
+                        let scope = runner::Scope::new(&around.report, overlay);
+                        plan.input = plan.input.scoped(scope);
+                        Some(plan)
+                    })
+                }
+                None => plan::for_stdin(name, bytes, &lint.rules, &mut resolver),
+            },
             Err(err) => return fail(stderr, format!("could not read stdin: {err}")),
         },
     };
