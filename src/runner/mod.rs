@@ -404,6 +404,8 @@ fn first_pass(
     } else {
         Vec::new()
     };
+    // A file named for a scoped run is parsed, whatever the size of its crate.
+    let parse_all = parse_all || (scope.report.is_some() && scope.reports(&name));
     (first_pass_text(path, &name, text, unit, parse_all), aliases)
 }
 
