@@ -4,7 +4,7 @@
 //! writes it out. Only this layer (and the reporters) knows about processes and output.
 
 mod args;
-mod plan;
+pub(crate) mod plan;
 
 pub use args::{Args, ColorArg, Command, FormatArg, Input, Lint, list_rules};
 
@@ -28,6 +28,9 @@ pub fn main() -> std::process::ExitCode {
     use std::io::Write;
     use std::process::ExitCode;
 
+    if crate::server::asked() {
+        return crate::server::main();
+    }
     let command = Args::from_env().resolve().unwrap_or_else(|err| err.exit());
     let outcome = execute(command);
     eprint!("{}", outcome.stderr);

@@ -25,7 +25,8 @@ pub struct Around {
 
 /// The run `paths` ask for when one of them is a file of a crate, or when `unsaved` (files
 /// whose text comes from elsewhere, stdin or an editor: they need not exist) is not empty.
-/// `None` for a run over directories and loose files only: `discover`'s answer stands.
+/// `None` for a run over directories and loose files only (and no `unsaved` file):
+/// `discover`'s answer stands.
 pub fn around(paths: &[PathBuf], unsaved: &[PathBuf]) -> Option<Around> {
     let named_files = paths
         .iter()
@@ -43,7 +44,7 @@ pub fn around(paths: &[PathBuf], unsaved: &[PathBuf]) -> Option<Around> {
     report.sort();
     report.dedup();
     let grouped = group_into_crates(report.clone());
-    if grouped.iter().all(|krate| krate.root.is_none()) {
+    if unsaved.is_empty() && grouped.iter().all(|krate| krate.root.is_none()) {
         return None;
     }
 

@@ -15,5 +15,6 @@ mod formats;
 mod hostile;
 mod pre_commit;
 mod rule_docs;
+mod server;
 mod single_file;
 mod workflows;
