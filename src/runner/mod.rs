@@ -25,7 +25,7 @@ pub use read::read_stdin;
 use read::{
     BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular, unread,
 };
-pub use scope::Scope;
+pub use scope::{Scope, Summaries};
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
@@ -406,7 +406,10 @@ fn first_pass(
     };
     // A file named for a scoped run is parsed, whatever the size of its crate.
     let parse_all = parse_all || (scope.report.is_some() && scope.reports(&name));
-    (first_pass_text(path, &name, text, unit, parse_all), aliases)
+    (
+        first_pass_text(path, &name, text, (unit, scope), parse_all),
+        aliases,
+    )
 }
 
 /// `extern crate NAME as ALIAS;` items, by a line scan: (NAME, ALIAS).
@@ -427,7 +430,13 @@ fn extern_crate_aliases(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: bool) -> Pass {
+fn first_pass_text(
+    path: &Path,
+    name: &str,
+    text: &str,
+    (unit, scope): (&Unit, &Scope),
+    parse_all: bool,
+) -> Pass {
     let name = name.to_string();
     if unit.context {
         // Read only for what parsed code calls in it.
@@ -438,11 +447,7 @@ fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: 
         ));
     }
     if parse_all || crate::analysis::may_hold_findings(text) {
-        return Pass::Parsed(Box::new(crate::analysis::summarize(
-            &name,
-            text,
-            &unit.settings,
-        )));
+        return Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings)));
     }
     if let Some(fact) = crate::analysis::unbalanced(&name, text) {
         return Pass::Parsed(Box::new(FileSummary {
@@ -462,11 +467,7 @@ fn parse_path(path: &Path, unit: &Unit, scope: &Scope) -> Pass {
     let name = display_name(path);
     match scope.read(path, || std::fs::read(path)) {
         Ok(bytes) => match decode(&name, &bytes) {
-            Ok(text) => Pass::Parsed(Box::new(crate::analysis::summarize(
-                &name,
-                text,
-                &unit.settings,
-            ))),
+            Ok(text) => Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings))),
             Err(error) => Pass::Failed(decode_error(name, &bytes, *error)),
         },
         Err(err) => Pass::Failed(read_error(name, &err)),

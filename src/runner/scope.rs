@@ -4,6 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::analysis::summary::FileSummary;
+use crate::settings::Settings;
 
 /// The overlay and the files reported.
 #[derive(Clone, Debug, Default)]
@@ -13,6 +17,40 @@ pub struct Scope {
     /// The files to report, by displayed name; `None`: every file of a unit that is not
     /// context.
     pub report: Option<HashSet<String>>,
+    /// Summaries kept from earlier runs (a language server's): a file whose text and
+    /// settings are unchanged is not parsed again.
+    pub summaries: Option<Arc<Summaries>>,
+}
+
+/// Each file's last summary, by displayed name, with the text it was made from.
+#[derive(Debug, Default)]
+pub struct Summaries {
+    entries: Mutex<HashMap<String, (String, FileSummary)>>,
+    /// What the summaries were made under (the units' settings, as text).
+    settings: Mutex<String>,
+}
+
+impl Summaries {
+    /// Keeps the summaries if `input`'s settings are those they were made under, else
+    /// drops them.
+    pub fn settings(&self, input: &super::Input) -> &Self {
+        let now = match input {
+            super::Input::Files { units, .. } | super::Input::Scoped { units, .. } => units
+                .iter()
+                .map(|unit| format!("{:?}\n", unit.settings))
+                .collect::<String>(),
+            super::Input::Source { unit, .. } => format!("{:?}", unit.settings),
+        };
+        let mut made_under = self.settings.lock().unwrap_or_else(|e| e.into_inner());
+        if *made_under != now {
+            self.entries
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
+            *made_under = now;
+        }
+        self
+    }
 }
 
 impl Scope {
@@ -21,7 +59,25 @@ impl Scope {
         Scope {
             overlay,
             report: Some(report.iter().map(|p| super::display_name(p)).collect()),
+            summaries: None,
         }
+    }
+
+    /// `analysis::summarize`, or the kept summary of the same text (kept summaries are
+    /// dropped when the settings change: `Summaries::settings`).
+    pub(super) fn summarize(&self, name: &str, text: &str, settings: &Settings) -> FileSummary {
+        let Some(kept) = &self.summaries else {
+            return crate::analysis::summarize(name, text, settings);
+        };
+        let entries = || kept.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((known, summary)) = entries().get(name)
+            && known == text
+        {
+            return summary.clone();
+        }
+        let summary = crate::analysis::summarize(name, text, settings);
+        entries().insert(name.to_string(), (text.to_string(), summary.clone()));
+        summary
     }
 
     /// The given text of `path`, if any.

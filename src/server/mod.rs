@@ -211,9 +211,25 @@ impl Server {
                     self.schedule();
                 }
             }
-            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => self.schedule(),
+            "textDocument/didSave" => self.schedule(),
+            "workspace/didChangeWatchedFiles" => {
+                // A file created or deleted (type 1 or 3), or a manifest changed: the crates
+                // are walked again.
+                let changes = params.get("changes").and_then(Value::as_array);
+                let walk = changes.is_none_or(|changes| {
+                    changes.iter().any(|change| {
+                        change["type"] != 2
+                            || change["uri"].as_str().is_some_and(|u| u.ends_with(".toml"))
+                    })
+                });
+                if walk {
+                    self.options.forget_files();
+                }
+                self.schedule();
+            }
             "workspace/didChangeConfiguration" => {
                 self.configure(params.get("settings"));
+                self.options.forget_files();
                 self.schedule();
             }
             _ => {}
