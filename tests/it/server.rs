@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{BIN, tempdir, write};
+use crate::common::{BIN, repo_root, tempdir, write};
 
 /// How long a test waits for the server (the debug build, on a loaded machine).
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -411,4 +411,66 @@ fn malformed_messages_do_not_end_the_session() {
     );
     client.diagnostics(&uri(&main), |d| rules(d) == ["blocking_sleep"]);
     assert_eq!(client.stop(), 0);
+}
+
+/// A real editor: Neovim, headless, driven by `tests/editors/neovim.lua` on the `chain_app`
+/// fixture (see the script). Needs `nvim` (`.ci/run` installs Debian's `neovim`); without
+/// it the test says so and passes.
+#[test]
+#[ignore = "needs neovim; .ci/run installs it"]
+fn neovim_shows_findings_as_the_buffer_changes_and_applies_a_fix() {
+    if Command::new("nvim").arg("--version").output().is_err() {
+        eprintln!("skipped: `nvim` is not installed (`apt-get install neovim`)");
+        return;
+    }
+    let root = repo_root();
+    let tmp = tempdir();
+    let out = tmp.path().join("seen.txt");
+    let status = Command::new("nvim")
+        .args(["--headless", "--clean", "-u", "NONE", "-c"])
+        .arg(format!(
+            "luafile {}",
+            root.join("tests/editors/neovim.lua").display()
+        ))
+        .env("ASYNC_LINT_BIN", BIN)
+        .env("ASYNC_LINT_ROOT", root.join("fixtures/chain_app"))
+        .env(
+            "ASYNC_LINT_FILE",
+            root.join("fixtures/chain_app/src/client.rs"),
+        )
+        .env("ASYNC_LINT_OUT", &out)
+        .current_dir(tmp.path())
+        .status()
+        .expect("run nvim");
+    let seen = std::fs::read_to_string(&out)
+        .unwrap_or_else(|err| panic!("nvim ({status}) wrote nothing to {}: {err}", out.display()));
+    let value = |key: &str| {
+        seen.lines()
+            .find_map(|line| line.strip_prefix(key)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no `{key}` in what nvim saw:\n{seen}"))
+            .to_string()
+    };
+    assert!(!seen.contains("\nerror "), "{seen}");
+    for step in [
+        "client",
+        "published",
+        "appeared",
+        "disappeared",
+        "appeared_again",
+        "gone_after_action",
+    ] {
+        assert_eq!(value(step), "true", "{step}:\n{seen}");
+    }
+    // client.rs has one finding of its own (a blocking read in an async fn).
+    assert_eq!(value("initial"), "1", "{seen}");
+    assert_eq!(value("count_with_finding"), "2", "{seen}");
+    assert!(
+        value("actions").contains("Allow `blocking_sleep` on this line"),
+        "{seen}"
+    );
+    assert!(
+        value("fixed_line").contains("tokio::time::sleep("),
+        "{seen}"
+    );
+    assert!(value("fixed_line").contains(".await"), "{seen}");
 }
