@@ -15,6 +15,7 @@ mod formats;
 mod hostile;
 mod pre_commit;
 mod rule_docs;
+mod rust_analyzer;
 mod server;
 mod single_file;
 mod workflows;
