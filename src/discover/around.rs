@@ -171,3 +171,66 @@ fn manifests_under(dir: &Path) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::write;
+    use super::*;
+
+    /// A member's file named alone: its crate whole, the member that depends on it (it may
+    /// drive its fns), not the unrelated one; the library it depends on is context.
+    #[test]
+    fn a_named_file_brings_its_crate_and_its_dependents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(tmp.path()).unwrap();
+        let package = |name: &str, deps: &str| {
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+            )
+        };
+        write(
+            &root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"core\", \"app\", \"other\", \"base\"]\n",
+        );
+        write(&root.join("base/Cargo.toml"), &package("base", ""));
+        write(&root.join("base/src/lib.rs"), "pub fn b() {}\n");
+        write(
+            &root.join("core/Cargo.toml"),
+            &package("core", "base = { path = \"../base\" }\n"),
+        );
+        write(&root.join("core/src/lib.rs"), "pub mod io;\n");
+        write(&root.join("core/src/io.rs"), "pub fn read() {}\n");
+        write(
+            &root.join("app/Cargo.toml"),
+            &package("app", "core = { path = \"../core\" }\n"),
+        );
+        write(&root.join("app/src/main.rs"), "fn main() {}\n");
+        write(&root.join("other/Cargo.toml"), &package("other", ""));
+        write(&root.join("other/src/lib.rs"), "\n");
+
+        let named = root.join("core/src/io.rs");
+        let unsaved = root.join("core/src/new.rs");
+        let found = around(std::slice::from_ref(&named), std::slice::from_ref(&unsaved)).unwrap();
+        assert_eq!(found.report, [named.clone(), unsaved.clone()]);
+        let crates: Vec<&str> = found
+            .discovery
+            .crates
+            .iter()
+            .map(|k| k.name.as_deref().unwrap())
+            .collect();
+        assert_eq!(crates, ["app", "core"]);
+        let core = &found.discovery.crates[1];
+        assert!(core.files.contains(&named) && core.files.contains(&unsaved));
+        assert_eq!(core.files.len(), 3, "{:?}", core.files);
+        let context: Vec<&str> = found
+            .discovery
+            .context
+            .iter()
+            .map(|k| k.name.as_deref().unwrap())
+            .collect();
+        assert_eq!(context, ["base"]);
+
+        // Directories only: the run stays as it was.
+        assert_eq!(around(&[root.join("core")], &[]), None);
+    }
+}
