@@ -413,6 +413,33 @@ fn malformed_messages_do_not_end_the_session() {
     assert_eq!(client.stop(), 0);
 }
 
+/// A guard held across an `.await`: the `.await` is the diagnostic's related information,
+/// in the same file, at the protocol's (0-based) position.
+#[test]
+fn awaits_are_related_information() {
+    let tmp = tempdir();
+    let dir = tmp.path().canonicalize().unwrap();
+    crate_with_a_callee(&dir);
+    let main = dir.join("src/main.rs");
+    let text = "use std::sync::Mutex;\n\nasync fn f(m: &Mutex<u32>) {\n    let g = m.lock().unwrap();\n    tokio::task::yield_now().await;\n    drop(g);\n}\n\nfn main() {}\n";
+    let mut client = Client::start(&dir);
+    client.initialize(&dir, json!({ "debounceMs": 10 }));
+    client.open(&main, text);
+    let found = client.diagnostics(&uri(&main), |d| !d.is_empty());
+    assert_eq!(rules(&found), ["lock_across_await"], "{found:#?}");
+    let related = &found[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri(&main), "{related:#}");
+    assert_eq!(
+        related["location"]["range"]["start"]["line"], 4,
+        "{related:#}"
+    );
+    assert!(
+        related["message"].as_str().unwrap().contains(".await"),
+        "{related:#}"
+    );
+    assert_eq!(client.stop(), 0);
+}
+
 /// A real editor: Neovim, headless, driven by `tests/editors/neovim.lua` on the `chain_app`
 /// fixture (see the script). Needs `nvim` (`.ci/run` installs Debian's `neovim`); without
 /// it the test says so and passes.
