@@ -67,6 +67,12 @@ pub struct Dependency {
     /// The folder of a path dependency (its own `path`, or the one the workspace gives it),
     /// absolute, symbolic links resolved; `None` for any other dependency.
     pub root: Option<PathBuf>,
+    /// The key in the dependency table (`tokio`, `my-tokio` for a renamed one).
+    pub key: String,
+    /// The features a normal dependency is built with (the entry's, the workspace's for an
+    /// inherited one, `"default"` unless `default-features = false`, and those the crate's
+    /// own default features turn on); `None` for a dev or build dependency only.
+    pub features: Option<Vec<String>>,
 }
 
 /// A path that could not be walked (missing, unreadable, a symlink loop).

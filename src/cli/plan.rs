@@ -129,7 +129,10 @@ pub(super) fn for_stdin(
 }
 
 fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<PathBuf>) -> Unit {
-    let mut settings = runner::with_edition(&rules.settings(config), &krate.edition);
+    let mut settings = runner::with_runtime(
+        runner::with_edition(&rules.settings(config), &krate.edition),
+        krate,
+    );
     settings.dependencies = krate
         .dependencies
         .iter()
@@ -139,7 +142,6 @@ fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<P
     info.allowed = settings.allow.clone();
     Unit {
         settings,
-        tokio: discover::runs_on_tokio(&krate.runtimes),
         krate: info,
         files,
         context: false,

@@ -67,8 +67,6 @@ pub enum Input {
 #[derive(Clone, Debug, Default)]
 pub struct Unit {
     pub settings: Settings,
-    /// The crate runs on tokio: fixes to tokio's async counterparts are offered.
-    pub tokio: bool,
     /// What the crate's `Cargo.toml` says (its root, name and runtimes).
     pub krate: CrateInfo,
     pub files: Vec<PathBuf>,
@@ -89,8 +87,7 @@ impl Input {
             .map(|krate| (krate, false))
             .chain(context)
             .map(|(krate, context)| Unit {
-                settings: with_edition(settings, &krate.edition),
-                tokio: crate::discover::runs_on_tokio(&krate.runtimes),
+                settings: with_runtime(with_edition(settings, &krate.edition), &krate),
                 krate: crate_info(&krate),
                 files: krate.files,
                 context,
@@ -269,10 +266,14 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
         .map(|(_, path)| scope.size(path))
         .sum();
     let parse_all = parse_all || total <= PARSE_ALL_BELOW;
-    let (mut passes, aliases): (Vec<Pass>, Vec<Vec<(String, String)>>) = files
+    let (mut passes, aliases): (Vec<Pass>, Vec<FileExtras>) = files
         .par_iter()
         .map(|&(u, path)| first_pass(path, &units[u], parse_all, scope))
         .unzip();
+    // Files with a suppression comment: its findings (`unknown_rule`, `unused_suppression`)
+    // are reported even where the file has no other finding.
+    let mut with_directives: Vec<bool> = aliases.iter().map(|(_, has)| *has).collect();
+    let aliases: Vec<Vec<(String, String)>> = aliases.into_iter().map(|(a, _)| a).collect();
 
     // Each unit's dependencies among the units, under the names its code uses (`extern
     // crate … as` aliases in its crate roots included).
@@ -329,6 +330,7 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
     for (i, pass) in passes.into_iter().enumerate() {
         match pass {
             Pass::Parsed(summary) if summary.unread.is_some() => {
+                with_directives[i] = false;
                 if !units[files[i].0].context {
                     results.push(unread(&summary));
                 }
@@ -338,8 +340,11 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                 summary: *summary,
             }),
             Pass::Skipped(_) => {}
-            Pass::Failed(result) if !units[files[i].0].context => results.push(result),
-            Pass::Failed(_) => {}
+            Pass::Failed(result) if !units[files[i].0].context => {
+                with_directives[i] = false;
+                results.push(result);
+            }
+            Pass::Failed(_) => with_directives[i] = false,
         }
     }
     let groups = linked_groups(units, &links);
@@ -377,6 +382,11 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
             .or_default()
             .push(fact);
     }
+    for (i, &(u, path)) in files.iter().enumerate() {
+        if with_directives[i] && !units[u].context {
+            per_file.entry((u, display_name(path))).or_default();
+        }
+    }
     let finished: Vec<FileResult> = per_file
         .into_par_iter()
         .filter(|((_, name), _)| scope.reports(name))
@@ -392,21 +402,30 @@ pub const PARSE_ALL_BELOW: u64 = 1 << 20;
 /// Reads a file and parses it if it can hold a finding (or `parse_all`).
 /// Also gives the `extern crate NAME as ALIAS` of a crate root (`src/lib.rs`,
 /// `src/main.rs`): (NAME, ALIAS).
-fn first_pass(
-    path: &Path,
-    unit: &Unit,
-    parse_all: bool,
-    scope: &Scope,
-) -> (Pass, Vec<(String, String)>) {
+/// A file's first pass, the `extern crate` aliases of a crate root, and whether the file
+/// holds a suppression comment.
+type FirstPass = (Pass, FileExtras);
+
+/// What a first pass finds besides the pass: `extern crate` aliases, and whether the file
+/// holds a suppression comment.
+type FileExtras = (Vec<(String, String)>, bool);
+
+fn first_pass(path: &Path, unit: &Unit, parse_all: bool, scope: &Scope) -> FirstPass {
     let name = display_name(path);
     let bytes = match scope.read(path, || read_regular(path, &name)) {
         Ok(bytes) => bytes,
-        Err(failed) => return (Pass::Failed(failed), Vec::new()),
+        Err(failed) => return (Pass::Failed(failed), (Vec::new(), false)),
     };
     let text = match decode(&name, &bytes) {
         Ok(text) => text,
-        Err(error) => return (Pass::Failed(decode_error(name, &bytes, *error)), Vec::new()),
+        Err(error) => {
+            return (
+                Pass::Failed(decode_error(name, &bytes, *error)),
+                (Vec::new(), false),
+            );
+        }
     };
+    let directives = memchr::memmem::find(text.as_bytes(), b"async-lint:").is_some();
     let is_root = path.ends_with("src/lib.rs") || path.ends_with("src/main.rs");
     let aliases = if is_root && unit.krate.root.is_some() {
         extern_crate_aliases(text)
@@ -417,7 +436,7 @@ fn first_pass(
     let parse_all = parse_all || (scope.report.is_some() && scope.reports(&name));
     (
         first_pass_text(path, &name, text, (unit, scope), parse_all),
-        aliases,
+        (aliases, directives),
     )
 }
 
@@ -510,7 +529,7 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit, scope: &Scope) -> FileRes
 /// A file's linked facts as findings, with the fixes its crate allows, through its
 /// suppressions.
 fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let source = crate::rules::Source::new(text, unit.tokio);
+    let source = crate::rules::Source::new(text);
     let accepted = crate::suppress::accepted(&facts);
     let diagnostics = crate::rules::report(facts, &unit.settings, Some(&source));
     let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings, &accepted);
@@ -526,6 +545,12 @@ fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Uni
 
 /// `settings` for a crate of `edition` (`"2021"`); an edition this build does not know
 /// keeps the default.
+/// `settings` with the runtime `krate` runs on (for fixes and help lines).
+pub fn with_runtime(mut settings: Settings, krate: &crate::discover::Crate) -> Settings {
+    settings.runtime = crate::fixes::CrateRuntime::of(krate);
+    settings
+}
+
 pub fn with_edition(settings: &Settings, edition: &str) -> Settings {
     let mut settings = settings.clone();
     settings.edition = Edition::parse(edition).unwrap_or_default();
