@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
+mod around;
 mod deps;
 mod package;
+pub use around::{Around, around};
 use deps::{context_crates, dependencies_of};
 pub use package::{Lib, Package, Target as CargoTarget};
 

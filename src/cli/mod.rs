@@ -5,7 +5,7 @@
 
 mod args;
 mod fix;
-mod plan;
+pub(crate) mod plan;
 mod show_settings;
 
 pub use args::{Args, ColorArg, Command, FormatArg, Input, Lint, list_rules};
@@ -31,6 +31,9 @@ pub fn main() -> std::process::ExitCode {
     use std::io::Write;
     use std::process::ExitCode;
 
+    if crate::server::asked() {
+        return crate::server::main();
+    }
     let command = Args::from_env().resolve().unwrap_or_else(|err| err.exit());
     let outcome = execute(command);
     eprint!("{}", outcome.stderr);
@@ -156,14 +159,39 @@ fn run_lint(lint: Lint) -> Outcome {
     };
     let plan = match lint.input {
         Input::Paths(paths) => {
-            let discovery = crate::discover::discover(&paths);
+            // Files of a crate are linked against the rest of it (issue 13).
+            let around = crate::discover::around(&paths, &[]);
+            let (discovery, report) = match around {
+                Some(around) => (around.discovery, Some(around.report)),
+                None => (crate::discover::discover(&paths), None),
+            };
             for warning in &discovery.warnings {
                 stderr.push_str(&format!("async-lint: warning: {warning}\n"));
             }
-            plan::for_paths(discovery, &lint.rules, &mut resolver).map(Some)
+            plan::for_paths(discovery, &lint.rules, &mut resolver).map(|mut plan| {
+                if let Some(report) = report {
+                    let scope = runner::Scope::new(&report, Default::default());
+                    plan.input = plan.input.scoped(scope);
+                }
+                Some(plan)
+            })
         }
         Input::Stdin { name } => match runner::read_stdin() {
-            Ok(bytes) => plan::for_stdin(name, bytes, &lint.rules, &mut resolver),
+            // `--stdin-filename` in a crate: linked against the rest of it (issue 13).
+            Ok(bytes) => match (name != "<stdin>")
+                .then(|| crate::discover::around(&[], &[name.clone().into()]))
+                .flatten()
+            {
+                Some(around) => {
+                    plan::for_paths(around.discovery, &lint.rules, &mut resolver).map(|mut plan| {
+                        let overlay = [(std::path::PathBuf::from(&name), bytes)].into();
+                        let scope = runner::Scope::new(&around.report, overlay);
+                        plan.input = plan.input.scoped(scope);
+                        Some(plan)
+                    })
+                }
+                None => plan::for_stdin(name, bytes, &lint.rules, &mut resolver),
+            },
             Err(err) => return fail(stderr, format!("could not read stdin: {err}")),
         },
     };

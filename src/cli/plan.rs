@@ -15,7 +15,7 @@ use crate::runner::{self, Unit};
 type Group = (Option<Arc<Config>>, Vec<PathBuf>);
 
 /// What to lint, and the configurations that apply (their own findings are reported).
-pub(super) struct Plan {
+pub(crate) struct Plan {
     pub input: runner::Input,
     pub configs: Vec<Arc<Config>>,
 }
@@ -43,7 +43,7 @@ impl Plan {
     }
 }
 
-pub(super) fn for_paths(
+pub(crate) fn for_paths(
     discovery: Discovery,
     rules: &RuleChoice,
     resolver: &mut Resolver,

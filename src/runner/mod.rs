@@ -11,18 +11,22 @@
 //! each crate; read again only the files with findings, for suppressions and fixes.
 //! Bytes and their decoding live in `read`.
 
+mod links;
 mod packages;
 mod read;
+mod scope;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use links::{linked_groups, links_between};
 pub use read::read_stdin;
 use read::{
     BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular, unread,
 };
+pub use scope::{Scope, Summaries};
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
@@ -44,6 +48,12 @@ pub enum Input {
     Files {
         units: Vec<Unit>,
         errors: Vec<PathError>,
+    },
+    /// Files as in `Files`, some with their text given, only some reported (`Scope`).
+    Scoped {
+        units: Vec<Unit>,
+        errors: Vec<PathError>,
+        scope: Box<Scope>,
     },
     /// One file's bytes (read from stdin), reported under `name`.
     Source {
@@ -152,7 +162,24 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
                 .filter(|unit| !unit.context)
                 .map(|unit| unit.files.len())
                 .sum();
-            let mut results = pool.install(|| lint_units(&units, parse_all));
+            let mut results = pool.install(|| lint_units(&units, parse_all, &Scope::default()));
+            results.extend(errors.iter().map(path_error));
+            let packages = packages::of_files(&units, &results);
+            (results, files_checked, packages)
+        }
+        Input::Scoped {
+            units,
+            errors,
+            scope,
+        } => {
+            let files_checked = units
+                .iter()
+                .filter(|unit| !unit.context)
+                .flat_map(|unit| &unit.files)
+                .filter(|file| scope.reports(&display_name(file)))
+                .count();
+            let mut results = pool.install(|| lint_units(&units, parse_all, &scope));
+            results.retain(|result| scope.reports(&result.name));
             results.extend(errors.iter().map(path_error));
             let packages = packages::of_files(&units, &results);
             (results, files_checked, packages)
@@ -225,7 +252,7 @@ enum Pass {
 /// Lints every unit's files in three steps: parse what can hold a finding; parse what
 /// that code calls (until nothing new is called), in its own crate or in crates it depends
 /// on; link each crate with the crates it depends on.
-fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
+fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult> {
     let files: Vec<(usize, &Path)> = units
         .iter()
         .enumerate()
@@ -236,12 +263,12 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     let total: u64 = files
         .par_iter()
         .filter(|(u, _)| !units[*u].context)
-        .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .map(|(_, path)| scope.size(path))
         .sum();
     let parse_all = parse_all || total <= PARSE_ALL_BELOW;
     let (mut passes, aliases): (Vec<Pass>, Vec<FileExtras>) = files
         .par_iter()
-        .map(|&(u, path)| first_pass(path, &units[u], parse_all))
+        .map(|&(u, path)| first_pass(path, &units[u], parse_all, scope))
         .unzip();
     // Files with a suppression comment: its findings (`unknown_rule`, `unused_suppression`)
     // are reported even where the file has no other finding.
@@ -289,7 +316,7 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
         }
         let parsed: Vec<Pass> = next
             .par_iter()
-            .map(|&i| parse_path(files[i].1, &units[files[i].0]))
+            .map(|&i| parse_path(files[i].1, &units[files[i].0], scope))
             .collect();
         for (&i, pass) in next.iter().zip(parsed) {
             passes[i] = pass;
@@ -362,62 +389,11 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     }
     let finished: Vec<FileResult> = per_file
         .into_par_iter()
-        .map(|((u, name), facts)| finish(name, facts, &units[u]))
+        .filter(|((_, name), _)| scope.reports(name))
+        .map(|((u, name), facts)| finish(name, facts, &units[u], scope))
         .collect();
     results.extend(finished);
     results
-}
-
-/// Each unit's dependencies among the units: the unit of each crate it names, by name.
-fn links_between(infos: &[CrateInfo]) -> Vec<HashMap<String, usize>> {
-    let by_root: HashMap<&Path, usize> = infos
-        .iter()
-        .enumerate()
-        .rev()
-        .filter_map(|(u, info)| Some((info.root.as_deref()?, u)))
-        .collect();
-    infos
-        .iter()
-        .enumerate()
-        .map(|(u, info)| {
-            info.dependencies
-                .iter()
-                .filter_map(|(name, root)| {
-                    let other = *by_root.get(root.as_path())?;
-                    (other != u).then(|| (name.clone(), other))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The units linked together: the connected sets of units that depend on each other,
-/// each by ascending unit. A unit that depends on no other and that none depends on is a
-/// group of its own, linked exactly as before crates were linked together.
-fn linked_groups(units: &[Unit], links: &[HashMap<String, usize>]) -> Vec<Vec<usize>> {
-    // Union-find: a group is a connected set of units.
-    let mut parent: Vec<usize> = (0..units.len()).collect();
-    fn find(parent: &mut [usize], mut at: usize) -> usize {
-        while parent[at] != at {
-            parent[at] = parent[parent[at]];
-            at = parent[at];
-        }
-        at
-    }
-    for (u, deps) in links.iter().enumerate() {
-        for &other in deps.values() {
-            let (a, b) = (find(&mut parent, u), find(&mut parent, other));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
-            }
-        }
-    }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for u in 0..units.len() {
-        let root = find(&mut parent, u);
-        groups.entry(root).or_default().push(u);
-    }
-    groups.into_values().collect()
 }
 
 /// Runs over at most this much source parse every file.
@@ -434,9 +410,9 @@ type FirstPass = (Pass, FileExtras);
 /// holds a suppression comment.
 type FileExtras = (Vec<(String, String)>, bool);
 
-fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> FirstPass {
+fn first_pass(path: &Path, unit: &Unit, parse_all: bool, scope: &Scope) -> FirstPass {
     let name = display_name(path);
-    let bytes = match read_regular(path, &name) {
+    let bytes = match scope.read(path, || read_regular(path, &name)) {
         Ok(bytes) => bytes,
         Err(failed) => return (Pass::Failed(failed), (Vec::new(), false)),
     };
@@ -456,8 +432,10 @@ fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> FirstPass {
     } else {
         Vec::new()
     };
+    // A file named for a scoped run is parsed, whatever the size of its crate.
+    let parse_all = parse_all || (scope.report.is_some() && scope.reports(&name));
     (
-        first_pass_text(path, &name, text, unit, parse_all),
+        first_pass_text(path, &name, text, (unit, scope), parse_all),
         (aliases, directives),
     )
 }
@@ -480,7 +458,13 @@ fn extern_crate_aliases(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: bool) -> Pass {
+fn first_pass_text(
+    path: &Path,
+    name: &str,
+    text: &str,
+    (unit, scope): (&Unit, &Scope),
+    parse_all: bool,
+) -> Pass {
     let name = name.to_string();
     if unit.context {
         // Read only for what parsed code calls in it.
@@ -491,11 +475,7 @@ fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: 
         ));
     }
     if parse_all || crate::analysis::may_hold_findings(text) {
-        return Pass::Parsed(Box::new(crate::analysis::summarize(
-            &name,
-            text,
-            &unit.settings,
-        )));
+        return Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings)));
     }
     if let Some(fact) = crate::analysis::unbalanced(&name, text) {
         return Pass::Parsed(Box::new(FileSummary {
@@ -511,15 +491,11 @@ fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: 
     ))
 }
 
-fn parse_path(path: &Path, unit: &Unit) -> Pass {
+fn parse_path(path: &Path, unit: &Unit, scope: &Scope) -> Pass {
     let name = display_name(path);
-    match std::fs::read(path) {
+    match scope.read(path, || std::fs::read(path)) {
         Ok(bytes) => match decode(&name, &bytes) {
-            Ok(text) => Pass::Parsed(Box::new(crate::analysis::summarize(
-                &name,
-                text,
-                &unit.settings,
-            ))),
+            Ok(text) => Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings))),
             Err(error) => Pass::Failed(decode_error(name, &bytes, *error)),
         },
         Err(err) => Pass::Failed(read_error(name, &err)),
@@ -527,8 +503,8 @@ fn parse_path(path: &Path, unit: &Unit) -> Pass {
 }
 
 /// One file's linked facts as findings, through its suppressions, with fixes.
-fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let Ok(bytes) = std::fs::read(&name) else {
+fn finish(name: String, facts: Vec<Fact>, unit: &Unit, scope: &Scope) -> FileResult {
+    let Ok(bytes) = scope.read(Path::new(&name), || std::fs::read(&name)) else {
         return FileResult {
             name,
             source: None,
@@ -639,6 +615,7 @@ mod tests {
             Path::new("/nonexistent/async-lint/x.rs"),
             &Unit::default(),
             true,
+            &Scope::default(),
         ) else {
             panic!("a missing file must fail");
         };
@@ -668,48 +645,6 @@ mod tests {
                 ("self".to_string(), "me".to_string()),
             ]
         );
-    }
-
-    /// Units link through the folders of their path dependencies, under each name their
-    /// code uses; groups are the connected sets of units.
-    #[test]
-    fn units_link_by_dependency_folders() {
-        let info = |root: &str, deps: &[(&str, &str)]| CrateInfo {
-            root: Some(PathBuf::from(root)),
-            dependencies: deps
-                .iter()
-                .map(|(name, root)| (name.to_string(), PathBuf::from(root)))
-                .collect(),
-            ..CrateInfo::default()
-        };
-        let infos = vec![
-            info(
-                "/w/server",
-                &[("idx", "/w/idx"), ("store", "/w/store"), ("tokio", "/reg")],
-            ),
-            info("/w/idx", &[("store_core", "/w/store")]),
-            info("/w/store", &[]),
-            info("/other", &[]),
-        ];
-        let links = links_between(&infos);
-        let sorted = |u: usize| {
-            let mut names: Vec<(String, usize)> = links[u].clone().into_iter().collect();
-            names.sort();
-            names
-        };
-        assert_eq!(
-            sorted(0),
-            [("idx".to_string(), 1), ("store".to_string(), 2)]
-        );
-        assert_eq!(sorted(1), [("store_core".to_string(), 2)]);
-        assert!(links[2].is_empty() && links[3].is_empty());
-        let units = vec![
-            Unit::default(),
-            Unit::default(),
-            Unit::default(),
-            Unit::default(),
-        ];
-        assert_eq!(linked_groups(&units, &links), [vec![0, 1, 2], vec![3]]);
     }
 
     #[test]

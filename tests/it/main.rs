@@ -18,5 +18,7 @@ mod hostile;
 mod pre_commit;
 mod rule_docs;
 mod rust_analyzer;
+mod server;
+mod single_file;
 mod suppressions;
 mod workflows;
