@@ -101,12 +101,10 @@ impl<'a> Walker<'a> {
         let summary = self
             .calls
             .fn_summary(sig, &self_ty, in_impl, &self.evidence.imports);
-        let returns = self.evidence.return_type(sig, &self_ty);
         self.calls.enter_fn(FnSummary {
             is_async,
             entry,
-            returns_guard: returns
-                .and_then(|ty| known_paths::guard_type_lock(ty.path()?, ty.arg(0).path())),
+            returns_guard: self.guards.returned_lock(&self.evidence, sig, &self_ty),
             ..summary
         });
         let saved_env = self.evidence.enter_fn(sig, self_ty);

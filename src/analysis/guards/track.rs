@@ -206,6 +206,17 @@ impl GuardTracker {
         }
     }
 
+    /// The lock whose guard a fn returns: its return type names a guard type.
+    pub(crate) fn returned_lock(
+        &self,
+        evidence: &Evidence,
+        sig: &Signature,
+        self_ty: &Ty,
+    ) -> Option<&'static Lock> {
+        let returns = evidence.return_type(sig, self_ty)?;
+        known_paths::guard_type_lock(returns.path()?, returns.arg(0).path())
+    }
+
     /// What the crate model must answer about this file's guards.
     pub(crate) fn into_escapes(self) -> Escapes {
         self.escapes
