@@ -1,7 +1,7 @@
 //! Reading and linting files in parallel.
 //!
-//! Each file is read, decoded and linted on a worker thread with a large stack (syn
-//! recurses on nesting), and only plain data comes back: the diagnostics, and the file's
+//! Each file is read, decoded and linted on a worker thread (a file whose nesting needs a
+//! larger stack gets one while it is parsed), and only plain data comes back: the diagnostics, and the file's
 //! text when something was reported on it (the human format shows it). A file that cannot
 //! be read or decoded becomes a `parse_error` diagnostic on that file; every other file is
 //! still checked. The result is sorted, so it is the same on any number of threads.
@@ -32,8 +32,10 @@ use crate::discover::{Crate, Discovery, PathError};
 use crate::rules::Rule;
 use crate::settings::{Edition, Settings};
 
-/// The stack each worker thread gets: enough for deeply nested (hostile) input.
-pub const STACK_SIZE: usize = 256 << 20;
+/// The stack each worker thread gets. A file whose nesting needs more is analyzed on a
+/// stack grown for it alone (`analysis::summarize`), so no worker reserves room for the
+/// deepest file.
+pub const STACK_SIZE: usize = 16 << 20;
 
 /// What to lint.
 #[derive(Clone, Debug)]

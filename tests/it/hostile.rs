@@ -19,6 +19,8 @@ use serde_json::Value;
 
 use crate::common::BIN;
 
+mod families;
+
 /// A file with one `blocking_sleep` finding at line 1, column 16.
 const GOOD: &str = "async fn f() { std::thread::sleep(std::time::Duration::from_secs(1)); }\n";
 
@@ -28,6 +30,8 @@ const TIME_LIMIT: Duration = Duration::from_secs(180);
 
 struct Run {
     code: i32,
+    /// The child's peak resident memory as last seen (VmHWM), in KiB.
+    peak_kib: u64,
     stdout: String,
     stderr: String,
     elapsed: Duration,
@@ -38,9 +42,10 @@ impl std::fmt::Debug for Run {
         let cut = |s: &str| s.chars().take(4000).collect::<String>();
         write!(
             f,
-            "exit {} after {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            "exit {} after {:?}, peak {} MiB\n--- stdout\n{}\n--- stderr\n{}",
             self.code,
             self.elapsed,
+            self.peak_kib >> 10,
             cut(&self.stdout),
             cut(&self.stderr)
         )
@@ -128,7 +133,9 @@ fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
         std::io::Read::read_to_end(&mut stderr, &mut s).ok();
         s
     });
+    let mut peak_kib = 0;
     let status = loop {
+        peak_kib = peak_kib.max(peak_of(child.id()).unwrap_or(0));
         if let Some(status) = child.try_wait().expect("wait for async-lint") {
             break status;
         }
@@ -144,6 +151,7 @@ fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
     };
     let run = Run {
         code: status.code().unwrap_or(-1),
+        peak_kib,
         stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
         stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
         elapsed: start.elapsed(),
@@ -153,6 +161,13 @@ fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
         "killed by a signal (a stack overflow aborts): {status:?}\n{run:?}"
     );
     run
+}
+
+/// A running process's peak resident memory (`VmHWM`), in KiB.
+fn peak_of(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// A temporary directory holding `good.rs`.
@@ -539,4 +554,68 @@ fn nested_parentheses_from_stdin_are_refused() {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["rule"], "parse_error");
     assert!(items[0]["message"].as_str().unwrap().contains("`deep.rs`"));
+}
+
+// --- the generator: every family that once took the run down ------------------------------
+
+/// Every family of the generator at a fiftieth of the size that took the run down before,
+/// all beside `good.rs` in one run: each is analyzed or refused, none costs `good.rs` its
+/// finding. Seconds in the debug build.
+#[test]
+fn every_hostile_family_at_a_small_size_is_analyzed_or_refused() {
+    let dir = dir_with_good_file();
+    for family in families::FAMILIES {
+        let text = family.text(family.crashed_at / 50);
+        fs::write(dir.path().join(family.file()), text).unwrap();
+    }
+    let run = run_within(dir.path(), &[], Duration::from_secs(120));
+    run.assert_sound();
+    for family in families::FAMILIES {
+        let on = run.on(&family.file());
+        assert!(
+            on.is_empty() || (on.len() == 1 && on[0]["rule"] == "parse_error"),
+            "{}: {on:?}",
+            family.name
+        );
+    }
+}
+
+/// Every family at ten times the size that took the run down before, each in a run of
+/// its own: no abort, the good file reported, the bad one analyzed or refused, within
+/// 60 s (release; the debug build gets five times that) and 2 GiB.
+#[test]
+#[ignore = "heavy: files up to hundreds of MB, minutes in the debug build; CI runs it (.ci/run passes --include-ignored)"]
+fn every_hostile_family_at_ten_times_the_crash_size_is_survived() {
+    let limit = Duration::from_secs(if cfg!(debug_assertions) { 300 } else { 60 });
+    let mut failed = Vec::new();
+    for family in families::FAMILIES {
+        let dir = dir_with_good_file();
+        let n = family.crashed_at * 10;
+        fs::write(dir.path().join(family.file()), family.text(n)).unwrap();
+        let run = run_within(dir.path(), &[], limit * 2);
+        eprintln!(
+            "{} x {n}: exit {} in {:.1?}, peak {} MiB",
+            family.name,
+            run.code,
+            run.elapsed,
+            run.peak_kib >> 10
+        );
+        refused_or_clean(
+            run_with_family(run, &mut failed, family.name, limit),
+            &family.file(),
+        );
+    }
+    assert!(failed.is_empty(), "over a bound: {failed:?}");
+}
+
+/// `run`, after noting in `failed` whether it kept within `limit` and 2 GiB.
+fn run_with_family(run: Run, failed: &mut Vec<String>, name: &str, limit: Duration) -> Run {
+    if run.elapsed > limit || run.peak_kib > 2 << 20 {
+        failed.push(format!(
+            "{name}: {:.1?}, {} MiB",
+            run.elapsed,
+            run.peak_kib >> 10
+        ));
+    }
+    run
 }
