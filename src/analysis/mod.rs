@@ -27,9 +27,9 @@ pub use summary::FileSummary;
 
 /// The most stack one file may take (virtual: only what the nesting uses is touched).
 /// A file whose tokens could need more (`source::stack_need`) is refused, not parsed.
-const MAX_STACK: u64 = 1 << 30;
+const MAX_STACK: u64 = 256 << 20;
 /// Debug builds take several times the stack of release builds for the same nesting.
-const SCALE: u64 = if cfg!(debug_assertions) { 4 } else { 1 };
+const SCALE: u64 = if cfg!(debug_assertions) { 2 } else { 1 };
 
 /// The facts of one file alone: its own and those of the chains that stay inside it.
 pub fn facts_of(name: &str, text: &str, settings: &Settings) -> Vec<Fact> {

@@ -76,6 +76,7 @@ pub fn execute(command: Command) -> Outcome {
 fn run_lint(lint: Lint) -> Outcome {
     let mut stderr = String::new();
     let fail = |mut stderr: String, message: String| {
+        let message = crate::text::escape_controls(&message);
         stderr.push_str(&format!("async-lint: error: {message}\n"));
         Outcome {
             stderr,
@@ -90,9 +91,12 @@ fn run_lint(lint: Lint) -> Outcome {
     let cwd = std::env::current_dir().unwrap_or_default();
     // Read the baseline first: a bad one stops the run before any work.
     let baseline = match &lint.baseline {
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|err| err.to_string())
-            .and_then(|text| Baseline::from_json(&text))
+        Some(path) => match crate::discover::files::read_text_limited(
+            path,
+            crate::discover::files::BASELINE_LIMIT,
+        )
+        .map_err(|err| err.to_string())
+        .and_then(|text| Baseline::from_json(&text))
         {
             Ok(baseline) => Some((baseline, Anchor::new(&cwd, path))),
             Err(err) => {
@@ -108,6 +112,7 @@ fn run_lint(lint: Lint) -> Outcome {
         Input::Paths(paths) => {
             let discovery = crate::discover::discover(&paths);
             for warning in &discovery.warnings {
+                let warning = crate::text::escape_controls(warning);
                 stderr.push_str(&format!("async-lint: warning: {warning}\n"));
             }
             plan::for_paths(discovery, &lint.rules, &mut resolver).map(Some)

@@ -19,9 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use read::read_stdin;
-use read::{
-    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular, unread,
-};
+use read::{BOM, absolute, decode, decode_error, display_name, path_error, read_regular, unread};
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
@@ -344,9 +342,18 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
             .or_default()
             .push(fact);
     }
+    // Read again by path, not by the name shown (which is lossy for a name not UTF-8).
+    let path_of: HashMap<&str, &Path> = by_unit
+        .iter()
+        .flatten()
+        .map(|file| (file.summary.name.as_str(), file.path.as_path()))
+        .collect();
     let finished: Vec<FileResult> = per_file
         .into_par_iter()
-        .map(|((u, name), facts)| finish(name, facts, &units[u]))
+        .map(|((u, name), facts)| {
+            let path = path_of.get(name.as_str()).map(|path| path.to_path_buf());
+            finish(name, path, facts, &units[u])
+        })
         .collect();
     results.extend(finished);
     results
@@ -480,7 +487,7 @@ fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: 
 
 fn parse_path(path: &Path, unit: &Unit) -> Pass {
     let name = display_name(path);
-    match std::fs::read(path) {
+    match read_regular(path, &name) {
         Ok(bytes) => match decode(&name, &bytes) {
             Ok(text) => Pass::Parsed(Box::new(crate::analysis::summarize(
                 &name,
@@ -489,13 +496,14 @@ fn parse_path(path: &Path, unit: &Unit) -> Pass {
             ))),
             Err(error) => Pass::Failed(decode_error(name, &bytes, *error)),
         },
-        Err(err) => Pass::Failed(read_error(name, &err)),
+        Err(failed) => Pass::Failed(failed),
     }
 }
 
 /// One file's linked facts as findings, through its suppressions, with fixes.
-fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let Ok(bytes) = std::fs::read(&name) else {
+fn finish(name: String, path: Option<PathBuf>, facts: Vec<Fact>, unit: &Unit) -> FileResult {
+    let path = path.unwrap_or_else(|| PathBuf::from(&name));
+    let Ok(bytes) = read_regular(&path, &name) else {
         return FileResult {
             name,
             source: None,

@@ -9,6 +9,7 @@ use super::FileResult;
 use crate::analysis::FileSummary;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::discover::PathError;
+use crate::discover::files::{SOURCE_LIMIT, read_limited};
 
 /// A file's path made absolute the way crate roots are (symbolic links resolved), so the
 /// crate model can place it in its crate's layout.
@@ -18,25 +19,10 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// A file's bytes, for the first pass. A FIFO or device would block the read (or never
-/// end): only regular files are read.
+/// A file's bytes. A FIFO or device would block the read (or never end): only regular
+/// files are read, and only up to the documented limit (`SOURCE_LIMIT`, 64 MiB).
 pub(super) fn read_regular(path: &Path, name: &str) -> Result<Vec<u8>, FileResult> {
-    if let Ok(metadata) = std::fs::metadata(path)
-        && !metadata.is_file()
-    {
-        return Err(FileResult {
-            diagnostics: vec![error_at_start(
-                name,
-                format!("could not read `{name}`: not a regular file"),
-                "not a regular file",
-            )],
-            name: name.to_string(),
-            source: None,
-            bom: false,
-            note: None,
-        });
-    }
-    std::fs::read(path).map_err(|err| read_error(name.to_string(), &err))
+    read_limited(path, SOURCE_LIMIT).map_err(|err| read_error(name.to_string(), &err))
 }
 
 pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {
@@ -71,8 +57,9 @@ pub fn read_stdin() -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A path as shown: lossy for a name that is not UTF-8, control characters escaped.
 pub(super) fn display_name(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    crate::text::escape_controls(&path.to_string_lossy()).into_owned()
 }
 
 pub(super) fn path_error(error: &PathError) -> FileResult {
@@ -80,7 +67,7 @@ pub(super) fn path_error(error: &PathError) -> FileResult {
     FileResult {
         diagnostics: vec![error_at_start(
             &name,
-            error.message.clone(),
+            crate::text::escape_controls(&error.message).into_owned(),
             "could not read this path",
         )],
         name,

@@ -218,9 +218,17 @@ fn nested_blocks_100_000_are_refused() {
     run_with("blocks.rs", text).assert_refused("blocks.rs");
 }
 
+/// Within the stack the tokens show it needs: analyzed (it was refused when the bound
+/// was a count of brackets).
 #[test]
-fn nested_mods_3_000_are_refused() {
-    let text = nested("mod m { ", "fn f() {}", " }", 3_000);
+fn nested_mods_3_000_are_analyzed() {
+    let text = nested("mod m { ", "async fn f() {}", " }", 3_000);
+    run_with("mods.rs", text).assert_clean("mods.rs");
+}
+
+#[test]
+fn nested_mods_30_000_are_refused() {
+    let text = nested("mod m { ", "fn f() {}", " }", 30_000);
     run_with("mods.rs", text).assert_refused("mods.rs");
 }
 
@@ -618,4 +626,130 @@ fn run_with_family(run: Run, failed: &mut Vec<String>, name: &str, limit: Durati
         ));
     }
     run
+}
+
+// --- files that are not what their names say ----------------------------------------------
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(status.success());
+}
+
+/// A `.gitignore`, `.ignore` or `.git` file that is a FIFO would block the walk forever,
+/// one linked to `/dev/zero` would fill memory: the folder holding it is refused with a
+/// message naming the file, and the rest is walked.
+#[test]
+fn ignore_files_that_are_fifos_or_devices_are_refused() {
+    for name in [".gitignore", ".ignore", ".git"] {
+        for fifo in [true, false] {
+            let dir = dir_with_good_file();
+            let sub = dir.path().join("sub");
+            fs::create_dir(&sub).unwrap();
+            fs::write(sub.join("inner.rs"), GOOD).unwrap();
+            if fifo {
+                mkfifo(&sub.join(name));
+            } else {
+                std::os::unix::fs::symlink("/dev/zero", sub.join(name)).unwrap();
+            }
+            let run = run_within(dir.path(), &[], Duration::from_secs(30));
+            let on = run.on(&format!("sub/{name}"));
+            assert_eq!(on.len(), 1, "{name}: {run:?}");
+            assert_eq!(on[0]["rule"], "parse_error");
+            let message = on[0]["message"].as_str().unwrap();
+            assert!(message.contains("not a regular file"), "{message}");
+            assert_eq!(run.code, 2, "{run:?}");
+            assert_eq!(run.on("good.rs").len(), 1, "{run:?}");
+        }
+    }
+}
+
+/// A `Cargo.toml` that is a FIFO or a device is not read: the files beside it are
+/// linted as loose files, and nothing hangs.
+#[test]
+fn cargo_toml_that_is_a_fifo_or_a_device_does_not_hang() {
+    for fifo in [true, false] {
+        let dir = dir_with_good_file();
+        if fifo {
+            mkfifo(&dir.path().join("Cargo.toml"));
+        } else {
+            std::os::unix::fs::symlink("/dev/urandom", dir.path().join("Cargo.toml")).unwrap();
+        }
+        let run = run_within(dir.path(), &[], Duration::from_secs(30));
+        run.assert_sound();
+    }
+}
+
+/// A configuration file that is a FIFO stops the run with a message, without hanging.
+#[test]
+fn configuration_that_is_a_fifo_is_refused() {
+    let dir = dir_with_good_file();
+    mkfifo(&dir.path().join("async-lint.toml"));
+    let run = run_within(dir.path(), &[], Duration::from_secs(30));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("not a regular file (a FIFO)"),
+        "{run:?}"
+    );
+}
+
+/// A baseline that is a FIFO stops the run with a message, without hanging.
+#[test]
+fn baseline_that_is_a_fifo_is_refused() {
+    let dir = dir_with_good_file();
+    mkfifo(&dir.path().join("baseline.json"));
+    let run = run_within(
+        dir.path(),
+        &["--baseline", "baseline.json", "."],
+        Duration::from_secs(30),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("not a regular file (a FIFO)"),
+        "{run:?}"
+    );
+}
+
+/// A 5 GB source (sparse: no disk taken) is refused by its size, before any read.
+#[test]
+fn source_over_the_size_limit_is_refused_unread() {
+    let dir = dir_with_good_file();
+    let file = fs::File::create(dir.path().join("huge.rs")).unwrap();
+    file.set_len(5_000_000_000).unwrap();
+    let run = run_within(dir.path(), &[], Duration::from_secs(30));
+    let d = run.assert_refused("huge.rs");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than the 64 MiB"),
+        "{run:?}"
+    );
+    assert!(run.peak_kib < 512 << 10, "{run:?}");
+}
+
+/// A name with control characters reaches the output escaped, and the file's
+/// suppressions are read from the file itself, not from its shown name.
+#[test]
+fn control_characters_in_names_are_escaped() {
+    let dir = dir_with_good_file();
+    fs::write(dir.path().join("bell\x07\x1b[31m.rs"), GOOD).unwrap();
+    let run = run(dir.path(), &[]);
+    assert!(
+        !run.stdout.contains('\x1b') && !run.stdout.contains("\\u001b"),
+        "{run:?}"
+    );
+    assert_eq!(run.on("bell\\u{7}\\u{1b}[31m.rs").len(), 1, "{run:?}");
+}
+
+/// A file whose name is not UTF-8 keeps its suppressions.
+#[test]
+fn suppressions_hold_in_a_file_whose_name_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = dir_with_good_file();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xE9.rs");
+    let allowed = format!("// async-lint: allow(blocking_sleep)\n{GOOD}");
+    fs::write(dir.path().join(name), allowed).unwrap();
+    let run = run(dir.path(), &[]);
+    run.assert_sound();
+    assert_eq!(run.diagnostics().len(), 1, "{run:?}");
 }
