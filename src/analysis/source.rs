@@ -91,7 +91,7 @@ pub(crate) fn stack_need(text: &str) -> StackNeed {
             }
             Kind::Punct(b'<') => {
                 level.angles += 1;
-                HEAVY
+                ANGLE
             }
             Kind::Punct(b'|') => {
                 level.bars = !level.bars;
@@ -184,12 +184,15 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Stack charged for a token that can start a recursion (the costliest measured: `break`).
+/// Stack charged for a token that can start a recursion (the costliest measured: `break`,
+/// 3.7 KiB a level; a closure's `|x|` 4.2 KiB, `fn() ->` 5.5 KiB, `dyn Fn() ->` 6.9 KiB).
 const HEAVY: u64 = 6 << 10;
+/// Stack charged for a `<`: a level of generics takes more than any other token (8 KiB).
+const ANGLE: u64 = 12 << 10;
 /// Stack charged for an operand, a binary operator or a closed group: a level of a tree
 /// syn builds in a loop, for the walk and the drop.
 const LIGHT: u64 = 256;
-/// Stack charged for an opening delimiter (the costliest measured: a block).
+/// Stack charged for an opening delimiter (the costliest measured: a block, 5.3 KiB).
 const OPEN: u64 = 8 << 10;
 /// What the analysis takes besides the nesting.
 const BASE: u64 = 4 << 20;

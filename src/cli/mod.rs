@@ -157,7 +157,9 @@ fn run_lint(lint: Lint) -> Outcome {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
         let saved = folder
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(path, written.to_json()));
+            .and_then(|()| {
+                crate::discover::files::write_atomically(path, written.to_json().as_bytes())
+            });
         if let Err(err) = saved {
             return fail(
                 stderr,

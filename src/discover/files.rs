@@ -42,6 +42,28 @@ pub fn unsafe_to_read(path: &Path, limit: u64) -> Option<io::Error> {
     check(&metadata, limit).err()
 }
 
+/// Writes `bytes` to `path` whole or not at all: to a temporary file beside it, flushed to
+/// the disk, then renamed over `path`. A kill or a full disk leaves the old file; a reader
+/// never sees a partial one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("not a file name"))?;
+    let mut temporary = name.to_os_string();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = path.with_file_name(temporary);
+    let written = File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    renamed
+}
+
 fn check(metadata: &Metadata, limit: u64) -> io::Result<()> {
     if !metadata.is_file() {
         return Err(io::Error::other(format!(
@@ -113,5 +135,17 @@ mod tests {
         assert_eq!(err, "not a regular file (a device)");
         assert!(unsafe_to_read(&dir.path().join("missing"), 1).is_none());
         assert!(unsafe_to_read(&file, 1).is_some());
+    }
+
+    #[test]
+    fn atomic_writes_replace_the_file_and_leave_nothing_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("baseline.json");
+        std::fs::write(&file, "old").unwrap();
+        write_atomically(&file, b"new").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let missing = dir.path().join("no/such/folder/file");
+        assert!(write_atomically(&missing, b"x").is_err());
     }
 }
