@@ -111,8 +111,13 @@ fn run(dir: &Path, args: &[&str]) -> Run {
 
 fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
     let start = Instant::now();
+    let format: &[&str] = if args.contains(&"--format") {
+        &[]
+    } else {
+        &["--format", "json"]
+    };
     let mut child = Command::new(BIN)
-        .args(["--format", "json"])
+        .args(format)
         .args(if args.is_empty() { &["."][..] } else { args })
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -752,4 +757,98 @@ fn suppressions_hold_in_a_file_whose_name_is_not_utf8() {
     let run = run(dir.path(), &[]);
     run.assert_sound();
     assert_eq!(run.diagnostics().len(), 1, "{run:?}");
+}
+
+// --- every stage linear: doubling an input must not quadruple its time ----------------------
+
+/// One shape of input at size `n`, written into `dir`, with the arguments to run it with.
+type Shape = (&'static str, usize, fn(usize, &Path) -> Vec<&'static str>);
+
+fn blocking_lines(n: usize, suffix: &str) -> String {
+    let line = format!("    std::thread::sleep(std::time::Duration::from_secs(1));{suffix}\n");
+    format!("async fn f() {{\n{}}}\n", line.repeat(n))
+}
+
+const SHAPES: &[Shape] = &[
+    ("findings, rustc-json", 5_000, |n, dir| {
+        fs::write(dir.join("a.rs"), blocking_lines(n, "")).unwrap();
+        vec!["--format", "rustc-json", "."]
+    }),
+    ("findings, sarif", 5_000, |n, dir| {
+        fs::write(dir.join("a.rs"), blocking_lines(n, "")).unwrap();
+        vec!["--format", "sarif", "."]
+    }),
+    ("suppressed findings", 20_000, |n, dir| {
+        let text = blocking_lines(n, " // async-lint: allow(blocking_sleep)");
+        fs::write(dir.join("a.rs"), text).unwrap();
+        vec!["."]
+    }),
+    ("impl< in a skipped file", 500_000, |n, dir| {
+        fs::write(dir.join("a.rs"), "async fn f() {}\n").unwrap();
+        fs::write(dir.join("b.rs"), "impl<".repeat(n)).unwrap();
+        vec!["."]
+    }),
+    ("nested vec! macros", 300, |n, dir| {
+        let one = format!("    let _v = {};\n", nested("vec![", "1", "]", n));
+        fs::write(
+            dir.join("a.rs"),
+            format!("async fn f() {{\n{}}}\n", one.repeat(20)),
+        )
+        .unwrap();
+        vec!["."]
+    }),
+    ("nested fns with use", 1_000, |n, dir| {
+        let text = nested("fn f() { use std::fs; ", "", " }", n);
+        fs::write(dir.join("a.rs"), format!("{text}\nasync fn g() {{}}\n")).unwrap();
+        vec!["."]
+    }),
+    ("small files in one crate", 5_000, |n, dir| {
+        fs::create_dir(dir.join("src")).unwrap();
+        let manifest = "[package]\nname = \"many\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+        fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        let mut lib = String::new();
+        for i in 0..n {
+            lib.push_str(&format!("mod m{i};\n"));
+            let text = if i % 10 == 0 {
+                format!(
+                    "pub async fn run{i}() {{ crate::m{}::work{}(); }}\n",
+                    i + 1,
+                    i + 1
+                )
+            } else {
+                format!("pub fn work{i}() -> u64 {{ {i} }}\n")
+            };
+            fs::write(dir.join(format!("src/m{i}.rs")), text).unwrap();
+        }
+        fs::write(dir.join("src/lib.rs"), lib).unwrap();
+        vec!["."]
+    }),
+];
+
+/// Each shape at `n` and `2n`: the time may double (and some), not quadruple.
+#[test]
+#[ignore = "timing: meaningful on a quiet machine; CI runs it (.ci/run passes --include-ignored)"]
+fn doubling_any_input_does_not_quadruple_the_time() {
+    let mut slow = Vec::new();
+    for &(name, n, make) in SHAPES {
+        let mut times = Vec::new();
+        for size in [n, 2 * n] {
+            let dir = tempfile::tempdir().unwrap();
+            let args = make(size, dir.path());
+            let run = run_within(dir.path(), &args, Duration::from_secs(600));
+            assert!(!run.stderr.contains("panicked"), "{name}: {run:?}");
+            times.push(run.elapsed.as_secs_f64());
+        }
+        eprintln!(
+            "{name}: {n} in {:.2} s, {} in {:.2} s",
+            times[0],
+            2 * n,
+            times[1]
+        );
+        // Quadratic would be 4×; allow 3× and half a second of start-up noise.
+        if times[1] > 3.0 * times[0] + 0.5 {
+            slow.push(format!("{name}: {:.2} s then {:.2} s", times[0], times[1]));
+        }
+    }
+    assert!(slow.is_empty(), "quadratic: {slow:?}");
 }
