@@ -83,7 +83,7 @@ fn dependency(
     });
     // Not renamed, the code names a dependency after its library: `[lib] name` if set.
     let name = match (&package, &dependency_root) {
-        (None, Some(dir)) => super::lib_name(dir),
+        (None, Some(dir)) => read_manifest(dir).as_ref().and_then(super::lib_name),
         _ => None,
     };
     Dependency {

@@ -11,6 +11,7 @@
 //! each crate; read again only the files with findings, for suppressions and fixes.
 //! Bytes and their decoding live in `read`.
 
+mod packages;
 mod read;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -106,6 +107,9 @@ pub struct Report {
     pub bom: BTreeSet<String>,
     /// Valid files the parser cannot read, with why: for stderr, not findings.
     pub notes: Vec<String>,
+    /// The package and target cargo would report each file with a diagnostic under, by
+    /// displayed name (`--format rustc-json`); files of no package are absent.
+    pub packages: BTreeMap<String, (crate::discover::Package, crate::discover::CargoTarget)>,
 }
 
 impl Report {
@@ -144,7 +148,7 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
         .build()
         .map_err(|err| format!("could not start {threads} worker threads: {err}"))?;
 
-    let (results, files_checked) = match input {
+    let (results, files_checked, packages) = match input {
         Input::Files { units, errors } => {
             let files_checked = units
                 .iter()
@@ -153,16 +157,19 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
                 .sum();
             let mut results = pool.install(|| lint_units(&units, parse_all));
             results.extend(errors.iter().map(path_error));
-            (results, files_checked)
+            let packages = packages::of_files(&units, &results);
+            (results, files_checked, packages)
         }
         Input::Source { name, bytes, unit } => {
             let result = pool.install(|| lint_bytes(name, &bytes, &unit));
-            (vec![result], 1)
+            let packages = packages::of_source(&unit, &result);
+            (vec![result], 1, packages)
         }
     };
 
     let mut report = Report {
         files_checked,
+        packages,
         ..Report::default()
     };
     for result in results {
@@ -203,6 +210,7 @@ pub fn crate_info(krate: &Crate) -> CrateInfo {
             .filter_map(|dependency| Some((dependency.name.clone(), dependency.root.clone()?)))
             .collect(),
         allowed: Vec::new(),
+        package: krate.package.clone(),
     }
 }
 

@@ -15,4 +15,5 @@ mod formats;
 mod hostile;
 mod pre_commit;
 mod rule_docs;
+mod rust_analyzer;
 mod workflows;
