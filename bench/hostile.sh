@@ -60,7 +60,7 @@ if [[ " $skip " != *" sizes "* ]]; then
         blocks=$((mb * 1000000 / 1000))
         block 0 "$blocks" >"$dir/big.rs"
         echo 'async fn last() { std::thread::sleep(std::time::Duration::from_secs(1)); }' >>"$dir/big.rs"
-        actual=$(($(stat -c %s "$dir/big.rs") / 1000000))
+        actual=$(awk -v b="$(stat -c %s "$dir/big.rs")" 'BEGIN { printf "%.1f", b / 1000000 }')
         echo "| one file of async code, $actual MB, 2 threads | $(measure "$bin" --threads 2 "$dir") |"
         rm -rf "$dir"
     done
