@@ -852,3 +852,23 @@ fn doubling_any_input_does_not_quadruple_the_time() {
     }
     assert!(slow.is_empty(), "quadratic: {slow:?}");
 }
+
+/// A rule name in a configuration with an escape character in it: the unknown-rule
+/// finding shows it escaped, in every format.
+#[test]
+fn control_characters_in_rule_names_are_escaped() {
+    let dir = dir_with_good_file();
+    let config = "[rules]\n\"bad\\u001b[2J\" = \"warn\"\n";
+    fs::write(dir.path().join("async-lint.toml"), config).unwrap();
+    for format in ["human", "json", "concise"] {
+        let run = run(dir.path(), &["--format", format, "."]);
+        assert!(!run.stdout.contains('\x1b'), "{format}: {run:?}");
+        // JSON writes the escape's backslash escaped.
+        let shown = if format == "json" {
+            "bad\\\\u{1b}[2J"
+        } else {
+            "bad\\u{1b}[2J"
+        };
+        assert!(run.stdout.contains(shown), "{format}: {run:?}");
+    }
+}
