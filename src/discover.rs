@@ -16,9 +16,11 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
+mod around;
 mod deps;
 pub mod files;
 mod package;
+pub use around::{Around, around};
 use deps::{context_crates, dependencies_of};
 pub use package::{Lib, Package, Target as CargoTarget};
 
@@ -66,6 +68,12 @@ pub struct Dependency {
     /// The folder of a path dependency (its own `path`, or the one the workspace gives it),
     /// absolute, symbolic links resolved; `None` for any other dependency.
     pub root: Option<PathBuf>,
+    /// The key in the dependency table (`tokio`, `my-tokio` for a renamed one).
+    pub key: String,
+    /// The features a normal dependency is built with (the entry's, the workspace's for an
+    /// inherited one, `"default"` unless `default-features = false`, and those the crate's
+    /// own default features turn on); `None` for a dev or build dependency only.
+    pub features: Option<Vec<String>>,
 }
 
 /// A path that could not be walked (missing, unreadable, a symlink loop).

@@ -361,6 +361,7 @@ pub(super) fn write_macro_found(
 pub(super) struct At<'f> {
     pub(super) ctx: Ctx,
     pub(super) in_sync_body: bool,
+    pub(super) can_await: bool,
     pub(super) file: &'f str,
 }
 
@@ -396,6 +397,7 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
             replacement: replacement.to_string(),
             configured_reason: reason,
             in_sync_closure: at.in_sync_body,
+            can_await: at.can_await,
         })),
         Ctx::Detached => {}
     }

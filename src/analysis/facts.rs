@@ -82,6 +82,9 @@ pub struct BlockingCall {
     pub configured_reason: String,
     /// Written in a sync closure that inherits async context: `.await` is unavailable there.
     pub in_sync_closure: bool,
+    /// Written where `.await` is available: an async fn, block or closure (not a poll fn
+    /// nor a sync closure in one).
+    pub can_await: bool,
 }
 
 #[derive(Clone, Debug)]

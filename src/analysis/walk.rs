@@ -291,6 +291,7 @@ impl<'a> Walker<'a> {
         let at = blocking::At {
             ctx: self.context.ctx(),
             in_sync_body: self.guards.in_sync_body(),
+            can_await: self.guards.can_await(),
             file: self.file,
         };
         blocking::emit(found, at, &mut self.calls, &mut self.facts);

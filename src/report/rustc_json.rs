@@ -12,7 +12,7 @@
 //! does).
 //!
 //! Notes and help are children; a secondary label is a `note` child with its span; a fix
-//! is a `help` child whose spans carry `suggested_replacement` and `MachineApplicable`.
+//! is a `help` child whose spans carry `suggested_replacement` and the fix's applicability.
 //! Byte offsets index the file on disk (a byte-order mark stripped before linting is
 //! counted back in).
 
@@ -166,7 +166,7 @@ fn diagnostic(d: &Diagnostic, report: &Report, sources: &Sources) -> RustcDiagno
                     edit.span,
                     true,
                     None,
-                    Some(edit.replacement.clone()),
+                    Some((edit.replacement.clone(), fix.applicability.as_str())),
                 )
             })
             .collect();
@@ -213,7 +213,7 @@ fn span(
     span: Span,
     is_primary: bool,
     label: Option<String>,
-    replacement: Option<String>,
+    replacement: Option<(String, &'static str)>,
 ) -> RustcSpan {
     let source = sources.index(file);
     let bom = if report.bom.contains(file) { 3 } else { 0 };
@@ -231,8 +231,10 @@ fn span(
         is_primary,
         text,
         label,
-        suggestion_applicability: replacement.as_ref().map(|_| "MachineApplicable"),
-        suggested_replacement: replacement,
+        suggestion_applicability: replacement
+            .as_ref()
+            .map(|(_, applicability)| *applicability),
+        suggested_replacement: replacement.map(|(text, _)| text),
         expansion: None,
     }
 }
