@@ -115,26 +115,21 @@ impl Evidence {
         }
     }
 
-    /// The structs, fns and impls declared in a block.
+    /// The structs, fns and impls declared in a block (borrowed: a clone would copy the
+    /// items nested in them at every level, the square of the nesting).
     pub(super) fn collect_block_items(&mut self, block: &syn::Block) {
-        let items: Vec<Item> = block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                syn::Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => {
-                    Some(item.clone())
-                }
-                _ => None,
-            })
-            .collect();
-        if !items.is_empty() {
-            self.collect_items(&items);
+        let items = block.stmts.iter().filter_map(|stmt| match stmt {
+            syn::Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => Some(item),
+            _ => None,
+        });
+        if items.clone().next().is_some() {
+            self.collect_items(items);
         }
     }
 
-    pub(super) fn collect_items(&mut self, items: &[Item]) {
+    pub(super) fn collect_items<'i>(&mut self, items: impl Iterator<Item = &'i Item> + Clone) {
         let no_self = Ty::Unknown;
-        for item in items {
+        for item in items.clone() {
             if let Item::Type(alias) = item {
                 let ty = resolve_type(&alias.ty, &self.imports, &no_self);
                 if ty.path().is_some_and(|path| !is_local_text(path)) {

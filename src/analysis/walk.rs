@@ -44,6 +44,8 @@ pub(crate) struct Walker<'a> {
     /// Trees parsed from macro bodies, kept alive until the file is done so that no
     /// address in the concerns' address-keyed sets is ever reused by another node.
     macro_trees: Vec<Rc<dyn Any>>,
+    /// Macro bodies being walked, each inside the last (`macros::MAX_DEPTH`).
+    macro_depth: usize,
     /// What the file's own code shows: blocking calls and guards held across awaits.
     facts: Vec<Fact>,
     /// What the source shows of names and types: imports, bindings, fields, statics, fn returns.
@@ -68,6 +70,7 @@ impl<'a> Walker<'a> {
             settings,
             reported: Reported::default(),
             macro_trees: Vec::new(),
+            macro_depth: 0,
             evidence: Evidence::default(),
             context: Context::default(),
             guards: GuardTracker::default(),
@@ -80,7 +83,7 @@ impl<'a> Walker<'a> {
     pub(crate) fn walk_file(&mut self, file: &syn::File) {
         self.runtimes.enter_gates(&file.attrs);
         self.evidence.imports.push_module(&file.items, None);
-        self.evidence.collect_items(&file.items);
+        self.evidence.collect_items(file.items.iter());
         for item in &file.items {
             self.visit_item(item);
         }
@@ -120,9 +123,13 @@ impl<'a> Walker<'a> {
         let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
             return;
         };
+        if self.macro_depth >= macros::MAX_DEPTH {
+            return;
+        }
         let Some(body) = macros::parse_body(mac, &name, self.context.in_async()) else {
             return;
         };
+        self.macro_depth += 1;
         match &*self.keep(body) {
             MacroBody::Select(branches) => {
                 let span = path_span(self.index, &mac.path);
@@ -159,6 +166,7 @@ impl<'a> Walker<'a> {
                 self.evidence.exit_scope();
             }
         }
+        self.macro_depth -= 1;
     }
 
     /// Keeps a tree parsed from a macro body alive for the rest of the file.
@@ -198,7 +206,7 @@ impl<'a> Walker<'a> {
         self.evidence
             .imports
             .push_module(items, Some(&item.ident.to_string()));
-        self.evidence.collect_items(items);
+        self.evidence.collect_items(items.iter());
         let saved_env = self.evidence.suspend_env();
         let saved_bodies = self.guards.suspend();
         self.context.push(Ctx::Detached);
