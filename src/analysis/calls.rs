@@ -2,13 +2,22 @@
 //! path or method, their runtime-bound API uses and the `#[path]` modules. Recorded only
 //! for a fn's own code: detached code (offloaded closures, consts) records nothing.
 
+mod branches;
+
+use std::collections::HashMap;
+
 use syn::{ExprCall, ExprMethodCall, FnArg, ItemImpl, Signature};
 
+pub(crate) use branches::Branches;
+
 use crate::analysis::context::{Context, Ctx};
+use crate::analysis::evidence::Evidence;
 use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::runtimes::Runtimes;
-use crate::analysis::summary::{Call, CallTarget, FnKey, FnSummary, ItemPath, PathMod, RuntimeUse};
+use crate::analysis::summary::{
+    Arg, Call, CallShape, CallTarget, FnKey, FnSummary, ItemPath, PathMod, RuntimeUse,
+};
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
 use crate::diagnostic::Span;
@@ -35,6 +44,7 @@ impl<'r> Site<'r> {
             driver: self.runtimes.driver(),
             awaited: self.context.is_awaited(at),
             args: u8::try_from(args).unwrap_or(u8::MAX),
+            shape: None,
         }
     }
 }
@@ -50,6 +60,13 @@ pub(crate) struct Calls {
     impl_traits: Vec<Option<Box<ItemPath>>>,
     /// `#[path] mod` declarations.
     pub(super) path_mods: Vec<PathMod>,
+    /// The tests on parameters in force, and the closure parameters offloaded.
+    pub(super) branches: Branches,
+    /// Calls recorded in the fns being walked, by address: (fn, index in its calls).
+    recorded: HashMap<usize, (usize, u32)>,
+    /// Arguments that are calls: (fn, call, position, the argument's address), looked up
+    /// in `recorded` when the fn is done.
+    built: Vec<(usize, usize, u8, usize)>,
 }
 
 impl Calls {
@@ -79,13 +96,72 @@ impl Calls {
         self.impl_traits.pop();
     }
 
-    pub(super) fn enter_fn(&mut self, summary: FnSummary) {
-        self.fns.push(summary);
+    pub(super) fn enter_fn(&mut self, summary: FnSummary, sig: &Signature, block: &syn::Block) {
+        self.fns.push(FnSummary {
+            returns_variant: branches::body_variant(block),
+            ..summary
+        });
         self.fn_stack.push(self.fns.len() - 1);
+        self.branches.enter_fn(sig);
     }
 
     pub(super) fn exit_fn(&mut self) {
-        self.fn_stack.pop();
+        let offloads = self.branches.exit_fn();
+        let Some(index) = self.fn_stack.pop() else {
+            return;
+        };
+        self.fns[index].offloads = offloads;
+        // An argument that is a call of the crate: its value is that call's.
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.built)
+            .into_iter()
+            .partition(|(f, ..)| *f == index);
+        self.built = rest;
+        for (_, call, position, address) in mine {
+            if let Some(&(f, built)) = self.recorded.get(&address)
+                && f == index
+                && let Some(call) = self.fns[index].calls.get_mut(call)
+            {
+                let shape = call.shape.get_or_insert_with(Box::default);
+                shape.args.push((position, Arg::Built(built)));
+            }
+        }
+        if self.fn_stack.is_empty() {
+            self.recorded.clear();
+        }
+    }
+
+    /// Records a call on the current fn, with its shape: the tests in force, what its
+    /// arguments show, the closure call it sits in. Returns (fn, index in its calls).
+    fn push_call<'e>(
+        &mut self,
+        mut call: Call,
+        site: Site<'_>,
+        at: usize,
+        args: impl Iterator<Item = &'e syn::Expr>,
+        evidence: &Evidence,
+    ) -> Option<(u32, u32)> {
+        let fn_index = *self.fn_stack.last()?;
+        let (known, built) = self.branches.args(args, evidence);
+        let when = self.branches.when();
+        let pending = site.context.pending().map(|(_, pending)| pending);
+        if !when.is_empty() || !known.is_empty() || pending.is_some() {
+            call.shape = Some(Box::new(CallShape {
+                when,
+                args: known,
+                pending,
+            }));
+        }
+        let current = self.current(site.context.ctx())?;
+        current.calls.push(call);
+        let index = u32::try_from(current.calls.len() - 1).ok()?;
+        self.recorded.insert(at, (fn_index, index));
+        let call_index = index as usize;
+        self.built.extend(
+            built
+                .into_iter()
+                .map(|(position, address)| (fn_index, call_index, position, address)),
+        );
+        Some((u32::try_from(fn_index).ok()?, index))
     }
 
     /// The fn whose own code this point is (not detached), if any.
@@ -106,7 +182,8 @@ impl Calls {
         call: &ExprCall,
         path: &syn::Path,
         span: Span,
-    ) {
+        evidence: &Evidence,
+    ) -> Option<(u32, u32)> {
         let driver = site.runtimes.driver();
         let (at, args) = (addr(call), call.args.len());
         let written = path
@@ -115,32 +192,25 @@ impl Calls {
             .map(|s| s.ident.to_string())
             .collect::<Vec<_>>()
             .join("::");
-        let Some(current) = self.current(site.context.ctx()) else {
-            return;
-        };
+        let current = self.current(site.context.ctx())?;
         let target = CallTarget::Path(resolved.item_path());
-        match resolved {
-            Resolved::Local(_) => current
-                .calls
-                .push(site.call(target, written, span, at, args)),
-            Resolved::Extern(text) => {
-                if let Some(runtime) = known_paths::runtime_api(text) {
-                    current.uses.push(RuntimeUse {
-                        runtime,
-                        item: text.clone(),
-                        span,
-                        driver,
-                        gated: site.runtimes.is_gated(runtime),
-                    });
-                }
-                let first = text.split("::").next().unwrap_or_default();
-                if !known_paths::WELL_KNOWN_CRATES.contains(&first) {
-                    current
-                        .calls
-                        .push(site.call(target, written, span, at, args));
-                }
+        if let Resolved::Extern(text) = resolved {
+            if let Some(runtime) = known_paths::runtime_api(text) {
+                current.uses.push(RuntimeUse {
+                    runtime,
+                    item: text.clone(),
+                    span,
+                    driver,
+                    gated: site.runtimes.is_gated(runtime),
+                });
+            }
+            let first = text.split("::").next().unwrap_or_default();
+            if known_paths::WELL_KNOWN_CRATES.contains(&first) {
+                return None;
             }
         }
+        let recorded = site.call(target, written, span, at, args);
+        self.push_call(recorded, site, at, call.args.iter(), evidence)
     }
 
     /// A method call the catalogue does not know: the crate model may resolve it to a
@@ -151,7 +221,8 @@ impl Calls {
         receiver: &Ty,
         call: &ExprMethodCall,
         span: Span,
-    ) {
+        evidence: &Evidence,
+    ) -> Option<(u32, u32)> {
         // A type of another crate: `krate::Type`, for a crate linked with this one (a
         // workspace member, a `path` dependency, this package's lib).
         let ty = match receiver.path() {
@@ -160,21 +231,19 @@ impl Calls {
                 Some((first, _)) if !known_paths::WELL_KNOWN_CRATES.contains(&first) => {
                     Some(format!("{first}::{}", last_segment(path)))
                 }
-                _ => return,
+                _ => return None,
             },
             None => None,
         };
         let name = call.method.to_string();
-        if let Some(current) = self.current(site.context.ctx()) {
-            let target = CallTarget::Method {
-                ty,
-                name: name.clone(),
-            };
-            let at = addr(call);
-            current
-                .calls
-                .push(site.call(target, name, span, at, call.args.len()));
-        }
+        self.current(site.context.ctx())?;
+        let target = CallTarget::Method {
+            ty,
+            name: name.clone(),
+        };
+        let at = addr(call);
+        let recorded = site.call(target, name, span, at, call.args.len());
+        self.push_call(recorded, site, at, call.args.iter(), evidence)
     }
 }
 

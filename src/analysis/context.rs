@@ -1,14 +1,18 @@
 //! Where async context begins and ends (SPEC §1): async, sync or detached code,
 //! offloaders, and the closures that inherit their context. Only this module decides it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use syn::{Block, Expr, ExprClosure, FnArg, Pat, Signature, Stmt, Type};
 
 use crate::analysis::evidence::Evidence;
 use crate::analysis::imports::Resolved;
 use crate::analysis::known_paths::{self};
+use crate::analysis::summary::Pending;
 use crate::analysis::syntax::*;
+
+/// A closure given to a call of the crate: the fn's index in its file and the call.
+pub(crate) type PendingAt = (u32, Pending);
 
 /// An `async fn`, or a poll-style fn: `fn poll` / `fn poll_*` taking a `&mut Context<'_>`.
 pub(crate) fn is_async_fn(sig: &Signature) -> bool {
@@ -105,6 +109,13 @@ pub(crate) struct Context {
     /// Loops around this point, within the innermost closure or async block: code here
     /// may run many times (repeated sends fill a bounded channel).
     loops: usize,
+    /// Closures given to a call of the crate, by address: they run elsewhere if the
+    /// callee hands them to an offloader (the crate model decides).
+    candidates: HashMap<usize, PendingAt>,
+    /// The closure call each level of `kinds` sits in, if any.
+    pending: Vec<Option<PendingAt>>,
+    /// What the next push is when it is a closure's body inheriting its context.
+    closure_next: Option<Option<PendingAt>>,
 }
 
 impl Context {
@@ -140,10 +151,39 @@ impl Context {
 
     pub(super) fn push(&mut self, ctx: Ctx) {
         self.kinds.push(ctx);
+        let pending = self.closure_next.take().flatten();
+        self.pending.push(pending);
     }
 
     pub(super) fn pop(&mut self) {
         self.kinds.pop();
+        self.pending.pop();
+    }
+
+    /// The closure given to a call of the crate that this code sits in, if any.
+    pub(crate) fn pending(&self) -> Option<PendingAt> {
+        self.pending.last().copied().flatten()
+    }
+
+    /// The plain closures given to a call of the crate (`pool.run(move || ..)`, recorded
+    /// as call `call` of fn `in_fn`): each runs elsewhere if the callee offloads it.
+    pub(super) fn candidates<'e>(
+        &mut self,
+        recorded: Option<(u32, u32)>,
+        args: impl Iterator<Item = &'e Expr>,
+    ) {
+        let Some((in_fn, call)) = recorded else {
+            return;
+        };
+        for (arg, value) in args.enumerate() {
+            if let Some(closure) = closure_value(value)
+                && closure.asyncness.is_none()
+                && let Ok(arg) = u8::try_from(arg)
+            {
+                let pending = Pending { call, arg };
+                self.candidates.insert(addr(closure), (in_fn, pending));
+            }
+        }
     }
 
     /// The context a closure's body runs in: async for an async closure, detached when
@@ -154,6 +194,8 @@ impl Context {
         } else if self.offloaded.remove(&addr(closure)) {
             Ctx::Detached
         } else {
+            let inherited = self.pending();
+            self.closure_next = Some(self.candidates.remove(&addr(closure)).or(inherited));
             self.ctx()
         }
     }

@@ -212,6 +212,11 @@ impl Evidence {
         }
     }
 
+    /// Does `name` mean the enclosing fn's parameter here (no binding in scope shadows it)?
+    pub(super) fn is_param(&self, name: &str) -> bool {
+        self.env.iter().rposition(|frame| frame.contains_key(name)) == Some(0)
+    }
+
     pub(super) fn lookup(&self, name: &str) -> Ty {
         self.env
             .iter()

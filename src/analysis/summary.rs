@@ -80,6 +80,12 @@ pub struct FnSummary {
     pub entry: Option<Runtime>,
     /// Blocking operations in its own sync code.
     pub ops: Vec<Op>,
+    /// Its body is one enum variant written out (`Self::Memory`): a call of it gives that
+    /// variant, whatever its arguments.
+    pub returns_variant: Option<String>,
+    /// The closure parameters (bits by position, `self` not counted) it hands only to an
+    /// offloader or a thread: a closure given there runs off the caller's thread.
+    pub offloads: u32,
     /// Calls to what may be crate-local fns.
     pub calls: Vec<Call>,
     /// Uses of runtime-bound APIs.
@@ -96,6 +102,72 @@ pub struct Op {
     pub replacement: String,
     /// An allow for its rule covers it: accepted from async code, so it blocks no caller.
     pub allowed: bool,
+    /// What must hold of the fn's parameters for it to run (all of it); empty: always.
+    pub when: Vec<Cond>,
+    /// In a closure given to a call of the fn: runs elsewhere if that callee offloads it.
+    pub pending: Option<Pending>,
+}
+
+/// A closure given to a call (its index among the fn's calls) as argument `arg`: it runs
+/// off the caller's thread when the callee hands that parameter to an offloader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub call: u32,
+    pub arg: u8,
+}
+
+/// A test on a fn's parameter (by position, `self` not counted) that guards some of its
+/// code: `if let Some(p) = path`, `match source { Source::File(p) => .. }`, `if stall`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cond {
+    pub param: u8,
+    pub test: Test,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Test {
+    /// The parameter is one of these enum variants (by name: `Some`, `File`).
+    Variants(Vec<String>),
+    Bool(bool),
+    /// The parameter is not an IP address and port written out: resolving it looks it up.
+    NotAddress,
+}
+
+impl Test {
+    /// Can the test hold for this argument? `false` only when the argument shows it cannot.
+    pub fn admits(&self, arg: &Arg) -> bool {
+        match (self, arg) {
+            (Test::Variants(names), Arg::Variant(name)) => names.iter().any(|n| n == name),
+            (Test::Bool(want), Arg::Bool(have)) => want == have,
+            (Test::NotAddress, Arg::Address) => false,
+            _ => true,
+        }
+    }
+}
+
+/// What a call's argument is, where the source shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// The caller's own parameter (by position, `self` not counted), passed on unchanged.
+    Param(u8),
+    /// An enum variant written out: `None`, `Some(..)`, `Source::Memory(..)`.
+    Variant(String),
+    Bool(bool),
+    /// An IP address and port written out (`("127.0.0.1", 8080)`).
+    Address,
+    /// The value of another call of the same fn (its index in `calls`).
+    Built(u32),
+}
+
+/// What argument-sensitive summaries need of a call: the tests its fn's code passed to
+/// reach it, the arguments the source shows, and the closure call it sits in. Boxed on
+/// the call: most calls have none.
+#[derive(Clone, Debug, Default)]
+pub struct CallShape {
+    pub when: Vec<Cond>,
+    /// (argument position, what it is): a method call's receiver not counted.
+    pub args: Vec<(u8, Arg)>,
+    pub pending: Option<Pending>,
 }
 
 /// A fn of the file, as the crate model keys it.
@@ -212,6 +284,28 @@ pub struct Call {
     pub awaited: bool,
     /// Its arguments (a method call's receiver not counted), at most 255.
     pub args: u8,
+    /// Conditions, known arguments and the closure it sits in; `None` when there are none.
+    pub shape: Option<Box<CallShape>>,
+}
+
+impl Call {
+    pub fn when(&self) -> &[Cond] {
+        self.shape.as_ref().map_or(&[], |shape| &shape.when)
+    }
+
+    pub fn pending(&self) -> Option<Pending> {
+        self.shape.as_ref().and_then(|shape| shape.pending)
+    }
+
+    /// What argument `position` is, when the source shows it.
+    pub fn arg(&self, position: usize) -> Option<&Arg> {
+        let shape = self.shape.as_ref()?;
+        shape
+            .args
+            .iter()
+            .find(|(at, _)| usize::from(*at) == position)
+            .map(|(_, arg)| arg)
+    }
 }
 
 #[derive(Clone, Debug)]

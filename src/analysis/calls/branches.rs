@@ -1,0 +1,498 @@
+//! Argument-sensitive summaries, the walk's side: the tests on a fn's parameters that
+//! guard its code (`if let Some(p) = key_log`, `match source { Source::File(p) => .. }`,
+//! `if stall`, `let Some(p) = path else { return }`), what a call's arguments show
+//! (`None`, `false`, `Source::Memory(..)`, the caller's own parameter), and the closure
+//! parameters a fn hands only to an offloader. A test is recorded only on a parameter that
+//! cannot change during the call (bound by name, not `mut`, not `&mut`) and that the
+//! tested name still means: when in doubt there is no test, and the code always runs.
+
+use std::collections::{HashMap, HashSet};
+
+use syn::{Expr, FnArg, Pat, Signature, Stmt, Type};
+
+use crate::analysis::evidence::Evidence;
+use crate::analysis::summary::{Arg, Cond, Test};
+use crate::analysis::syntax::*;
+
+/// Variants of the std's `Option` and `Result`, each with its other.
+const PAIRED_VARIANTS: &[(&str, &str)] = &[("Some", "None"), ("None", "Some"), ("Ok", "Err"), ("Err", "Ok")];
+/// Methods that keep an `Option`'s or `Result`'s variant (`if let Some(p) = path.as_ref()`).
+const VARIANT_KEEPING: &[&str] = &["as_ref", "as_deref", "as_mut", "as_deref_mut"];
+/// Methods that give an argument the caller's value unchanged.
+const SAME_VALUE: &[&str] = &["clone"];
+
+/// The tests in force in each fn being walked, innermost fn last.
+#[derive(Default)]
+pub(crate) struct Branches {
+    frames: Vec<Frame>,
+}
+
+#[derive(Default)]
+struct Frame {
+    /// Parameters that cannot change during a call, by name: their position.
+    params: HashMap<String, u8>,
+    /// Closure parameters (`F: FnOnce()`, `impl FnOnce()`), by name: their position.
+    closures: HashMap<String, u8>,
+    /// Closure parameters used only where an offloader runs them, and used otherwise.
+    offloaded: u32,
+    other: u32,
+    /// Path arguments given to an offloader (`thread::spawn(f)`), by address.
+    offload_args: HashSet<usize>,
+    /// The tests in force here, innermost last.
+    active: Vec<Cond>,
+    /// `active`'s length where each open block began.
+    blocks: Vec<usize>,
+}
+
+impl Branches {
+    pub(crate) fn enter_fn(&mut self, sig: &Signature) {
+        let mut frame = Frame::default();
+        let has_self = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
+        let typed = sig.inputs.iter().skip(usize::from(has_self));
+        for (position, input) in typed.enumerate() {
+            let (FnArg::Typed(typed), Ok(position)) = (input, u8::try_from(position)) else {
+                continue;
+            };
+            let Pat::Ident(ident) = &*typed.pat else {
+                continue;
+            };
+            let name = ident.ident.to_string();
+            if is_closure_type(&typed.ty, sig) && position < 32 {
+                frame.closures.insert(name.clone(), position);
+            }
+            let mutable = matches!(&*typed.ty, Type::Reference(r) if r.mutability.is_some());
+            if ident.mutability.is_none() && ident.subpat.is_none() && !mutable {
+                frame.params.insert(name, position);
+            }
+        }
+        self.frames.push(frame);
+    }
+
+    /// Leaves a fn: the closure parameters it hands only to an offloader (bits by position).
+    pub(crate) fn exit_fn(&mut self) -> u32 {
+        self.frames
+            .pop()
+            .map_or(0, |frame| frame.offloaded & !frame.other)
+    }
+
+    /// The tests in force here.
+    pub(crate) fn when(&self) -> Vec<Cond> {
+        self.frames
+            .last()
+            .map(|frame| frame.active.clone())
+            .unwrap_or_default()
+    }
+
+    /// The parameter an expression is, unchanged (`p`, `&p`, `*p`, `p.clone()`).
+    fn param(&self, expr: &Expr, evidence: &Evidence, keeping: &[&str]) -> Option<u8> {
+        let frame = self.frames.last()?;
+        let mut expr = peel(expr);
+        for _ in 0..4 {
+            expr = match expr {
+                Expr::Reference(inner) => peel(&inner.expr),
+                Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => peel(&unary.expr),
+                Expr::MethodCall(call)
+                    if call.args.is_empty()
+                        && (SAME_VALUE.iter().chain(keeping).any(|m| call.method == m)) =>
+                {
+                    peel(&call.receiver)
+                }
+                Expr::Path(path) if path.qself.is_none() => {
+                    let name = path.path.get_ident()?.to_string();
+                    let position = *frame.params.get(&name)?;
+                    return evidence.is_param(&name).then_some(position);
+                }
+                _ => return None,
+            };
+        }
+        None
+    }
+
+    /// The tests a condition passes when it holds (each conjunct of `a && b`).
+    fn tests(&self, cond: &Expr, evidence: &Evidence) -> Vec<Cond> {
+        let mut found = Vec::new();
+        let mut stack = vec![cond];
+        while let Some(expr) = stack.pop() {
+            match peel(expr) {
+                Expr::Binary(binary) if matches!(binary.op, syn::BinOp::And(_)) => {
+                    stack.push(&binary.left);
+                    stack.push(&binary.right);
+                }
+                expr => found.extend(self.test(expr, evidence)),
+            }
+        }
+        found
+    }
+
+    /// One test: `let PAT = p`, `p`, `!p`, `p.is_some()`, `p.is_none()`.
+    fn test(&self, expr: &Expr, evidence: &Evidence) -> Option<Cond> {
+        let (param, test) = match peel(expr) {
+            Expr::Let(binding) => {
+                let names = pattern_variants(&binding.pat)?;
+                let keeping = if names.iter().all(|n| is_paired(n)) {
+                    VARIANT_KEEPING
+                } else {
+                    &[]
+                };
+                (self.param(&binding.expr, evidence, keeping)?, Test::Variants(names))
+            }
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+                (self.param(&unary.expr, evidence, &[])?, Test::Bool(false))
+            }
+            Expr::MethodCall(call) if call.args.is_empty() => {
+                let variant = match call.method.to_string().as_str() {
+                    "is_some" => "Some",
+                    "is_none" => "None",
+                    _ => return None,
+                };
+                let param = self.param(&call.receiver, evidence, VARIANT_KEEPING)?;
+                (param, Test::Variants(vec![variant.to_string()]))
+            }
+            path @ Expr::Path(_) => (self.param(path, evidence, &[])?, Test::Bool(true)),
+            _ => return None,
+        };
+        Some(Cond { param, test })
+    }
+
+    /// Puts tests in force; returns what [`Self::exit`] restores.
+    pub(crate) fn enter(&mut self, tests: impl IntoIterator<Item = Cond>) -> usize {
+        let Some(frame) = self.frames.last_mut() else {
+            return 0;
+        };
+        let mark = frame.active.len();
+        frame.active.extend(tests);
+        mark
+    }
+
+    pub(crate) fn exit(&mut self, mark: usize) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.active.truncate(mark);
+        }
+    }
+
+    /// The tests of `if cond`'s branches (read before `cond` binds anything): each
+    /// conjunct for `then`, the one test `cond` makes, negated, for `else`.
+    pub(crate) fn if_tests(&self, cond: &Expr, evidence: &Evidence) -> (Vec<Cond>, Option<Cond>) {
+        if self.is_idle() {
+            return (Vec::new(), None);
+        }
+        let negated = self.test(cond, evidence).and_then(negate);
+        (self.tests(cond, evidence), negated)
+    }
+
+    /// The test of each arm of a match on `scrutinee` (read before the arms bind anything).
+    pub(crate) fn arm_tests(&self, scrutinee: &Expr, arms: &[syn::Arm], evidence: &Evidence) -> Vec<Option<Cond>> {
+        if self.is_idle() {
+            return Vec::new();
+        }
+        arms.iter()
+            .map(|arm| {
+                let names = pattern_variants(&arm.pat)?;
+                let keeping = if names.iter().all(|n| is_paired(n)) {
+                    VARIANT_KEEPING
+                } else {
+                    &[]
+                };
+                let param = self.param(scrutinee, evidence, keeping)?;
+                Some(Cond {
+                    param,
+                    test: Test::Variants(names),
+                })
+            })
+            .collect()
+    }
+
+    /// No parameter can be tested here.
+    fn is_idle(&self) -> bool {
+        self.frames.last().is_none_or(|frame| frame.params.is_empty())
+    }
+
+    pub(crate) fn open_block(&mut self) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.blocks.push(frame.active.len());
+        }
+    }
+
+    pub(crate) fn close_block(&mut self) {
+        if let Some(frame) = self.frames.last_mut()
+            && let Some(mark) = frame.blocks.pop()
+        {
+            frame.active.truncate(mark);
+        }
+    }
+
+    /// Before a statement of a block: `if !stall { return }` and `let Some(p) = path else
+    /// { return }` put a test in force for the rest of the block (read before the
+    /// statement binds anything).
+    pub(crate) fn before_stmt(&self, stmt: &Stmt, evidence: &Evidence) -> Option<Cond> {
+        if self.is_idle() {
+            return None;
+        }
+        match stmt {
+            Stmt::Expr(Expr::If(guard), _)
+                if guard.else_branch.is_none() && block_diverges(&guard.then_branch) =>
+            {
+                self.test(&guard.cond, evidence).and_then(negate)
+            }
+            Stmt::Local(local) => match &local.init {
+                Some(init) if init.diverge.is_some() => pattern_variants(&local.pat)
+                    .and_then(|names| {
+                        let param = self.param(&init.expr, evidence, VARIANT_KEEPING)?;
+                        Some(Cond {
+                            param,
+                            test: Test::Variants(names),
+                        })
+                    })
+                    .filter(|cond| matches!(&cond.test, Test::Variants(n) if n.iter().all(|n| is_paired(n)))),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// After that statement: its test in force for the rest of the block.
+    pub(crate) fn after_stmt(&mut self, next: Option<Cond>) {
+        if let Some(frame) = self.frames.last_mut()
+            && let Some(next) = next
+        {
+            frame.active.push(next);
+        }
+    }
+
+    /// What a call's arguments show: (position, what it is), with the address of each
+    /// argument that is a call (its value is looked up once that call is recorded).
+    pub(crate) fn args<'e>(
+        &self,
+        args: impl Iterator<Item = &'e Expr>,
+        evidence: &Evidence,
+    ) -> (Vec<(u8, Arg)>, Vec<(u8, usize)>) {
+        let mut known = Vec::new();
+        let mut built = Vec::new();
+        for (position, arg) in args.enumerate() {
+            let Ok(position) = u8::try_from(position) else {
+                break;
+            };
+            if let Some(param) = self.param(arg, evidence, &[]) {
+                known.push((position, Arg::Param(param)));
+            } else if let Some(value) = literal_arg(arg) {
+                known.push((position, value));
+            } else if let Expr::Call(call) = peel_refs(arg)
+                && matches!(peel(&call.func), Expr::Path(_))
+            {
+                built.push((position, expr_addr(peel_refs(arg))));
+            }
+        }
+        (known, built)
+    }
+
+    /// An offloader call (`thread::spawn(f)`): the closure parameters among its
+    /// arguments run elsewhere.
+    pub(crate) fn offloader_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        if let Some(frame) = self.frames.last_mut()
+            && !frame.closures.is_empty()
+        {
+            frame
+                .offload_args
+                .extend(args.filter_map(|arg| match peel(arg) {
+                    Expr::Path(path) => Some(addr(path)),
+                    _ => None,
+                }));
+        }
+    }
+
+    /// A use of a name: a closure parameter used in an offloaded closure (`detached`) or
+    /// given to an offloader runs elsewhere; any other use may run it here.
+    pub(crate) fn on_path(&mut self, path: &syn::ExprPath, detached: bool, evidence: &Evidence) {
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
+        if frame.closures.is_empty() {
+            return;
+        }
+        let Some(ident) = path.path.get_ident() else {
+            return;
+        };
+        let name = ident.to_string();
+        let Some(&position) = frame.closures.get(&name) else {
+            return;
+        };
+        let bit = 1u32 << position;
+        let shadowed = !evidence.is_param(&name);
+        if shadowed && !detached {
+            return;
+        }
+        if !shadowed && (detached || frame.offload_args.contains(&addr(path))) {
+            frame.offloaded |= bit;
+        } else {
+            frame.other |= bit;
+        }
+    }
+}
+
+/// Does a parameter of this type take a closure: `impl FnOnce()`, `F` bound by a `Fn*`
+/// trait, `Box<dyn Fn()>`?
+fn is_closure_type(ty: &Type, sig: &Signature) -> bool {
+    fn fn_bound(bound: &syn::TypeParamBound) -> bool {
+        let syn::TypeParamBound::Trait(bound) = bound else {
+            return false;
+        };
+        bound
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "FnOnce" || s.ident == "FnMut" || s.ident == "Fn")
+    }
+    match ty {
+        Type::ImplTrait(bounds) => bounds.bounds.iter().any(fn_bound),
+        Type::Path(path) if path.qself.is_none() => {
+            let Some(ident) = path.path.get_ident() else {
+                let last = path.path.segments.last();
+                return last.is_some_and(|s| {
+                    s.ident == "Box"
+                        && matches!(&s.arguments, syn::PathArguments::AngleBracketed(args)
+                            if args.args.iter().any(|a| matches!(a,
+                                syn::GenericArgument::Type(Type::TraitObject(object))
+                                    if object.bounds.iter().any(fn_bound))))
+                });
+            };
+            let in_params = sig.generics.type_params().any(|param| {
+                param.ident == *ident && param.bounds.iter().any(fn_bound)
+            });
+            let in_where = sig.generics.where_clause.iter().any(|clause| {
+                clause.predicates.iter().any(|predicate| match predicate {
+                    syn::WherePredicate::Type(bound) => {
+                        matches!(&bound.bounded_ty, Type::Path(p) if p.path.get_ident() == Some(ident))
+                            && bound.bounds.iter().any(fn_bound)
+                    }
+                    _ => false,
+                })
+            });
+            in_params || in_where
+        }
+        _ => false,
+    }
+}
+
+fn is_paired(name: &str) -> bool {
+    PAIRED_VARIANTS.iter().any(|(one, _)| *one == name)
+}
+
+/// The test that holds where `cond`'s test does not: a bool's other value, an `Option`'s
+/// or `Result`'s other variant.
+fn negate(cond: Cond) -> Option<Cond> {
+    let test = match cond.test {
+        Test::Bool(value) => Test::Bool(!value),
+        Test::Variants(names) => match names.as_slice() {
+            [one] => {
+                let other = PAIRED_VARIANTS.iter().find(|(v, _)| v == one)?.1;
+                Test::Variants(vec![other.to_string()])
+            }
+            _ => return None,
+        },
+        Test::NotAddress => return None,
+    };
+    Some(Cond {
+        param: cond.param,
+        test,
+    })
+}
+
+/// The variants a refutable pattern matches (`Some(_)`, `Source::File(p) | Source::Dir(p)`,
+/// `None`); `None` for anything else (a binding, a wildcard).
+fn pattern_variants(pat: &Pat) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut work = vec![pat];
+    while let Some(pat) = work.pop() {
+        let name = match pat {
+            Pat::Or(or) => {
+                work.extend(or.cases.iter());
+                continue;
+            }
+            Pat::Reference(inner) => {
+                work.push(&inner.pat);
+                continue;
+            }
+            Pat::Paren(inner) => {
+                work.push(&inner.pat);
+                continue;
+            }
+            Pat::TupleStruct(tuple) => variant_name(&tuple.path)?,
+            Pat::Struct(literal) => variant_name(&literal.path)?,
+            Pat::Path(path) => variant_name(&path.path)?,
+            Pat::Ident(ident) if ident.ident == "None" && ident.subpat.is_none() => "None".into(),
+            _ => return None,
+        };
+        names.push(name);
+    }
+    names.sort();
+    names.dedup();
+    Some(names)
+}
+
+/// A path that names an enum variant: `Some`, `None`, `Ok`, `Err`, or `Type::Variant` (both
+/// CamelCase: not a module's fn, not an associated constant).
+fn variant_name(path: &syn::Path) -> Option<String> {
+    let mut segments = path.segments.iter().rev();
+    let last = segments.next()?.ident.to_string();
+    match segments.next() {
+        None => is_paired(&last).then_some(last),
+        Some(owner) => {
+            let owner = owner.ident.to_string();
+            (is_camel(&last) && (owner == "Self" || is_camel(&owner))).then_some(last)
+        }
+    }
+}
+
+fn is_camel(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.contains(|c: char| c.is_ascii_lowercase())
+}
+
+/// An argument written out: a variant, a bool, an IP address and port.
+pub(crate) fn literal_arg(arg: &Expr) -> Option<Arg> {
+    let expr = peel_refs(arg);
+    let path = match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(value),
+            ..
+        }) => return Some(Arg::Bool(value.value)),
+        Expr::Path(path) if path.qself.is_none() => &path.path,
+        Expr::Call(call) => match peel(&call.func) {
+            Expr::Path(func) if func.qself.is_none() => &func.path,
+            _ => return None,
+        },
+        Expr::Struct(literal) => &literal.path,
+        _ => {
+            return crate::analysis::blocking::is_address_literal(expr).then_some(Arg::Address);
+        }
+    };
+    variant_name(path).map(Arg::Variant).or_else(|| {
+        crate::analysis::blocking::is_address_literal(expr).then_some(Arg::Address)
+    })
+}
+
+/// The variant a fn's body gives when it is one variant written out (`Self::Memory`).
+pub(crate) fn body_variant(block: &syn::Block) -> Option<String> {
+    match block.stmts.as_slice() {
+        [Stmt::Expr(expr, None)] => match literal_arg(expr)? {
+            Arg::Variant(name) => Some(name),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// An expression under its `&` and `&mut`.
+fn peel_refs(expr: &Expr) -> &Expr {
+    let mut expr = peel(expr);
+    while let Expr::Reference(inner) = expr {
+        expr = peel(&inner.expr);
+    }
+    expr
+}
+
+impl Branches {
+    /// The parameter an expression is, unchanged, if any.
+    pub(crate) fn param_of(&self, expr: &Expr, evidence: &Evidence) -> Option<u8> {
+        self.param(expr, evidence, &[])
+    }
+}
