@@ -358,7 +358,11 @@ pub(super) fn write_macro_found(
 
 /// `addrs.to_socket_addrs()` on the fn's parameter `addrs` looks up only what is not an
 /// address written out: the operation's test on that parameter.
-pub(super) fn address_test(calls: &Calls, call: &ExprMethodCall, evidence: &Evidence) -> Option<Cond> {
+pub(super) fn address_test(
+    calls: &Calls,
+    call: &ExprMethodCall,
+    evidence: &Evidence,
+) -> Option<Cond> {
     if !known_paths::ADDRESS_PARSING.contains(&call.method.to_string().as_str()) {
         return None;
     }

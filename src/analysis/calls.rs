@@ -12,11 +12,12 @@ pub(crate) use branches::Branches;
 
 use crate::analysis::context::{Context, Ctx};
 use crate::analysis::evidence::Evidence;
+use crate::analysis::facts::Fact;
 use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::runtimes::Runtimes;
 use crate::analysis::summary::{
-    Arg, Call, CallShape, CallTarget, FnKey, FnSummary, ItemPath, PathMod, RuntimeUse,
+    Arg, Call, CallShape, CallTarget, FileSummary, FnKey, FnSummary, ItemPath, PathMod, RuntimeUse,
 };
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
@@ -27,11 +28,20 @@ use crate::diagnostic::Span;
 pub(super) struct Site<'r> {
     context: &'r Context,
     runtimes: &'r Runtimes,
+    evidence: &'r Evidence,
 }
 
 impl<'r> Site<'r> {
-    pub(super) fn new(context: &'r Context, runtimes: &'r Runtimes) -> Self {
-        Site { context, runtimes }
+    pub(super) fn new(
+        context: &'r Context,
+        runtimes: &'r Runtimes,
+        evidence: &'r Evidence,
+    ) -> Self {
+        Site {
+            context,
+            runtimes,
+            evidence,
+        }
     }
 
     /// A call made here, as the crate model reads it.
@@ -138,10 +148,9 @@ impl Calls {
         site: Site<'_>,
         at: usize,
         args: impl Iterator<Item = &'e syn::Expr>,
-        evidence: &Evidence,
     ) -> Option<(u32, u32)> {
         let fn_index = *self.fn_stack.last()?;
-        let (known, built) = self.branches.args(args, evidence);
+        let (known, built) = self.branches.args(args, site.evidence);
         let when = self.branches.when();
         let pending = site.context.pending().map(|(_, pending)| pending);
         if !when.is_empty() || !known.is_empty() || pending.is_some() {
@@ -173,6 +182,17 @@ impl Calls {
         self.fns.get_mut(index)
     }
 
+    /// What the file contributes to its crate's model: its facts, fns and `#[path]` modules.
+    pub(super) fn into_summary(self, name: &str, facts: Vec<Fact>) -> FileSummary {
+        FileSummary {
+            name: name.to_string(),
+            facts,
+            fns: self.fns,
+            path_mods: self.path_mods,
+            unread: None,
+        }
+    }
+
     /// A call by path: recorded for the crate model when it may name a crate-local fn,
     /// and as a runtime-bound API use when it is one.
     pub(super) fn record_path_call(
@@ -182,7 +202,6 @@ impl Calls {
         call: &ExprCall,
         path: &syn::Path,
         span: Span,
-        evidence: &Evidence,
     ) -> Option<(u32, u32)> {
         let driver = site.runtimes.driver();
         let (at, args) = (addr(call), call.args.len());
@@ -210,7 +229,7 @@ impl Calls {
             }
         }
         let recorded = site.call(target, written, span, at, args);
-        self.push_call(recorded, site, at, call.args.iter(), evidence)
+        self.push_call(recorded, site, at, call.args.iter())
     }
 
     /// A method call the catalogue does not know: the crate model may resolve it to a
@@ -221,7 +240,6 @@ impl Calls {
         receiver: &Ty,
         call: &ExprMethodCall,
         span: Span,
-        evidence: &Evidence,
     ) -> Option<(u32, u32)> {
         // A type of another crate: `krate::Type`, for a crate linked with this one (a
         // workspace member, a `path` dependency, this package's lib).
@@ -243,16 +261,18 @@ impl Calls {
         };
         let at = addr(call);
         let recorded = site.call(target, name, span, at, call.args.len());
-        self.push_call(recorded, site, at, call.args.iter(), evidence)
+        self.push_call(recorded, site, at, call.args.iter())
     }
 }
 
 impl Calls {
     /// A fn's key for the crate model: `Type::f` for a method of an impl, the in-file
-    /// module path and name for a free fn; its parameters, and the trait its impl
-    /// implements (the rest is filled in by the walk).
+    /// module path and name for a free fn; whether it is async, the runtime its entry
+    /// attribute starts, its parameters, and the trait its impl implements (the rest is
+    /// filled in by the walk).
     pub(super) fn fn_summary(
         &self,
+        attrs: &[syn::Attribute],
         sig: &Signature,
         self_ty: &Ty,
         in_impl: bool,
@@ -275,6 +295,8 @@ impl Calls {
         let params = sig.inputs.len() - usize::from(has_self);
         FnSummary {
             key,
+            is_async: crate::analysis::context::is_async_fn(sig),
+            entry: crate::analysis::runtimes::entry(attrs, imports),
             line: u32::try_from(sig.ident.span().start().line).unwrap_or(u32::MAX),
             has_self,
             params: u8::try_from(params).unwrap_or(u8::MAX),

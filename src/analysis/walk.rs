@@ -27,7 +27,7 @@ use super::known_paths::{self};
 use super::macros::{self, MacroBody, SelectBranch};
 use super::runtimes::{self, Runtimes};
 use super::source::LineIndex;
-use super::summary::{Cond, FileSummary, FnSummary, Runtime};
+use super::summary::{Cond, FileSummary, Runtime};
 use super::syntax::*;
 use super::types::{Ty, resolve_type};
 use crate::diagnostic::Span;
@@ -96,15 +96,8 @@ impl<'a> Walker<'a> {
         in_impl: bool,
     ) {
         let is_async = context::is_async_fn(sig);
-        let entry = runtimes::entry(attrs, &self.evidence.imports);
-        let summary = self
-            .calls
-            .fn_summary(sig, &self_ty, in_impl, &self.evidence.imports);
-        let summary = FnSummary {
-            is_async,
-            entry,
-            ..summary
-        };
+        let imports = &self.evidence.imports;
+        let summary = (self.calls).fn_summary(attrs, sig, &self_ty, in_impl, imports);
         self.calls.enter_fn(summary, sig, block);
         let saved_env = self.evidence.enter_fn(sig, self_ty);
         self.context
@@ -294,13 +287,7 @@ impl<'a> Walker<'a> {
 
     /// What this file contributes to its crate's model.
     pub(crate) fn into_summary(self, name: &str) -> FileSummary {
-        FileSummary {
-            name: name.to_string(),
-            facts: self.facts,
-            fns: self.calls.fns,
-            path_mods: self.calls.path_mods,
-            unread: None,
-        }
+        self.calls.into_summary(name, self.facts)
     }
 }
 
@@ -495,9 +482,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             if !self.check_call(call) {
                 let span = path_span(self.index, &func.path);
-                let site = Site::new(&self.context, &self.runtimes);
-                let (path, evidence) = (&func.path, &self.evidence);
-                let recorded = (self.calls).record_path_call(site, &resolved, call, path, span, evidence);
+                let site = Site::new(&self.context, &self.runtimes, &self.evidence);
+                let recorded =
+                    (self.calls).record_path_call(site, &resolved, call, &func.path, span);
                 self.context.candidates(recorded, call.args.iter());
             }
             driver = runtimes::call_driver(&resolved);
@@ -530,9 +517,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let driver = runtimes::method_driver(&receiver, &call.method);
         if !self.check_method(call, &receiver) {
             let span = self.index.span(call.method.span());
-            let site = Site::new(&self.context, &self.runtimes);
-            let evidence = &self.evidence;
-            let recorded = (self.calls).record_method_call(site, &receiver, call, span, evidence);
+            let site = Site::new(&self.context, &self.runtimes, &self.evidence);
+            let recorded = (self.calls).record_method_call(site, &receiver, call, span);
             self.context.candidates(recorded, call.args.iter());
         }
         if known_paths::ITEM_CLOSURES.contains(&call.method.to_string().as_str())
@@ -702,8 +688,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        let detached = self.context.ctx() == Ctx::Detached;
-        self.calls.branches.on_path(path, detached, &self.evidence);
+        (self.calls.branches).on_path(path, &self.context, &self.evidence);
     }
 
     fn visit_macro(&mut self, mac: &'ast Macro) {

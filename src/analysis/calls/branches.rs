@@ -10,16 +10,25 @@ use std::collections::{HashMap, HashSet};
 
 use syn::{Expr, FnArg, Pat, Signature, Stmt, Type};
 
+use crate::analysis::context::{Context, Ctx};
 use crate::analysis::evidence::Evidence;
 use crate::analysis::summary::{Arg, Cond, Test};
 use crate::analysis::syntax::*;
 
 /// Variants of the std's `Option` and `Result`, each with its other.
-const PAIRED_VARIANTS: &[(&str, &str)] = &[("Some", "None"), ("None", "Some"), ("Ok", "Err"), ("Err", "Ok")];
+const PAIRED_VARIANTS: &[(&str, &str)] = &[
+    ("Some", "None"),
+    ("None", "Some"),
+    ("Ok", "Err"),
+    ("Err", "Ok"),
+];
 /// Methods that keep an `Option`'s or `Result`'s variant (`if let Some(p) = path.as_ref()`).
 const VARIANT_KEEPING: &[&str] = &["as_ref", "as_deref", "as_mut", "as_deref_mut"];
 /// Methods that give an argument the caller's value unchanged.
 const SAME_VALUE: &[&str] = &["clone"];
+
+/// An argument that is a call: (its position, the call's address).
+pub(crate) type CallArg = (u8, usize);
 
 /// The tests in force in each fn being walked, innermost fn last.
 #[derive(Default)]
@@ -134,7 +143,10 @@ impl Branches {
                 } else {
                     &[]
                 };
-                (self.param(&binding.expr, evidence, keeping)?, Test::Variants(names))
+                (
+                    self.param(&binding.expr, evidence, keeping)?,
+                    Test::Variants(names),
+                )
             }
             Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
                 (self.param(&unary.expr, evidence, &[])?, Test::Bool(false))
@@ -181,7 +193,12 @@ impl Branches {
     }
 
     /// The test of each arm of a match on `scrutinee` (read before the arms bind anything).
-    pub(crate) fn arm_tests(&self, scrutinee: &Expr, arms: &[syn::Arm], evidence: &Evidence) -> Vec<Option<Cond>> {
+    pub(crate) fn arm_tests(
+        &self,
+        scrutinee: &Expr,
+        arms: &[syn::Arm],
+        evidence: &Evidence,
+    ) -> Vec<Option<Cond>> {
         if self.is_idle() {
             return Vec::new();
         }
@@ -204,7 +221,9 @@ impl Branches {
 
     /// No parameter can be tested here.
     fn is_idle(&self) -> bool {
-        self.frames.last().is_none_or(|frame| frame.params.is_empty())
+        self.frames
+            .last()
+            .is_none_or(|frame| frame.params.is_empty())
     }
 
     pub(crate) fn open_block(&mut self) {
@@ -265,7 +284,7 @@ impl Branches {
         &self,
         args: impl Iterator<Item = &'e Expr>,
         evidence: &Evidence,
-    ) -> (Vec<(u8, Arg)>, Vec<(u8, usize)>) {
+    ) -> (Vec<(u8, Arg)>, Vec<CallArg>) {
         let mut known = Vec::new();
         let mut built = Vec::new();
         for (position, arg) in args.enumerate() {
@@ -302,7 +321,8 @@ impl Branches {
 
     /// A use of a name: a closure parameter used in an offloaded closure (`detached`) or
     /// given to an offloader runs elsewhere; any other use may run it here.
-    pub(crate) fn on_path(&mut self, path: &syn::ExprPath, detached: bool, evidence: &Evidence) {
+    pub(crate) fn on_path(&mut self, path: &syn::ExprPath, context: &Context, evidence: &Evidence) {
+        let detached = context.ctx() == Ctx::Detached;
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
@@ -355,9 +375,10 @@ fn is_closure_type(ty: &Type, sig: &Signature) -> bool {
                                     if object.bounds.iter().any(fn_bound))))
                 });
             };
-            let in_params = sig.generics.type_params().any(|param| {
-                param.ident == *ident && param.bounds.iter().any(fn_bound)
-            });
+            let in_params = sig
+                .generics
+                .type_params()
+                .any(|param| param.ident == *ident && param.bounds.iter().any(fn_bound));
             let in_where = sig.generics.where_clause.iter().any(|clause| {
                 clause.predicates.iter().any(|predicate| match predicate {
                     syn::WherePredicate::Type(bound) => {
@@ -444,7 +465,8 @@ fn variant_name(path: &syn::Path) -> Option<String> {
 }
 
 fn is_camel(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.contains(|c: char| c.is_ascii_lowercase())
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.contains(|c: char| c.is_ascii_lowercase())
 }
 
 /// An argument written out: a variant, a bool, an IP address and port.
@@ -465,9 +487,9 @@ pub(crate) fn literal_arg(arg: &Expr) -> Option<Arg> {
             return crate::analysis::blocking::is_address_literal(expr).then_some(Arg::Address);
         }
     };
-    variant_name(path).map(Arg::Variant).or_else(|| {
-        crate::analysis::blocking::is_address_literal(expr).then_some(Arg::Address)
-    })
+    variant_name(path)
+        .map(Arg::Variant)
+        .or_else(|| crate::analysis::blocking::is_address_literal(expr).then_some(Arg::Address))
 }
 
 /// The variant a fn's body gives when it is one variant written out (`Self::Memory`).
@@ -494,5 +516,43 @@ impl Branches {
     /// The parameter an expression is, unchanged, if any.
     pub(crate) fn param_of(&self, expr: &Expr, evidence: &Evidence) -> Option<u8> {
         self.param(expr, evidence, &[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Settings, lint_source};
+
+    fn lines(source: &str) -> Vec<u32> {
+        lint_source("app.rs", source, &Settings::default())
+            .iter()
+            .map(|d| d.span.start.line)
+            .collect()
+    }
+
+    #[test]
+    fn an_argument_that_rules_out_the_blocking_branch_reaches_nothing() {
+        let source = r#"
+enum Src { File(String), Dir(String), Mem(Vec<u8>) }
+fn load(src: Src) { match src { Src::File(p) | Src::Dir(p) => { std::fs::read(p); } Src::Mem(_) => {} } }
+fn some(p: Option<String>) { if p.is_some() { std::fs::read("x"); } }
+fn none(p: Option<String>) { if p.is_none() { std::fs::read("x"); } }
+fn els(p: Option<String>) { if let Some(_) = p {} else { std::fs::read("x"); } }
+fn muted(mut stall: bool) { stall = !stall; if stall { std::thread::sleep(D); } }
+fn closure_param(stall: bool) { let f = |stall: bool| if stall { std::thread::sleep(D); }; f(true) }
+async fn f() {
+    load(Src::Mem(vec![]));
+    load(Src::Dir("d".into()));
+    some(None);
+    some(Some("x".into()));
+    none(Some("x".into()));
+    none(None);
+    els(Some("x".into()));
+    els(None);
+    muted(false);
+    closure_param(false);
+}
+"#;
+        assert_eq!(lines(source), [11, 13, 15, 17, 18, 19]);
     }
 }

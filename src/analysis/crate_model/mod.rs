@@ -90,16 +90,20 @@ pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
         .enumerate()
         .flat_map(|(file, crate_file)| {
             let model = &model;
-            crate_file.summary.facts.iter().filter(move |fact| match fact {
-                Fact::Blocking(call) => !call.pending.is_some_and(|(in_fn, pending)| {
-                    let at = (file, usize::try_from(in_fn).unwrap_or(usize::MAX));
-                    model
-                        .origin
-                        .binary_search(&at)
-                        .is_ok_and(|node| model.offloaded(node, pending))
-                }),
-                _ => true,
-            })
+            crate_file
+                .summary
+                .facts
+                .iter()
+                .filter(move |fact| match fact {
+                    Fact::Blocking(call) => !call.pending.is_some_and(|(in_fn, pending)| {
+                        let at = (file, usize::try_from(in_fn).unwrap_or(usize::MAX));
+                        model
+                            .origin
+                            .binary_search(&at)
+                            .is_ok_and(|node| model.offloaded(node, pending))
+                    }),
+                    _ => true,
+                })
         })
         .cloned()
         .collect();

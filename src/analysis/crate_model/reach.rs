@@ -71,7 +71,10 @@ impl Model<'_> {
                 continue;
             }
             for op in self.summary(node).ops.iter().filter(|op| !op.allowed) {
-                if op.pending.is_some_and(|pending| self.offloaded(node, pending)) {
+                if op
+                    .pending
+                    .is_some_and(|pending| self.offloaded(node, pending))
+                {
                     continue;
                 }
                 let found = Reach {
@@ -206,7 +209,13 @@ impl Model<'_> {
     /// The tests `callee` needs (`when`, on its parameters) as they stand at `call` from
     /// `caller`: `None` when an argument shows one cannot hold (`None` given where
     /// `Some` is tested); else the tests passed on to the caller's own parameters.
-    fn through(&self, caller: usize, call: &Call, callee: usize, when: &[Cond]) -> Option<Vec<Cond>> {
+    fn through(
+        &self,
+        caller: usize,
+        call: &Call,
+        callee: usize,
+        when: &[Cond],
+    ) -> Option<Vec<Cond>> {
         let mut passed = Vec::new();
         // `Type::method(recv, x)`: the receiver is the first argument.
         let shift = usize::from(
