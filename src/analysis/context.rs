@@ -116,6 +116,9 @@ pub(crate) struct Context {
     pending: Vec<Option<PendingAt>>,
     /// What the next push is when it is a closure's body inheriting its context.
     closure_next: Option<Option<PendingAt>>,
+    /// Plain names stored for later (`Self(Arc::new(f))`, `Job { run: Box::new(f) }`),
+    /// by the address of their path: a closure parameter stored so does not run here.
+    stored_paths: HashSet<usize>,
 }
 
 impl Context {
@@ -282,6 +285,12 @@ impl Context {
     /// (`Box::new(move || ..)`) given to any call. Wrappers (`Some`, `Box::new`) are seen
     /// through. Runs on every expression before its children are walked.
     fn mark_stored(&mut self, expr: &Expr) {
+        if let Expr::Call(call) = expr
+            && is_constructor(&call.func)
+        {
+            let paths = call.args.iter().filter_map(wrapped_path);
+            self.stored_paths.extend(paths.map(addr));
+        }
         let stored: Vec<&Expr> = match expr {
             Expr::Struct(literal) => literal.fields.iter().map(|field| &field.expr).collect(),
             Expr::Array(array) => array.elems.iter().collect(),
@@ -314,8 +323,16 @@ impl Context {
                 && closure.asyncness.is_none()
             {
                 self.offloaded.insert(addr(closure));
+            } else if let Some(path) = wrapped_path(value) {
+                self.stored_paths.insert(addr(path));
             }
         }
+    }
+
+    /// Is this plain name stored for later here (a struct's field, a constructor's
+    /// argument, a storing method's)?
+    pub(crate) fn is_stored_path(&self, path: &syn::ExprPath) -> bool {
+        self.stored_paths.contains(&addr(path))
     }
 
     pub(super) fn mark_offloaded<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
@@ -377,6 +394,37 @@ fn wrapped_closure(value: &Expr) -> Option<&ExprClosure> {
             return Some(closure);
         }
         match peel(expr) {
+            Expr::Call(call) if call.args.len() == 1 && is_wrapper(&call.func) => {
+                expr = &call.args[0];
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `Self(..)`, `Job(..)`, `Kind::Job(..)`: a tuple struct or variant built from its
+/// arguments (which it keeps), not a wrapper (`Some`, `Box::new`).
+fn is_constructor(func: &Expr) -> bool {
+    let Expr::Path(path) = peel(func) else {
+        return false;
+    };
+    path.path.segments.last().is_some_and(|last| {
+        let name = last.ident.to_string();
+        name == "Self"
+            || (name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.contains(|c: char| c.is_ascii_lowercase()))
+    }) && !is_wrapper(func)
+}
+
+/// The plain name a stored value holds: itself, or inside wrappers (`Arc::new(f)`).
+fn wrapped_path(value: &Expr) -> Option<&syn::ExprPath> {
+    let mut expr = value;
+    for _ in 0..4 {
+        match peel(expr) {
+            Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some() => {
+                return Some(path);
+            }
             Expr::Call(call) if call.args.len() == 1 && is_wrapper(&call.func) => {
                 expr = &call.args[0];
             }

@@ -319,8 +319,9 @@ impl Branches {
         }
     }
 
-    /// A use of a name: a closure parameter used in an offloaded closure (`detached`) or
-    /// given to an offloader runs elsewhere; any other use may run it here.
+    /// A use of a name: a closure parameter used in an offloaded or stored closure, given
+    /// to an offloader, or stored (a struct's field, a constructor's argument) runs
+    /// elsewhere or later; any other use may run it here.
     pub(crate) fn on_path(&mut self, path: &syn::ExprPath, context: &Context, evidence: &Evidence) {
         let detached = context.ctx() == Ctx::Detached;
         let Some(frame) = self.frames.last_mut() else {
@@ -341,7 +342,8 @@ impl Branches {
         if shadowed && !detached {
             return;
         }
-        if !shadowed && (detached || frame.offload_args.contains(&addr(path))) {
+        let elsewhere = frame.offload_args.contains(&addr(path)) || context.is_stored_path(path);
+        if !shadowed && (detached || elsewhere) {
             frame.offloaded |= bit;
         } else {
             frame.other |= bit;
