@@ -243,15 +243,27 @@ impl Branches {
     /// Before a statement of a block: `if !stall { return }` and `let Some(p) = path else
     /// { return }` put a test in force for the rest of the block (read before the
     /// statement binds anything).
-    pub(crate) fn before_stmt(&self, stmt: &Stmt, evidence: &Evidence) -> Option<Cond> {
+    pub(crate) fn before_stmt(&self, stmt: &Stmt, evidence: &Evidence) -> Vec<Cond> {
         if self.is_idle() {
-            return None;
+            return Vec::new();
         }
         match stmt {
+            // `if a || b { return }`: past it, neither holds.
             Stmt::Expr(Expr::If(guard), _)
                 if guard.else_branch.is_none() && block_diverges(&guard.then_branch) =>
             {
-                self.test(&guard.cond, evidence).and_then(negate)
+                let mut negated = Vec::new();
+                let mut stack = vec![&*guard.cond];
+                while let Some(expr) = stack.pop() {
+                    match peel(expr) {
+                        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::Or(_)) => {
+                            stack.push(&binary.left);
+                            stack.push(&binary.right);
+                        }
+                        leaf => negated.extend(self.test(leaf, evidence).and_then(negate)),
+                    }
+                }
+                negated
             }
             Stmt::Local(local) => match &local.init {
                 Some(init) if init.diverge.is_some() => pattern_variants(&local.pat)
@@ -262,19 +274,19 @@ impl Branches {
                             test: Test::Variants(names),
                         })
                     })
-                    .filter(|cond| matches!(&cond.test, Test::Variants(n) if n.iter().all(|n| is_paired(n)))),
-                _ => None,
+                    .filter(|cond| matches!(&cond.test, Test::Variants(n) if n.iter().all(|n| is_paired(n))))
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
             },
-            _ => None,
+            _ => Vec::new(),
         }
     }
 
     /// After that statement: its test in force for the rest of the block.
-    pub(crate) fn after_stmt(&mut self, next: Option<Cond>) {
-        if let Some(frame) = self.frames.last_mut()
-            && let Some(next) = next
-        {
-            frame.active.push(next);
+    pub(crate) fn after_stmt(&mut self, next: Vec<Cond>) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.active.extend(next);
         }
     }
 
@@ -542,6 +554,7 @@ fn none(p: Option<String>) { if p.is_none() { std::fs::read("x"); } }
 fn els(p: Option<String>) { if let Some(_) = p {} else { std::fs::read("x"); } }
 fn muted(mut stall: bool) { stall = !stall; if stall { std::thread::sleep(D); } }
 fn closure_param(stall: bool) { let f = |stall: bool| if stall { std::thread::sleep(D); }; f(true) }
+fn nap(quiet: bool) { if quiet || other() { return; } std::thread::sleep(D); }
 async fn f() {
     load(Src::Mem(vec![]));
     load(Src::Dir("d".into()));
@@ -553,8 +566,10 @@ async fn f() {
     els(None);
     muted(false);
     closure_param(false);
+    nap(true);
+    nap(false);
 }
 "#;
-        assert_eq!(lines(source), [11, 13, 15, 17, 18, 19]);
+        assert_eq!(lines(source), [12, 14, 16, 18, 19, 20, 22]);
     }
 }
