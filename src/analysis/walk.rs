@@ -387,10 +387,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.evidence.collect_block_items(block);
         self.evidence.enter_scope();
         let offload = &self.settings.offload;
-        if self.context.in_async() {
-            (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
-        }
         if self.context.ctx() != Ctx::Detached {
+            (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
             self.reported.scan_block(block, &self.evidence, offload);
         }
         self.guards.with_body(Body::enter_scope);
