@@ -48,7 +48,7 @@ impl<'r> Site<'r> {
     fn call(self, target: CallTarget, written: String, span: Span, at: usize, args: usize) -> Call {
         Call {
             target,
-            written,
+            written: written.into_boxed_str(),
             span,
             in_async: self.context.ctx() == Ctx::Async,
             driver: self.runtimes.driver(),
@@ -150,8 +150,15 @@ impl Calls {
         args: impl Iterator<Item = &'e syn::Expr>,
     ) -> Option<(u32, u32)> {
         let fn_index = *self.fn_stack.last()?;
-        let (known, built) = self.branches.args(args, site.evidence);
-        let when = self.branches.when();
+        let (mut known, built) = self.branches.args(args, site.evidence);
+        // A call in async code is reported where it is made: only what its arguments
+        // show matters, not the tests or parameters of the fn around it.
+        let when = if call.in_async {
+            known.retain(|(_, arg)| !matches!(arg, Arg::Param(_)));
+            Vec::new()
+        } else {
+            self.branches.when()
+        };
         let pending = site.context.pending().map(|(_, pending)| pending);
         if !when.is_empty() || !known.is_empty() || pending.is_some() {
             call.shape = Some(Box::new(CallShape {
@@ -163,7 +170,10 @@ impl Calls {
         let current = self.current(site.context.ctx())?;
         current.calls.push(call);
         let index = u32::try_from(current.calls.len() - 1).ok()?;
-        self.recorded.insert(at, (fn_index, index));
+        // Looked up only as another call's argument (registered before it is recorded).
+        if self.built.iter().any(|(.., address)| *address == at) {
+            self.recorded.insert(at, (fn_index, index));
+        }
         let call_index = index as usize;
         self.built.extend(
             built

@@ -124,8 +124,10 @@ pub(crate) struct Context {
 impl Context {
     /// Enters an expression: a loop adds one, a closure or async block starts afresh
     /// (its body runs once per call or task). Returns what [`Self::exit_expr`] restores.
-    pub(super) fn enter_expr(&mut self, expr: &syn::Expr) -> usize {
-        self.mark_stored(expr);
+    /// `track_paths`: whether plain names stored for later are wanted here (the fn has
+    /// closure parameters, see [`Self::is_stored_path`]).
+    pub(super) fn enter_expr(&mut self, expr: &syn::Expr, track_paths: bool) -> usize {
+        self.mark_stored(expr, track_paths);
         let saved = self.loops;
         match expr {
             syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => self.loops += 1,
@@ -284,8 +286,9 @@ impl Context {
     /// argument of a storing method (`push`, `insert`, `send`), and a boxed closure
     /// (`Box::new(move || ..)`) given to any call. Wrappers (`Some`, `Box::new`) are seen
     /// through. Runs on every expression before its children are walked.
-    fn mark_stored(&mut self, expr: &Expr) {
-        if let Expr::Call(call) = expr
+    fn mark_stored(&mut self, expr: &Expr, track_paths: bool) {
+        if track_paths
+            && let Expr::Call(call) = expr
             && is_constructor(&call.func)
         {
             let paths = call.args.iter().filter_map(wrapped_path);
@@ -323,7 +326,7 @@ impl Context {
                 && closure.asyncness.is_none()
             {
                 self.offloaded.insert(addr(closure));
-            } else if let Some(path) = wrapped_path(value) {
+            } else if track_paths && let Some(path) = wrapped_path(value) {
                 self.stored_paths.insert(addr(path));
             }
         }

@@ -82,7 +82,7 @@ pub struct FnSummary {
     pub ops: Vec<Op>,
     /// Its body is one enum variant written out (`Self::Memory`): a call of it gives that
     /// variant, whatever its arguments.
-    pub returns_variant: Option<String>,
+    pub returns_variant: Option<Box<str>>,
     /// The closure parameters (bits by position, `self` not counted) it hands only to an
     /// offloader or a thread: a closure given there runs off the caller's thread.
     pub offloads: u32,
@@ -137,7 +137,7 @@ impl Test {
     /// Can the test hold for this argument? `false` only when the argument shows it cannot.
     pub fn admits(&self, arg: &Arg) -> bool {
         match (self, arg) {
-            (Test::Variants(names), Arg::Variant(name)) => names.iter().any(|n| n == name),
+            (Test::Variants(names), Arg::Variant(name)) => names.iter().any(|n| **n == **name),
             (Test::Bool(want), Arg::Bool(have)) => want == have,
             (Test::NotAddress, Arg::Address) => false,
             _ => true,
@@ -151,7 +151,7 @@ pub enum Arg {
     /// The caller's own parameter (by position, `self` not counted), passed on unchanged.
     Param(u8),
     /// An enum variant written out: `None`, `Some(..)`, `Source::Memory(..)`.
-    Variant(String),
+    Variant(Box<str>),
     Bool(bool),
     /// An IP address and port written out (`("127.0.0.1", 8080)`).
     Address,
@@ -273,8 +273,9 @@ impl CallTarget {
 #[derive(Clone, Debug)]
 pub struct Call {
     pub target: CallTarget,
-    /// The callee as written (`config::load`, `store.flush`).
-    pub written: String,
+    /// The callee as written (`config::load`, `store.flush`): boxed, files record many
+    /// calls.
+    pub written: Box<str>,
     pub span: Span,
     /// Made in async context (so a blocking callee is reported here).
     pub in_async: bool,

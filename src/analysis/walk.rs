@@ -297,7 +297,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
-        let saved = self.context.enter_expr(expr);
+        let saved = (self.context).enter_expr(expr, self.calls.branches.has_closures());
         stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_expr(self, expr));
         self.context.exit_expr(saved);
     }

@@ -39,7 +39,7 @@ pub(crate) struct Branches {
 #[derive(Default)]
 struct Frame {
     /// Parameters that cannot change during a call, by name: their position.
-    params: HashMap<String, u8>,
+    params: Vec<(String, u8)>,
     /// Closure parameters (`F: FnOnce()`, `impl FnOnce()`), by name: their position.
     closures: HashMap<String, u8>,
     /// Closure parameters used only where an offloader runs them, and used otherwise.
@@ -71,7 +71,7 @@ impl Branches {
             }
             let mutable = matches!(&*typed.ty, Type::Reference(r) if r.mutability.is_some());
             if ident.mutability.is_none() && ident.subpat.is_none() && !mutable {
-                frame.params.insert(name, position);
+                frame.params.push((name, position));
             }
         }
         self.frames.push(frame);
@@ -107,9 +107,9 @@ impl Branches {
                     peel(&call.receiver)
                 }
                 Expr::Path(path) if path.qself.is_none() => {
-                    let name = path.path.get_ident()?.to_string();
-                    let position = *frame.params.get(&name)?;
-                    return evidence.is_param(&name).then_some(position);
+                    let ident = path.path.get_ident()?;
+                    let (name, position) = frame.params.iter().find(|(name, _)| ident == name)?;
+                    return evidence.is_param(name).then_some(*position);
                 }
                 _ => return None,
             };
@@ -137,6 +137,8 @@ impl Branches {
     fn test(&self, expr: &Expr, evidence: &Evidence) -> Option<Cond> {
         let (param, test) = match peel(expr) {
             Expr::Let(binding) => {
+                // The scrutinee first: most are not a parameter, and patterns allocate.
+                self.param(&binding.expr, evidence, VARIANT_KEEPING)?;
                 let names = pattern_variants(&binding.pat)?;
                 let keeping = if names.iter().all(|n| is_paired(n)) {
                     VARIANT_KEEPING
@@ -199,7 +201,7 @@ impl Branches {
         arms: &[syn::Arm],
         evidence: &Evidence,
     ) -> Vec<Option<Cond>> {
-        if self.is_idle() {
+        if self.is_idle() || self.param(scrutinee, evidence, VARIANT_KEEPING).is_none() {
             return Vec::new();
         }
         arms.iter()
@@ -217,6 +219,13 @@ impl Branches {
                 })
             })
             .collect()
+    }
+
+    /// Does the fn walked take closure parameters (whose uses are followed)?
+    pub(crate) fn has_closures(&self) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|frame| !frame.closures.is_empty())
     }
 
     /// No parameter can be tested here.
@@ -303,7 +312,7 @@ impl Branches {
             let Ok(position) = u8::try_from(position) else {
                 break;
             };
-            if let Some(param) = self.param(arg, evidence, &[]) {
+            if let Some(param) = self.param_of(arg, evidence) {
                 known.push((position, Arg::Param(param)));
             } else if let Some(value) = literal_arg(arg) {
                 known.push((position, value));
@@ -468,19 +477,37 @@ fn pattern_variants(pat: &Pat) -> Option<Vec<String>> {
 /// CamelCase: not a module's fn, not an associated constant).
 fn variant_name(path: &syn::Path) -> Option<String> {
     let mut segments = path.segments.iter().rev();
-    let last = segments.next()?.ident.to_string();
+    let last = &segments.next()?.ident;
     match segments.next() {
-        None => is_paired(&last).then_some(last),
-        Some(owner) => {
-            let owner = owner.ident.to_string();
-            (is_camel(&last) && (owner == "Self" || is_camel(&owner))).then_some(last)
-        }
+        None => PAIRED_VARIANTS
+            .iter()
+            .find(|(name, _)| last == name)
+            .map(|(name, _)| name.to_string()),
+        Some(owner) => (is_camel(last) && (owner.ident == "Self" || is_camel(&owner.ident)))
+            .then(|| last.to_string()),
     }
 }
 
-fn is_camel(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase())
-        && name.contains(|c: char| c.is_ascii_lowercase())
+/// `CamelCase`: an uppercase first letter and a lowercase one (not `CONST`), read from the
+/// ident as it prints, without allocating (this runs on every argument).
+fn is_camel(ident: &syn::Ident) -> bool {
+    #[derive(Default)]
+    struct Camel {
+        first: Option<bool>,
+        lower: bool,
+    }
+    impl std::fmt::Write for Camel {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            for c in text.chars() {
+                self.first.get_or_insert(c.is_ascii_uppercase());
+                self.lower |= c.is_ascii_lowercase();
+            }
+            Ok(())
+        }
+    }
+    use std::fmt::Write as _;
+    let mut camel = Camel::default();
+    write!(camel, "{ident}").is_ok() && camel.first == Some(true) && camel.lower
 }
 
 /// An argument written out: a variant, a bool, an IP address and port.
@@ -502,12 +529,12 @@ pub(crate) fn literal_arg(arg: &Expr) -> Option<Arg> {
         }
     };
     variant_name(path)
-        .map(Arg::Variant)
+        .map(|name| Arg::Variant(name.into()))
         .or_else(|| crate::analysis::blocking::is_address_literal(expr).then_some(Arg::Address))
 }
 
 /// The variant a fn's body gives when it is one variant written out (`Self::Memory`).
-pub(crate) fn body_variant(block: &syn::Block) -> Option<String> {
+pub(crate) fn body_variant(block: &syn::Block) -> Option<Box<str>> {
     match block.stmts.as_slice() {
         [Stmt::Expr(expr, None)] => match literal_arg(expr)? {
             Arg::Variant(name) => Some(name),
@@ -529,6 +556,9 @@ fn peel_refs(expr: &Expr) -> &Expr {
 impl Branches {
     /// The parameter an expression is, unchanged, if any.
     pub(crate) fn param_of(&self, expr: &Expr, evidence: &Evidence) -> Option<u8> {
+        if self.is_idle() {
+            return None;
+        }
         self.param(expr, evidence, &[])
     }
 }

@@ -278,7 +278,7 @@ impl Model<'_> {
             rule: found.op.rule,
             file: self.files[self.nodes[caller].file].summary.name.clone(),
             span: call.span,
-            written: call.written.clone(),
+            written: call.written.to_string(),
             steps,
             root: ChainRoot {
                 file: self.files[op_node.file].summary.name.clone(),
