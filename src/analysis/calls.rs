@@ -4,8 +4,6 @@
 
 mod branches;
 
-use std::collections::HashMap;
-
 use syn::{ExprCall, ExprMethodCall, FnArg, ItemImpl, Signature};
 
 pub(crate) use branches::Branches;
@@ -72,10 +70,12 @@ pub(crate) struct Calls {
     pub(super) path_mods: Vec<PathMod>,
     /// The tests on parameters in force, and the closure parameters offloaded.
     pub(super) branches: Branches,
-    /// Calls recorded in the fns being walked, by address: (fn, index in its calls).
-    recorded: HashMap<usize, (usize, u32)>,
+    /// Calls recorded in the fns being walked: (address, fn, index in its calls), and
+    /// where each open fn's begin.
+    recent: Vec<(usize, usize, u32)>,
+    recent_marks: Vec<usize>,
     /// Arguments that are calls: (fn, call, position, the argument's address), looked up
-    /// in `recorded` when the fn is done.
+    /// in `recent` when the fn is done.
     built: Vec<(usize, usize, u8, usize)>,
 }
 
@@ -112,6 +112,7 @@ impl Calls {
             ..summary
         });
         self.fn_stack.push(self.fns.len() - 1);
+        self.recent_marks.push(self.recent.len());
         self.branches.enter_fn(sig);
     }
 
@@ -127,16 +128,45 @@ impl Calls {
             .partition(|(f, ..)| *f == index);
         self.built = rest;
         for (_, call, position, address) in mine {
-            if let Some(&(f, built)) = self.recorded.get(&address)
-                && f == index
+            if let Some(built) = self.recorded(index, address)
                 && let Some(call) = self.fns[index].calls.get_mut(call)
             {
                 let shape = call.shape.get_or_insert_with(Box::default);
                 shape.args.push((position, Arg::Built(built)));
             }
         }
-        if self.fn_stack.is_empty() {
-            self.recorded.clear();
+        let mark = self.recent_marks.pop().unwrap_or(0);
+        self.recent.truncate(mark);
+    }
+
+    /// The index among fn `in_fn`'s calls of the call at `address`, if it was recorded.
+    fn recorded(&self, in_fn: usize, address: usize) -> Option<u32> {
+        self.recent
+            .iter()
+            .rev()
+            .find(|(at, f, _)| *at == address && *f == in_fn)
+            .map(|(.., index)| *index)
+    }
+
+    /// `let storage = Storage::in_memory();`: a name bound, not `mut`, to a value written
+    /// out (or a call's) stands for it as an argument while that binding is in scope.
+    pub(super) fn on_let(&mut self, local: &syn::Local, evidence: &Evidence) {
+        self.branches.forget_rebound(&local.pat);
+        let (syn::Pat::Ident(ident), Some(init)) = (&local.pat, &local.init) else {
+            return;
+        };
+        if ident.mutability.is_some() || ident.subpat.is_some() || init.diverge.is_some() {
+            return;
+        }
+        let value = branches::literal_arg(&init.expr).or_else(|| {
+            let syn::Expr::Call(call) = peel(&init.expr) else {
+                return None;
+            };
+            let in_fn = *self.fn_stack.last()?;
+            self.recorded(in_fn, addr(call)).map(Arg::Built)
+        });
+        if let Some(value) = value {
+            self.branches.bind_local(&ident.ident, evidence, value);
         }
     }
 
@@ -170,10 +200,7 @@ impl Calls {
         let current = self.current(site.context.ctx())?;
         current.calls.push(call);
         let index = u32::try_from(current.calls.len() - 1).ok()?;
-        // Looked up only as another call's argument (registered before it is recorded).
-        if self.built.iter().any(|(.., address)| *address == at) {
-            self.recorded.insert(at, (fn_index, index));
-        }
+        self.recent.push((at, fn_index, index));
         let call_index = index as usize;
         self.built.extend(
             built

@@ -147,9 +147,9 @@ impl<'a> Walker<'a> {
             }
             MacroBody::Stmts(stmts) => {
                 self.evidence.enter_scope();
-                for stmt in stmts {
-                    self.visit_stmt(stmt);
-                }
+                self.calls.branches.open_block();
+                stmts.iter().for_each(|stmt| self.visit_stmt(stmt));
+                self.calls.branches.close_block();
                 self.evidence.exit_scope();
             }
         }
@@ -424,6 +424,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             ty = self.evidence.type_of(&init.expr);
         }
         self.evidence.bind_pat(&local.pat, ty);
+        self.calls.on_let(local, &self.evidence);
         self.guards.on_let(&local.pat, &guards);
     }
 

@@ -49,8 +49,11 @@ struct Frame {
     offload_args: HashSet<usize>,
     /// The tests in force here, innermost last.
     active: Vec<Cond>,
-    /// `active`'s length where each open block began.
-    blocks: Vec<usize>,
+    /// `active`'s and `locals`' lengths where each open block began.
+    blocks: Vec<(usize, usize)>,
+    /// Names bound to a value written out: (name, the depth of its scope, the value); a
+    /// block's are dropped when it ends.
+    locals: Vec<(String, usize, Arg)>,
 }
 
 impl Branches {
@@ -237,15 +240,16 @@ impl Branches {
 
     pub(crate) fn open_block(&mut self) {
         if let Some(frame) = self.frames.last_mut() {
-            frame.blocks.push(frame.active.len());
+            frame.blocks.push((frame.active.len(), frame.locals.len()));
         }
     }
 
     pub(crate) fn close_block(&mut self) {
         if let Some(frame) = self.frames.last_mut()
-            && let Some(mark) = frame.blocks.pop()
+            && let Some((active, locals)) = frame.blocks.pop()
         {
-            frame.active.truncate(mark);
+            frame.active.truncate(active);
+            frame.locals.truncate(locals);
         }
     }
 
@@ -314,6 +318,8 @@ impl Branches {
             };
             if let Some(param) = self.param_of(arg, evidence) {
                 known.push((position, Arg::Param(param)));
+            } else if let Some(value) = self.local(arg, evidence) {
+                known.push((position, value));
             } else if let Some(value) = literal_arg(arg) {
                 known.push((position, value));
             } else if let Expr::Call(call) = peel_refs(arg)
@@ -323,6 +329,43 @@ impl Branches {
             }
         }
         (known, built)
+    }
+
+    /// A `let` binding these names: a local of the same name no longer stands for its value.
+    pub(crate) fn forget_rebound(&mut self, pat: &Pat) {
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
+        if frame.locals.is_empty() {
+            return;
+        }
+        let names = pattern_names(pat);
+        frame.locals.retain(|(name, ..)| !names.contains(name));
+    }
+
+    /// A name just bound (by `let`) to a value written out.
+    pub(crate) fn bind_local(&mut self, ident: &syn::Ident, evidence: &Evidence, value: Arg) {
+        let name = ident.to_string();
+        let Some(depth) = evidence.binding_depth(&name) else {
+            return;
+        };
+        if let Some(frame) = self.frames.last_mut() {
+            frame.locals.push((name, depth, value));
+        }
+    }
+
+    /// The value a local stands for, where its binding is the one in scope.
+    fn local(&self, arg: &Expr, evidence: &Evidence) -> Option<Arg> {
+        let frame = self.frames.last()?;
+        if frame.locals.is_empty() {
+            return None;
+        }
+        let Expr::Path(path) = peel_refs(arg) else {
+            return None;
+        };
+        let ident = path.path.get_ident()?;
+        let (name, depth, value) = frame.locals.iter().rev().find(|(name, ..)| ident == name)?;
+        (evidence.binding_depth(name) == Some(*depth)).then(|| value.clone())
     }
 
     /// An offloader call (`thread::spawn(f)`): the closure parameters among its
@@ -599,7 +642,20 @@ async fn f() {
     nap(true);
     nap(false);
 }
+async fn g(other: Option<String>) {
+    let none = None;
+    some(none);
+    let mem = Src::Mem(vec![]);
+    load(mem);
+    let p = None;
+    let p = Some("x".into());
+    some(p);
+    { let q = None; }
+    if let Some(q) = other { some(q); }
+    let mut m = None;
+    some(m);
+}
 "#;
-        assert_eq!(lines(source), [12, 14, 16, 18, 19, 20, 22]);
+        assert_eq!(lines(source), [12, 14, 16, 18, 19, 20, 22, 31, 33, 35]);
     }
 }
