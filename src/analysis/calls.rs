@@ -15,7 +15,8 @@ use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::runtimes::Runtimes;
 use crate::analysis::summary::{
-    Arg, Call, CallShape, CallTarget, FileSummary, FnKey, FnSummary, ItemPath, PathMod, RuntimeUse,
+    Arg, Call, CallShape, CallTarget, FileSummary, FnExtra, FnKey, FnSummary, ItemPath, PathMod,
+    RuntimeUse, Shape,
 };
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
@@ -52,7 +53,6 @@ impl<'r> Site<'r> {
             driver: self.runtimes.driver(),
             awaited: self.context.is_awaited(at),
             args: u8::try_from(args).unwrap_or(u8::MAX),
-            shape: None,
         }
     }
 }
@@ -74,9 +74,11 @@ pub(crate) struct Calls {
     /// where each open fn's begin.
     recent: Vec<(usize, usize, u32)>,
     recent_marks: Vec<usize>,
+    /// The call shapes of each open fn, innermost last.
+    shapes: Vec<Vec<CallShape>>,
     /// Arguments that are calls: (fn, call, position, the argument's address), looked up
     /// in `recent` when the fn is done.
-    built: Vec<(usize, usize, u8, usize)>,
+    built: Vec<(usize, u32, u8, usize)>,
 }
 
 impl Calls {
@@ -107,12 +109,19 @@ impl Calls {
     }
 
     pub(super) fn enter_fn(&mut self, summary: FnSummary, sig: &Signature, block: &syn::Block) {
+        let returns_variant = branches::body_variant(block);
         self.fns.push(FnSummary {
-            returns_variant: branches::body_variant(block),
+            extra: returns_variant.map(|returns_variant| {
+                Box::new(FnExtra {
+                    returns_variant: Some(returns_variant),
+                    ..FnExtra::default()
+                })
+            }),
             ..summary
         });
         self.fn_stack.push(self.fns.len() - 1);
         self.recent_marks.push(self.recent.len());
+        self.shapes.push(Vec::new());
         self.branches.enter_fn(sig);
     }
 
@@ -121,19 +130,25 @@ impl Calls {
         let Some(index) = self.fn_stack.pop() else {
             return;
         };
-        self.fns[index].offloads = offloads;
+        let mut shapes = self.shapes.pop().unwrap_or_default();
         // An argument that is a call of the crate: its value is that call's.
         let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.built)
             .into_iter()
             .partition(|(f, ..)| *f == index);
         self.built = rest;
         for (_, call, position, address) in mine {
-            if let Some(built) = self.recorded(index, address)
-                && let Some(call) = self.fns[index].calls.get_mut(call)
-            {
-                let shape = call.shape.get_or_insert_with(Box::default);
-                shape.args.push((position, Arg::Built(built)));
+            if let Some(built) = self.recorded(index, address) {
+                shapes.push(CallShape {
+                    call,
+                    shape: Shape::Arg(position, Arg::Built(built)),
+                });
             }
+        }
+        shapes.sort_by_key(|shape| shape.call);
+        if offloads != 0 || !shapes.is_empty() {
+            let extra = self.fns[index].extra.get_or_insert_with(Box::default);
+            extra.offloads = offloads;
+            extra.shapes = shapes.into_boxed_slice();
         }
         let mark = self.recent_marks.pop().unwrap_or(0);
         self.recent.truncate(mark);
@@ -174,7 +189,7 @@ impl Calls {
     /// arguments show, the closure call it sits in. Returns (fn, index in its calls).
     fn push_call<'e>(
         &mut self,
-        mut call: Call,
+        call: Call,
         site: Site<'_>,
         at: usize,
         args: impl Iterator<Item = &'e syn::Expr>,
@@ -190,22 +205,22 @@ impl Calls {
             self.branches.when()
         };
         let pending = site.context.pending().map(|(_, pending)| pending);
-        if !when.is_empty() || !known.is_empty() || pending.is_some() {
-            call.shape = Some(Box::new(CallShape {
-                when,
-                args: known,
-                pending,
-            }));
-        }
         let current = self.current(site.context.ctx())?;
         current.calls.push(call);
         let index = u32::try_from(current.calls.len() - 1).ok()?;
+        let shapes = when
+            .into_iter()
+            .map(|cond| Shape::When(Box::new(cond)))
+            .chain(known.into_iter().map(|(at, arg)| Shape::Arg(at, arg)))
+            .chain(pending.map(Shape::Pending));
+        if let Some(own) = self.shapes.last_mut() {
+            own.extend(shapes.map(|shape| CallShape { call: index, shape }));
+        }
         self.recent.push((at, fn_index, index));
-        let call_index = index as usize;
         self.built.extend(
             built
                 .into_iter()
-                .map(|(position, address)| (fn_index, call_index, position, address)),
+                .map(|(position, address)| (fn_index, index, position, address)),
         );
         Some((u32::try_from(fn_index).ok()?, index))
     }
@@ -293,8 +308,8 @@ impl Calls {
         let name = call.method.to_string();
         self.current(site.context.ctx())?;
         let target = CallTarget::Method {
-            ty,
-            name: name.clone(),
+            ty: ty.map(String::into_boxed_str),
+            name: name.as_str().into(),
         };
         let at = addr(call);
         let recorded = site.call(target, name, span, at, call.args.len());

@@ -80,16 +80,70 @@ pub struct FnSummary {
     pub entry: Option<Runtime>,
     /// Blocking operations in its own sync code.
     pub ops: Vec<Op>,
-    /// Its body is one enum variant written out (`Self::Memory`): a call of it gives that
-    /// variant, whatever its arguments.
-    pub returns_variant: Option<Box<str>>,
-    /// The closure parameters (bits by position, `self` not counted) it hands only to an
-    /// offloader or a thread: a closure given there runs off the caller's thread.
-    pub offloads: u32,
+    /// What argument-sensitive summaries know of it; `None` when nothing (most fns: every
+    /// fn of the crate is kept).
+    pub extra: Option<Box<FnExtra>>,
     /// Calls to what may be crate-local fns.
     pub calls: Vec<Call>,
     /// Uses of runtime-bound APIs.
     pub uses: Vec<RuntimeUse>,
+}
+
+/// What argument-sensitive summaries know of a fn.
+#[derive(Clone, Debug, Default)]
+pub struct FnExtra {
+    /// Its body is one enum variant written out (`Self::Memory`): a call of it gives that
+    /// variant, whatever its arguments.
+    pub returns_variant: Option<Box<str>>,
+    /// The closure parameters (bits by position, `self` not counted) it hands only to an
+    /// offloader or a thread, or stores: a closure given there does not run at the call.
+    pub offloads: u32,
+    /// What is known of its calls' arguments and tests, sorted by call.
+    pub shapes: Box<[CallShape]>,
+}
+
+impl FnSummary {
+    pub fn returns_variant(&self) -> Option<&str> {
+        self.extra.as_ref()?.returns_variant.as_deref()
+    }
+
+    pub fn offloads(&self) -> u32 {
+        self.extra.as_ref().map_or(0, |extra| extra.offloads)
+    }
+
+    fn shapes_of(&self, call: usize) -> impl Iterator<Item = &Shape> + '_ {
+        let call = u32::try_from(call).unwrap_or(u32::MAX);
+        let shapes: &[CallShape] = self.extra.as_ref().map_or(&[], |extra| &extra.shapes);
+        let start = shapes.partition_point(|shape| shape.call < call);
+        shapes[start..]
+            .iter()
+            .take_while(move |shape| shape.call == call)
+            .map(|shape| &shape.shape)
+    }
+
+    /// The tests the fn's code passed to reach call `call`.
+    pub fn when_of(&self, call: usize) -> impl Iterator<Item = &Cond> + '_ {
+        self.shapes_of(call).filter_map(|shape| match shape {
+            Shape::When(cond) => Some(&**cond),
+            _ => None,
+        })
+    }
+
+    /// The closure call that call `call` sits in.
+    pub fn pending_of(&self, call: usize) -> Option<Pending> {
+        self.shapes_of(call).find_map(|shape| match shape {
+            Shape::Pending(pending) => Some(*pending),
+            _ => None,
+        })
+    }
+
+    /// What argument `position` of call `call` is, when the source shows it.
+    pub fn arg_of(&self, call: usize, position: usize) -> Option<&Arg> {
+        self.shapes_of(call).find_map(|shape| match shape {
+            Shape::Arg(at, arg) if usize::from(*at) == position => Some(arg),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -159,15 +213,22 @@ pub enum Arg {
     Built(u32),
 }
 
-/// What argument-sensitive summaries need of a call: the tests its fn's code passed to
-/// reach it, the arguments the source shows, and the closure call it sits in. Boxed on
-/// the call: most calls have none.
-#[derive(Clone, Debug, Default)]
+/// What argument-sensitive summaries know of one of a fn's calls (by its index among the
+/// fn's calls): a test its fn's code passed to reach it, an argument the source shows, or
+/// the closure call it sits in. Kept on the fn, sorted by call: most calls have none.
+#[derive(Clone, Debug)]
 pub struct CallShape {
-    pub when: Vec<Cond>,
+    pub call: u32,
+    pub shape: Shape,
+}
+
+#[derive(Clone, Debug)]
+pub enum Shape {
+    /// Boxed: rare, and the widest.
+    When(Box<Cond>),
     /// (argument position, what it is): a method call's receiver not counted.
-    pub args: Vec<(u8, Arg)>,
-    pub pending: Option<Pending>,
+    Arg(u8, Arg),
+    Pending(Pending),
 }
 
 /// A fn of the file, as the crate model keys it.
@@ -228,7 +289,7 @@ pub struct ItemPath {
     pub root: PathRoot,
     /// The segments after the root, joined by `::`: one allocation per path, since files
     /// record many calls (a `Vec` of segments cost a sixth more memory on the corpus).
-    joined: String,
+    joined: Box<str>,
 }
 
 impl ItemPath {
@@ -236,7 +297,7 @@ impl ItemPath {
     pub fn new(root: PathRoot, joined: &str) -> ItemPath {
         ItemPath {
             root,
-            joined: joined.to_string(),
+            joined: joined.into(),
         }
     }
 
@@ -256,7 +317,10 @@ pub enum CallTarget {
     /// (`Store`), or another crate's type after that crate's name as the file resolves it
     /// (`idx::IndexScheduler`; see [`CallTarget::receiver`]). One string, not two fields:
     /// files record many calls, and a wider `Call` costs memory on every one.
-    Method { ty: Option<String>, name: String },
+    Method {
+        ty: Option<Box<str>>,
+        name: Box<str>,
+    },
 }
 
 impl CallTarget {
@@ -285,28 +349,6 @@ pub struct Call {
     pub awaited: bool,
     /// Its arguments (a method call's receiver not counted), at most 255.
     pub args: u8,
-    /// Conditions, known arguments and the closure it sits in; `None` when there are none.
-    pub shape: Option<Box<CallShape>>,
-}
-
-impl Call {
-    pub fn when(&self) -> &[Cond] {
-        self.shape.as_ref().map_or(&[], |shape| &shape.when)
-    }
-
-    pub fn pending(&self) -> Option<Pending> {
-        self.shape.as_ref().and_then(|shape| shape.pending)
-    }
-
-    /// What argument `position` is, when the source shows it.
-    pub fn arg(&self, position: usize) -> Option<&Arg> {
-        let shape = self.shape.as_ref()?;
-        shape
-            .args
-            .iter()
-            .find(|(at, _)| usize::from(*at) == position)
-            .map(|(_, arg)| arg)
-    }
 }
 
 #[derive(Clone, Debug)]

@@ -243,6 +243,22 @@ impl<'a> Model<'a> {
             .collect()
     }
 
+    /// Every resolved call: (caller, the call's index among the caller's, the call, callee).
+    fn edges_indexed(
+        &self,
+    ) -> impl Iterator<Item = (usize, usize, &super::summary::Call, usize)> + '_ {
+        (0..self.nodes.len()).flat_map(move |caller| {
+            self.summary(caller)
+                .calls
+                .iter()
+                .zip(&self.targets[caller])
+                .enumerate()
+                .filter_map(move |(index, (call, target))| {
+                    target.map(|callee| (caller, index, call, callee))
+                })
+        })
+    }
+
     /// Every resolved call: (caller, the call, callee).
     fn edges(&self) -> impl Iterator<Item = (usize, &super::summary::Call, usize)> + '_ {
         (0..self.nodes.len()).flat_map(move |caller| {

@@ -89,20 +89,23 @@ impl Model<'_> {
         // Fixed point: a chain only ever gets shorter, so this ends (recursion included).
         until_stable(count, || {
             let mut changed = false;
-            for (caller, call, callee) in self.edges() {
+            for (caller, index, call, callee) in self.edges_indexed() {
+                let summary = self.summary(caller);
                 if self.nodes[caller].is_async
                     || call.in_async
                     || callee == caller
                     || self.nodes[callee].is_async
-                    || call.pending().is_some_and(|p| self.offloaded(caller, p))
+                    || summary
+                        .pending_of(index)
+                        .is_some_and(|p| self.offloaded(caller, p))
                 {
                     continue;
                 }
                 let inherited: Vec<(Rule, Reach)> = self
                     .passed_on(&reach, callee)
                     .filter_map(|(rule, r)| {
-                        let mut when = self.through(caller, call, callee, &r.when)?;
-                        when.extend(call.when().iter().cloned());
+                        let mut when = self.through(caller, index, call, callee, &r.when)?;
+                        when.extend(summary.when_of(index).cloned());
                         Some((rule, Reach { when, ..r.clone() }))
                     })
                     .collect();
@@ -115,17 +118,23 @@ impl Model<'_> {
             }
             changed
         });
-        for (caller, call, callee) in self.edges() {
+        for (caller, index, call, callee) in self.edges_indexed() {
+            let summary = self.summary(caller);
             if !call.in_async
                 || self.nodes[callee].is_async
-                || call.pending().is_some_and(|p| self.offloaded(caller, p))
+                || summary
+                    .pending_of(index)
+                    .is_some_and(|p| self.offloaded(caller, p))
             {
                 continue;
             }
             // One finding per rule: the shortest chain the arguments do not rule out.
             let mut shortest: BTreeMap<Rule, &Reach> = BTreeMap::new();
             for (rule, found) in self.passed_on(&reach, callee) {
-                if self.through(caller, call, callee, &found.when).is_none() {
+                if self
+                    .through(caller, index, call, callee, &found.when)
+                    .is_none()
+                {
                     continue;
                 }
                 let slot = shortest.entry(rule).or_insert(found);
@@ -212,6 +221,7 @@ impl Model<'_> {
     fn through(
         &self,
         caller: usize,
+        index: usize,
         call: &Call,
         callee: usize,
         when: &[Cond],
@@ -222,7 +232,10 @@ impl Model<'_> {
             matches!(call.target, CallTarget::Path(_)) && self.summary(callee).has_self,
         );
         for cond in when {
-            match call.arg(usize::from(cond.param) + shift) {
+            match self
+                .summary(caller)
+                .arg_of(index, usize::from(cond.param) + shift)
+            {
                 Some(Arg::Param(param)) => passed.push(Cond {
                     param: *param,
                     test: cond.test.clone(),
@@ -231,9 +244,9 @@ impl Model<'_> {
                     let variant = usize::try_from(*index)
                         .ok()
                         .and_then(|index| self.targets[caller].get(index).copied().flatten())
-                        .and_then(|built| self.summary(built).returns_variant.clone());
+                        .and_then(|built| self.summary(built).returns_variant());
                     if let Some(variant) = variant
-                        && !cond.test.admits(&Arg::Variant(variant))
+                        && !cond.test.admits(&Arg::Variant(variant.into()))
                     {
                         return None;
                     }
@@ -261,7 +274,7 @@ impl Model<'_> {
         let shift = usize::from(matches!(call.target, CallTarget::Path(_)) && summary.has_self);
         usize::from(pending.arg)
             .checked_sub(shift)
-            .is_some_and(|param| param < 32 && summary.offloads & (1 << param) != 0)
+            .is_some_and(|param| param < 32 && summary.offloads() & (1 << param) != 0)
     }
 
     fn chain(
