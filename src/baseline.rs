@@ -101,11 +101,13 @@ impl Baseline {
         self.counts.is_empty()
     }
 
-    /// Removes from `report` the findings this baseline covers, up to each count.
-    pub fn filter(&self, report: &mut Report, anchor: &Anchor) {
+    /// Removes from `report` the findings this baseline covers, up to each count, and
+    /// returns how many it removed.
+    pub fn filter(&self, report: &mut Report, anchor: &Anchor) -> usize {
         let mut left = self.counts.clone();
         let sources = Sources::new(&report.sources);
         let diagnostics = std::mem::take(&mut report.diagnostics);
+        let before = diagnostics.len();
         report.diagnostics = diagnostics
             .into_iter()
             .filter(|d| {
@@ -121,6 +123,7 @@ impl Baseline {
                 }
             })
             .collect();
+        before - report.diagnostics.len()
     }
 
     /// The baseline as its file's text: pretty JSON, sorted, ending in a newline.

@@ -9,69 +9,174 @@ use std::path::{Component, Path, PathBuf};
 
 use globset::GlobBuilder;
 
+/// Which packages and targets `cargo async-lint` checks, as cargo's own flags say it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// `--manifest-path`: the `Cargo.toml` to start from instead of the nearest one.
+    pub manifest_path: Option<PathBuf>,
+    /// `-p NAME`: these workspace members.
+    pub packages: Vec<String>,
+    /// `--workspace`: every workspace member.
+    pub workspace: bool,
+    /// `--lib`/`--bins` (`src/`), `--tests`, `--examples`, `--benches`; none (or
+    /// `--all-targets`): all of them.
+    pub targets: Vec<Target>,
+}
+
+/// A target kind, by the folder its sources are in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `--lib`, `--bins`: `src/` (and `build.rs`); a crate's modules are shared.
+    Src,
+    Tests,
+    Examples,
+    Benches,
+}
+
+impl Selection {
+    /// Whether any flag selects packages or targets (so the paths come from the manifests).
+    pub fn is_set(&self) -> bool {
+        self.manifest_path.is_some()
+            || !self.packages.is_empty()
+            || self.workspace
+            || !self.targets.is_empty()
+    }
+}
+
 /// The paths to lint for the package or workspace around `cwd`, relative to `cwd`.
 pub fn package_paths(cwd: &Path) -> Result<Vec<PathBuf>, String> {
+    selected_paths(cwd, &Selection::default())
+}
+
+/// The paths to lint for `selection`, relative to `cwd`: without flags, the package whose
+/// `Cargo.toml` is nearest (or a virtual workspace's default members), as `cargo check`.
+pub fn selected_paths(cwd: &Path, selection: &Selection) -> Result<Vec<PathBuf>, String> {
     let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
-    let root = cwd
-        .ancestors()
-        .find(|dir| dir.join("Cargo.toml").is_file())
-        .ok_or_else(|| {
-            format!(
-                "could not find `Cargo.toml` in `{}` or any parent directory",
-                cwd.display()
-            )
-        })?;
-    let manifest = read(root)?;
-    let packages: Vec<PathBuf> = if manifest.contains_key("package") {
-        vec![root.to_path_buf()]
-    } else {
-        let workspace = manifest
-            .get("workspace")
-            .and_then(toml::Value::as_table)
+    let root = match &selection.manifest_path {
+        Some(manifest) => {
+            let manifest = cwd.join(manifest);
+            if manifest.file_name().is_none_or(|name| name != "Cargo.toml") || !manifest.is_file() {
+                return Err(format!(
+                    "the manifest-path must be a path to a `Cargo.toml` file: `{}`",
+                    manifest.display()
+                ));
+            }
+            let dir = manifest.parent().unwrap_or(&cwd);
+            std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+        }
+        None => cwd
+            .ancestors()
+            .find(|dir| dir.join("Cargo.toml").is_file())
             .ok_or_else(|| {
                 format!(
-                    "`{}` has neither `[package]` nor `[workspace]`",
-                    root.join("Cargo.toml").display()
+                    "could not find `Cargo.toml` in `{}` or any parent directory",
+                    cwd.display()
                 )
-            })?;
-        let list = |key: &str| -> Vec<String> {
-            workspace
-                .get(key)
-                .and_then(toml::Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let members = match list("default-members") {
-            defaults if !defaults.is_empty() => defaults,
-            _ => list("members"),
-        };
-        let excluded: Vec<PathBuf> = list("exclude")
-            .iter()
-            .map(|e| crate::discover::normalize(&root.join(e)))
-            .collect();
-        let mut dirs: Vec<PathBuf> = members
-            .iter()
-            .flat_map(|pattern| expand(root, pattern))
-            .filter(|dir| dir.join("Cargo.toml").is_file() && !excluded.contains(dir))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        dirs
+            })?
+            .to_path_buf(),
+    };
+    let root = root.as_path();
+    let manifest = read(root)?;
+    let packages: Vec<PathBuf> = if selection.workspace || !selection.packages.is_empty() {
+        let workspace_root = root
+            .ancestors()
+            .find(|dir| read(dir).is_ok_and(|m| m.contains_key("workspace")))
+            .unwrap_or(root);
+        let mut all = members(workspace_root, &read(workspace_root)?, false);
+        if read(workspace_root)?.contains_key("package") {
+            all.insert(0, workspace_root.to_path_buf());
+        }
+        if selection.workspace {
+            all
+        } else {
+            let named: Vec<(String, PathBuf)> = all
+                .into_iter()
+                .filter_map(|dir| Some((package_name(&dir)?, dir)))
+                .collect();
+            let mut chosen = Vec::new();
+            for wanted in &selection.packages {
+                match named.iter().find(|(name, _)| name == wanted) {
+                    Some((_, dir)) => chosen.push(dir.clone()),
+                    None => {
+                        let names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
+                        return Err(format!(
+                            "package `{wanted}` is not a member of the workspace at `{}` (its \
+                             packages: {})",
+                            workspace_root.display(),
+                            names.join(", ")
+                        ));
+                    }
+                }
+            }
+            chosen
+        }
+    } else if manifest.contains_key("package") {
+        vec![root.to_path_buf()]
+    } else if manifest.contains_key("workspace") {
+        members(root, &manifest, true)
+    } else {
+        return Err(format!(
+            "`{}` has neither `[package]` nor `[workspace]`",
+            root.join("Cargo.toml").display()
+        ));
     };
     let mut paths = Vec::new();
     for package in &packages {
-        for source in sources(package) {
+        for source in sources(package, &selection.targets) {
             paths.push(relative(&source, &cwd));
         }
     }
     paths.sort();
     paths.dedup();
     Ok(paths)
+}
+
+/// The members of the workspace at `root` (its `default-members` when `defaults` and it
+/// has some), without the `exclude`d ones.
+fn members(root: &Path, manifest: &toml::Table, defaults: bool) -> Vec<PathBuf> {
+    let Some(workspace) = manifest.get("workspace").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    let list = |key: &str| -> Vec<String> {
+        workspace
+            .get(key)
+            .and_then(toml::Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let members = match list("default-members") {
+        found if defaults && !found.is_empty() => found,
+        _ => list("members"),
+    };
+    let excluded: Vec<PathBuf> = list("exclude")
+        .iter()
+        .map(|e| crate::discover::normalize(&root.join(e)))
+        .collect();
+    let root_dir = crate::discover::normalize(root);
+    let mut dirs: Vec<PathBuf> = members
+        .iter()
+        .flat_map(|pattern| expand(root, pattern))
+        .filter(|dir| dir.join("Cargo.toml").is_file() && !excluded.contains(dir))
+        .filter(|dir| *dir != root_dir)
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// The `[package] name` of the package at `dir`.
+fn package_name(dir: &Path) -> Option<String> {
+    read(dir)
+        .ok()?
+        .get("package")?
+        .get("name")?
+        .as_str()
+        .map(str::to_string)
 }
 
 fn read(dir: &Path) -> Result<toml::Table, String> {
@@ -82,30 +187,51 @@ fn read(dir: &Path) -> Result<toml::Table, String> {
         .map_err(|err| format!("could not parse `{}`: {}", path.display(), err.message()))
 }
 
-/// A package's source folders and files that exist.
-fn sources(package: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = ["src", "tests", "examples", "benches", "build.rs"]
+/// A package's source folders and files that exist, of the `targets` kinds (all: none).
+fn sources(package: &Path, targets: &[Target]) -> Vec<PathBuf> {
+    let wanted = |kind: Target| targets.is_empty() || targets.contains(&kind);
+    let folders = [
+        ("src", Target::Src),
+        ("tests", Target::Tests),
+        ("examples", Target::Examples),
+        ("benches", Target::Benches),
+        ("build.rs", Target::Src),
+    ];
+    let mut found: Vec<PathBuf> = folders
         .iter()
-        .map(|name| package.join(name))
+        .filter(|(_, kind)| wanted(*kind))
+        .map(|(name, _)| package.join(name))
         .filter(|path| path.exists())
         .collect();
     // Targets whose `path` lies outside those folders.
     if let Ok(manifest) = read(package) {
-        let mut targets: Vec<&toml::Value> = Vec::new();
-        targets.extend(manifest.get("lib"));
-        for key in ["bin", "example", "test", "bench"] {
+        let mut declared: Vec<&toml::Value> = Vec::new();
+        if wanted(Target::Src) {
+            declared.extend(manifest.get("lib"));
+        }
+        let kinds = [
+            ("bin", Target::Src),
+            ("example", Target::Examples),
+            ("test", Target::Tests),
+            ("bench", Target::Benches),
+        ];
+        for (key, kind) in kinds {
+            if !wanted(kind) {
+                continue;
+            }
             if let Some(items) = manifest.get(key).and_then(toml::Value::as_array) {
-                targets.extend(items);
+                declared.extend(items);
             }
         }
-        if let Some(build) = manifest
-            .get("package")
-            .and_then(|p| p.get("build"))
-            .and_then(toml::Value::as_str)
+        if wanted(Target::Src)
+            && let Some(build) = manifest
+                .get("package")
+                .and_then(|p| p.get("build"))
+                .and_then(toml::Value::as_str)
         {
             found.push(package.join(build));
         }
-        for target in targets {
+        for target in declared {
             if let Some(path) = target.get("path").and_then(toml::Value::as_str) {
                 let path = crate::discover::normalize(&package.join(path));
                 if path.is_file() && !found.iter().any(|dir| path.starts_with(dir)) {

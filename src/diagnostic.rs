@@ -37,11 +37,32 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// A suggested fix: what it does and the edits that do it.
+/// A suggested fix: what it does, the edits that do it, and whether they can be applied
+/// without looking.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub message: String,
     pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+/// rustc's words for how far a fix can be trusted (`--fix` applies `MachineApplicable`
+/// ones; `--unsafe-fixes` also `MaybeIncorrect` ones).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// The edit compiles and keeps the meaning wherever it is offered.
+    MachineApplicable,
+    /// The edit is the right direction but may need more changes to compile.
+    MaybeIncorrect,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "MachineApplicable",
+            Applicability::MaybeIncorrect => "MaybeIncorrect",
+        }
+    }
 }
 
 /// The blocking operation a transitive finding reaches (SPEC §3): the summaries group

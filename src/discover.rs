@@ -16,8 +16,12 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
+mod around;
 mod deps;
+mod package;
+pub use around::{Around, around};
 use deps::{context_crates, dependencies_of};
+pub use package::{Lib, Package, Target as CargoTarget};
 
 /// The edition assumed for files that belong to no crate.
 pub const LOOSE_EDITION: &str = "2021";
@@ -44,6 +48,9 @@ pub struct Crate {
     pub dependencies: Vec<Dependency>,
     /// The files, as reached from the path the user gave, sorted.
     pub files: Vec<PathBuf>,
+    /// Its `[package]` as cargo names it (id, version, targets); `None` for loose files
+    /// and virtual manifests.
+    pub package: Option<Package>,
 }
 
 /// One dependency of a crate, as its `Cargo.toml` declares it.
@@ -60,6 +67,12 @@ pub struct Dependency {
     /// The folder of a path dependency (its own `path`, or the one the workspace gives it),
     /// absolute, symbolic links resolved; `None` for any other dependency.
     pub root: Option<PathBuf>,
+    /// The key in the dependency table (`tokio`, `my-tokio` for a renamed one).
+    pub key: String,
+    /// The features a normal dependency is built with (the entry's, the workspace's for an
+    /// inherited one, `"default"` unless `default-features = false`, and those the crate's
+    /// own default features turn on); `None` for a dev or build dependency only.
+    pub features: Option<Vec<String>>,
 }
 
 /// A path that could not be walked (missing, unreadable, a symlink loop).
@@ -230,16 +243,14 @@ pub fn crate_of_file(file: &Path) -> Crate {
     manifests.crate_at(root, vec![file.to_path_buf()])
 }
 
-/// The `[package] name` of the crate at `root`.
-fn package_name(root: &Path) -> Option<String> {
-    let manifest = read_manifest(root)?;
+/// The `[package] name` of a crate's manifest.
+fn package_name(manifest: &toml::Table) -> Option<String> {
     let package = manifest.get("package")?.as_table()?;
     Some(package.get("name")?.as_str()?.to_string())
 }
 
-/// The `[lib] name` of the crate at `root`, when its manifest gives one.
-fn lib_name(root: &Path) -> Option<String> {
-    let manifest = read_manifest(root)?;
+/// The `[lib] name` of a crate's manifest, when it gives one.
+fn lib_name(manifest: &toml::Table) -> Option<String> {
     Some(manifest.get("lib")?.get("name")?.as_str()?.to_string())
 }
 
@@ -293,8 +304,16 @@ impl ManifestCache {
             Some(root) => (self.edition_of(root), dependencies_of(root)),
             None => (LOOSE_EDITION.to_string(), Vec::new()),
         };
-        let name = root.as_deref().and_then(package_name);
-        let lib_name = root.as_deref().and_then(lib_name);
+        // One read of the manifest for the name, the library's name and the package.
+        let manifest = root.as_deref().and_then(read_manifest);
+        let name = manifest.as_ref().and_then(package_name);
+        let lib_name = manifest.as_ref().and_then(lib_name);
+        let package = root
+            .as_deref()
+            .zip(manifest.as_ref())
+            .and_then(|(root, manifest)| {
+                Package::read(root, manifest, &edition, || workspace_version(root))
+            });
         Crate {
             root,
             edition,
@@ -303,6 +322,7 @@ impl ManifestCache {
             runtimes: runtimes_among(&dependencies),
             dependencies,
             files,
+            package,
         }
     }
 
@@ -386,6 +406,15 @@ fn workspace_edition(manifest: &toml::Table) -> Option<String> {
         .get("edition")?
         .as_str()
         .map(str::to_string)
+}
+
+/// `version.workspace = true`: the nearest ancestor workspace's `[workspace.package]`.
+fn workspace_version(root: &Path) -> Option<String> {
+    let manifest = root
+        .ancestors()
+        .find_map(|dir| read_manifest(dir).filter(|manifest| manifest.contains_key("workspace")))?;
+    let version = manifest.get("workspace")?.get("package")?.get("version")?;
+    version.as_str().map(str::to_string)
 }
 
 /// `path` with `.` removed and `..` resolved lexically, without touching the file system.

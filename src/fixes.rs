@@ -1,24 +1,94 @@
-//! Fix suggestions for the blocking calls that have a drop-in async replacement, where the
-//! crate runs on tokio: `std::thread::sleep(d)` → `tokio::time::sleep(d).await`, and
-//! `std::fs::X(..)` → `tokio::fs::X(..).await` for the functions `tokio::fs` has.
+//! Fix suggestions for the blocking calls that have a drop-in async replacement on the
+//! crate's runtime: `std::thread::sleep(d)` → `tokio::time::sleep(d).await`
+//! (`async_std::task::sleep`, `smol::Timer::after`), and `std::fs::X(..)` →
+//! `tokio::fs::X(..).await` (`async_std::fs`, `smol::fs`).
 //!
-//! The mechanics: which std functions have a replacement and where a call's edits go. The
-//! wording lives with the rules (`rules/blocking.rs`), which read the blocking fact, never
-//! the message. Pure. A fix is offered only when the callee is written as a path ending in
-//! the std function's own name (`std::fs::read`, `fs::read`, an imported `read`), the call
-//! is a free-function call (not a method), and its closing parenthesis is found; otherwise
-//! the finding keeps its help line and no fix.
+//! The mechanics: what the crate runs on, and where a call's edits go. The wording lives
+//! with the rules (`rules/blocking.rs`), which read the blocking fact, never the message;
+//! the counterparts are a name table (`known_paths/counterparts.rs`). Pure. A fix is
+//! offered only when the callee is written as a path ending in the std function's own
+//! name (`std::fs::read`, `fs::read`, an imported `read`), the call is a free-function
+//! call (not a method), and its closing parenthesis is found; otherwise the finding keeps
+//! its help line and no fix.
 
+pub mod diff;
+
+use crate::analysis::known_paths::{FixRuntime, package};
 use crate::diagnostic::{Edit, Pos, Span};
+use crate::discover::Crate;
 use crate::text::LineIndex;
 use crate::text::lexer::{Kind, Lexer};
 
-/// The `tokio::fs` function that mirrors `std::fs::{name}`.
-pub fn tokio_fs(name: &str) -> Option<&'static str> {
-    crate::analysis::known_paths::TOKIO_FS
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, replacement)| *replacement)
+/// The runtime a crate runs on, as far as fixes and help lines need it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CrateRuntime {
+    /// `None`: no runtime, or more than one (advice stays runtime-neutral).
+    pub(crate) runtime: Option<FixRuntime>,
+    /// The runtime's features as the crate's normal dependency on it declares them
+    /// (`"default"` among them unless turned off); `None` when it is not one.
+    pub(crate) features: Option<Vec<String>>,
+}
+
+impl CrateRuntime {
+    /// What `krate` runs on: tokio (possibly under actix-rt), async-std or smol, when its
+    /// dependencies name exactly one of them.
+    pub fn of(krate: &Crate) -> CrateRuntime {
+        let runtimes: Vec<&str> = krate.runtimes.iter().map(String::as_str).collect();
+        let runtime = if crate::discover::runs_on_tokio(&krate.runtimes) {
+            Some(FixRuntime::Tokio)
+        } else {
+            match runtimes.as_slice() {
+                ["async-std"] => Some(FixRuntime::AsyncStd),
+                ["smol"] => Some(FixRuntime::Smol),
+                _ => None,
+            }
+        };
+        let features = runtime.and_then(|runtime| {
+            let (name, _) = package(runtime);
+            krate
+                .dependencies
+                .iter()
+                .find(|dependency| dependency.package == name)
+                .and_then(|dependency| dependency.features.clone())
+        });
+        CrateRuntime { runtime, features }
+    }
+
+    /// A tokio crate whose normal dependency on tokio has every feature (tests).
+    pub fn tokio_full() -> CrateRuntime {
+        CrateRuntime {
+            runtime: Some(FixRuntime::Tokio),
+            features: Some(vec!["full".to_string()]),
+        }
+    }
+
+    /// The runtime and its features as `--show-settings` prints them:
+    /// `tokio (features: fs, time)`, or `unknown`.
+    pub fn describe(&self) -> String {
+        let Some(runtime) = self.runtime else {
+            return "unknown".to_string();
+        };
+        let (name, _) = package(runtime);
+        match &self.features {
+            Some(features) => format!("{name} (features: {})", features.join(", ")),
+            None => format!("{name} (not a normal dependency: features unknown)"),
+        }
+    }
+
+    /// Whether the runtime's `feature` is known to be on (`""`: none needed).
+    pub fn has_feature(&self, feature: &str) -> bool {
+        let Some(runtime) = self.runtime else {
+            return false;
+        };
+        let Some(features) = &self.features else {
+            return false;
+        };
+        let (_, every) = package(runtime);
+        feature.is_empty()
+            || features
+                .iter()
+                .any(|f| f == feature || every.contains(&f.as_str()))
+    }
 }
 
 /// Where a free-function call can take an async replacement: its arguments as written and
@@ -26,6 +96,11 @@ pub fn tokio_fs(name: &str) -> Option<&'static str> {
 pub struct CallSite<'t> {
     pub arguments: &'t str,
     pub after_call: Pos,
+    /// The call is a statement of its own: `;` follows it.
+    pub statement: bool,
+    /// The arguments call a guard method (`.lock()`, `.borrow()`, `.read()`, ...): with
+    /// `.await` after the call, the guard would be held across it.
+    pub guard_in_arguments: bool,
 }
 
 /// The call whose callee is at `callee` in `text`, if the callee is written as a path
@@ -41,9 +116,41 @@ pub(crate) fn call_site<'t>(
         return None;
     }
     let close = closing_paren(text, end)?;
+    let statement = Lexer::new(text, close)
+        .find(|t| !t.is_comment())
+        .is_some_and(|t| t.kind == Kind::Punct(b';'));
     Some(CallSite {
         arguments: &text[end..close],
         after_call: index.at(close),
+        statement,
+        guard_in_arguments: guard_in(text, end, close),
+    })
+}
+
+/// Whether `text[from..to]` calls a method that returns a guard (`.lock()`, `.borrow()`,
+/// `.read()`, `.write()` and their `try_` forms).
+fn guard_in(text: &str, from: usize, to: usize) -> bool {
+    const GUARDS: &[&str] = &[
+        "lock",
+        "try_lock",
+        "borrow",
+        "borrow_mut",
+        "try_borrow",
+        "try_borrow_mut",
+        "read",
+        "try_read",
+        "write",
+        "try_write",
+    ];
+    let tokens: Vec<_> = Lexer::new(text, from)
+        .take_while(|t| t.end <= to)
+        .filter(|t| !t.is_comment())
+        .collect();
+    tokens.windows(3).any(|w| {
+        w[0].kind == Kind::Punct(b'.')
+            && w[1].kind == Kind::Ident
+            && GUARDS.contains(&&text[w[1].start..w[1].end])
+            && w[2].kind == Kind::Punct(b'(')
     })
 }
 
@@ -105,14 +212,17 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 mod tests {
     use super::*;
     use crate::Settings;
-    use crate::diagnostic::Diagnostic;
+    use crate::diagnostic::{Applicability, Diagnostic};
     use crate::rules::{Source, report};
 
     /// The findings of `text` with the fixes a tokio crate (or another) gets.
     fn lint_with_fixes(text: &str, runtime_is_tokio: bool) -> Vec<Diagnostic> {
-        let settings = Settings::default();
+        let mut settings = Settings::default();
+        if runtime_is_tokio {
+            settings.runtime = CrateRuntime::tokio_full();
+        }
         let facts = crate::analysis::facts_of("x.rs", text, &settings);
-        report(facts, &settings, Some(&Source::new(text, runtime_is_tokio)))
+        report(facts, &settings, Some(&Source::new(text)))
     }
 
     /// Lints `body` inside an async fn with `header` items above, applies every fix, and
@@ -202,6 +312,66 @@ mod tests {
         let fix = diagnostics[0].fix.as_ref().unwrap();
         assert_eq!(fix.message, "replace with `tokio::time::sleep(d).await`");
         assert_eq!(fix.edits[1].span.start.column, 37);
+    }
+
+    /// The fix of the one finding in `text` on `runtime`: its message and applicability.
+    fn fix_on(text: &str, runtime: CrateRuntime) -> Option<(String, Applicability)> {
+        let mut settings = Settings::default();
+        settings.runtime = runtime;
+        let facts = crate::analysis::facts_of("x.rs", text, &settings);
+        let diagnostics = report(facts, &settings, Some(&Source::new(text)));
+        assert_eq!(diagnostics.len(), 1, "{text}");
+        let fix = diagnostics[0].fix.as_ref()?;
+        Some((fix.message.clone(), fix.applicability))
+    }
+
+    fn runtime(runtime: FixRuntime, features: &[&str]) -> CrateRuntime {
+        CrateRuntime {
+            runtime: Some(runtime),
+            features: Some(features.iter().map(|f| f.to_string()).collect()),
+        }
+    }
+
+    #[test]
+    fn machine_applicable_only_where_the_edit_compiles() {
+        use Applicability::*;
+        let sleep = "async fn f(d: std::time::Duration) { std::thread::sleep(d); }\n";
+        let tail_sleep = "async fn f(d: std::time::Duration) { std::thread::sleep(d) }\n";
+        let read_dir = "async fn f() { for e in std::fs::read_dir(\"a\").unwrap() {} }\n";
+        let read = "async fn f() { let _ = std::fs::read(\"a\"); }\n";
+        let poll = "impl F { fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> { std::thread::sleep(d); Poll::Ready(()) } }\n";
+        let tokio = runtime(FixRuntime::Tokio, &["full"]);
+        let fix = |text, rt: &CrateRuntime| fix_on(text, rt.clone()).map(|(_, a)| a);
+        assert_eq!(fix(sleep, &tokio), Some(MachineApplicable));
+        assert_eq!(fix(poll, &tokio), None, "no `.await` in a poll fn");
+        assert_eq!(fix(read_dir, &tokio), Some(MaybeIncorrect));
+        assert_eq!(fix(read, &tokio), Some(MachineApplicable));
+        // tokio without the feature the counterpart needs.
+        let no_fs = runtime(FixRuntime::Tokio, &["rt", "time"]);
+        assert_eq!(fix(read, &no_fs), Some(MaybeIncorrect));
+        assert_eq!(fix(sleep, &no_fs), Some(MachineApplicable));
+        let (message, _) = fix_on(read, no_fs).unwrap();
+        assert!(message.contains("needs tokio's `fs` feature"), "{message}");
+        // async-std: its own sleep; its fs takes `async_std::path` types.
+        let async_std = runtime(FixRuntime::AsyncStd, &["default"]);
+        let (message, applicability) = fix_on(sleep, async_std.clone()).unwrap();
+        assert_eq!(message, "replace with `async_std::task::sleep(d).await`");
+        assert_eq!(applicability, MachineApplicable);
+        assert_eq!(fix(read, &async_std), Some(MaybeIncorrect));
+        assert_eq!(
+            fix(sleep, &runtime(FixRuntime::AsyncStd, &[])),
+            Some(MaybeIncorrect)
+        );
+        // smol: `Timer::after` returns an `Instant`.
+        let smol = runtime(FixRuntime::Smol, &["default"]);
+        assert_eq!(fix(sleep, &smol), Some(MachineApplicable));
+        assert_eq!(fix(tail_sleep, &smol), Some(MaybeIncorrect));
+        assert_eq!(fix(read, &smol), Some(MachineApplicable));
+        // A guard in the arguments would live across the `.await`.
+        let guarded = "async fn f(m: std::sync::Mutex<Vec<u8>>) { std::fs::write(\"a\", &*m.lock().unwrap()).ok(); }\n";
+        assert_eq!(fix(guarded, &tokio), Some(MaybeIncorrect));
+        // No known runtime: no fix.
+        assert_eq!(fix(sleep, &CrateRuntime::default()), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod fixes;
 pub mod report;
 pub mod rules;
 pub mod runner;
+pub mod server;
 pub mod settings;
 pub mod suppress;
 mod text;

@@ -21,6 +21,9 @@ pub struct Settings {
     /// The packages the crate depends on (`fs-err`, `reqwest`, ...): a catalogue entry of
     /// an ecosystem crate is active only when its crate is among them.
     pub dependencies: BTreeSet<String>,
+    /// The runtime the crate runs on, and its features: which fixes compile, and what the
+    /// help lines name.
+    pub runtime: crate::fixes::CrateRuntime,
 }
 
 /// A `[[blocking]]` config entry: a function of the user's that blocks, reported in async

@@ -382,6 +382,7 @@ pub(super) struct At<'f> {
     /// The closure call it sits in (see [`Pending`]).
     pub(super) pending: Option<(u32, Pending)>,
     pub(super) in_sync_body: bool,
+    pub(super) can_await: bool,
     pub(super) file: &'f str,
 }
 
@@ -421,6 +422,7 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
             replacement: replacement.to_string(),
             configured_reason: reason,
             in_sync_closure: at.in_sync_body,
+            can_await: at.can_await,
             pending: at.pending,
         })),
         Ctx::Detached => {}

@@ -82,6 +82,9 @@ pub struct BlockingCall {
     pub configured_reason: String,
     /// Written in a sync closure that inherits async context: `.await` is unavailable there.
     pub in_sync_closure: bool,
+    /// Written where `.await` is available: an async fn, block or closure (not a poll fn
+    /// nor a sync closure in one).
+    pub can_await: bool,
     /// In a closure given to a call of the crate (the fn's index in its file, the call):
     /// the crate model drops the fact when that callee hands the closure to an offloader.
     pub pending: Option<(u32, super::summary::Pending)>,

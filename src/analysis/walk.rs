@@ -280,6 +280,7 @@ impl<'a> Walker<'a> {
             test,
             pending: self.context.pending(),
             in_sync_body: self.guards.in_sync_body(),
+            can_await: self.guards.can_await(),
             file: self.file,
         };
         blocking::emit(found, at, &mut self.calls, &mut self.facts);

@@ -8,8 +8,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use super::fix::FixMode;
 use crate::config::RuleChoice;
 use crate::report::Format;
 use crate::rules::Rule;
@@ -35,6 +36,11 @@ pub struct Args {
     /// Check only these rules (comma-separated), at their default level
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     pub select: Option<Vec<Rule>>,
+
+    /// Also check these rules (comma-separated), leaving the others as they are
+    /// (`--extend-select unused_suppression`)
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    pub extend_select: Vec<Rule>,
 
     /// Do not check these rules (comma-separated)
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
@@ -83,6 +89,74 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Apply the fixes that are safe (`MachineApplicable`) in place, then report what remains
+    #[arg(long, conflicts_with_all = ["write_baseline", "statistics"])]
+    pub fix: bool,
+
+    /// Print the changes `--fix` would make as a unified diff, and write nothing (exit 1
+    /// when there is a change)
+    #[arg(long, conflicts_with_all = ["write_baseline", "statistics"])]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`, also apply the fixes that may need more changes
+    /// (`MaybeIncorrect`)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print nothing but the findings: no summary line, no notes or warnings on stderr
+    /// (errors still)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print the settings each crate is checked with, and where each comes from, then exit
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline", "statistics"])]
+    pub show_settings: bool,
+
+    /// Check these packages of the workspace (by name; repeatable)
+    #[arg(
+        short = 'p',
+        long = "package",
+        value_name = "SPEC",
+        help_heading = "Package Selection"
+    )]
+    pub packages: Vec<String>,
+
+    /// Check every member of the workspace
+    #[arg(long, help_heading = "Package Selection")]
+    pub workspace: bool,
+
+    /// The `Cargo.toml` to start from instead of the nearest one
+    #[arg(long, value_name = "PATH", help_heading = "Package Selection")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Check only `src/` (the library and binaries share its modules)
+    #[arg(long, help_heading = "Target Selection")]
+    pub lib: bool,
+
+    /// Check only `src/` (the library and binaries share its modules)
+    #[arg(long, help_heading = "Target Selection")]
+    pub bins: bool,
+
+    /// Check `tests/`
+    #[arg(long, help_heading = "Target Selection")]
+    pub tests: bool,
+
+    /// Check `examples/`
+    #[arg(long, help_heading = "Target Selection")]
+    pub examples: bool,
+
+    /// Check `benches/`
+    #[arg(long, help_heading = "Target Selection")]
+    pub benches: bool,
+
+    /// Check every target (the default)
+    #[arg(long, help_heading = "Target Selection")]
+    pub all_targets: bool,
+
     /// Run as `cargo async-lint`: no PATH means the current package or workspace.
     #[arg(skip)]
     pub via_cargo: bool,
@@ -109,8 +183,10 @@ pub enum ColorArg {
 }
 
 fn parse_rule(name: &str) -> Result<Rule, String> {
-    Rule::from_name(name)
-        .ok_or_else(|| format!("unknown rule `{name}` (`async-lint --list-rules` lists the rules)"))
+    Rule::from_name(name).ok_or_else(|| match crate::rules::unknown_rule::did_you_mean(name) {
+        Some(rule) => format!("unknown rule `{name}`: did you mean `{rule}`?"),
+        None => format!("unknown rule `{name}` (`async-lint --list-rules` lists the rules)"),
+    })
 }
 
 /// What the user asked for, resolved.
@@ -122,7 +198,7 @@ pub enum Command {
 }
 
 /// A lint run, resolved.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Lint {
     pub input: Input,
     /// `--select` / `--ignore`, applied over each crate's configuration.
@@ -144,10 +220,20 @@ pub struct Lint {
     /// `--parse-all`.
     pub parse_all: bool,
     pub exit_zero: bool,
+    /// `--fix` / `--diff`.
+    pub fix: FixMode,
+    /// `--unsafe-fixes`.
+    pub unsafe_fixes: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--output-file FILE`.
+    pub output_file: Option<PathBuf>,
+    /// `--show-settings`.
+    pub show_settings: bool,
 }
 
 /// Where the source comes from.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     Paths(Vec<PathBuf>),
     Stdin { name: String },
@@ -158,7 +244,9 @@ impl Args {
     /// `--help` / `--version` prints and exits 0.
     pub fn from_env() -> Args {
         let (args, via_cargo) = args_os();
-        let mut parsed = Args::parse_from(args);
+        VIA_CARGO.store(via_cargo, std::sync::atomic::Ordering::Relaxed);
+        let matches = command().get_matches_from(args);
+        let mut parsed = Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
         parsed.via_cargo = via_cargo;
         parsed
     }
@@ -179,18 +267,62 @@ impl Args {
             FormatArg::Github => Format::Github,
             FormatArg::RustcJson => Format::RustcJson,
         };
-        let settings = rule_settings(self.select.as_deref(), &self.ignore)?;
+        let selection = self.selection();
+        if self.ignore.contains(&Rule::ParseError) {
+            return Err(usage(
+                ErrorKind::InvalidValue,
+                "`parse_error` cannot be ignored: a file that cannot be read or parsed is never \
+                 checked"
+                    .to_string(),
+            ));
+        }
         let rules = RuleChoice {
             select: self.select,
+            extend_select: self.extend_select,
             ignore: self.ignore,
         };
-        let paths = if self.via_cargo && self.paths.is_empty() && self.stdin_filename.is_none() {
+        let settings = rules.settings(None);
+        if selection.is_set() && (!self.paths.is_empty() || self.stdin_filename.is_some()) {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "`-p`, `--workspace`, `--manifest-path` and the target flags choose the files \
+                 from Cargo.toml: give no PATH"
+                    .to_string(),
+            ));
+        }
+        let from_cargo = selection.is_set()
+            || (self.via_cargo && self.paths.is_empty() && self.stdin_filename.is_none());
+        let paths = if from_cargo {
             let cwd = std::env::current_dir().unwrap_or_default();
-            crate::cargo::package_paths(&cwd).map_err(|message| usage(ErrorKind::Io, message))?
+            crate::cargo::selected_paths(&cwd, &selection)
+                .map_err(|message| usage(ErrorKind::Io, message))?
         } else {
+            for path in &self.paths {
+                let missing = path.as_os_str() != "-"
+                    && std::fs::symlink_metadata(path)
+                        .is_err_and(|err| err.kind() == std::io::ErrorKind::NotFound);
+                if missing {
+                    return Err(usage(
+                        ErrorKind::ValueValidation,
+                        format!("path `{}` does not exist", path.display()),
+                    ));
+                }
+            }
             self.paths
         };
         let input = input(paths, self.stdin_filename)?;
+        let fix = match (self.fix, self.diff) {
+            (_, true) => FixMode::Diff,
+            (true, false) => FixMode::Write,
+            (false, false) => FixMode::Report,
+        };
+        if fix == FixMode::Write && matches!(input, Input::Stdin { .. }) {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "`--fix` writes files: it cannot fix stdin (`--diff` shows the changes)"
+                    .to_string(),
+            ));
+        }
         let color = match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
@@ -212,30 +344,62 @@ impl Args {
             threads: self.threads.map(|n| n as usize),
             parse_all: self.parse_all,
             exit_zero: self.exit_zero,
+            fix,
+            unsafe_fixes: self.unsafe_fixes,
+            quiet: self.quiet,
+            output_file: self.output_file,
+            show_settings: self.show_settings,
         })))
+    }
+
+    /// cargo's package and target flags.
+    fn selection(&self) -> crate::cargo::Selection {
+        use crate::cargo::Target;
+        let mut targets = Vec::new();
+        if self.lib || self.bins {
+            targets.push(Target::Src);
+        }
+        for (on, target) in [
+            (self.tests, Target::Tests),
+            (self.examples, Target::Examples),
+            (self.benches, Target::Benches),
+        ] {
+            if on {
+                targets.push(target);
+            }
+        }
+        if self.all_targets {
+            targets = vec![
+                Target::Src,
+                Target::Tests,
+                Target::Examples,
+                Target::Benches,
+            ];
+        }
+        crate::cargo::Selection {
+            manifest_path: self.manifest_path.clone(),
+            packages: self.packages.clone(),
+            workspace: self.workspace,
+            targets,
+        }
+    }
+}
+
+/// Whether this process runs as `cargo async-lint` (its usage lines say so).
+static VIA_CARGO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn command() -> clap::Command {
+    if VIA_CARGO.load(std::sync::atomic::Ordering::Relaxed) {
+        Args::command()
+            .name("cargo async-lint")
+            .bin_name("cargo async-lint")
+    } else {
+        Args::command()
     }
 }
 
 fn usage(kind: ErrorKind, message: String) -> clap::Error {
-    Args::command().error(kind, message)
-}
-
-/// `--select` sets the listed rules to their default level (warn when that is allow) and
-/// every other rule off; `parse_error` is always on. `--ignore` then turns rules off.
-fn rule_settings(select: Option<&[Rule]>, ignore: &[Rule]) -> Result<Settings, clap::Error> {
-    if ignore.contains(&Rule::ParseError) {
-        return Err(usage(
-            ErrorKind::InvalidValue,
-            "`parse_error` cannot be ignored: a file that cannot be read or parsed is never \
-             checked"
-                .to_string(),
-        ));
-    }
-    let choice = RuleChoice {
-        select: select.map(<[Rule]>::to_vec),
-        ignore: ignore.to_vec(),
-    };
-    Ok(choice.settings(None))
+    command().error(kind, message)
 }
 
 /// `-` (alone) or `--stdin-filename` without paths reads stdin; otherwise paths.

@@ -4,9 +4,12 @@
 //! writes it out. Only this layer (and the reporters) knows about processes and output.
 
 mod args;
-mod plan;
+mod fix;
+pub(crate) mod plan;
+mod show_settings;
 
 pub use args::{Args, ColorArg, Command, FormatArg, Input, Lint, list_rules};
+pub use fix::FixMode;
 
 use crate::baseline::{Anchor, Baseline};
 use crate::config::Resolver;
@@ -28,6 +31,9 @@ pub fn main() -> std::process::ExitCode {
     use std::io::Write;
     use std::process::ExitCode;
 
+    if crate::server::asked() {
+        return crate::server::main();
+    }
     let command = Args::from_env().resolve().unwrap_or_else(|err| err.exit());
     let outcome = execute(command);
     eprint!("{}", outcome.stderr);
@@ -69,8 +75,55 @@ pub fn execute(command: Command) -> Outcome {
             stdout: rule.explain().into_bytes(),
             ..Outcome::default()
         },
-        Command::Lint(lint) => run_lint(*lint),
+        Command::Lint(lint) => {
+            let (quiet, output_file) = (lint.quiet, lint.output_file.clone());
+            let outcome = match lint.fix {
+                _ if lint.show_settings => show_settings::run(*lint),
+                FixMode::Write => fix_then_lint(*lint),
+                _ => run_lint(*lint),
+            };
+            deliver(outcome, quiet, output_file.as_deref())
+        }
     }
+}
+
+/// `--quiet` keeps only errors on stderr; `--output-file` writes stdout to the file.
+fn deliver(mut outcome: Outcome, quiet: bool, output_file: Option<&std::path::Path>) -> Outcome {
+    if quiet {
+        outcome.stderr = outcome
+            .stderr
+            .lines()
+            .filter(|line| {
+                !line.starts_with("async-lint: ") || line.starts_with("async-lint: error")
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+    }
+    if let Some(path) = output_file {
+        if let Err(err) = std::fs::write(path, &outcome.stdout) {
+            outcome.stderr.push_str(&format!(
+                "async-lint: error: could not write `{}`: {err}\n",
+                path.display()
+            ));
+            outcome.code = 2;
+        }
+        outcome.stdout.clear();
+    }
+    outcome
+}
+
+/// `--fix`: a run that writes the fixes, then a run that reports what remains.
+fn fix_then_lint(lint: Lint) -> Outcome {
+    let first = run_lint(lint.clone());
+    if first.code == 2 && first.stdout.is_empty() {
+        return first;
+    }
+    let mut again = run_lint(Lint {
+        fix: FixMode::Report,
+        ..lint
+    });
+    again.stderr = first.stderr + &again.stderr;
+    again
 }
 
 fn run_lint(lint: Lint) -> Outcome {
@@ -106,14 +159,39 @@ fn run_lint(lint: Lint) -> Outcome {
     };
     let plan = match lint.input {
         Input::Paths(paths) => {
-            let discovery = crate::discover::discover(&paths);
+            // Files of a crate are linked against the rest of it (issue 13).
+            let around = crate::discover::around(&paths, &[]);
+            let (discovery, report) = match around {
+                Some(around) => (around.discovery, Some(around.report)),
+                None => (crate::discover::discover(&paths), None),
+            };
             for warning in &discovery.warnings {
                 stderr.push_str(&format!("async-lint: warning: {warning}\n"));
             }
-            plan::for_paths(discovery, &lint.rules, &mut resolver).map(Some)
+            plan::for_paths(discovery, &lint.rules, &mut resolver).map(|mut plan| {
+                if let Some(report) = report {
+                    let scope = runner::Scope::new(&report, Default::default());
+                    plan.input = plan.input.scoped(scope);
+                }
+                Some(plan)
+            })
         }
         Input::Stdin { name } => match runner::read_stdin() {
-            Ok(bytes) => plan::for_stdin(name, bytes, &lint.rules, &mut resolver),
+            // `--stdin-filename` in a crate: linked against the rest of it (issue 13).
+            Ok(bytes) => match (name != "<stdin>")
+                .then(|| crate::discover::around(&[], &[name.clone().into()]))
+                .flatten()
+            {
+                Some(around) => {
+                    plan::for_paths(around.discovery, &lint.rules, &mut resolver).map(|mut plan| {
+                        let overlay = [(std::path::PathBuf::from(&name), bytes)].into();
+                        let scope = runner::Scope::new(&around.report, overlay);
+                        plan.input = plan.input.scoped(scope);
+                        Some(plan)
+                    })
+                }
+                None => plan::for_stdin(name, bytes, &lint.rules, &mut resolver),
+            },
             Err(err) => return fail(stderr, format!("could not read stdin: {err}")),
         },
     };
@@ -172,16 +250,74 @@ fn run_lint(lint: Lint) -> Outcome {
         };
     }
     if let Some((baseline, anchor)) = &baseline {
-        baseline.filter(&mut report, anchor);
+        let hidden = baseline.filter(&mut report, anchor);
+        if hidden > 0 && lint.fix != FixMode::Write {
+            stderr.push_str(&format!(
+                "async-lint: the baseline hid {hidden} finding{} recorded in it\n",
+                plural(hidden)
+            ));
+        }
     }
-    let stdout = if lint.statistics {
+    match lint.fix {
+        FixMode::Report => {}
+        FixMode::Diff => {
+            let fixed = fix::plan(&report, lint.unsafe_fixes);
+            let count: usize = fixed.iter().map(|f| f.fixes).sum();
+            stderr.push_str(&format!(
+                "async-lint: would fix {count} finding{} in {} file{}\n",
+                plural(count),
+                fixed.len(),
+                plural(fixed.len())
+            ));
+            return Outcome {
+                stdout: fix::diff(&fixed).into_bytes(),
+                stderr,
+                code: if report.has_errors() {
+                    2
+                } else {
+                    u8::from(!fixed.is_empty())
+                },
+            };
+        }
+        FixMode::Write => {
+            let fixed = fix::plan(&report, lint.unsafe_fixes);
+            let (fixes, files, problems) = fix::write(&fixed);
+            for problem in problems {
+                stderr.push_str(&format!("async-lint: warning: {problem}\n"));
+            }
+            stderr.push_str(&format!(
+                "async-lint: fixed {fixes} finding{} in {files} file{}\n",
+                plural(fixes),
+                plural(files)
+            ));
+            return Outcome {
+                stderr,
+                code: 0,
+                ..Outcome::default()
+            };
+        }
+    }
+    if report.files_checked == 0 && lint.fix == FixMode::Report {
+        stderr.push_str("async-lint: warning: no Rust files found to check\n");
+    }
+    let mut stdout = if lint.statistics {
         report::statistics(&report)
     } else {
         report::render(&report, lint.format, lint.color, &places())
     };
+    if lint.quiet && lint.format == report::Format::Human && !lint.statistics {
+        let summary = report::human_summary(&report);
+        if stdout.ends_with(summary.as_bytes()) {
+            stdout.truncate(stdout.len() - summary.len());
+        }
+    }
     Outcome {
         stdout,
         stderr,
         code: report.exit_code(lint.exit_zero),
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

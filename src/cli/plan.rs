@@ -15,7 +15,7 @@ use crate::runner::{self, Unit};
 type Group = (Option<Arc<Config>>, Vec<PathBuf>);
 
 /// What to lint, and the configurations that apply (their own findings are reported).
-pub(super) struct Plan {
+pub(crate) struct Plan {
     pub input: runner::Input,
     pub configs: Vec<Arc<Config>>,
 }
@@ -43,7 +43,7 @@ impl Plan {
     }
 }
 
-pub(super) fn for_paths(
+pub(crate) fn for_paths(
     discovery: Discovery,
     rules: &RuleChoice,
     resolver: &mut Resolver,
@@ -129,7 +129,10 @@ pub(super) fn for_stdin(
 }
 
 fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<PathBuf>) -> Unit {
-    let mut settings = runner::with_edition(&rules.settings(config), &krate.edition);
+    let mut settings = runner::with_runtime(
+        runner::with_edition(&rules.settings(config), &krate.edition),
+        krate,
+    );
     settings.dependencies = krate
         .dependencies
         .iter()
@@ -139,7 +142,6 @@ fn unit(krate: &Crate, config: Option<&Config>, rules: &RuleChoice, files: Vec<P
     info.allowed = settings.allow.clone();
     Unit {
         settings,
-        tokio: discover::runs_on_tokio(&krate.runtimes),
         krate: info,
         files,
         context: false,

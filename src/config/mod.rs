@@ -91,6 +91,8 @@ impl std::error::Error for ConfigError {}
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleChoice {
     pub select: Option<Vec<Rule>>,
+    /// `--extend-select`: rules turned on, the others left as they are.
+    pub extend_select: Vec<Rule>,
     pub ignore: Vec<Rule>,
 }
 
@@ -98,7 +100,8 @@ impl RuleChoice {
     /// Levels: each rule's default, then the configuration's, then the command line's.
     /// `--select` turns the listed rules on (at the configured level, or the default, or
     /// warn for a rule off by default) and every other rule off, except `parse_error`;
-    /// `--ignore` turns rules off.
+    /// `--extend-select` turns the listed rules on and leaves the others; `--ignore` turns
+    /// rules off.
     pub fn settings(&self, config: Option<&Config>) -> Settings {
         let mut settings = Settings::default();
         if let Some(config) = config {
@@ -118,6 +121,12 @@ impl RuleChoice {
                     (true, Level::Allow, default) => default,
                     (true, configured, _) => configured,
                 };
+                settings.set_level(rule, level);
+            }
+        }
+        for &rule in &self.extend_select {
+            if settings.level(rule) == Level::Allow {
+                let level = rule.default_level().max(Level::Warn);
                 settings.set_level(rule, level);
             }
         }
@@ -160,6 +169,7 @@ mod tests {
         assert_eq!(none.level(Rule::BlockingNet), Level::Deny);
         assert_eq!(none.level(Rule::UnusedSuppression), Level::Warn);
         let select = RuleChoice {
+            extend_select: Vec::new(),
             select: Some(vec![Rule::BlockingFs, Rule::BlockingNet]),
             ignore: vec![],
         }
@@ -170,6 +180,7 @@ mod tests {
         assert_eq!(select.level(Rule::UnusedSuppression), Level::Allow);
         assert_eq!(select.level(Rule::ParseError), Level::Deny);
         let ignore = RuleChoice {
+            extend_select: Vec::new(),
             select: None,
             ignore: vec![Rule::BlockingNet],
         }

@@ -17,8 +17,8 @@ pub(super) fn dependencies_of(root: &Path) -> Vec<Dependency> {
     let mut workspace: Option<Option<(PathBuf, toml::Table)>> = None;
     let mut found: Vec<Dependency> = dependency_tables(&manifest)
         .iter()
-        .flat_map(|table| table.iter())
-        .map(|(key, spec)| {
+        .flat_map(|(table, normal)| table.iter().map(move |entry| (entry, *normal)))
+        .map(|((key, spec), normal)| {
             let inherits = spec.get("workspace").and_then(toml::Value::as_bool) == Some(true);
             let inherited = if inherits {
                 let workspace = workspace.get_or_insert_with(|| workspace_dependencies(root));
@@ -28,16 +28,73 @@ pub(super) fn dependencies_of(root: &Path) -> Vec<Dependency> {
             } else {
                 None
             };
-            dependency(key, spec, root, inherited)
+            let mut dependency = dependency(key, spec, root, inherited);
+            if !normal {
+                dependency.features = None;
+            }
+            dependency
         })
         .collect();
+    enable_default_features(&manifest, &mut found);
     found.sort();
     found.dedup();
+    // One entry per name: a package declared as a normal and a dev dependency keeps the
+    // normal entry's features (what every target of the crate builds with).
+    found.dedup_by(|later, earlier| {
+        let same = (
+            &later.name,
+            &later.package,
+            &later.path,
+            &later.root,
+            later.workspace,
+        ) == (
+            &earlier.name,
+            &earlier.package,
+            &earlier.path,
+            &earlier.root,
+            earlier.workspace,
+        );
+        if same && earlier.features.is_none() {
+            earlier.features = later.features.take();
+        } else if same && let (Some(mine), Some(theirs)) = (&mut earlier.features, &later.features)
+        {
+            mine.extend(theirs.iter().cloned());
+            mine.sort();
+            mine.dedup();
+        }
+        same
+    });
     found
 }
 
-/// The dependency tables of a manifest: normal, dev and build, also under `[target.*]`.
-fn dependency_tables(manifest: &toml::Table) -> Vec<&toml::Table> {
+/// The crate's own default features that turn on a dependency's (`default = ["tokio/fs"]`).
+fn enable_default_features(manifest: &toml::Table, found: &mut [Dependency]) {
+    let defaults = manifest
+        .get("features")
+        .and_then(|features| features.get("default"))
+        .and_then(toml::Value::as_array);
+    for entry in defaults
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+    {
+        let Some((key, feature)) = entry.split_once('/') else {
+            continue;
+        };
+        let key = key.trim_end_matches('?').trim_start_matches("dep:");
+        for dependency in found.iter_mut() {
+            if dependency.key == key
+                && let Some(features) = &mut dependency.features
+            {
+                features.push(feature.to_string());
+            }
+        }
+    }
+}
+
+/// The dependency tables of a manifest: normal, dev and build, also under `[target.*]`;
+/// `true` for a normal one.
+fn dependency_tables(manifest: &toml::Table) -> Vec<(&toml::Table, bool)> {
     const KINDS: [&str; 5] = [
         "dependencies",
         "dev-dependencies",
@@ -45,14 +102,15 @@ fn dependency_tables(manifest: &toml::Table) -> Vec<&toml::Table> {
         "build-dependencies",
         "build_dependencies",
     ];
-    let mut tables: Vec<&toml::Table> = Vec::new();
-    for key in KINDS {
-        tables.extend(manifest.get(key).and_then(toml::Value::as_table));
+    let mut tables: Vec<(&toml::Table, bool)> = Vec::new();
+    let mut targets: Vec<&toml::Table> = vec![manifest];
+    if let Some(specific) = manifest.get("target").and_then(toml::Value::as_table) {
+        targets.extend(specific.values().filter_map(toml::Value::as_table));
     }
-    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
-        for target in targets.values().filter_map(toml::Value::as_table) {
-            for key in KINDS {
-                tables.extend(target.get(key).and_then(toml::Value::as_table));
+    for table in targets {
+        for key in KINDS {
+            if let Some(found) = table.get(key).and_then(toml::Value::as_table) {
+                tables.push((found, key == "dependencies"));
             }
         }
     }
@@ -83,10 +141,35 @@ fn dependency(
     });
     // Not renamed, the code names a dependency after its library: `[lib] name` if set.
     let name = match (&package, &dependency_root) {
-        (None, Some(dir)) => super::lib_name(dir),
+        (None, Some(dir)) => read_manifest(dir).as_ref().and_then(super::lib_name),
         _ => None,
     };
+    // A workspace-inherited entry's features add to the workspace's.
+    let mut features: Vec<String> = [Some(spec), inherited.map(|(_, spec)| spec)]
+        .into_iter()
+        .flatten()
+        .filter_map(|spec| spec.get("features").and_then(toml::Value::as_array))
+        .flatten()
+        .filter_map(|feature| feature.as_str().map(str::to_string))
+        .collect();
+    let default_features = [Some(spec), inherited.map(|(_, spec)| spec)]
+        .into_iter()
+        .flatten()
+        .filter_map(|spec| {
+            spec.get("default-features")
+                .or_else(|| spec.get("default_features"))
+                .and_then(toml::Value::as_bool)
+        })
+        .next_back()
+        .unwrap_or(true);
+    if default_features {
+        features.push("default".to_string());
+    }
+    features.sort();
+    features.dedup();
     Dependency {
+        key: key.to_string(),
+        features: Some(features),
         name: name.unwrap_or_else(|| key.replace('-', "_")),
         package: package.unwrap_or_else(|| key.to_string()),
         path: if workspace { None } else { path },

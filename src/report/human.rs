@@ -19,7 +19,7 @@ use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
 use super::Sources;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::rules::Level;
 use crate::runner::Report;
 
@@ -103,7 +103,7 @@ fn to_codespan(d: &Diagnostic, sources: &Sources) -> CsDiagnostic<usize> {
             ));
         }
     }
-    notes.extend(trailing_notes(d));
+    notes.extend(trailing_notes(d, sources.text(&d.file)));
     CsDiagnostic::new(severity(d.level))
         .with_code(d.rule.name())
         .with_message(&d.message)
@@ -113,24 +113,50 @@ fn to_codespan(d: &Diagnostic, sources: &Sources) -> CsDiagnostic<usize> {
 
 fn without_snippet(d: &Diagnostic) -> CsDiagnostic<usize> {
     let mut notes = vec![location_note(&d.file, d.span)];
-    notes.extend(trailing_notes(d));
+    notes.extend(trailing_notes(d, None));
     CsDiagnostic::new(severity(d.level))
         .with_code(d.rule.name())
         .with_message(&d.message)
         .with_notes(notes)
 }
 
-fn trailing_notes(d: &Diagnostic) -> Vec<String> {
+/// The notes, one `help:` line, and a fix as rustc shows a suggestion: the fixed lines,
+/// `~` under replaced and `+` under inserted text (`text`: the file's, when known).
+fn trailing_notes(d: &Diagnostic, text: Option<&str>) -> Vec<String> {
     let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
-    if let Some(help) = &d.help {
-        notes.push(format!("help: {help}"));
+    match (&d.help, &d.fix) {
+        (Some(help), _) => notes.push(format!("help: {help}")),
+        (None, Some(fix)) => notes.push(format!("help: {}", fix.message)),
+        (None, None) => {}
     }
-    if let Some(fix) = &d.fix
-        && d.help.as_deref() != Some(fix.message.as_str())
-    {
-        notes.push(format!("help: {}", fix.message));
+    if let Some(fix) = &d.fix {
+        notes.push(suggestion(fix, text));
     }
     notes
+}
+
+/// `suggestion (--fix): replace with …` and the fixed lines under it.
+fn suggestion(fix: &crate::diagnostic::Fix, text: Option<&str>) -> String {
+    let how = match fix.applicability {
+        Applicability::MachineApplicable => "`--fix`",
+        Applicability::MaybeIncorrect => "`--unsafe-fixes`, check the result",
+    };
+    let mut out = format!("suggestion ({how}): {}", fix.message);
+    let Some(lines) = text.and_then(|text| crate::fixes::diff::suggestion(text, &fix.edits)) else {
+        return out;
+    };
+    let width = lines
+        .iter()
+        .map(|l| l.line.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for line in lines {
+        let _ = write!(out, "\n{:>width$} | {}", line.line, line.text);
+        if !line.markers.is_empty() {
+            let _ = write!(out, "\n{:>width$} | {}", "", line.markers);
+        }
+    }
+    out
 }
 
 fn at_start(span: Span) -> bool {
@@ -146,7 +172,7 @@ fn location_note(file: &str, span: Span) -> String {
 }
 
 /// `Found 3 problems (2 warnings, 1 error) in 2 files`, or `No problems found in 5 files`.
-fn summary(report: &Report) -> String {
+pub(super) fn summary(report: &Report) -> String {
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")

@@ -45,6 +45,8 @@ struct JsonLabel<'a> {
 #[derive(Serialize)]
 struct JsonFix<'a> {
     message: &'a str,
+    /// `MachineApplicable` (applied by `--fix`) or `MaybeIncorrect` (`--unsafe-fixes`).
+    applicability: &'static str,
     edits: Vec<JsonEdit<'a>>,
 }
 
@@ -89,6 +91,7 @@ impl<'a> JsonDiagnostic<'a> {
             notes,
             fix: d.fix.as_ref().map(|fix| JsonFix {
                 message: &fix.message,
+                applicability: fix.applicability.as_str(),
                 edits: fix
                     .edits
                     .iter()

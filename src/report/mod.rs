@@ -52,6 +52,11 @@ pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> 
     }
 }
 
+/// The summary that ends the human format (`Found 3 problems …`, grouping lines).
+pub fn human_summary(report: &Report) -> String {
+    human::summary(report)
+}
+
 /// Where files are, for the formats that name them from a repository's root.
 #[derive(Clone, Debug)]
 pub struct Places {
@@ -131,6 +136,7 @@ pub(crate) mod test_support {
         .help("use `tokio::time::sleep(d).await`")
         .fix(Some(Fix {
             message: "use `tokio::time::sleep`".to_string(),
+            applicability: crate::diagnostic::Applicability::MachineApplicable,
             edits: vec![Edit {
                 file: "src/a.rs".to_string(),
                 span: span(2, 5, 19, 18),

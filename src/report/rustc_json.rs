@@ -1,9 +1,18 @@
-//! `--format rustc-json`: one rustc diagnostic object per line, the shape rust-analyzer's
-//! flycheck reads from `rust-analyzer.check.overrideCommand` (it takes both cargo's
-//! `compiler-message` lines and bare rustc diagnostics; these are the bare kind).
+//! `--format rustc-json`: one line per finding in the shape rust-analyzer's flycheck reads
+//! from `rust-analyzer.check.overrideCommand`: cargo's `compiler-message` lines
+//! (`{"reason":"compiler-message","package_id":…,"manifest_path":…,"target":…,"message":…}`)
+//! with the package id cargo gives the file's package, and a bare rustc diagnostic for a
+//! file of no package.
+//!
+//! rust-analyzer files diagnostics by package id: the first line of a package in a run
+//! clears that package's diagnostics of the previous run, so async-lint's and clippy's lines
+//! for one package add up, in either order. A bare diagnostic clears the whole workspace
+//! (it has no package to clear): those come first, before any package's line, so they wipe
+//! nothing of this run when async-lint runs first (as `scripts/check-with-async-lint.sh`
+//! does).
 //!
 //! Notes and help are children; a secondary label is a `note` child with its span; a fix
-//! is a `help` child whose spans carry `suggested_replacement` and `MachineApplicable`.
+//! is a `help` child whose spans carry `suggested_replacement` and the fix's applicability.
 //! Byte offsets index the file on disk (a byte-order mark stripped before linting is
 //! counted back in).
 
@@ -56,16 +65,70 @@ struct SpanLine {
     highlight_end: u32,
 }
 
+/// A `compiler-message` line, as cargo prints it.
+#[derive(Serialize)]
+struct CompilerMessage<'a> {
+    reason: &'static str,
+    package_id: String,
+    manifest_path: String,
+    target: CargoTarget<'a>,
+    message: RustcDiagnostic,
+}
+
+#[derive(Serialize)]
+struct CargoTarget<'a> {
+    kind: &'a [String],
+    crate_types: &'a [String],
+    name: &'a str,
+    src_path: String,
+    edition: &'a str,
+    doc: bool,
+    doctest: bool,
+    test: bool,
+}
+
 pub(super) fn render(report: &Report, sources: &Sources) -> Vec<u8> {
     let mut out = Vec::new();
-    for d in &report.diagnostics {
-        let item = diagnostic(d, report, sources);
-        // Plain structs of strings and integers always serialize.
-        if serde_json::to_writer(&mut out, &item).is_ok() {
-            out.push(b'\n');
-        }
+    // Files of no package first: their bare lines clear the workspace in rust-analyzer.
+    let (bare, packaged): (Vec<&Diagnostic>, Vec<&Diagnostic>) = report
+        .diagnostics
+        .iter()
+        .partition(|d| !report.packages.contains_key(&d.file));
+    for d in bare {
+        write_line(&mut out, &diagnostic(d, report, sources));
+    }
+    for d in packaged {
+        let Some((package, target)) = report.packages.get(&d.file) else {
+            continue;
+        };
+        let kind = target.main_kind();
+        let line = CompilerMessage {
+            reason: "compiler-message",
+            package_id: package.id(),
+            manifest_path: package.manifest_path().to_string_lossy().into_owned(),
+            target: CargoTarget {
+                kind: &target.kind,
+                crate_types: &target.crate_types,
+                name: &target.name,
+                src_path: target.src_path.to_string_lossy().into_owned(),
+                edition: &package.edition,
+                // What cargo prints for each kind of target.
+                doc: matches!(kind, "lib" | "proc-macro" | "bin"),
+                doctest: matches!(kind, "lib" | "proc-macro"),
+                test: matches!(kind, "lib" | "proc-macro" | "bin" | "test"),
+            },
+            message: diagnostic(d, report, sources),
+        };
+        write_line(&mut out, &line);
     }
     out
+}
+
+fn write_line(out: &mut Vec<u8>, item: &impl Serialize) {
+    // Plain structs of strings and integers always serialize.
+    if serde_json::to_writer(&mut *out, item).is_ok() {
+        out.push(b'\n');
+    }
 }
 
 fn diagnostic(d: &Diagnostic, report: &Report, sources: &Sources) -> RustcDiagnostic {
@@ -103,7 +166,7 @@ fn diagnostic(d: &Diagnostic, report: &Report, sources: &Sources) -> RustcDiagno
                     edit.span,
                     true,
                     None,
-                    Some(edit.replacement.clone()),
+                    Some((edit.replacement.clone(), fix.applicability.as_str())),
                 )
             })
             .collect();
@@ -150,7 +213,7 @@ fn span(
     span: Span,
     is_primary: bool,
     label: Option<String>,
-    replacement: Option<String>,
+    replacement: Option<(String, &'static str)>,
 ) -> RustcSpan {
     let source = sources.index(file);
     let bom = if report.bom.contains(file) { 3 } else { 0 };
@@ -168,8 +231,10 @@ fn span(
         is_primary,
         text,
         label,
-        suggestion_applicability: replacement.as_ref().map(|_| "MachineApplicable"),
-        suggested_replacement: replacement,
+        suggestion_applicability: replacement
+            .as_ref()
+            .map(|(_, applicability)| *applicability),
+        suggested_replacement: replacement.map(|(text, _)| text),
         expansion: None,
     }
 }
@@ -210,7 +275,12 @@ fn span_lines(source: &LineIndex, span: Span) -> Vec<SpanLine> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+
+    use serde_json::json;
+
     use super::*;
+    use crate::discover::Package;
     use crate::report::test_support::sample;
 
     fn lines(report: &Report) -> Vec<serde_json::Value> {
@@ -254,6 +324,46 @@ mod tests {
                 .starts_with("warning[blocking_sleep]")
         );
         assert_eq!(items[1]["level"], "error");
+    }
+
+    #[test]
+    fn packaged_files_are_compiler_messages_after_the_bare_ones() {
+        let mut report = sample();
+        let package = Package {
+            name: "app".to_string(),
+            version: "1.2.3".to_string(),
+            root: PathBuf::from("/w/app"),
+            edition: "2024".to_string(),
+            lib: None,
+            build: None,
+        };
+        let target = package.target_of(Path::new("/w/app/src/a.rs"));
+        report
+            .packages
+            .insert("src/a.rs".to_string(), (package, target));
+        let items = lines(&report);
+        // src/b.rs has no package: bare, and first, though it sorts after src/a.rs.
+        assert_eq!(items[0]["$message_type"], "diagnostic");
+        assert_eq!(items[0]["spans"][0]["file_name"], "src/b.rs");
+        let line = &items[1];
+        assert_eq!(line["reason"], "compiler-message");
+        assert_eq!(line["package_id"], "path+file:///w/app#1.2.3");
+        assert_eq!(line["manifest_path"], "/w/app/Cargo.toml");
+        let target = &line["target"];
+        assert_eq!(target["kind"], serde_json::json!(["bin"]));
+        assert_eq!(target["crate_types"], serde_json::json!(["bin"]));
+        assert_eq!(target["name"], "app");
+        assert_eq!(target["src_path"], "/w/app/src/main.rs");
+        assert_eq!(target["edition"], "2024");
+        assert_eq!(
+            (&target["doc"], &target["doctest"], &target["test"]),
+            (&json!(true), &json!(false), &json!(true))
+        );
+        assert_eq!(
+            line["message"]["code"]["code"],
+            "async_lint::blocking_sleep"
+        );
+        assert_eq!(line["message"]["spans"][0]["file_name"], "src/a.rs");
     }
 
     #[test]

@@ -4,15 +4,24 @@
 
 use super::{Rule, block_on_in_async};
 use crate::analysis::facts::{BlockingCall, BlockingKind, Chain};
-use crate::diagnostic::{Diagnostic, Edit, Fix, Root, Span};
+use crate::analysis::known_paths::{FixRuntime, Shape, counterpart, offloader, package};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Root, Span};
+use crate::fixes::CrateRuntime;
 use crate::text::LineIndex;
 
 /// The note on a finding in a synchronous closure that runs in async context: the async
 /// replacement cannot be `.await`ed there, so no fix is offered for it.
-const IN_SYNC_CLOSURE: &str = "this call is in a closure, where `.await` is not available: move the work out of the closure or into `spawn_blocking`";
+const IN_SYNC_CLOSURE: &str = "this call is in a closure, where `.await` is not available: move the work out of the closure or onto a blocking thread";
+
+/// Where blocking code goes when the crate's runtime is not known.
+const NEUTRAL_OFFLOAD: &str = "your runtime's blocking thread pool (`spawn_blocking`, `unblock`)";
 
 /// A blocking call made in async context; `source` gives the text a fix is made from.
-pub(super) fn direct(call: &BlockingCall, source: Option<&super::Source>) -> Diagnostic {
+pub(super) fn direct(
+    call: &BlockingCall,
+    runtime: &CrateRuntime,
+    source: Option<&super::Source>,
+) -> Diagnostic {
     let item = &call.item;
     let (message, label) = match call.kind {
         BlockingKind::CreatesRuntime => block_on_in_async::creates_runtime(item),
@@ -28,14 +37,7 @@ pub(super) fn direct(call: &BlockingCall, source: Option<&super::Source>) -> Dia
             call.rule.blocking_label().unwrap_or("blocks this thread"),
         ),
     };
-    let help = match call.replacement.as_str() {
-        "" => "run the blocking code in `tokio::task::spawn_blocking`".to_string(),
-        "`.await`" => "`.await` the future instead".to_string(),
-        replacement if call.rule == Rule::BlockOnInAsync => format!("use {replacement} instead"),
-        replacement => format!(
-            "use {replacement} instead, or run the blocking code in `tokio::task::spawn_blocking`"
-        ),
-    };
+    let help = direct_help(call, runtime.runtime);
     let mut diagnostic = Diagnostic::new(call.rule, &call.file, call.span, message, label);
     if call.in_sync_closure {
         diagnostic = diagnostic.note(IN_SYNC_CLOSURE);
@@ -44,23 +46,92 @@ pub(super) fn direct(call: &BlockingCall, source: Option<&super::Source>) -> Dia
         diagnostic = diagnostic.note(format!("`{item}` {} (configured)", call.configured_reason));
     }
     let fix = source
-        .filter(|source| source.runtime_is_tokio && !call.in_sync_closure)
-        .and_then(|source| fix(call, source.index()));
+        .filter(|_| call.can_await)
+        .and_then(|source| fix(call, runtime, source.index()));
     diagnostic.help(help).fix(fix)
 }
 
+/// The help line of a direct call: the catalogue's (tokio) replacement on tokio, the
+/// runtime's own counterpart on async-std and smol, and runtime-neutral words otherwise.
+fn direct_help(call: &BlockingCall, runtime: Option<FixRuntime>) -> String {
+    let item = &call.item;
+    let replacement = call.replacement.as_str();
+    if replacement == "`.await`" {
+        return "`.await` the future instead".to_string();
+    }
+    if call.rule == Rule::BlockOnInAsync && !replacement.is_empty() {
+        return format!("use {replacement} instead");
+    }
+    if !call.can_await && !call.in_sync_closure {
+        // A poll fn: no `.await` there, so no async counterpart can be awaited in place.
+        return match runtime {
+            Some(runtime) => format!(
+                "a `poll` fn cannot `.await`: run the blocking code in `{}` and poll the task \
+                 it returns",
+                offloader(runtime)
+            ),
+            None => format!(
+                "a `poll` fn cannot `.await`: run the blocking code on {NEUTRAL_OFFLOAD} and \
+                 poll the task it returns"
+            ),
+        };
+    }
+    let Some(runtime) = runtime else {
+        return match replacement {
+            "" => format!("run the blocking code on {NEUTRAL_OFFLOAD}"),
+            _ => format!(
+                "use your runtime's async counterpart of `{item}`, or run the blocking code on \
+                 {NEUTRAL_OFFLOAD}"
+            ),
+        };
+    };
+    let offload = offloader(runtime);
+    match (runtime, replacement) {
+        (_, "") => format!("run the blocking code in `{offload}`"),
+        // The replacement is the offloader already (`JoinHandle::join`).
+        (FixRuntime::Tokio, replacement) if replacement.contains("spawn_blocking") => {
+            format!("use {replacement}")
+        }
+        (FixRuntime::Tokio, replacement) => {
+            format!("use {replacement} instead, or run the blocking code in `{offload}`")
+        }
+        (runtime, _) => match counterpart(runtime, item) {
+            Some(found) => format!(
+                "use `{}(..).await` instead, or run the blocking code in `{offload}`",
+                found.path()
+            ),
+            None => format!(
+                "use {}'s async counterpart of `{item}`, or run the blocking code in `{offload}`",
+                package(runtime).0
+            ),
+        },
+    }
+}
+
 /// A call in async context that blocks further down.
-pub(super) fn chain(chain: &Chain) -> Diagnostic {
+pub(super) fn chain(chain: &Chain, runtime: &CrateRuntime) -> Diagnostic {
     let root = &chain.root;
-    let help = match root.replacement.as_str() {
-        "" | "`.await`" => format!(
-            "call `{}` inside `tokio::task::spawn_blocking`, or make it async",
-            chain.written
-        ),
-        replacement => format!(
-            "call `{}` inside `tokio::task::spawn_blocking`, or make it async and use {replacement}",
-            chain.written
-        ),
+    let written = &chain.written;
+    let help = match runtime.runtime {
+        None => format!("call `{written}` on {NEUTRAL_OFFLOAD}, or make it async"),
+        Some(runtime) => {
+            let offload = offloader(runtime);
+            let replacement = match runtime {
+                FixRuntime::Tokio => root.replacement.clone(),
+                _ => counterpart(runtime, &root.item)
+                    .map(|found| format!("`{}(..).await`", found.path()))
+                    .unwrap_or_default(),
+            };
+            match replacement.as_str() {
+                "" | "`.await`" => format!("call `{written}` inside `{offload}`, or make it async"),
+                replacement if replacement.contains("spawn_blocking") => {
+                    format!("call `{written}` inside `{offload}`, or make it async")
+                }
+                replacement => format!(
+                    "call `{written}` inside `{offload}`, or make it async and use {replacement}"
+                ),
+            }
+        }
     };
     Diagnostic::new(
         chain.rule,
@@ -92,31 +163,68 @@ pub(super) fn chain(chain: &Chain) -> Diagnostic {
     })
 }
 
-/// The tokio fix for `std::thread::sleep(d)` and the `std::fs` functions `tokio::fs`
-/// mirrors: the callee replaced, `.await` after the call.
-fn fix(call: &BlockingCall, index: &LineIndex) -> Option<Fix> {
-    let (std_name, replacement) = match call.rule {
-        Rule::BlockingSleep if call.item == "std::thread::sleep" => ("sleep", "tokio::time::sleep"),
-        Rule::BlockingFs => {
-            let name = call.item.strip_prefix("std::fs::")?;
-            (name, crate::fixes::tokio_fs(name)?)
-        }
-        _ => return None,
-    };
+/// The fix for `std::thread::sleep(d)` and the `std::fs` functions the crate's runtime
+/// mirrors: the callee replaced, `.await` after the call. `MachineApplicable` only when
+/// the edit compiles as it stands: the runtime's feature is on and the counterpart has the
+/// same shape where the call is; `MaybeIncorrect`, saying why, otherwise.
+fn fix(call: &BlockingCall, runtime: &CrateRuntime, index: &LineIndex) -> Option<Fix> {
+    if !matches!(call.rule, Rule::BlockingSleep | Rule::BlockingFs) {
+        return None;
+    }
+    let found = counterpart(runtime.runtime?, &call.item)?;
+    let std_name = call.item.rsplit("::").next()?;
     let site = crate::fixes::call_site(index, call.span, std_name)?;
-    // The call as it will read, when it is short enough to show on one line.
-    let message = if site.arguments.contains('\n') || site.arguments.len() > 60 {
-        format!("replace with `{replacement}(..).await`")
+    let replacement = found.path();
+    let (name, _) = package(runtime.runtime?);
+    let caveat = if !runtime.has_feature(found.feature) {
+        Some(match found.feature {
+            "default" => format!("needs {name}'s default features"),
+            feature => format!("needs {name}'s `{feature}` feature"),
+        })
     } else {
-        format!("replace with `{replacement}{}.await`", site.arguments)
+        match found.shape {
+            _ if site.guard_in_arguments => Some(
+                "a guard taken in the arguments would be held across the `.await`: take what it \
+                 guards into a local first"
+                    .to_string(),
+            ),
+            Shape::Same => None,
+            Shape::SameAsStatement if site.statement => None,
+            Shape::SameAsStatement => {
+                Some(format!("`{replacement}` returns an `Instant`, not `()`"))
+            }
+            Shape::Differs if found.name == "read_dir" => Some(format!(
+                "`{replacement}` gives a stream of entries, not an iterator: the code reading it must change"
+            )),
+            Shape::Differs => Some(format!(
+                "`{replacement}` takes and returns `async_std::path` types"
+            )),
+        }
+    };
+    // The call as it will read, when it is short enough to show on one line.
+    let call_text = if site.arguments.contains('\n') || site.arguments.len() > 60 {
+        format!("{replacement}(..).await")
+    } else {
+        format!("{replacement}{}.await", site.arguments)
+    };
+    let (message, applicability) = match caveat {
+        None => (
+            format!("replace with `{call_text}`"),
+            Applicability::MachineApplicable,
+        ),
+        Some(caveat) => (
+            format!("replace with `{call_text}` ({caveat})"),
+            Applicability::MaybeIncorrect,
+        ),
     };
     Some(Fix {
         message,
+        applicability,
         edits: vec![
             Edit {
                 file: call.file.clone(),
                 span: call.span,
-                replacement: replacement.to_string(),
+                replacement,
             },
             Edit {
                 file: call.file.clone(),

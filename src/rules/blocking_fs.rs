@@ -7,7 +7,9 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "blocking file-system call in async context",
     what_it_does: "Finds calls in async context to `std::fs` functions, to the I/O of \
 `std::fs::File`, `OpenOptions` and `DirEntry`, and to the file-system queries of `Path` and \
-`PathBuf` (`exists`, `metadata`, `read_dir`, `canonicalize`, `is_file`, `is_dir`, ...).",
+`PathBuf` (`exists`, `metadata`, `read_dir`, `canonicalize`, `is_file`, `is_dir`, ...). In a \
+crate on one runtime, a `std::fs` function call carries a fix to that runtime's counterpart \
+(`tokio::fs`, `async_std::fs`, `smol::fs`), applied by `--fix` where it compiles as it stands.",
     why_is_this_bad: "These calls block the thread until the disk answers. An async runtime runs \
 many tasks on few threads; while one waits on the disk, every task queued on that thread waits \
 too. On a slow or network disk one call can stall a server for seconds.",

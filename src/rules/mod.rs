@@ -30,17 +30,14 @@ use crate::text::LineIndex;
 /// The file a fact is reported in, for the wording that needs it (fixes).
 pub struct Source<'a> {
     text: &'a str,
-    /// The crate runs on tokio: its drop-in replacements may be offered as fixes.
-    runtime_is_tokio: bool,
     /// Built on the first fix, then shared by the rest of the file's.
     index: OnceCell<LineIndex<'a>>,
 }
 
 impl<'a> Source<'a> {
-    pub fn new(text: &'a str, runtime_is_tokio: bool) -> Self {
+    pub fn new(text: &'a str) -> Self {
         Source {
             text,
-            runtime_is_tokio,
             index: OnceCell::new(),
         }
     }
@@ -59,8 +56,8 @@ pub fn report(facts: Vec<Fact>, settings: &Settings, source: Option<&Source>) ->
         .filter(|fact| settings.is_enabled(fact.rule()))
         .filter_map(|fact| {
             let diagnostic = match fact {
-                Fact::Blocking(call) => blocking::direct(call, source),
-                Fact::Chain(chain) => blocking::chain(chain),
+                Fact::Blocking(call) => blocking::direct(call, &settings.runtime, source),
+                Fact::Chain(chain) => blocking::chain(chain, &settings.runtime),
                 Fact::GuardHeld(guard) if guard.rule == Rule::RefcellAcrossAwait => {
                     refcell_across_await::diagnostic(guard)
                 }

@@ -17,7 +17,8 @@ pub fn diagnostic(file: &str, span: Span, rule: Rule) -> Diagnostic {
 pub(super) const DOC: RuleDoc = RuleDoc {
     summary: "an `async-lint: allow(..)` comment that silences nothing",
     what_it_does: "Reports a suppression comment, or one rule in it, that no finding matched. Off \
-unless selected (`--select unused_suppression` or a config level).",
+unless turned on: `--extend-select unused_suppression`, or `unused_suppression = \"warn\"` under \
+`[rules]` in the configuration.",
     why_is_this_bad: "Stale suppressions hide future mistakes at that place and mislead readers.",
     known_problems: "None known.",
     example: "",

@@ -11,17 +11,22 @@
 //! each crate; read again only the files with findings, for suppressions and fixes.
 //! Bytes and their decoding live in `read`.
 
+mod links;
+mod packages;
 mod read;
+mod scope;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use links::{linked_groups, links_between};
 pub use read::read_stdin;
 use read::{
     BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular, unread,
 };
+pub use scope::{Scope, Summaries};
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
@@ -44,6 +49,12 @@ pub enum Input {
         units: Vec<Unit>,
         errors: Vec<PathError>,
     },
+    /// Files as in `Files`, some with their text given, only some reported (`Scope`).
+    Scoped {
+        units: Vec<Unit>,
+        errors: Vec<PathError>,
+        scope: Box<Scope>,
+    },
     /// One file's bytes (read from stdin), reported under `name`.
     Source {
         name: String,
@@ -56,8 +67,6 @@ pub enum Input {
 #[derive(Clone, Debug, Default)]
 pub struct Unit {
     pub settings: Settings,
-    /// The crate runs on tokio: fixes to tokio's async counterparts are offered.
-    pub tokio: bool,
     /// What the crate's `Cargo.toml` says (its root, name and runtimes).
     pub krate: CrateInfo,
     pub files: Vec<PathBuf>,
@@ -78,8 +87,7 @@ impl Input {
             .map(|krate| (krate, false))
             .chain(context)
             .map(|(krate, context)| Unit {
-                settings: with_edition(settings, &krate.edition),
-                tokio: crate::discover::runs_on_tokio(&krate.runtimes),
+                settings: with_runtime(with_edition(settings, &krate.edition), &krate),
                 krate: crate_info(&krate),
                 files: krate.files,
                 context,
@@ -106,6 +114,9 @@ pub struct Report {
     pub bom: BTreeSet<String>,
     /// Valid files the parser cannot read, with why: for stderr, not findings.
     pub notes: Vec<String>,
+    /// The package and target cargo would report each file with a diagnostic under, by
+    /// displayed name (`--format rustc-json`); files of no package are absent.
+    pub packages: BTreeMap<String, (crate::discover::Package, crate::discover::CargoTarget)>,
 }
 
 impl Report {
@@ -144,25 +155,45 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
         .build()
         .map_err(|err| format!("could not start {threads} worker threads: {err}"))?;
 
-    let (results, files_checked) = match input {
+    let (results, files_checked, packages) = match input {
         Input::Files { units, errors } => {
             let files_checked = units
                 .iter()
                 .filter(|unit| !unit.context)
                 .map(|unit| unit.files.len())
                 .sum();
-            let mut results = pool.install(|| lint_units(&units, parse_all));
+            let mut results = pool.install(|| lint_units(&units, parse_all, &Scope::default()));
             results.extend(errors.iter().map(path_error));
-            (results, files_checked)
+            let packages = packages::of_files(&units, &results);
+            (results, files_checked, packages)
+        }
+        Input::Scoped {
+            units,
+            errors,
+            scope,
+        } => {
+            let files_checked = units
+                .iter()
+                .filter(|unit| !unit.context)
+                .flat_map(|unit| &unit.files)
+                .filter(|file| scope.reports(&display_name(file)))
+                .count();
+            let mut results = pool.install(|| lint_units(&units, parse_all, &scope));
+            results.retain(|result| scope.reports(&result.name));
+            results.extend(errors.iter().map(path_error));
+            let packages = packages::of_files(&units, &results);
+            (results, files_checked, packages)
         }
         Input::Source { name, bytes, unit } => {
             let result = pool.install(|| lint_bytes(name, &bytes, &unit));
-            (vec![result], 1)
+            let packages = packages::of_source(&unit, &result);
+            (vec![result], 1, packages)
         }
     };
 
     let mut report = Report {
         files_checked,
+        packages,
         ..Report::default()
     };
     for result in results {
@@ -203,6 +234,7 @@ pub fn crate_info(krate: &Crate) -> CrateInfo {
             .filter_map(|dependency| Some((dependency.name.clone(), dependency.root.clone()?)))
             .collect(),
         allowed: Vec::new(),
+        package: krate.package.clone(),
     }
 }
 
@@ -220,7 +252,7 @@ enum Pass {
 /// Lints every unit's files in three steps: parse what can hold a finding; parse what
 /// that code calls (until nothing new is called), in its own crate or in crates it depends
 /// on; link each crate with the crates it depends on.
-fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
+fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult> {
     let files: Vec<(usize, &Path)> = units
         .iter()
         .enumerate()
@@ -231,13 +263,17 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     let total: u64 = files
         .par_iter()
         .filter(|(u, _)| !units[*u].context)
-        .map(|(_, path)| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .map(|(_, path)| scope.size(path))
         .sum();
     let parse_all = parse_all || total <= PARSE_ALL_BELOW;
-    let (mut passes, aliases): (Vec<Pass>, Vec<Vec<(String, String)>>) = files
+    let (mut passes, aliases): (Vec<Pass>, Vec<FileExtras>) = files
         .par_iter()
-        .map(|&(u, path)| first_pass(path, &units[u], parse_all))
+        .map(|&(u, path)| first_pass(path, &units[u], parse_all, scope))
         .unzip();
+    // Files with a suppression comment: its findings (`unknown_rule`, `unused_suppression`)
+    // are reported even where the file has no other finding.
+    let mut with_directives: Vec<bool> = aliases.iter().map(|(_, has)| *has).collect();
+    let aliases: Vec<Vec<(String, String)>> = aliases.into_iter().map(|(a, _)| a).collect();
 
     // Each unit's dependencies among the units, under the names its code uses (`extern
     // crate … as` aliases in its crate roots included).
@@ -280,7 +316,7 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
         }
         let parsed: Vec<Pass> = next
             .par_iter()
-            .map(|&i| parse_path(files[i].1, &units[files[i].0]))
+            .map(|&i| parse_path(files[i].1, &units[files[i].0], scope))
             .collect();
         for (&i, pass) in next.iter().zip(parsed) {
             passes[i] = pass;
@@ -294,6 +330,7 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
     for (i, pass) in passes.into_iter().enumerate() {
         match pass {
             Pass::Parsed(summary) if summary.unread.is_some() => {
+                with_directives[i] = false;
                 if !units[files[i].0].context {
                     results.push(unread(&summary));
                 }
@@ -303,8 +340,11 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
                 summary: *summary,
             }),
             Pass::Skipped(_) => {}
-            Pass::Failed(result) if !units[files[i].0].context => results.push(result),
-            Pass::Failed(_) => {}
+            Pass::Failed(result) if !units[files[i].0].context => {
+                with_directives[i] = false;
+                results.push(result);
+            }
+            Pass::Failed(_) => with_directives[i] = false,
         }
     }
     let groups = linked_groups(units, &links);
@@ -342,64 +382,18 @@ fn lint_units(units: &[Unit], parse_all: bool) -> Vec<FileResult> {
             .or_default()
             .push(fact);
     }
+    for (i, &(u, path)) in files.iter().enumerate() {
+        if with_directives[i] && !units[u].context {
+            per_file.entry((u, display_name(path))).or_default();
+        }
+    }
     let finished: Vec<FileResult> = per_file
         .into_par_iter()
-        .map(|((u, name), facts)| finish(name, facts, &units[u]))
+        .filter(|((_, name), _)| scope.reports(name))
+        .map(|((u, name), facts)| finish(name, facts, &units[u], scope))
         .collect();
     results.extend(finished);
     results
-}
-
-/// Each unit's dependencies among the units: the unit of each crate it names, by name.
-fn links_between(infos: &[CrateInfo]) -> Vec<HashMap<String, usize>> {
-    let by_root: HashMap<&Path, usize> = infos
-        .iter()
-        .enumerate()
-        .rev()
-        .filter_map(|(u, info)| Some((info.root.as_deref()?, u)))
-        .collect();
-    infos
-        .iter()
-        .enumerate()
-        .map(|(u, info)| {
-            info.dependencies
-                .iter()
-                .filter_map(|(name, root)| {
-                    let other = *by_root.get(root.as_path())?;
-                    (other != u).then(|| (name.clone(), other))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The units linked together: the connected sets of units that depend on each other,
-/// each by ascending unit. A unit that depends on no other and that none depends on is a
-/// group of its own, linked exactly as before crates were linked together.
-fn linked_groups(units: &[Unit], links: &[HashMap<String, usize>]) -> Vec<Vec<usize>> {
-    // Union-find: a group is a connected set of units.
-    let mut parent: Vec<usize> = (0..units.len()).collect();
-    fn find(parent: &mut [usize], mut at: usize) -> usize {
-        while parent[at] != at {
-            parent[at] = parent[parent[at]];
-            at = parent[at];
-        }
-        at
-    }
-    for (u, deps) in links.iter().enumerate() {
-        for &other in deps.values() {
-            let (a, b) = (find(&mut parent, u), find(&mut parent, other));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
-            }
-        }
-    }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for u in 0..units.len() {
-        let root = find(&mut parent, u);
-        groups.entry(root).or_default().push(u);
-    }
-    groups.into_values().collect()
 }
 
 /// Runs over at most this much source parse every file.
@@ -408,23 +402,42 @@ pub const PARSE_ALL_BELOW: u64 = 1 << 20;
 /// Reads a file and parses it if it can hold a finding (or `parse_all`).
 /// Also gives the `extern crate NAME as ALIAS` of a crate root (`src/lib.rs`,
 /// `src/main.rs`): (NAME, ALIAS).
-fn first_pass(path: &Path, unit: &Unit, parse_all: bool) -> (Pass, Vec<(String, String)>) {
+/// A file's first pass, the `extern crate` aliases of a crate root, and whether the file
+/// holds a suppression comment.
+type FirstPass = (Pass, FileExtras);
+
+/// What a first pass finds besides the pass: `extern crate` aliases, and whether the file
+/// holds a suppression comment.
+type FileExtras = (Vec<(String, String)>, bool);
+
+fn first_pass(path: &Path, unit: &Unit, parse_all: bool, scope: &Scope) -> FirstPass {
     let name = display_name(path);
-    let bytes = match read_regular(path, &name) {
+    let bytes = match scope.read(path, || read_regular(path, &name)) {
         Ok(bytes) => bytes,
-        Err(failed) => return (Pass::Failed(failed), Vec::new()),
+        Err(failed) => return (Pass::Failed(failed), (Vec::new(), false)),
     };
     let text = match decode(&name, &bytes) {
         Ok(text) => text,
-        Err(error) => return (Pass::Failed(decode_error(name, &bytes, *error)), Vec::new()),
+        Err(error) => {
+            return (
+                Pass::Failed(decode_error(name, &bytes, *error)),
+                (Vec::new(), false),
+            );
+        }
     };
+    let directives = memchr::memmem::find(text.as_bytes(), b"async-lint:").is_some();
     let is_root = path.ends_with("src/lib.rs") || path.ends_with("src/main.rs");
     let aliases = if is_root && unit.krate.root.is_some() {
         extern_crate_aliases(text)
     } else {
         Vec::new()
     };
-    (first_pass_text(path, &name, text, unit, parse_all), aliases)
+    // A file named for a scoped run is parsed, whatever the size of its crate.
+    let parse_all = parse_all || (scope.report.is_some() && scope.reports(&name));
+    (
+        first_pass_text(path, &name, text, (unit, scope), parse_all),
+        (aliases, directives),
+    )
 }
 
 /// `extern crate NAME as ALIAS;` items, by a line scan: (NAME, ALIAS).
@@ -445,7 +458,13 @@ fn extern_crate_aliases(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: bool) -> Pass {
+fn first_pass_text(
+    path: &Path,
+    name: &str,
+    text: &str,
+    (unit, scope): (&Unit, &Scope),
+    parse_all: bool,
+) -> Pass {
     let name = name.to_string();
     if unit.context {
         // Read only for what parsed code calls in it.
@@ -456,11 +475,7 @@ fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: 
         ));
     }
     if parse_all || crate::analysis::may_hold_findings(text) {
-        return Pass::Parsed(Box::new(crate::analysis::summarize(
-            &name,
-            text,
-            &unit.settings,
-        )));
+        return Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings)));
     }
     if let Some(fact) = crate::analysis::unbalanced(&name, text) {
         return Pass::Parsed(Box::new(FileSummary {
@@ -476,15 +491,11 @@ fn first_pass_text(path: &Path, name: &str, text: &str, unit: &Unit, parse_all: 
     ))
 }
 
-fn parse_path(path: &Path, unit: &Unit) -> Pass {
+fn parse_path(path: &Path, unit: &Unit, scope: &Scope) -> Pass {
     let name = display_name(path);
-    match std::fs::read(path) {
+    match scope.read(path, || std::fs::read(path)) {
         Ok(bytes) => match decode(&name, &bytes) {
-            Ok(text) => Pass::Parsed(Box::new(crate::analysis::summarize(
-                &name,
-                text,
-                &unit.settings,
-            ))),
+            Ok(text) => Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings))),
             Err(error) => Pass::Failed(decode_error(name, &bytes, *error)),
         },
         Err(err) => Pass::Failed(read_error(name, &err)),
@@ -492,8 +503,8 @@ fn parse_path(path: &Path, unit: &Unit) -> Pass {
 }
 
 /// One file's linked facts as findings, through its suppressions, with fixes.
-fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let Ok(bytes) = std::fs::read(&name) else {
+fn finish(name: String, facts: Vec<Fact>, unit: &Unit, scope: &Scope) -> FileResult {
+    let Ok(bytes) = scope.read(Path::new(&name), || std::fs::read(&name)) else {
         return FileResult {
             name,
             source: None,
@@ -518,7 +529,7 @@ fn finish(name: String, facts: Vec<Fact>, unit: &Unit) -> FileResult {
 /// A file's linked facts as findings, with the fixes its crate allows, through its
 /// suppressions.
 fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Unit) -> FileResult {
-    let source = crate::rules::Source::new(text, unit.tokio);
+    let source = crate::rules::Source::new(text);
     let accepted = crate::suppress::accepted(&facts);
     let diagnostics = crate::rules::report(facts, &unit.settings, Some(&source));
     let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings, &accepted);
@@ -534,6 +545,12 @@ fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Uni
 
 /// `settings` for a crate of `edition` (`"2021"`); an edition this build does not know
 /// keeps the default.
+/// `settings` with the runtime `krate` runs on (for fixes and help lines).
+pub fn with_runtime(mut settings: Settings, krate: &crate::discover::Crate) -> Settings {
+    settings.runtime = crate::fixes::CrateRuntime::of(krate);
+    settings
+}
+
 pub fn with_edition(settings: &Settings, edition: &str) -> Settings {
     let mut settings = settings.clone();
     settings.edition = Edition::parse(edition).unwrap_or_default();
@@ -598,6 +615,7 @@ mod tests {
             Path::new("/nonexistent/async-lint/x.rs"),
             &Unit::default(),
             true,
+            &Scope::default(),
         ) else {
             panic!("a missing file must fail");
         };
@@ -627,48 +645,6 @@ mod tests {
                 ("self".to_string(), "me".to_string()),
             ]
         );
-    }
-
-    /// Units link through the folders of their path dependencies, under each name their
-    /// code uses; groups are the connected sets of units.
-    #[test]
-    fn units_link_by_dependency_folders() {
-        let info = |root: &str, deps: &[(&str, &str)]| CrateInfo {
-            root: Some(PathBuf::from(root)),
-            dependencies: deps
-                .iter()
-                .map(|(name, root)| (name.to_string(), PathBuf::from(root)))
-                .collect(),
-            ..CrateInfo::default()
-        };
-        let infos = vec![
-            info(
-                "/w/server",
-                &[("idx", "/w/idx"), ("store", "/w/store"), ("tokio", "/reg")],
-            ),
-            info("/w/idx", &[("store_core", "/w/store")]),
-            info("/w/store", &[]),
-            info("/other", &[]),
-        ];
-        let links = links_between(&infos);
-        let sorted = |u: usize| {
-            let mut names: Vec<(String, usize)> = links[u].clone().into_iter().collect();
-            names.sort();
-            names
-        };
-        assert_eq!(
-            sorted(0),
-            [("idx".to_string(), 1), ("store".to_string(), 2)]
-        );
-        assert_eq!(sorted(1), [("store_core".to_string(), 2)]);
-        assert!(links[2].is_empty() && links[3].is_empty());
-        let units = vec![
-            Unit::default(),
-            Unit::default(),
-            Unit::default(),
-            Unit::default(),
-        ];
-        assert_eq!(linked_groups(&units, &links), [vec![0, 1, 2], vec![3]]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! - alone on a line, it covers the next line of code; when that line (after attributes)
 //!   starts an item (`fn`, `impl`, `mod`, `trait`, `struct`, `enum`, with their
 //!   qualifiers), it covers the whole item through its closing brace;
+//! - `// async-lint: allow-file(rule, …)` covers the whole file (put it at the top);
 //! - `#[allow(clippy::await_holding_lock)]` (or `expect`) covers the item or statement it
 //!   is on for `lock_across_await`, `clippy::await_holding_refcell_ref` for
 //!   `refcell_across_await`; the inner `#![allow(..)]` form covers the enclosing block or

@@ -28,10 +28,12 @@ fn collect(
         match token.kind {
             Kind::LineComment => {
                 let body = &text[token.start..token.end];
-                let Some(names) = parse_directive(body, token.start) else {
+                let Some((names, whole_file)) = parse_directive(body, token.start) else {
                     continue;
                 };
-                let (first_line, last_line) = if last_code_line == line {
+                let (first_line, last_line) = if whole_file {
+                    (1, u32::MAX)
+                } else if last_code_line == line {
                     (line, line)
                 } else {
                     let (first, last) = next_code(text, tokens, i + 1, lines);
@@ -55,12 +57,16 @@ fn collect(
     }
 }
 
-/// `// async-lint: allow(a, b)` → the names with their byte ranges; `None` for any other
-/// comment.
-fn parse_directive(comment: &str, offset: usize) -> Option<Vec<Name>> {
+/// `// async-lint: allow(a, b)` → the names with their byte ranges, and whether it is the
+/// whole-file form `allow-file(..)`; `None` for any other comment.
+fn parse_directive(comment: &str, offset: usize) -> Option<(Vec<Name>, bool)> {
     let body = comment.strip_prefix("//")?;
     let rest = body.trim_start().strip_prefix("async-lint:")?;
     let rest = rest.trim_start().strip_prefix("allow")?;
+    let (rest, whole_file) = match rest.strip_prefix("-file") {
+        Some(rest) => (rest, true),
+        None => (rest, false),
+    };
     let rest = rest.trim_start().strip_prefix('(')?;
     let close = rest.find(')')?;
     let list = &rest[..close];
@@ -81,7 +87,7 @@ fn parse_directive(comment: &str, offset: usize) -> Option<Vec<Name>> {
         }
         at += part.len() + 1;
     }
-    Some(names)
+    Some((names, whole_file))
 }
 
 /// The lines a standalone suppression before token `from` covers: from the next line of

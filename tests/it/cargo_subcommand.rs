@@ -214,3 +214,76 @@ fn inside_a_member_calls_into_its_siblings_are_followed() {
         assert_eq!(findings.len(), 12, "{how}: {stdout}");
     }
 }
+
+#[test]
+fn package_workspace_manifest_path_and_target_flags_choose_like_cargo() {
+    let dir = project();
+    let d = dir.path();
+    let concise = ["async-lint", "--format", "concise"];
+    let with = |extra: &[&str]| {
+        let args: Vec<&str> = concise.iter().chain(extra).copied().collect();
+        run(d, &args)
+    };
+    let (_, stdout, stderr) = with(&["-p", "member"]);
+    assert_eq!(files(&stdout), ["member/src/lib.rs"], "{stdout}{stderr}");
+    let (_, stdout, _) = with(&["--package", "app", "--package", "member"]);
+    assert_eq!(
+        files(&stdout),
+        [
+            "examples/ex.rs",
+            "member/src/lib.rs",
+            "src/lib.rs",
+            "tests/it.rs"
+        ]
+    );
+    let (_, stdout, _) = with(&["--workspace", "--lib"]);
+    assert_eq!(
+        files(&stdout),
+        ["member/src/lib.rs", "src/lib.rs"],
+        "{stdout}"
+    );
+    let (_, stdout, _) = with(&["--tests"]);
+    assert_eq!(files(&stdout), ["tests/it.rs"], "{stdout}");
+    let (_, stdout, _) = with(&["--all-targets"]);
+    assert_eq!(
+        files(&stdout),
+        ["examples/ex.rs", "src/lib.rs", "tests/it.rs"]
+    );
+    // From elsewhere, by its manifest.
+    let (code, stdout, stderr) = run(
+        &d.join("scratch"),
+        &[
+            "async-lint",
+            "--format",
+            "concise",
+            "--manifest-path",
+            "../member/Cargo.toml",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_eq!(files(&stdout), ["../member/src/lib.rs"], "{stdout}");
+}
+
+#[test]
+fn usage_errors_name_cargo_async_lint() {
+    let dir = project();
+    let (code, _, stderr) = run(dir.path(), &["async-lint", "-p", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("package `nope` is not a member"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Usage: cargo async-lint [OPTIONS]"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(dir.path(), &["async-lint", "--bogus"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("Usage: cargo async-lint [OPTIONS]"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(dir.path(), &["async-lint", "-p", "member", "src"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("give no PATH"), "{stderr}");
+}

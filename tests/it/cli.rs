@@ -85,41 +85,137 @@ fn file_names_are_shown_as_reached_from_the_path_given() {
 }
 
 #[test]
-fn missing_path_exits_2_and_the_other_file_is_still_reported() {
+fn a_missing_path_is_a_usage_error_naming_it() {
     let dir = tempdir();
-    write(dir.path(), "bad.rs", UNPARSABLE);
-    let out = run(dir.path(), &["--format", "json", "missing.rs", "bad.rs"]);
-    assert_eq!(out.code, 2, "{out:?}");
-    let items = json(&out);
-    let missing = items
-        .iter()
-        .find(|d| d["file"] == "missing.rs")
-        .unwrap_or_else(|| panic!("missing.rs not reported: {out:?}"));
-    assert_eq!(missing["rule"], "parse_error");
+    write(dir.path(), "ok.rs", CLEAN);
+    for args in [
+        &["missing.rs", "ok.rs"][..],
+        &["--format", "json", "nope/", "ok.rs"],
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert_eq!(out.stdout, "", "no finding, no summary: {out:?}");
+        let missing = args[args.len() - 2];
+        assert!(
+            out.stderr
+                .contains(&format!("path `{missing}` does not exist")),
+            "{out:?}"
+        );
+        assert!(out.stderr.contains("Usage: async-lint"), "{out:?}");
+    }
+}
+
+#[test]
+fn an_empty_walk_warns() {
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = run(dir.path(), &["empty"]);
+    assert_eq!(out.code, 0, "{out:?}");
     assert!(
-        missing["message"]
-            .as_str()
-            .unwrap()
-            .contains("`missing.rs`"),
+        out.stderr
+            .contains("async-lint: warning: no Rust files found to check"),
         "{out:?}"
     );
+    let quiet = run(dir.path(), &["--quiet", "empty"]);
+    assert_eq!(quiet.stderr, "", "{quiet:?}");
+}
+
+#[test]
+fn quiet_prints_the_findings_only_and_output_file_takes_them() {
+    let dir = tempdir();
+    write(dir.path(), "a.rs", SLEEPS);
+    let out = run(dir.path(), &["-q", "a.rs"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.starts_with("warning[blocking_sleep]"), "{out:?}");
+    assert!(!out.stdout.contains("Found 1 problem"), "{out:?}");
+    let loud = run(dir.path(), &["a.rs"]);
+    assert!(loud.stdout.contains("Found 1 problem"), "{loud:?}");
+
+    let out = run(
+        dir.path(),
+        &["--output-file", "report.json", "--format", "json", "a.rs"],
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout, "");
+    let written = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
     assert!(
-        items
-            .iter()
-            .any(|d| d["file"] == "bad.rs" && d["rule"] == "parse_error"),
-        "bad.rs not reported: {out:?}"
+        written.contains("\"rule\": \"blocking_sleep\""),
+        "{written}"
     );
 }
 
 #[test]
-fn missing_path_exits_2_even_when_the_rest_is_clean() {
+fn misspelled_rules_get_a_did_you_mean() {
     let dir = tempdir();
-    write(dir.path(), "ok.rs", CLEAN);
-    let out = run(dir.path(), &["nope/", "ok.rs"]);
-    assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stdout.contains("could not read `nope/`"), "{out:?}");
-    // The missing path was not checked, but ok.rs was, and the summary says so.
-    assert!(out.stdout.contains("Found 1 problem (1 error)"), "{out:?}");
+    write(dir.path(), "a.rs", SLEEPS);
+    for args in [
+        &["--select", "blocking_sleeep", "a.rs"][..],
+        &["--explain", "blocking_sleeep"],
+        &["--ignore", "blocking-sleep", "a.rs"],
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(
+            out.stderr.contains("did you mean `blocking_sleep`?"),
+            "{out:?}"
+        );
+    }
+    write(
+        dir.path(),
+        "async-lint.toml",
+        "[rules]\nblocking_sleeep = \"allow\"\n",
+    );
+    let out = run(dir.path(), &["a.rs"]);
+    assert!(
+        out.stdout.contains("unknown rule `blocking_sleeep`"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout
+            .contains("= help: did you mean `blocking_sleep`?"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn show_settings_names_where_each_value_comes_from() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"p\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\ntokio = { version = \"1\", features = [\"fs\"] }\n",
+    );
+    write(dir.path(), "src/lib.rs", SLEEPS);
+    write(
+        dir.path(),
+        "async-lint.toml",
+        "[rules]\nblocking_fs = \"deny\"\n",
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "--show-settings",
+            "--ignore",
+            "blocking_net",
+            "--extend-select",
+            "unused_suppression",
+            ".",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    for line in [
+        "# `p` at `.` (1 file)",
+        "# the nearest one",
+        "edition = \"2024\"  # Cargo.toml",
+        "runtime = \"tokio (features: default, fs)\"  # Cargo.toml depends on `tokio`",
+        "blocking_fs = \"deny\"  # ",
+        "blocking_net = \"allow\"  # --ignore",
+        "blocking_sleep = \"warn\"  # default",
+        "unused_suppression = \"warn\"  # --extend-select",
+    ] {
+        assert!(out.stdout.contains(line), "{line}\n{out:?}");
+    }
 }
 
 #[test]
@@ -597,4 +693,24 @@ fn parse_all_reports_syntax_errors_in_large_runs() {
         vec![finding("./bad.rs", "parse_error", 1)],
         "{all:?}"
     );
+}
+
+/// The README's option table names every long option the command line has.
+#[test]
+fn readme_lists_every_option() {
+    let readme = std::fs::read_to_string(crate::common::repo_root().join("README.md")).unwrap();
+    let help = run(&crate::common::repo_root(), &["--help"]);
+    let options: Vec<&str> = help
+        .stdout
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == '<')
+        .filter(|word| word.starts_with("--") && word.len() > 2)
+        .filter(|word| !matches!(*word, "--help" | "--version"))
+        .collect();
+    assert!(options.len() > 20, "{help:?}");
+    for option in options {
+        assert!(
+            readme.contains(&format!("`{option}")) || readme.contains(&format!(" {option}")),
+            "README.md does not mention `{option}`"
+        );
+    }
 }

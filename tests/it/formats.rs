@@ -1,12 +1,14 @@
 //! The machine-readable formats, each checked by its real consumer's parser or schema:
-//! rustc-json by `cargo_metadata`'s `Diagnostic` (what rust-analyzer parses with), SARIF
-//! by the official 2.1.0 schema, github by the workflow-command grammar.
+//! rustc-json by `cargo_metadata`'s `Message` and `Diagnostic` (what rust-analyzer parses
+//! with) and against cargo's own package ids, SARIF by the official 2.1.0 schema, github by
+//! the workflow-command grammar.
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use cargo_metadata::diagnostic::{Applicability, Diagnostic, DiagnosticLevel};
+use cargo_metadata::{Message, TargetKind};
 
 use crate::common::BIN;
 
@@ -57,9 +59,22 @@ fn rustc_json_lines_parse_as_rustc_diagnostics() {
         &["--format", "rustc-json", "--exit-zero", "src"],
     );
     assert_eq!(code, 0, "{stdout}");
+    // cargo's `compiler-message` lines, with the id cargo itself gives the package.
+    let app = dir.path().join("app");
+    let cargo_id = cargo_package_id(&app);
     let diagnostics: Vec<Diagnostic> = stdout
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .map(|line| match serde_json::from_str(line) {
+            Ok(Message::CompilerMessage(message)) => {
+                assert_eq!(message.package_id.repr, cargo_id, "{line}");
+                assert_eq!(message.target.kind, vec![TargetKind::Lib], "{line}");
+                assert_eq!(message.target.name, "app");
+                let lib = fs::canonicalize(app.join("src/lib.rs")).unwrap();
+                assert_eq!(message.target.src_path.as_std_path(), lib);
+                message.message
+            }
+            other => panic!("not a compiler-message: {other:?}: {line}"),
+        })
         .collect();
     assert_eq!(diagnostics.len(), 3, "{stdout}");
     for d in &diagnostics {
@@ -113,6 +128,115 @@ fn rustc_json_lines_parse_as_rustc_diagnostics() {
         &bytes[insert.byte_start as usize - 2..insert.byte_start as usize],
         b"\")"
     );
+}
+
+/// The id `cargo metadata` gives the package at `dir`.
+fn cargo_package_id(dir: &Path) -> String {
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    metadata["packages"][0]["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn rustc_json_package_ids_are_cargos_for_every_target_kind() {
+    let dir = tempfile::Builder::new()
+        .prefix("async-lint-ids-")
+        .tempdir()
+        .unwrap();
+    let sleep =
+        "pub async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    // The folder is not named after the package: the id spells the name out.
+    let root = dir.path().join("folder");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"pkg-name\"\nversion.workspace = true\nedition = \"2021\"\n\n\
+         [workspace]\n[workspace.package]\nversion = \"2.3.4\"\n",
+    )
+    .unwrap();
+    let files = [
+        ("src/lib.rs", "lib", "pkg_name"),
+        ("src/main.rs", "bin", "pkg-name"),
+        ("src/bin/tool.rs", "bin", "tool"),
+        ("tests/it.rs", "test", "it"),
+        ("examples/demo.rs", "example", "demo"),
+        ("benches/speed.rs", "bench", "speed"),
+    ];
+    for (file, _, _) in files {
+        let path = root.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let main = if file == "src/lib.rs" {
+            ""
+        } else {
+            "fn main() {}\n"
+        };
+        fs::write(path, format!("{main}{sleep}")).unwrap();
+    }
+    let (code, stdout) = run(&root, &["--format", "rustc-json", "--exit-zero", "."]);
+    assert_eq!(code, 0, "{stdout}");
+    let id = cargo_package_id(&root);
+    assert!(id.ends_with("#pkg-name@2.3.4"), "{id}");
+    let mut seen: Vec<(String, String, String)> = stdout
+        .lines()
+        .map(|line| match serde_json::from_str(line) {
+            Ok(Message::CompilerMessage(message)) => {
+                assert_eq!(message.package_id.repr, id, "{line}");
+                let file = message.message.spans[0].file_name.clone();
+                let kind = message.target.kind[0].to_string();
+                (
+                    file.trim_start_matches("./").to_string(),
+                    kind,
+                    message.target.name,
+                )
+            }
+            other => panic!("not a compiler-message: {other:?}: {line}"),
+        })
+        .collect();
+    seen.sort();
+    let mut expected: Vec<(String, String, String)> = files
+        .iter()
+        .map(|(file, kind, name)| (file.to_string(), kind.to_string(), name.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn rustc_json_file_of_no_package_is_a_bare_diagnostic_printed_first() {
+    let dir = tokio_crate();
+    fs::write(
+        dir.path().join("loose.rs"),
+        "async fn g() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n",
+    )
+    .unwrap();
+    let (code, stdout) = run(
+        dir.path(),
+        &["--format", "rustc-json", "--exit-zero", "app", "loose.rs"],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    // rust-analyzer clears the whole workspace on a bare diagnostic: it comes first.
+    let bare: Diagnostic = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(bare.spans[0].file_name, "loose.rs");
+    for line in &lines[1..] {
+        assert!(
+            matches!(serde_json::from_str(line), Ok(Message::CompilerMessage(_))),
+            "{line}"
+        );
+    }
 }
 
 #[test]

@@ -40,6 +40,9 @@ pub struct CrateInfo {
     pub dependencies: Vec<(String, PathBuf)>,
     /// Sync fns its configuration accepts from async code (`[[allow]]`): chains stop there.
     pub allowed: Vec<crate::settings::AllowedFn>,
+    /// Its `[package]` as cargo names it, for the output (`--format rustc-json`'s package
+    /// ids); the model does not read it.
+    pub package: Option<crate::discover::Package>,
 }
 
 /// One crate to link with others: what its `Cargo.toml` says, its parsed files, and

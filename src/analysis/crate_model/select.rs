@@ -53,7 +53,11 @@ impl Wanted {
                 continue;
             }
             for want in wanted {
-                let mut matching = skipped.iter().filter(|(_, names)| names.defines(want));
+                // Hashed once, looked up in every skipped file.
+                let hashes = (name_hash(want.name()), want.ty().map(name_hash));
+                let mut matching = skipped
+                    .iter()
+                    .filter(|(_, names)| names.defines(want, hashes));
                 match (want, matching.next(), matching.next()) {
                     (Want::At { .. }, Some(first), second) => {
                         selected.insert(first.0);
@@ -84,6 +88,21 @@ enum Want {
     OnType { ty: String, name: String },
     /// A bare name (a method on an unknown receiver, an unresolved fn).
     Named(String),
+}
+
+impl Want {
+    fn name(&self) -> &str {
+        match self {
+            Want::At { name, .. } | Want::OnType { name, .. } | Want::Named(name) => name,
+        }
+    }
+
+    fn ty(&self) -> Option<&str> {
+        match self {
+            Want::OnType { ty, .. } => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 /// The fns a file's calls may reach, with the unit that defines them: paths of this crate
@@ -211,9 +230,32 @@ fn wanted_by(
 /// (as hashes: kept for every skipped file, they must be small): a cheap text scan, no
 /// parse; and where the file sits in its crate's layout.
 pub struct ItemNames {
-    fns: HashSet<u64>,
-    types: HashSet<u64>,
+    fns: Hashes,
+    types: Hashes,
     place: (Target, Vec<String>),
+}
+
+/// Name hashes, kept as they are: hashing them again would only cost time.
+type Hashes = HashSet<u64, std::hash::BuildHasherDefault<AsIs>>;
+
+#[derive(Default)]
+struct AsIs(u64);
+
+impl std::hash::Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed here (`write_u64`); anything else is folded in.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
 fn name_hash(name: &str) -> u64 {
@@ -239,13 +281,13 @@ impl ItemNames {
                 || !text.as_bytes()[at - 1].is_ascii_alphanumeric()
                     && text.as_bytes()[at - 1] != b'_'
         };
-        let mut fns = HashSet::new();
+        let mut fns = Hashes::default();
         for at in memchr::memmem::find_iter(text.as_bytes(), b"fn ") {
             if starts_word(at) {
                 fns.extend(ident_after(at + 3));
             }
         }
-        let mut types = HashSet::new();
+        let mut types = Hashes::default();
         for word in [&b"impl"[..], b" for "] {
             for at in memchr::memmem::find_iter(text.as_bytes(), word) {
                 let mut after = at + word.len();
@@ -262,17 +304,16 @@ impl ItemNames {
         ItemNames { fns, types, place }
     }
 
-    fn defines(&self, want: &Want) -> bool {
+    /// Whether this file defines `want`, whose name and type hash to `hashes`.
+    fn defines(&self, want: &Want, (name, ty): (u64, Option<u64>)) -> bool {
         match want {
-            Want::At { root, module, name } => {
-                self.place.0 == *root
-                    && self.place.1 == *module
-                    && self.fns.contains(&name_hash(name))
+            Want::At { root, module, .. } => {
+                self.place.0 == *root && self.place.1 == *module && self.fns.contains(&name)
             }
-            Want::OnType { ty, name } => {
-                self.fns.contains(&name_hash(name)) && self.types.contains(&name_hash(ty))
+            Want::OnType { .. } => {
+                self.fns.contains(&name) && ty.is_some_and(|ty| self.types.contains(&ty))
             }
-            Want::Named(name) => self.fns.contains(&name_hash(name)),
+            Want::Named(_) => self.fns.contains(&name),
         }
     }
 }

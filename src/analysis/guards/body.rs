@@ -43,6 +43,8 @@ pub(crate) struct Guard {
 #[derive(Debug, Default)]
 pub(crate) struct Body {
     is_async: bool,
+    /// A poll fn's body: async context, but `.await` is not available in it.
+    pub(crate) poll: bool,
     guards: Vec<Guard>,
     /// Statement nesting depth (temporaries die when their statement ends).
     stmt_depth: usize,

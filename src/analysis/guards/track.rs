@@ -40,6 +40,9 @@ impl GuardTracker {
     /// Enters a fn's body: its parameters are bindings that hold no guard yet.
     pub(crate) fn enter_fn(&mut self, sig: &Signature, is_async: bool) {
         self.push_body(is_async);
+        if is_async && sig.asyncness.is_none() {
+            self.with_body(|body| body.poll = true);
+        }
         let names: Vec<String> = sig
             .inputs
             .iter()
@@ -92,6 +95,13 @@ impl GuardTracker {
     /// Is a body being walked? Guards live only in bodies.
     pub(crate) fn in_body(&self) -> bool {
         !self.bodies.is_empty()
+    }
+
+    /// Can the innermost body `.await` (an async fn, block or closure; not a poll fn)?
+    pub(crate) fn can_await(&self) -> bool {
+        self.bodies
+            .last()
+            .is_some_and(|body| body.is_async() && !body.poll)
     }
 
     /// Is the innermost body a sync one (a closure inheriting async context)?

@@ -244,24 +244,3 @@ pub(crate) static TRAIT_METHODS: &[(&str, &str, &str, &str)] = &[(
 /// tokio's `blocking_*` methods panic inside a runtime: a configured path whose name
 /// starts so is taken to be one of them.
 pub(crate) const PANICS_IN_RUNTIME_PREFIX: &str = "blocking_";
-
-/// `std::fs` functions with a `tokio::fs` counterpart of the same name and arguments.
-pub(crate) static TOKIO_FS: &[(&str, &str)] = &[
-    ("read", "tokio::fs::read"),
-    ("read_to_string", "tokio::fs::read_to_string"),
-    ("write", "tokio::fs::write"),
-    ("read_dir", "tokio::fs::read_dir"),
-    ("create_dir", "tokio::fs::create_dir"),
-    ("create_dir_all", "tokio::fs::create_dir_all"),
-    ("remove_file", "tokio::fs::remove_file"),
-    ("remove_dir", "tokio::fs::remove_dir"),
-    ("remove_dir_all", "tokio::fs::remove_dir_all"),
-    ("copy", "tokio::fs::copy"),
-    ("rename", "tokio::fs::rename"),
-    ("metadata", "tokio::fs::metadata"),
-    ("symlink_metadata", "tokio::fs::symlink_metadata"),
-    ("canonicalize", "tokio::fs::canonicalize"),
-    ("hard_link", "tokio::fs::hard_link"),
-    ("read_link", "tokio::fs::read_link"),
-    ("set_permissions", "tokio::fs::set_permissions"),
-];

@@ -7,6 +7,7 @@
 
 mod blocking;
 mod callbacks;
+mod counterparts;
 mod ecosystem;
 mod ecosystem_returns;
 mod locks;
@@ -20,6 +21,7 @@ use std::sync::LazyLock;
 
 pub(crate) use blocking::*;
 pub(crate) use callbacks::*;
+pub(crate) use counterparts::*;
 pub(crate) use ecosystem::*;
 pub(crate) use ecosystem_returns::*;
 pub(crate) use locks::*;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The language server's change-to-diagnostics time (issue 13), apart from bench/run.sh:
+#
+#   bench/server.sh [CRATE [FILE]]    default: tokio from the corpus, src/net/udp.rs
+#
+# Environment: BENCH_CORPUS (default /work/corpus), BENCH_SERVER_RUNS=20 changes,
+# CARGO_TARGET_DIR (the release build is made if missing). Needs python3.
+# Prints markdown table rows: the time with no debounce (the lint itself, and the
+# transport) and with the server's default debounce (20 ms); and, for comparison, one
+# `--stdin-filename` run of the same file (it reads and parses the whole crate each time).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+target=${CARGO_TARGET_DIR:-$root/target}
+corpus=${BENCH_CORPUS:-/work/corpus}
+crate=${1:-$(ls -d "$corpus"/tokio-1.* | head -1)}
+file=${2:-src/net/udp.rs}
+runs=${BENCH_SERVER_RUNS:-20}
+bin=$target/release/async-lint
+[ -x "$bin" ] || cargo build --release --manifest-path "$root/Cargo.toml" >&2
+
+python3 "$here/server.py" "$bin" "$crate" "$file" "$runs" 0
+python3 "$here/server.py" "$bin" "$crate" "$file" "$runs" 20
+# The CLI from stdin, warm (median of 5 after one untimed run).
+(cd "$crate" && "$bin" --stdin-filename "$file" - < "$file" > /dev/null || true)
+times=()
+for _ in 1 2 3 4 5; do
+    start=$(date +%s%N)
+    (cd "$crate" && "$bin" --threads 2 --stdin-filename "$file" - < "$file" > /dev/null || true)
+    times+=($(( ($(date +%s%N) - start) / 1000000 )))
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
+echo "| --stdin-filename $(basename "$crate")/$file, warm, 2 threads | median $median ms (5 runs) |"

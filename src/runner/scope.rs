@@ -1,0 +1,128 @@
+//! A run over part of what it reads: some files' text given instead of read from the disk
+//! (stdin, an editor's unsaved buffers), and only some files reported (the named files of
+//! a crate read whole, so calls and runtimes across its files are seen).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::analysis::summary::FileSummary;
+use crate::settings::Settings;
+
+/// The overlay and the files reported.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Text to read instead of the file at this path (as the path appears in the units).
+    pub overlay: HashMap<PathBuf, Vec<u8>>,
+    /// The files to report, by displayed name; `None`: every file of a unit that is not
+    /// context.
+    pub report: Option<HashSet<String>>,
+    /// Summaries kept from earlier runs (a language server's): a file whose text and
+    /// settings are unchanged is not parsed again.
+    pub summaries: Option<Arc<Summaries>>,
+}
+
+/// Each file's last summary, by displayed name, with the text it was made from.
+#[derive(Debug, Default)]
+pub struct Summaries {
+    entries: Mutex<HashMap<String, (String, FileSummary)>>,
+    /// What the summaries were made under (the units' settings, as text).
+    settings: Mutex<String>,
+}
+
+impl Summaries {
+    /// Keeps the summaries if `input`'s settings are those they were made under, else
+    /// drops them.
+    pub fn settings(&self, input: &super::Input) -> &Self {
+        let now = match input {
+            super::Input::Files { units, .. } | super::Input::Scoped { units, .. } => units
+                .iter()
+                .map(|unit| format!("{:?}\n", unit.settings))
+                .collect::<String>(),
+            super::Input::Source { unit, .. } => format!("{:?}", unit.settings),
+        };
+        let mut made_under = self.settings.lock().unwrap_or_else(|e| e.into_inner());
+        if *made_under != now {
+            self.entries
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
+            *made_under = now;
+        }
+        self
+    }
+}
+
+impl Scope {
+    /// Reports only `report` (as the paths appear in the units), with `overlay`'s text.
+    pub fn new(report: &[PathBuf], overlay: HashMap<PathBuf, Vec<u8>>) -> Scope {
+        Scope {
+            overlay,
+            report: Some(report.iter().map(|p| super::display_name(p)).collect()),
+            summaries: None,
+        }
+    }
+
+    /// `analysis::summarize`, or the kept summary of the same text (kept summaries are
+    /// dropped when the settings change: `Summaries::settings`).
+    pub(super) fn summarize(&self, name: &str, text: &str, settings: &Settings) -> FileSummary {
+        let Some(kept) = &self.summaries else {
+            return crate::analysis::summarize(name, text, settings);
+        };
+        let entries = || kept.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((known, summary)) = entries().get(name)
+            && known == text
+        {
+            return summary.clone();
+        }
+        let summary = crate::analysis::summarize(name, text, settings);
+        entries().insert(name.to_string(), (text.to_string(), summary.clone()));
+        summary
+    }
+
+    /// The given text of `path`, if any.
+    pub fn text(&self, path: &Path) -> Option<&[u8]> {
+        self.overlay.get(path).map(Vec::as_slice)
+    }
+
+    /// The size of `path`'s text: the given one, else the file's on disk (0 if unreadable).
+    pub fn size(&self, path: &Path) -> u64 {
+        match self.text(path) {
+            Some(text) => text.len() as u64,
+            None => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+
+    /// Whether findings in the file shown as `name` are reported.
+    pub fn reports(&self, name: &str) -> bool {
+        self.report
+            .as_ref()
+            .is_none_or(|report| report.contains(name))
+    }
+
+    /// `path`'s bytes: the given text, else read by `read`.
+    pub fn read<E>(
+        &self,
+        path: &Path,
+        read: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<u8>, E> {
+        match self.text(path) {
+            Some(text) => Ok(text.to_vec()),
+            None => read(),
+        }
+    }
+}
+
+impl super::Input {
+    /// Files on disk read under `scope` (other inputs are unchanged).
+    pub fn scoped(self, scope: Scope) -> super::Input {
+        match self {
+            super::Input::Files { units, errors } => super::Input::Scoped {
+                units,
+                errors,
+                scope: Box::new(scope),
+            },
+            other => other,
+        }
+    }
+}
