@@ -241,6 +241,18 @@ impl Body {
         self.begin_stmt();
     }
 
+    /// Enters a `while` loop: the loop, its condition's scope and statement.
+    pub(crate) fn enter_while(&mut self) {
+        self.enter_loop();
+        self.enter_cond();
+    }
+
+    /// Leaves a `while` or `for` loop's scope, then the loop.
+    pub(crate) fn exit_loop_scope(&mut self) {
+        self.exit_scope();
+        self.exit_loop();
+    }
+
     pub(crate) fn exit_scope(&mut self) {
         self.kill_scope();
         if self.scopes.len() > 1 {

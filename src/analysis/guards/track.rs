@@ -74,6 +74,27 @@ impl GuardTracker {
         }
     }
 
+    /// Declares names in the innermost body (a closure's parameters).
+    pub(crate) fn declare(&mut self, names: &[String]) {
+        self.with_body(|body| {
+            body.declare(names);
+        });
+    }
+
+    /// Names moved into a call: what they hold ends there.
+    pub(crate) fn release_names(&mut self, names: &[String]) {
+        self.with_body(|body| names.iter().for_each(|name| body.release(name)));
+    }
+
+    /// Enters a `for` loop's body: its pattern's names are bindings of its scope.
+    pub(crate) fn enter_for(&mut self, names: &[String]) {
+        self.with_body(|body| {
+            body.enter_loop();
+            body.enter_scope();
+            body.declare(names);
+        });
+    }
+
     /// Enters a fn's body: its parameters are bindings that hold no guard yet.
     pub(crate) fn enter_fn(&mut self, sig: &Signature, is_async: bool) {
         self.push_body(is_async);
@@ -106,6 +127,13 @@ impl GuardTracker {
                 names.iter().for_each(|name| body.mark_container(name));
             }
         });
+    }
+
+    /// Enters a match arm: its scope, and its pattern's names holding what the scrutinee
+    /// holds.
+    pub(crate) fn enter_arm(&mut self, pat: &Pat, guards: &[GuardId]) {
+        self.with_body(Body::enter_scope);
+        self.on_let(pat, guards);
     }
 
     /// `name = value`: the name now holds what the value holds (and drops what it held).
@@ -273,8 +301,14 @@ impl GuardTracker {
     }
 
     /// A call by path of a crate fn in async code: a value that may be a guard.
-    pub(crate) fn on_path_call(&mut self, call: &ExprCall, resolved: &Resolved, span: Span) {
-        if !self.bodies.last().is_some_and(Body::is_async) {
+    pub(crate) fn on_path_call(
+        &mut self,
+        call: &ExprCall,
+        resolved: &Resolved,
+        span: Span,
+        awaited: bool,
+    ) {
+        if awaited || !self.bodies.last().is_some_and(Body::is_async) {
             return;
         }
         let crate_fn = match resolved {
