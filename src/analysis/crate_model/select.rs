@@ -60,10 +60,22 @@ impl Wanted {
                     by_name.entry(name).or_default().push((index, names));
                 }
             }
+            // A wanted type (`Want::Declared`) among the types the files implement.
+            let mut by_type: HashMap<u64, Vec<(usize, &ItemNames)>> = HashMap::new();
+            if wanted.iter().any(|want| matches!(want, Want::Declared(_))) {
+                for &(index, names) in skipped {
+                    for &name in &names.types {
+                        by_type.entry(name).or_default().push((index, names));
+                    }
+                }
+            }
             for want in wanted {
                 // Hashed once, looked up in the files that define the name.
                 let hashes = (name_hash(want.name()), want.ty().map(name_hash));
-                let candidates = by_name.get(&hashes.0);
+                let candidates = match want {
+                    Want::Declared(_) => by_type.get(&hashes.0),
+                    _ => by_name.get(&hashes.0),
+                };
                 let mut matching = candidates
                     .into_iter()
                     .flatten()
