@@ -362,6 +362,7 @@ pub(super) struct At<'f> {
     pub(super) ctx: Ctx,
     pub(super) in_sync_body: bool,
     pub(super) can_await: bool,
+    pub(super) guard_alive: bool,
     pub(super) file: &'f str,
 }
 
@@ -398,6 +399,7 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
             configured_reason: reason,
             in_sync_closure: at.in_sync_body,
             can_await: at.can_await,
+            guard_alive: at.guard_alive,
         })),
         Ctx::Detached => {}
     }

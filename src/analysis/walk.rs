@@ -284,6 +284,7 @@ impl<'a> Walker<'a> {
             ctx: self.context.ctx(),
             in_sync_body: self.guards.in_sync_body(),
             can_await: self.guards.can_await(),
+            guard_alive: self.guards.guard_alive(),
             file: self.file,
         };
         blocking::emit(found, at, &mut self.calls, &mut self.facts);
@@ -426,6 +427,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
             guards = self.guards.let_guards(&init.expr);
+            guards.extend(self.guards.rc_value(&init.expr, self.index));
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }

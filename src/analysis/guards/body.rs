@@ -35,6 +35,9 @@ pub(crate) struct Guard {
     pub(crate) awaits: Vec<Span>,
     /// Why it was alive: filled when it is bound.
     pub(crate) binding: Option<String>,
+    /// Not a lock guard but an `Rc`: never reported, it only makes the body's future
+    /// non-`Send` while alive (fixes that add an `.await` read [`Body::any_alive`]).
+    pub(crate) silent: bool,
     holder: Holder,
     alive: bool,
 }
@@ -77,12 +80,18 @@ impl Body {
             span,
             awaits: Vec::new(),
             binding: None,
+            silent: false,
             holder: Holder::Temp {
                 depth: self.stmt_depth,
             },
             alive: true,
         });
         self.guards.len() - 1
+    }
+
+    /// Whether a guard (or an `Rc`) of this body is alive here.
+    pub(crate) fn any_alive(&self) -> bool {
+        self.guards.iter().any(|g| g.alive)
     }
 
     pub(crate) fn await_point(&mut self, span: Span) {
@@ -204,6 +213,18 @@ impl Body {
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Marks a guard as an `Rc` (see [`Guard::silent`]).
+    pub(crate) fn silence(&mut self, id: GuardId) {
+        if let Some(guard) = self.guards.get_mut(id) {
+            guard.silent = true;
+        }
+    }
+
+    /// Whether the binding `name` holds an `Rc`.
+    pub(crate) fn holds_rc(&self, name: &str) -> bool {
+        self.held_by(name).iter().any(|&id| self.guards[id].silent)
     }
 
     /// Gives `guards` to the bindings just declared in the current scope.

@@ -104,6 +104,50 @@ impl GuardTracker {
             .is_some_and(|body| body.is_async() && !body.poll)
     }
 
+    /// Is a guard, or an `Rc`, of the innermost body alive here? An `.await` added here
+    /// would hold it (a non-`Send` future, or a new `*_across_await` finding).
+    pub(crate) fn guard_alive(&self) -> bool {
+        self.bodies.last().is_some_and(Body::any_alive)
+    }
+
+    /// A `let` initializer that makes an `Rc` (`Rc::new(..)`, `Rc::clone(..)`, `.clone()`
+    /// of a binding holding one): a silent guard its bindings own, never reported.
+    pub(crate) fn rc_value(&mut self, expr: &Expr, index: &LineIndex) -> Option<GuardId> {
+        let makes_rc = match peel(expr) {
+            Expr::Call(call) => match peel(&call.func) {
+                Expr::Path(path) => {
+                    let segments: Vec<String> = path
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
+                    matches!(
+                        segments.as_slice(),
+                        [.., rc, f] if rc == "Rc" && matches!(f.as_str(), "new" | "clone" | "from")
+                    )
+                }
+                _ => false,
+            },
+            Expr::MethodCall(call) if call.method == "clone" => match peel(&call.receiver) {
+                Expr::Path(path) => path.path.get_ident().is_some_and(|name| {
+                    let body = self.bodies.last();
+                    body.is_some_and(|body| body.holds_rc(&name.to_string()))
+                }),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !makes_rc {
+            return None;
+        }
+        let span = index.span(syn::spanned::Spanned::span(expr));
+        let body = self.bodies.last_mut()?;
+        let id = body.create(Rule::LockAcrossAwait, "Rc".to_string(), span);
+        body.silence(id);
+        Some(id)
+    }
+
     /// Is the innermost body a sync one (a closure inheriting async context)?
     pub(crate) fn in_sync_body(&self) -> bool {
         self.bodies.last().is_some_and(|body| !body.is_async())
@@ -118,7 +162,7 @@ impl GuardTracker {
             return;
         }
         for guard in body.into_guards() {
-            if guard.awaits.is_empty() {
+            if guard.awaits.is_empty() || guard.silent {
                 continue;
             }
             let lock = if guard.rule == Rule::RefcellAcrossAwait {
