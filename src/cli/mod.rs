@@ -158,6 +158,7 @@ fn run_lint(lint: Lint) -> Outcome {
         None => None,
     };
     let plan = match lint.input {
+        Input::Nothing => plan::for_paths(Default::default(), &lint.rules, &mut resolver).map(Some),
         Input::Paths(paths) => {
             // Files of a crate are linked against the rest of it (issue 13).
             let around = crate::discover::around(&paths, &[]);
