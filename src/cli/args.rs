@@ -281,6 +281,14 @@ impl Args {
             FormatArg::Github => Format::Github,
             FormatArg::RustcJson => Format::RustcJson,
         };
+        if self.diff && !matches!(format, Format::Human | Format::Concise) {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "`--diff` prints a unified diff: it cannot be combined with a machine-readable \
+                 `--format` (the fixes are in the `fix` field of `--format json`)"
+                    .to_string(),
+            ));
+        }
         let selection = self.selection();
         if self.ignore.contains(&Rule::ParseError) {
             return Err(usage(

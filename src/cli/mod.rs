@@ -276,7 +276,7 @@ fn run_lint(lint: Lint) -> Outcome {
                 code: if report.has_errors() {
                     2
                 } else {
-                    u8::from(!fixed.is_empty())
+                    u8::from(!fixed.is_empty() && !lint.exit_zero)
                 },
             };
         }

@@ -574,3 +574,42 @@ fn a_renamed_optional_or_target_specific_runtime_gets_safe_fixes_only() {
     let fixes = fixes_of(&run(dir, &["--format", "json", "both"]).stdout);
     assert_eq!(fixes[0].0, "MachineApplicable", "{fixes:?}");
 }
+
+#[test]
+fn diff_names_absolute_paths_as_given_honours_exit_zero_and_takes_no_machine_format() {
+    let tmp = project();
+    let dir = tmp.path();
+    let absolute = dir.join("src/lib.rs");
+    let absolute = absolute.to_str().unwrap();
+    let diff = run(dir, &["--diff", absolute]);
+    assert!(
+        diff.stdout
+            .starts_with(&format!("--- {absolute}\n+++ {absolute}\n@@ ")),
+        "{diff:?}"
+    );
+    assert!(!diff.stdout.contains("a//"), "{diff:?}");
+    let zero = run(dir, &["--diff", "--exit-zero", "."]);
+    assert_eq!(zero.code, 0, "{zero:?}");
+    assert!(zero.stdout.contains("+++ b/src/lib.rs"), "{zero:?}");
+    let json = run(dir, &["--diff", "--format", "json", "."]);
+    assert_eq!(json.code, 2, "{json:?}");
+    assert!(
+        json.stderr.contains("`--diff` prints a unified diff"),
+        "{json:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_reached_twice_through_a_link_is_fixed_once_without_a_warning() {
+    let tmp = project();
+    let dir = tmp.path();
+    std::os::unix::fs::symlink(dir.join("src/lib.rs"), dir.join("link.rs")).unwrap();
+    let diff = run(dir, &["--diff", "src/lib.rs", "link.rs"]);
+    assert_eq!(diff.stdout.matches("\n@@ ").count(), 1, "{diff:?}");
+    let out = run(dir, &["--fix", "src/lib.rs", "link.rs"]);
+    assert!(!out.stderr.contains("warning"), "{out:?}");
+    assert!(out.stderr.contains("fixed 1 finding in 1 file"), "{out:?}");
+    let text = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    assert_eq!(text.matches(".await").count(), 1, "{text}");
+}
