@@ -613,3 +613,21 @@ fn a_file_reached_twice_through_a_link_is_fixed_once_without_a_warning() {
     let text = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
     assert_eq!(text.matches(".await").count(), 1, "{text}");
 }
+
+#[test]
+fn a_suggestion_in_tab_indented_code_expands_tabs_and_aligns_its_markers() {
+    let tmp = project();
+    let dir = tmp.path();
+    write(
+        dir,
+        "src/lib.rs",
+        "pub async fn f(p: &str) {\n\tif true {\n\t\tstd::fs::remove_file(p).ok();\n\t}\n}\n",
+    );
+    let out = run(dir, &["--color", "never", "."]);
+    assert!(
+        out.stdout
+            .contains("3 |         tokio::fs::remove_file(p).await.ok();\n      |         ~~~~~~~~~~~~~~~~~~~~~~   ++++++\n"),
+        "{out:?}"
+    );
+    assert!(!out.stdout.contains("|\t"), "{out:?}");
+}
