@@ -213,7 +213,12 @@ fn run_lint(lint: Lint) -> Outcome {
         }
         Err(err) => return fail(stderr, err.to_string()),
     };
-    let (config_findings, config_sources) = plan.config_findings(&lint.rules);
+    let (mut config_findings, config_sources) = plan.config_findings(&lint.rules);
+    // A scoped run (named files of a crate, stdin) reports its named files only: not the
+    // configuration's findings in `Cargo.toml` or `async-lint.toml`.
+    if let runner::Input::Scoped { scope, .. } = &plan.input {
+        config_findings.retain(|finding| scope.reports(&finding.file));
+    }
     let mut report = match runner::run(plan.input, lint.threads, lint.parse_all) {
         Ok(report) => report,
         Err(err) => return fail(stderr, err),
