@@ -267,8 +267,9 @@ fn package_name(dir: &Path) -> Option<String> {
 
 fn read(dir: &Path) -> Result<toml::Table, String> {
     let path = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|err| format!("could not read `{}`: {err}", path.display()))?;
+    let text =
+        crate::discover::files::read_text_limited(&path, crate::discover::files::CONFIG_LIMIT)
+            .map_err(|err| format!("could not read `{}`: {err}", path.display()))?;
     text.parse::<toml::Table>()
         .map_err(|err| format!("could not parse `{}`: {}", path.display(), err.message()))
 }

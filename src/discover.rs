@@ -18,6 +18,7 @@ use ignore::WalkBuilder;
 
 mod around;
 mod deps;
+pub mod files;
 mod package;
 pub use around::{Around, around};
 use deps::{context_crates, dependencies_of};
@@ -143,16 +144,39 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 }
 
 fn walk(root: &Path, files: &mut Vec<PathBuf>, discovery: &mut Discovery) {
+    // The walk reads the ignore files of the root's folders and of each folder it enters:
+    // one that is a FIFO would block it, a device would never end. Such a folder is not
+    // walked (an error names the file); a root under one is not walked at all.
+    let absolute = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if let Some(error) = absolute.ancestors().find_map(unreadable_ignore_file) {
+        discovery.errors.push(error);
+        return;
+    }
+    let refused = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let refused_in_walk = std::sync::Arc::clone(&refused);
     let walker = WalkBuilder::new(root)
         .standard_filters(true)
         .require_git(false)
         .hidden(true)
         .follow_links(true)
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             // The walk root itself is always entered, whatever its name.
-            entry.depth() == 0
-                || !(entry.file_name() == "target"
-                    && entry.file_type().is_some_and(|kind| kind.is_dir()))
+            if entry.depth() == 0 {
+                return true;
+            }
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir())
+                || (entry.path_is_symlink() && entry.path().is_dir());
+            if !is_dir {
+                return true;
+            }
+            if let Some(error) = unreadable_ignore_file(entry.path()) {
+                refused_in_walk
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(error);
+                return false;
+            }
+            entry.file_name() != "target"
         })
         .build();
     for entry in walker {
@@ -167,6 +191,32 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, discovery: &mut Discovery) {
             Err(err) => record_walk_error(root, &err, discovery),
         }
     }
+    discovery
+        .errors
+        .append(&mut refused.lock().unwrap_or_else(|e| e.into_inner()));
+}
+
+/// An ignore file in `dir` that the walk must not read (not a regular file, or larger
+/// than a configuration may be), as the error that names it.
+fn unreadable_ignore_file(dir: &Path) -> Option<PathError> {
+    let git = dir.join(".git");
+    let mut candidates = vec![dir.join(".gitignore"), dir.join(".ignore")];
+    if git.is_dir() {
+        candidates.push(git.join("info/exclude"));
+    } else {
+        // A `.git` file (a worktree's) names the repository: read too.
+        candidates.push(git);
+    }
+    candidates.into_iter().find_map(|path| {
+        let err = files::unsafe_to_read(&path, files::CONFIG_LIMIT)?;
+        Some(PathError {
+            message: format!(
+                "could not read `{}`: {err}; the folder holding it was not walked",
+                path.display()
+            ),
+            path,
+        })
+    })
 }
 
 fn record_walk_error(root: &Path, err: &ignore::Error, discovery: &mut Discovery) {
@@ -398,7 +448,7 @@ impl ManifestCache {
 }
 
 fn read_manifest(dir: &Path) -> Option<toml::Table> {
-    let text = fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let text = files::read_text_limited(&dir.join("Cargo.toml"), files::CONFIG_LIMIT).ok()?;
     text.parse::<toml::Table>().ok()
 }
 

@@ -17,6 +17,24 @@ use proc_macro2::{LineColumn, Span as PmSpan};
 
 use crate::diagnostic::{Pos, Span};
 
+/// `text` with its control characters (a newline, an escape that would drive the
+/// terminal) written as Rust escapes (`\n`, `\u{1b}`): for names and values that come
+/// from the disk or a configuration and are shown to users.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
 /// The line starts of one text, built once (one pass with `memchr`) and asked many
 /// times: by the analysis for syn's line/column spans, by suppressions for token
 /// offsets, by the reporters for line text and byte offsets.

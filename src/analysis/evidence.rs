@@ -115,26 +115,21 @@ impl Evidence {
         }
     }
 
-    /// The structs, fns and impls declared in a block.
+    /// The structs, fns and impls declared in a block (borrowed: a clone would copy the
+    /// items nested in them at every level, the square of the nesting).
     pub(super) fn collect_block_items(&mut self, block: &syn::Block) {
-        let items: Vec<Item> = block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                syn::Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => {
-                    Some(item.clone())
-                }
-                _ => None,
-            })
-            .collect();
-        if !items.is_empty() {
-            self.collect_items(&items);
+        let items = block.stmts.iter().filter_map(|stmt| match stmt {
+            syn::Stmt::Item(item @ (Item::Struct(_) | Item::Fn(_) | Item::Impl(_))) => Some(item),
+            _ => None,
+        });
+        if items.clone().next().is_some() {
+            self.collect_items(items);
         }
     }
 
-    pub(super) fn collect_items(&mut self, items: &[Item]) {
+    pub(super) fn collect_items<'i>(&mut self, items: impl Iterator<Item = &'i Item> + Clone) {
         let no_self = Ty::Unknown;
-        for item in items {
+        for item in items.clone() {
             if let Item::Type(alias) = item {
                 let ty = resolve_type(&alias.ty, &self.imports, &no_self);
                 if ty.path().is_some_and(|path| !is_local_text(path)) {
@@ -210,6 +205,16 @@ impl Evidence {
         if let Some(frame) = self.env.last_mut() {
             frame.insert(name, ty);
         }
+    }
+
+    /// The depth of the scope whose binding `name` means here.
+    pub(super) fn binding_depth(&self, name: &str) -> Option<usize> {
+        self.env.iter().rposition(|frame| frame.contains_key(name))
+    }
+
+    /// Does `name` mean the enclosing fn's parameter here (no binding in scope shadows it)?
+    pub(super) fn is_param(&self, name: &str) -> bool {
+        self.env.iter().rposition(|frame| frame.contains_key(name)) == Some(0)
     }
 
     pub(super) fn lookup(&self, name: &str) -> Ty {

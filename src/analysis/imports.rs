@@ -92,6 +92,9 @@ struct Frame {
 #[derive(Debug, Default)]
 pub(crate) struct Imports {
     frames: Vec<Frame>,
+    /// The frames that bind each name, innermost last: a lookup asks this map once, not
+    /// each frame (fns nested thousands deep, each with a `use`, made lookups quadratic).
+    bound: HashMap<String, Vec<usize>>,
 }
 
 impl Imports {
@@ -120,7 +123,31 @@ impl Imports {
     }
 
     pub(crate) fn pop(&mut self) {
-        self.frames.pop();
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let index = self.frames.len();
+        for name in frame.names.keys() {
+            if let Some(frames) = self.bound.get_mut(name) {
+                if frames.last() == Some(&index) {
+                    frames.pop();
+                }
+                if frames.is_empty() {
+                    self.bound.remove(name);
+                }
+            }
+        }
+    }
+
+    /// Binds `name` in frame `frame` (the innermost).
+    fn bind(&mut self, frame: usize, name: &str, resolved: Resolved) {
+        if self.frames[frame]
+            .names
+            .insert(name.to_string(), resolved)
+            .is_none()
+        {
+            self.bound.entry(name.to_string()).or_default().push(frame);
+        }
     }
 
     fn push<'a>(&mut self, module: bool, path: Vec<String>, items: impl Iterator<Item = &'a Item>) {
@@ -141,9 +168,8 @@ impl Imports {
         // Locals first: they shadow, and `use` paths may start with them.
         for (name, binding) in &raw_names {
             if let RawBinding::Local = binding {
-                let frame = &mut self.frames[top - 1];
-                let local = Resolved::Local(item_text(&frame.path, name));
-                frame.names.insert(name.clone(), local);
+                let local = Resolved::Local(item_text(&self.frames[top - 1].path, name));
+                self.bind(top - 1, name, local);
             }
         }
         // `use` paths may start with a name another `use` of this frame binds
@@ -166,7 +192,7 @@ impl Imports {
                 } else {
                     self.resolve_in(top, path, false)
                 };
-                self.frames[top - 1].names.insert(name.clone(), resolved);
+                self.bind(top - 1, name, resolved);
             }
         }
         for glob in raw_globs {
@@ -276,8 +302,13 @@ impl Imports {
         let frames = &self.frames[..top];
         let module_start = frames.iter().rposition(|f| f.module).unwrap_or(0);
         let visible = &frames[module_start..];
-        if let Some(found) = visible.iter().rev().find_map(|f| f.names.get(name)) {
-            return Some(found.clone());
+        // The innermost frame below `top` that binds `name`, if it is visible.
+        let binding = self.bound.get(name).and_then(|frames| {
+            let innermost = *frames.iter().rev().find(|&&i| i < top)?;
+            (innermost >= module_start).then_some(innermost)
+        });
+        if let Some(i) = binding {
+            return self.frames[i].names.get(name).cloned();
         }
         for frame in visible.iter().rev() {
             for glob in &frame.globs {

@@ -8,6 +8,11 @@ use syn::{Block, Expr, Macro, Pat, Stmt, Token};
 
 use crate::analysis::known_paths;
 
+/// Macro bodies parsed inside one another at most: each level's body is parsed again from
+/// its tokens, so `vec![vec![…]]` thousands deep would cost the square of its size. Real
+/// code nests a few (`println!("{}", format!(..))`); deeper bodies stay unread.
+pub(super) const MAX_DEPTH: usize = 8;
+
 /// What a macro's body holds, parsed.
 pub(super) enum MacroBody {
     /// `select!` branches.

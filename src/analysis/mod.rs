@@ -25,11 +25,11 @@ use crate::settings::Settings;
 use facts::{Fact, Problem, Unparsable};
 pub use summary::FileSummary;
 
-/// Deeper bracket nesting than this is refused before syn recurses into it.
-const MAX_NESTING: usize = 2_000;
-/// Stack wanted before parsing; a caller's thread with less gets a new segment this big.
-const MIN_STACK: usize = 48 * 1024 * 1024;
-const PARSE_STACK: usize = 256 * 1024 * 1024;
+/// The most stack one file may take (virtual: only what the nesting uses is touched).
+/// A file whose tokens could need more (`source::stack_need`) is refused, not parsed.
+const MAX_STACK: u64 = 256 << 20;
+/// Debug builds take several times the stack of release builds for the same nesting.
+const SCALE: u64 = if cfg!(debug_assertions) { 2 } else { 1 };
 
 /// The facts of one file alone: its own and those of the chains that stay inside it.
 pub fn facts_of(name: &str, text: &str, settings: &Settings) -> Vec<Fact> {
@@ -72,6 +72,19 @@ pub fn unbalanced(name: &str, text: &str) -> Option<Fact> {
 /// Parses and walks one file: its own findings and what the crate model needs of it.
 /// Never panics and does no I/O.
 pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
+    // One pass over the tokens bounds how deep syn, the walk and the drop can recurse: a
+    // file that could need more than `MAX_STACK` is refused; one that needs more than
+    // the thread has left gets a stack that big, for as long as it is analyzed.
+    let need = source::stack_need(text);
+    let bytes = need.bytes.saturating_mul(SCALE);
+    if bytes > MAX_STACK * SCALE {
+        let line = source::LineIndex::new(text).line(need.at) as usize;
+        return FileSummary {
+            name: name.to_string(),
+            facts: vec![file_error(name, line, Problem::TooDeep)],
+            ..FileSummary::default()
+        };
+    }
     let run = || {
         catch_unwind(AssertUnwindSafe(|| analyze(name, text, settings))).unwrap_or_else(|_| {
             proc_macro2::extra::invalidate_current_thread_spans();
@@ -82,10 +95,11 @@ pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
             }
         })
     };
-    if stacker::remaining_stack().is_some_and(|left| left >= MIN_STACK) {
+    let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+    if stacker::remaining_stack().is_some_and(|left| left >= bytes) {
         run()
     } else {
-        stacker::grow(PARSE_STACK, run)
+        stacker::grow(bytes, run)
     }
 }
 
@@ -95,9 +109,6 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
         facts: vec![fact],
         ..FileSummary::default()
     };
-    if let Some(line) = source::nesting_beyond(text, MAX_NESTING) {
-        return only(file_error(name, line, Problem::TooDeep));
-    }
     // Front matter is blanked (same lines and columns), so spans still point into `text`.
     let front = editions::without_front_matter(text);
     let parsed = editions::parse_mended(front.as_deref().unwrap_or(text));

@@ -17,66 +17,226 @@ fn line_of(text: &str, offset: usize) -> usize {
     LineIndex::new(text).line(offset) as usize
 }
 
-/// Where syn would recurse deeper than `limit`, if anywhere: bracket nesting, generic
-/// `<..>` nesting, or a run of prefix operators and closure bars (`!!!!x`, `&&&&T`,
-/// `|| || || x`). A guard against input that would overflow the parser's stack: real code
-/// stays far below any of these.
-pub(crate) fn nesting_beyond(text: &str, limit: usize) -> Option<usize> {
-    let mut brackets = 0usize;
-    let mut angles = 0usize;
-    let mut run = 0usize;
-    let mut previous = 0u8;
+/// The stack parsing, walking and dropping `text` can take at most, in bytes, and the offset
+/// of the token where that is reached: an upper bound read from the tokens in one pass,
+/// whatever the shape of the nesting.
+///
+/// syn's recursion can only go one level deeper by consuming a token, so the depth at a
+/// token is bounded by the tokens before it that are still "open": the enclosing
+/// delimiters, and in each the tokens since the last point where no nesting can continue
+/// (a `;`; a `,` outside generics and closure parameters; a match arm's `=>`; a `}` followed
+/// by a word that starts something new, as items and statements do, `else` and `as` aside).
+/// Each of those tokens is charged what one level of the costliest nesting it can start
+/// takes (measured per family by the hostile-input generator): a keyword, `=`, `|`, `<`,
+/// `@`, `->` or an operator in prefix position can start a recursion (`break break x`,
+/// `a = a = a`, `|x| |x| x`, `A<A<u8>>`, `&&&x`); an operand, a binary operator or a
+/// closed group only lengthens a tree syn builds in a loop (`a + a + a`, `x.f().f()`),
+/// which the walk and the drop still recurse on, at a small cost per level.
+pub(crate) fn stack_need(text: &str) -> StackNeed {
+    let mut levels: Vec<Level> = Vec::new();
+    let mut level = Level::default();
+    let mut need = StackNeed { bytes: 0, at: 0 };
+    // Whether the previous token ends an operand (an identifier, literal, closed group),
+    // so an operator after it is binary; and the previous punctuation, if adjacent.
+    let mut operand = false;
+    let mut previous: Option<(u8, usize)> = None;
+    let mut after_brace = false;
     for token in crate::text::lexer::Lexer::new(text, 0) {
-        let Kind::Punct(punct) = token.kind else {
-            if !token.is_comment() {
-                run = 0;
-                previous = 0;
-            }
+        if token.is_comment() {
             continue;
+        }
+        let word = &text[token.start..token.end];
+        if std::mem::take(&mut after_brace) && starts_anew(token.kind, word) {
+            level.reset();
+        }
+        let adjacent = |byte: u8| previous.is_some_and(|(b, end)| b == byte && end == token.start);
+        let cost = match token.kind {
+            Kind::Punct(open @ (b'(' | b'[' | b'{')) => {
+                let _ = open;
+                let base = level.depth() + OPEN;
+                levels.push(std::mem::take(&mut level));
+                level.base = base;
+                operand = false;
+                previous = None;
+                need.note(base, token.start);
+                continue;
+            }
+            Kind::Punct(close @ (b')' | b']' | b'}')) => {
+                level = levels.pop().unwrap_or_default();
+                after_brace = close == b'}';
+                operand = true;
+                previous = None;
+                level.run += LIGHT;
+                need.note(level.depth(), token.start);
+                continue;
+            }
+            Kind::Punct(b';') => {
+                level.reset();
+                0
+            }
+            Kind::Punct(b',') if level.angles == 0 && !level.bars => {
+                level.reset();
+                0
+            }
+            Kind::Punct(b'>') if adjacent(b'=') => {
+                // `=>`: a match arm's pattern is done; its body starts afresh.
+                level.reset();
+                0
+            }
+            // `->`: a return type, where fn pointers and closures nest.
+            Kind::Punct(b'>') if adjacent(b'-') => HEAVY,
+            Kind::Punct(b'>') => {
+                level.angles = level.angles.saturating_sub(1);
+                LIGHT
+            }
+            Kind::Punct(b'<') => {
+                level.angles += 1;
+                ANGLE
+            }
+            Kind::Punct(b'|') => {
+                level.bars = !level.bars;
+                HEAVY
+            }
+            Kind::Punct(b'=' | b'@') => HEAVY,
+            Kind::Punct(_) if operand => LIGHT,
+            Kind::Punct(_) => HEAVY,
+            Kind::Ident if !operand_word(word) && !adjacent(b'.') && word != "as" => HEAVY,
+            _ => LIGHT,
         };
-        let deeper = match punct {
-            b'(' | b'[' | b'{' => {
-                brackets += 1;
-                angles = 0;
-                brackets > limit
-            }
-            b')' | b']' | b'}' => {
-                brackets = brackets.saturating_sub(1);
-                angles = 0;
-                false
-            }
-            b';' => {
-                angles = 0;
-                false
-            }
-            b'<' => {
-                angles += 1;
-                angles > ANGLE_LIMIT
-            }
-            b'>' if previous != b'-' && previous != b'=' => {
-                angles = angles.saturating_sub(1);
-                false
-            }
+        level.run += cost;
+        need.note(level.depth(), token.start);
+        operand = match token.kind {
+            Kind::Ident => operand_word(word) || adjacent(b'.'),
+            Kind::Literal => true,
+            Kind::Punct(b'?') => true,
             _ => false,
         };
-        if matches!(punct, b'!' | b'-' | b'*' | b'&' | b'|') {
-            run += 1;
-        } else {
-            run = 0;
-        }
-        previous = punct;
-        if deeper || run > PREFIX_RUN_LIMIT {
-            return Some(line_of(text, token.start));
-        }
+        previous = match token.kind {
+            Kind::Punct(b) => Some((b, token.end)),
+            _ => None,
+        };
     }
-    None
+    need.bytes += BASE;
+    need
 }
 
-/// Deepest generic nesting accepted: syn needs about 30 KiB of stack a level.
-const ANGLE_LIMIT: usize = 20_000;
+/// What [`stack_need`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StackNeed {
+    pub(crate) bytes: u64,
+    /// The offset of the token where the most is needed.
+    pub(crate) at: usize,
+}
 
-/// Longest run of prefix operators and closure bars accepted (`!!x` is 2).
-const PREFIX_RUN_LIMIT: usize = 10_000;
+impl StackNeed {
+    fn note(&mut self, bytes: u64, at: usize) {
+        if bytes > self.bytes {
+            *self = StackNeed { bytes, at };
+        }
+    }
+}
+
+/// One delimiter's tokens: the stack its opening took, and what the open run since the
+/// last reset adds.
+#[derive(Clone, Copy, Debug, Default)]
+struct Level {
+    base: u64,
+    run: u64,
+    /// `<` not yet closed: a `,` inside generics does not end the nesting.
+    angles: u32,
+    /// An odd number of `|`: a `,` between closure parameters does not end it either.
+    bars: bool,
+}
+
+impl Level {
+    fn depth(&self) -> u64 {
+        self.base + self.run
+    }
+
+    fn reset(&mut self) {
+        self.run = 0;
+        self.angles = 0;
+        self.bars = false;
+    }
+}
+
+/// A word after a `}` that cannot continue the expression or type before it: the next
+/// item, statement or match arm (`else` continues an `if`; `as` casts a block).
+fn starts_anew(kind: Kind, word: &str) -> bool {
+    match kind {
+        Kind::Ident => word != "else" && word != "as",
+        Kind::Punct(b'#') => true,
+        _ => false,
+    }
+}
+
+/// An identifier that ends an operand: not a keyword, or a keyword that is a value or path.
+fn operand_word(word: &str) -> bool {
+    !matches!(
+        word,
+        "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "final"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "try"
+            | "type"
+            | "typeof"
+            | "union"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+    )
+}
+
+/// Stack charged for a token that can start a recursion (the costliest measured: `break`,
+/// 3.7 KiB a level; a closure's `|x|` 4.2 KiB, `fn() ->` 5.5 KiB, `dyn Fn() ->` 6.9 KiB).
+const HEAVY: u64 = 8 << 10;
+/// Stack charged for a `<`: a level of generics takes more than any other token (8 KiB).
+const ANGLE: u64 = 12 << 10;
+/// Stack charged for an operand, a binary operator or a closed group: a level of a tree
+/// syn builds in a loop, for the walk and the drop.
+const LIGHT: u64 = 256;
+/// Stack charged for an opening delimiter (measured: a block 5.3 KiB; `fn f() {` nested
+/// in a fn's body takes 12.2 KiB a level, charged `fn` + `{`).
+const OPEN: u64 = 10 << 10;
+/// What the analysis takes besides the nesting.
+const BASE: u64 = 4 << 20;
 
 /// The line of the first bracket that closes nothing or the wrong thing, or of the first
 /// one left open.
@@ -104,33 +264,77 @@ pub(crate) fn unbalanced_line(text: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn need(text: &str) -> u64 {
+        stack_need(text).bytes - BASE
+    }
+
     #[test]
-    fn nesting_counts_delimiters_not_literals() {
-        assert_eq!(nesting_beyond("fn f() { g((1)) }", 2), Some(1));
-        assert_eq!(nesting_beyond("fn f() { g((1)) }", 3), None);
-        assert_eq!(nesting_beyond("// ((((((\nfn f() {}", 2), None);
-        assert_eq!(nesting_beyond("fn f() { \"((((((\"; }", 2), None);
-        assert_eq!(nesting_beyond("fn f() { r#\"((((\"#; '('; }", 2), None);
+    fn stack_need_counts_delimiters_not_literals() {
+        assert_eq!(need("((()))"), 3 * OPEN);
+        assert_eq!(need("x x x x ((y))"), 2 * OPEN + 5 * LIGHT);
+        assert_eq!(need("// ((((((\nx"), LIGHT);
+        assert_eq!(need("\"((((((\""), LIGHT);
+        assert_eq!(need("r#\"((((\"#; '('"), LIGHT);
+        assert_eq!(need("/* ( /* ( */ ( */ x"), LIGHT);
+        assert_eq!(stack_need("fn f() {\n    ((((x))))\n}").at, 17);
+    }
+
+    /// Each nesting syn recurses on grows the need with its length, whatever its shape.
+    #[test]
+    fn stack_need_grows_with_every_kind_of_chain() {
+        let grows = |unit: &str, tail: &str| {
+            let one = need(&format!("{}{tail}", unit.repeat(100)));
+            let two = need(&format!("{}{tail}", unit.repeat(200)));
+            assert!(two >= one + 100 * LIGHT, "{unit}: {one} then {two}");
+            two - one
+        };
+        for unit in [
+            "break ",
+            "return ",
+            "|x| ",
+            "move || ",
+            "async || ",
+            "a = ",
+            "a += ",
+            "&mut ",
+            "&raw const ",
+            "!",
+            "- ",
+            "* ",
+            "ref mut a @ ",
+            "fn() -> ",
+            "&'a ",
+            "*const ",
+            "dyn Fn() -> ",
+            "impl Fn() -> ",
+            "A<",
+            "|a, b| ",
+        ] {
+            assert!(grows(unit, "x") >= 100 * HEAVY, "{unit}");
+        }
+        for unit in [" + a", " && a", ".f()", ".await", "?", " as u8", "[0]"] {
+            grows(unit, "");
+        }
+        assert!(grows(" else if a { 1 }", "") >= 100 * HEAVY);
+    }
+
+    /// What cannot continue a nesting ends it: statements, items, arms, arguments.
+    #[test]
+    fn stack_need_resets_where_nesting_ends() {
+        let flat = need("fn f() { a = a = a; }");
+        assert_eq!(need(&"fn f() { a = a = a; }\n".repeat(1000)), flat);
+        let stmts = need("fn f() { a = a = a; }");
+        assert_eq!(need("fn f() { a = a = a; a = a = a; a = a = a; }"), stmts);
+        let arms = need("match x { A => a = a, C => {} }");
         assert_eq!(
-            nesting_beyond("fn f<'a>(x: &'a u8) { (((x))) }", 3),
-            Some(1)
+            need("match x { A => a = a, B => a = a, C => {} D => a = a, C => {} }"),
+            arms
         );
-        assert_eq!(nesting_beyond("/* ( /* ( */ ( */ fn f() {}", 1), None);
-        let generics = format!(
-            "type T = {}u8{};",
-            "A<".repeat(ANGLE_LIMIT + 1),
-            ">".repeat(ANGLE_LIMIT + 1)
-        );
-        assert_eq!(nesting_beyond(&generics, 100), Some(1));
-        assert_eq!(
-            nesting_beyond("fn f() -> u8 { if a < b && c > d { 1 } else { 2 } }", 2),
-            None
-        );
-        let prefix = format!(
-            "fn f() {{ let x = {}y; }}",
-            "!".repeat(PREFIX_RUN_LIMIT + 1)
-        );
-        assert_eq!(nesting_beyond(&prefix, 100), Some(1));
+        // Generics and closure parameters are not ended by their commas.
+        assert!(need("A<B, A<B, A<B, u8>>>") > need("A<B, u8>") + 2 * HEAVY);
+        assert!(need("|a, b| |a, b| |a, b| x") > need("|a, b| x") + 2 * HEAVY);
+        // A block continued by `else` or `as` is not ended.
+        assert!(need("if a {} else if a {} else if a {} else {}") > need("if a {}") + 4 * HEAVY);
     }
 
     #[test]

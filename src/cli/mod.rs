@@ -129,6 +129,7 @@ fn fix_then_lint(lint: Lint) -> Outcome {
 fn run_lint(lint: Lint) -> Outcome {
     let mut stderr = String::new();
     let fail = |mut stderr: String, message: String| {
+        let message = crate::text::escape_controls(&message);
         stderr.push_str(&format!("async-lint: error: {message}\n"));
         Outcome {
             stderr,
@@ -143,9 +144,12 @@ fn run_lint(lint: Lint) -> Outcome {
     let cwd = std::env::current_dir().unwrap_or_default();
     // Read the baseline first: a bad one stops the run before any work.
     let baseline = match &lint.baseline {
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|err| err.to_string())
-            .and_then(|text| Baseline::from_json(&text))
+        Some(path) => match crate::discover::files::read_text_limited(
+            path,
+            crate::discover::files::BASELINE_LIMIT,
+        )
+        .map_err(|err| err.to_string())
+        .and_then(|text| Baseline::from_json(&text))
         {
             Ok(baseline) => Some((baseline, Anchor::new(&cwd, path))),
             Err(err) => {
@@ -167,6 +171,7 @@ fn run_lint(lint: Lint) -> Outcome {
                 None => (crate::discover::discover(&paths), None),
             };
             for warning in &discovery.warnings {
+                let warning = crate::text::escape_controls(warning);
                 stderr.push_str(&format!("async-lint: warning: {warning}\n"));
             }
             plan::for_paths(discovery, &lint.rules, &mut resolver).map(|mut plan| {
@@ -236,7 +241,9 @@ fn run_lint(lint: Lint) -> Outcome {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
         let saved = folder
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(path, written.to_json()));
+            .and_then(|()| {
+                crate::discover::files::write_atomically(path, written.to_json().as_bytes())
+            });
         if let Err(err) = saved {
             return fail(
                 stderr,

@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use super::parse::{from_manifest, parse};
 use super::{Config, ConfigError, FILE_NAME};
+use crate::discover::files::{CONFIG_LIMIT, read_text_limited};
 
 impl Config {
     /// Reads `--config FILE`: an `async-lint.toml`-style file, or a `Cargo.toml` whose
     /// metadata holds the keys.
     pub fn load(path: &Path, shown: &str) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
+        let text = read_text_limited(path, CONFIG_LIMIT).map_err(|err| ConfigError {
             file: shown.to_string(),
             line: 0,
             key: String::new(),
@@ -105,12 +106,12 @@ impl Resolver {
     /// root).
     fn read_dir(&self, dir: &Path) -> Result<(Option<Arc<Config>>, bool), ConfigError> {
         let own = dir.join(FILE_NAME);
-        if own.is_file() {
+        if own.exists() {
             let shown = self.shown(&own);
             return Ok((Some(Arc::new(Config::load(&own, &shown)?)), true));
         }
         let manifest = dir.join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else {
+        let Ok(text) = read_text_limited(&manifest, CONFIG_LIMIT) else {
             return Ok((None, false));
         };
         let shown = self.shown(&manifest);

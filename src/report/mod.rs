@@ -20,6 +20,7 @@ mod statistics;
 pub(crate) use sources::Sources;
 pub use statistics::render as statistics;
 
+use crate::diagnostic::Diagnostic;
 use crate::runner::Report;
 
 /// An output format (`--format`).
@@ -42,6 +43,15 @@ pub enum Format {
 /// Renders `report` in `format`. `color` applies to the human format only; `places` to
 /// the formats that name files from the repository root (sarif, github).
 pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> Vec<u8> {
+    // Words that came from the input (a rule name in a comment or a configuration) may
+    // hold control characters: written as escapes, they cannot drive the terminal.
+    let escaped;
+    let report = if report.diagnostics.iter().any(has_controls) {
+        escaped = with_controls_escaped(report);
+        &escaped
+    } else {
+        report
+    };
     match format {
         Format::Human => human::render(report, &Sources::new(&report.sources), color),
         Format::Concise => concise::render(report),
@@ -55,6 +65,34 @@ pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> 
 /// The summary that ends the human format (`Found 3 problems …`, grouping lines).
 pub fn human_summary(report: &Report) -> String {
     human::summary(report)
+}
+
+fn has_controls(d: &Diagnostic) -> bool {
+    let controls = |text: &str| text.chars().any(char::is_control);
+    controls(&d.message)
+        || controls(&d.label)
+        || d.labels.iter().any(|label| controls(&label.message))
+        || d.notes.iter().any(|note| controls(note))
+        || d.help.as_deref().is_some_and(controls)
+}
+
+fn with_controls_escaped(report: &Report) -> Report {
+    let escape = |text: &mut String| {
+        if let std::borrow::Cow::Owned(escaped) = crate::text::escape_controls(text) {
+            *text = escaped;
+        }
+    };
+    let mut report = report.clone();
+    for d in &mut report.diagnostics {
+        escape(&mut d.message);
+        escape(&mut d.label);
+        d.labels
+            .iter_mut()
+            .for_each(|label| escape(&mut label.message));
+        d.notes.iter_mut().for_each(escape);
+        d.help.iter_mut().for_each(escape);
+    }
+    report
 }
 
 /// Where files are, for the formats that name them from a repository's root.

@@ -17,7 +17,7 @@ pub fn diagnostic(fact: &Unparsable) -> Diagnostic {
         ),
         Problem::TooDeep => (
             format!(
-                "`{name}` nests brackets, generics or prefix operators too deeply to parse safely; the file was not analyzed"
+                "`{name}` nests brackets, operators, closures or types too deeply to parse safely; the file was not analyzed"
             ),
             "",
         ),

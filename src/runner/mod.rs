@@ -1,7 +1,7 @@
 //! Reading and linting files in parallel.
 //!
-//! Each file is read, decoded and linted on a worker thread with a large stack (syn
-//! recurses on nesting), and only plain data comes back: the diagnostics, and the file's
+//! Each file is read, decoded and linted on a worker thread (a file whose nesting needs a
+//! larger stack gets one while it is parsed), and only plain data comes back: the diagnostics, and the file's
 //! text when something was reported on it (the human format shows it). A file that cannot
 //! be read or decoded becomes a `parse_error` diagnostic on that file; every other file is
 //! still checked. The result is sorted, so it is the same on any number of threads.
@@ -23,9 +23,7 @@ use rayon::prelude::*;
 
 use links::{linked_groups, links_between};
 pub use read::read_stdin;
-use read::{
-    BOM, absolute, decode, decode_error, display_name, path_error, read_error, read_regular, unread,
-};
+use read::{BOM, absolute, decode, decode_error, display_name, path_error, read_regular, unread};
 pub use scope::{Scope, Summaries};
 
 use crate::analysis::crate_model::select::{ItemNames, Wanted};
@@ -37,8 +35,10 @@ use crate::discover::{Crate, Discovery, PathError};
 use crate::rules::Rule;
 use crate::settings::{Edition, Settings};
 
-/// The stack each worker thread gets: enough for deeply nested (hostile) input.
-pub const STACK_SIZE: usize = 256 << 20;
+/// The stack each worker thread gets. A file whose nesting needs more is analyzed on a
+/// stack grown for it alone (`analysis::summarize`), so no worker reserves room for the
+/// deepest file.
+pub const STACK_SIZE: usize = 16 << 20;
 
 /// What to lint.
 #[derive(Clone, Debug)]
@@ -387,10 +387,19 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
             per_file.entry((u, display_name(path))).or_default();
         }
     }
+    // Read again by the path as reached, not by the name shown (lossy for a name that is
+    // not UTF-8, so its suppressions were lost).
+    let path_of: HashMap<String, &Path> = files
+        .iter()
+        .map(|&(_, path)| (display_name(path), path))
+        .collect();
     let finished: Vec<FileResult> = per_file
         .into_par_iter()
         .filter(|((_, name), _)| scope.reports(name))
-        .map(|((u, name), facts)| finish(name, facts, &units[u], scope))
+        .map(|((u, name), facts)| {
+            let path = path_of.get(&name).map(|path| path.to_path_buf());
+            finish(name, path, facts, &units[u], scope)
+        })
         .collect();
     results.extend(finished);
     results
@@ -493,18 +502,25 @@ fn first_pass_text(
 
 fn parse_path(path: &Path, unit: &Unit, scope: &Scope) -> Pass {
     let name = display_name(path);
-    match scope.read(path, || std::fs::read(path)) {
+    match scope.read(path, || read_regular(path, &name)) {
         Ok(bytes) => match decode(&name, &bytes) {
             Ok(text) => Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings))),
             Err(error) => Pass::Failed(decode_error(name, &bytes, *error)),
         },
-        Err(err) => Pass::Failed(read_error(name, &err)),
+        Err(failed) => Pass::Failed(failed),
     }
 }
 
 /// One file's linked facts as findings, through its suppressions, with fixes.
-fn finish(name: String, facts: Vec<Fact>, unit: &Unit, scope: &Scope) -> FileResult {
-    let Ok(bytes) = scope.read(Path::new(&name), || std::fs::read(&name)) else {
+fn finish(
+    name: String,
+    path: Option<PathBuf>,
+    facts: Vec<Fact>,
+    unit: &Unit,
+    scope: &Scope,
+) -> FileResult {
+    let path = path.unwrap_or_else(|| PathBuf::from(&name));
+    let Ok(bytes) = scope.read(&path, || read_regular(&path, &name)) else {
         return FileResult {
             name,
             source: None,

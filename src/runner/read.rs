@@ -9,34 +9,48 @@ use super::FileResult;
 use crate::analysis::FileSummary;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::discover::PathError;
+use crate::discover::files::{SOURCE_LIMIT, read_limited};
 
 /// A file's path made absolute the way crate roots are (symbolic links resolved), so the
-/// crate model can place it in its crate's layout.
+/// crate model can place it in its crate's layout. A file that is not itself a link is its
+/// folder resolved (once per folder and thread: resolving costs a system call per
+/// component, for every file of a 100,000-file crate) joined with its name.
 pub(super) fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path)
-        .or_else(|_| std::path::absolute(path))
-        .unwrap_or_else(|_| path.to_path_buf())
+    thread_local! {
+        static FOLDERS: std::cell::RefCell<std::collections::HashMap<PathBuf, PathBuf>> =
+            std::cell::RefCell::default();
+    }
+    let resolve = |path: &Path| {
+        std::fs::canonicalize(path)
+            .or_else(|_| std::path::absolute(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let not_a_link = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
+    match (path.parent(), path.file_name()) {
+        (Some(folder), Some(name)) if not_a_link => {
+            let folder = if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder
+            };
+            FOLDERS.with_borrow_mut(|folders| {
+                if let Some(resolved) = folders.get(folder) {
+                    return resolved.join(name);
+                }
+                let resolved = resolve(folder);
+                let joined = resolved.join(name);
+                folders.insert(folder.to_path_buf(), resolved);
+                joined
+            })
+        }
+        _ => resolve(path),
+    }
 }
 
-/// A file's bytes, for the first pass. A FIFO or device would block the read (or never
-/// end): only regular files are read.
+/// A file's bytes. A FIFO or device would block the read (or never end): only regular
+/// files are read, and only up to the documented limit (`SOURCE_LIMIT`, 64 MiB).
 pub(super) fn read_regular(path: &Path, name: &str) -> Result<Vec<u8>, FileResult> {
-    if let Ok(metadata) = std::fs::metadata(path)
-        && !metadata.is_file()
-    {
-        return Err(FileResult {
-            diagnostics: vec![error_at_start(
-                name,
-                format!("could not read `{name}`: not a regular file"),
-                "not a regular file",
-            )],
-            name: name.to_string(),
-            source: None,
-            bom: false,
-            note: None,
-        });
-    }
-    std::fs::read(path).map_err(|err| read_error(name.to_string(), &err))
+    read_limited(path, SOURCE_LIMIT).map_err(|err| read_error(name.to_string(), &err))
 }
 
 pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {
@@ -71,8 +85,9 @@ pub fn read_stdin() -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A path as shown: lossy for a name that is not UTF-8, control characters escaped.
 pub(super) fn display_name(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    crate::text::escape_controls(&path.to_string_lossy()).into_owned()
 }
 
 pub(super) fn path_error(error: &PathError) -> FileResult {
@@ -80,7 +95,7 @@ pub(super) fn path_error(error: &PathError) -> FileResult {
     FileResult {
         diagnostics: vec![error_at_start(
             &name,
-            error.message.clone(),
+            crate::text::escape_controls(&error.message).into_owned(),
             "could not read this path",
         )],
         name,
@@ -143,6 +158,29 @@ pub(super) fn unread(summary: &FileSummary) -> FileResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Resolved by folder, a path is what resolving it whole gives, links included.
+    #[test]
+    fn absolute_paths_resolve_folders_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::write(real.join("a.rs"), "").unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+        std::os::unix::fs::symlink("real/a.rs", dir.path().join("b.rs")).unwrap();
+        for path in [
+            "real/a.rs",
+            "link/a.rs",
+            "link/a.rs",
+            "b.rs",
+            "real/missing.rs",
+        ] {
+            let path = dir.path().join(path);
+            let whole = std::fs::canonicalize(&path)
+                .unwrap_or_else(|_| std::fs::canonicalize(&real).unwrap().join("missing.rs"));
+            assert_eq!(absolute(&path), whole, "{}", path.display());
+        }
+    }
 
     #[test]
     fn bom_is_stripped() {

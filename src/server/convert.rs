@@ -80,11 +80,6 @@ impl<'a> Lines<'a> {
         Lines { text, starts }
     }
 
-    /// The whole text.
-    pub fn text(&self) -> &'a str {
-        self.text
-    }
-
     /// The byte offsets where 0-based `line` starts and ends (before its line break).
     pub fn bounds(&self, line: usize) -> (usize, usize) {
         let Some(&start) = self.starts.get(line) else {

@@ -25,8 +25,14 @@ pub fn apply(
     }
     let lines = LineIndex::new(text);
     let (mut comments, attributes) = parse::find(text, &lines);
+    let comments_at = Covers::new(comments.iter().map(|c| (c.first_line, c.last_line)));
+    let attributes_at = Covers::new(attributes.iter().map(|a| (a.first_line, a.last_line)));
     for &(line, rule) in accepted {
-        for comment in comments.iter_mut().filter(|comment| comment.covers(line)) {
+        for i in comments_at.at(line) {
+            let comment = &mut comments[i];
+            if !comment.covers(line) {
+                continue;
+            }
             for name in comment
                 .names
                 .iter_mut()
@@ -46,7 +52,8 @@ pub fn apply(
         }
         let line = d.span.start.line;
         let mut silenced = false;
-        for comment in &mut comments {
+        for i in comments_at.at(line) {
+            let comment = &mut comments[i];
             if !comment.covers(line) {
                 continue;
             }
@@ -57,9 +64,9 @@ pub fn apply(
                 }
             }
         }
-        silenced |= attributes
-            .iter()
-            .any(|a| a.rule == d.rule && a.covers(line));
+        silenced |= attributes_at
+            .at(line)
+            .any(|i| attributes[i].rule == d.rule && attributes[i].covers(line));
         if !silenced {
             kept.push(d);
         }
@@ -101,4 +108,41 @@ pub fn accepted(facts: &[Fact]) -> Vec<(u32, Rule)> {
             _ => None,
         })
         .collect()
+}
+
+/// Which of a list of line ranges cover a line, without asking each: short ranges (a
+/// comment and the line after it) by line, long ones (an allow on an item or the file)
+/// apart, asked every time. Linear in the findings and the suppressions, where asking
+/// every suppression for every finding was their product.
+pub(super) struct Covers {
+    by_line: std::collections::HashMap<u32, Vec<usize>>,
+    wide: Vec<usize>,
+}
+
+impl Covers {
+    /// Ranges longer than this many lines are asked for every line.
+    const SHORT: u32 = 16;
+
+    pub(super) fn new(ranges: impl Iterator<Item = (u32, u32)>) -> Covers {
+        let mut covers = Covers {
+            by_line: std::collections::HashMap::new(),
+            wide: Vec::new(),
+        };
+        for (i, (first, last)) in ranges.enumerate() {
+            if last.saturating_sub(first) >= Self::SHORT {
+                covers.wide.push(i);
+            } else {
+                for line in first..=last {
+                    covers.by_line.entry(line).or_default().push(i);
+                }
+            }
+        }
+        covers
+    }
+
+    /// The ranges that may cover `line` (each still to be asked).
+    pub(super) fn at(&self, line: u32) -> impl Iterator<Item = usize> + '_ {
+        let short = self.by_line.get(&line).into_iter().flatten().copied();
+        short.chain(self.wide.iter().copied())
+    }
 }

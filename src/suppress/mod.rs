@@ -49,9 +49,11 @@ pub fn mark_allowed(text: &str, summary: &mut FileSummary) {
     }
     let lines = LineIndex::new(text);
     let (comments, _) = parse::find(text, &lines);
+    let covers = apply::Covers::new(comments.iter().map(|c| (c.first_line, c.last_line)));
     let rules_at = |line: u32| {
-        comments
-            .iter()
+        covers
+            .at(line)
+            .map(|i| &comments[i])
             .filter(move |comment| comment.covers(line))
             .flat_map(|comment| comment.names.iter().filter_map(|name| name.rule))
     };

@@ -52,11 +52,21 @@ impl Wanted {
             if skipped.is_empty() {
                 continue;
             }
+            // The skipped files by each fn name they define, in index order: a want is
+            // matched against the files that define its name, not against every file.
+            let mut by_name: HashMap<u64, Vec<(usize, &ItemNames)>> = HashMap::new();
+            for &(index, names) in skipped {
+                for &name in &names.fns {
+                    by_name.entry(name).or_default().push((index, names));
+                }
+            }
             for want in wanted {
-                // Hashed once, looked up in every skipped file.
+                // Hashed once, looked up in the files that define the name.
                 let hashes = (name_hash(want.name()), want.ty().map(name_hash));
-                let mut matching = skipped
-                    .iter()
+                let candidates = by_name.get(&hashes.0);
+                let mut matching = candidates
+                    .into_iter()
+                    .flatten()
                     .filter(|(_, names)| names.defines(want, hashes));
                 match (want, matching.next(), matching.next()) {
                     (Want::At { .. }, Some(first), second) => {
@@ -91,6 +101,7 @@ enum Want {
 }
 
 impl Want {
+    /// The fn's name: every kind of want is defined by a file that defines it.
     fn name(&self) -> &str {
         match self {
             Want::At { name, .. } | Want::OnType { name, .. } | Want::Named(name) => name,
@@ -204,7 +215,7 @@ fn wanted_by(
                             target,
                             Want::OnType {
                                 ty: ty.to_string(),
-                                name: name.clone(),
+                                name: name.to_string(),
                             },
                         ));
                     }
@@ -213,12 +224,12 @@ fn wanted_by(
                     unit,
                     Want::OnType {
                         ty: ty.to_string(),
-                        name: name.clone(),
+                        name: name.to_string(),
                     },
                 )),
             },
             CallTarget::Method { ty: None, name } if !is_common_method(name) => {
-                wants.push((unit, Want::Named(name.clone())));
+                wants.push((unit, Want::Named(name.to_string())));
             }
             CallTarget::Method { .. } => {}
         }
@@ -269,11 +280,17 @@ impl ItemNames {
     /// Scans a file not parsed: `file` (absolute) sits in the crate at `crate_root`.
     pub fn scan(text: &str, crate_root: Option<&Path>, file: &Path) -> ItemNames {
         let place = super::layout(crate_root, file);
+        // An identifier is read to at most `LONGEST` bytes: a word repeated without a
+        // break (`implimplimpl…`) must not cost its length at each match.
+        const LONGEST: usize = 256;
         let ident_after = |at: usize| -> Option<u64> {
             let rest = text.get(at..)?.trim_start();
             let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
+                .char_indices()
+                .take(LONGEST)
+                .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+                .map_or(rest.len().min(LONGEST), |(i, _)| i);
+            let end = (0..=end).rev().find(|&i| rest.is_char_boundary(i))?;
             (end > 0).then(|| name_hash(&rest[..end]))
         };
         let starts_word = |at: usize| {
@@ -289,14 +306,20 @@ impl ItemNames {
         }
         let mut types = Hashes::default();
         for word in [&b"impl"[..], b" for "] {
+            // The first `>` at or after a position, found once for all the `impl<` before
+            // it (matches come in order): one pass, however many `impl<` there are.
+            let mut close: Option<usize> = Some(0);
             for at in memchr::memmem::find_iter(text.as_bytes(), word) {
                 let mut after = at + word.len();
                 // Skip `impl<T: Bound>` generics.
                 if text.as_bytes().get(after) == Some(&b'<') {
-                    let Some(close) = text[after..].find('>') else {
+                    if close.is_some_and(|c| c < after) {
+                        close = memchr::memchr(b'>', &text.as_bytes()[after..]).map(|n| after + n);
+                    }
+                    let Some(c) = close else {
                         continue;
                     };
-                    after += close + 1;
+                    after = c + 1;
                 }
                 types.extend(ident_after(after));
             }

@@ -112,7 +112,7 @@ impl GuardTracker {
 
     /// A `let` initializer that makes an `Rc` (`Rc::new(..)`, `Rc::clone(..)`, `.clone()`
     /// of a binding holding one): a silent guard its bindings own, never reported.
-    pub(crate) fn rc_value(&mut self, expr: &Expr, index: &LineIndex) -> Option<GuardId> {
+    fn rc_value(&mut self, expr: &Expr, index: &LineIndex) -> Option<GuardId> {
         let makes_rc = match peel(expr) {
             Expr::Call(call) => match peel(&call.func) {
                 Expr::Path(path) => {
@@ -222,11 +222,12 @@ impl GuardTracker {
 
     /// The guards a `let` initializer keeps alive for the binding's block: its value's,
     /// and those whose temporaries `&` extends (`&m.lock().unwrap()`, `&mut *g_temp`,
-    /// `&temp[0]`).
-    pub(crate) fn let_guards(&self, expr: &Expr) -> Vec<GuardId> {
+    /// `&temp[0]`); and an `Rc` it makes ([`Self::rc_value`]).
+    pub(crate) fn let_guards(&mut self, expr: &Expr, index: &LineIndex) -> Vec<GuardId> {
         let mut guards = self.guards_of(expr, true);
         guards.sort_unstable();
         guards.dedup();
+        guards.extend(self.rc_value(expr, index));
         guards
     }
 
