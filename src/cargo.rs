@@ -18,8 +18,11 @@ pub struct Selection {
     pub packages: Vec<String>,
     /// `--workspace`: every workspace member.
     pub workspace: bool,
+    /// `--exclude NAME` (with `--workspace`): these members left out.
+    pub exclude: Vec<String>,
     /// `--lib`/`--bins` (`src/`), `--tests`, `--examples`, `--benches`; none (or
-    /// `--all-targets`): all of them.
+    /// `--all-targets`): all of them. As cargo, `--tests` and `--benches` also select `src/`:
+    /// the library and binaries are built in test (bench) mode, their unit tests included.
     pub targets: Vec<Target>,
 }
 
@@ -55,6 +58,12 @@ pub fn selected_paths(cwd: &Path, selection: &Selection) -> Result<Vec<PathBuf>,
     let root = match &selection.manifest_path {
         Some(manifest) => {
             let manifest = cwd.join(manifest);
+            if !manifest.exists() {
+                return Err(format!(
+                    "manifest path `{}` does not exist",
+                    manifest.display()
+                ));
+            }
             if manifest.file_name().is_none_or(|name| name != "Cargo.toml") || !manifest.is_file() {
                 return Err(format!(
                     "the manifest-path must be a path to a `Cargo.toml` file: `{}`",
@@ -87,7 +96,15 @@ pub fn selected_paths(cwd: &Path, selection: &Selection) -> Result<Vec<PathBuf>,
             all.insert(0, workspace_root.to_path_buf());
         }
         if selection.workspace {
-            all
+            all.into_iter()
+                .filter(|dir| {
+                    let name = package_name(dir);
+                    !selection.exclude.iter().any(|spec| {
+                        name.as_deref()
+                            .is_some_and(|name| spec_matches(spec, name, dir))
+                    })
+                })
+                .collect()
         } else {
             let named: Vec<(String, PathBuf)> = all
                 .into_iter()
@@ -95,17 +112,12 @@ pub fn selected_paths(cwd: &Path, selection: &Selection) -> Result<Vec<PathBuf>,
                 .collect();
             let mut chosen = Vec::new();
             for wanted in &selection.packages {
-                match named.iter().find(|(name, _)| name == wanted) {
+                match named
+                    .iter()
+                    .find(|(name, dir)| spec_matches(wanted, name, dir))
+                {
                     Some((_, dir)) => chosen.push(dir.clone()),
-                    None => {
-                        let names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
-                        return Err(format!(
-                            "package `{wanted}` is not a member of the workspace at `{}` (its \
-                             packages: {})",
-                            workspace_root.display(),
-                            names.join(", ")
-                        ));
-                    }
+                    None => return Err(unknown_package(wanted, &named, workspace_root)),
                 }
             }
             chosen
@@ -167,6 +179,80 @@ fn members(root: &Path, manifest: &toml::Table, defaults: bool) -> Vec<PathBuf> 
     dirs.sort();
     dirs.dedup();
     dirs
+}
+
+/// Whether the package spec `spec` (`name`, `name@version`, `name@1.2`) names the package
+/// `name` at `dir`.
+fn spec_matches(spec: &str, name: &str, dir: &Path) -> bool {
+    let (wanted, version) = match spec.split_once('@') {
+        Some((wanted, version)) => (wanted, Some(version)),
+        None => (spec, None),
+    };
+    if wanted != name {
+        return false;
+    }
+    let Some(version) = version else {
+        return true;
+    };
+    // `version.workspace = true`: the workspace root's `[workspace.package] version`.
+    let version_in = |manifest: &toml::Table, table: &str| {
+        manifest
+            .get(table)?
+            .get(if table == "workspace" {
+                "package"
+            } else {
+                "version"
+            })
+            .and_then(|v| {
+                if table == "workspace" {
+                    v.get("version")
+                } else {
+                    Some(v)
+                }
+            })
+            .cloned()
+    };
+    let declared = read(dir)
+        .ok()
+        .and_then(|manifest| match version_in(&manifest, "package")? {
+            toml::Value::String(version) => Some(version),
+            _ => dir
+                .ancestors()
+                .skip(1)
+                .find_map(|up| read(up).ok().filter(|m| m.contains_key("workspace")))
+                .and_then(|root| version_in(&root, "workspace")?.as_str().map(str::to_string)),
+        });
+    declared
+        .is_none_or(|declared| declared == version || declared.starts_with(&format!("{version}.")))
+}
+
+/// The error for a `-p` that names no member, with the nearest name when one is close.
+fn unknown_package(wanted: &str, named: &[(String, PathBuf)], workspace_root: &Path) -> String {
+    let name = wanted.split('@').next().unwrap_or(wanted);
+    let nearest = named
+        .iter()
+        .map(|(n, _)| (crate::rules::unknown_rule::distance(name, n), n))
+        .filter(|(d, n)| *d <= (n.len() / 3).max(1))
+        .min_by_key(|(d, _)| *d);
+    match nearest {
+        Some((_, near)) if named.iter().any(|(n, _)| n == name) => format!(
+            "package `{wanted}` is not a member of the workspace at `{}`: `{near}` has another \
+             version",
+            workspace_root.display()
+        ),
+        Some((_, near)) => format!(
+            "package `{wanted}` is not a member of the workspace at `{}`: did you mean `{near}`?",
+            workspace_root.display()
+        ),
+        None => {
+            let names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
+            format!(
+                "package `{wanted}` is not a member of the workspace at `{}` (its packages: {})",
+                workspace_root.display(),
+                names.join(", ")
+            )
+        }
+    }
 }
 
 /// The `[package] name` of the package at `dir`.

@@ -74,6 +74,9 @@ pub struct Dependency {
     /// inherited one, `"default"` unless `default-features = false`, and those the crate's
     /// own default features turn on); `None` for a dev or build dependency only.
     pub features: Option<Vec<String>>,
+    /// Why a normal dependency may be absent from a build: `optional = true`, or declared
+    /// only under `[target.'cfg(..)'.dependencies]`; `None` when it is always there.
+    pub conditional: Option<String>,
 }
 
 /// A path that could not be walked (missing, unreadable, a symlink loop).

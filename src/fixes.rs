@@ -27,6 +27,12 @@ pub struct CrateRuntime {
     /// The runtime's features as the crate's normal dependency on it declares them
     /// (`"default"` among them unless turned off); `None` when it is not one.
     pub(crate) features: Option<Vec<String>>,
+    /// The name the code uses for the runtime when the dependency is renamed
+    /// (`tk = { package = "tokio" }`): fixes and help lines spell its paths with it.
+    pub(crate) renamed: Option<String>,
+    /// Why the runtime may be absent from a build (optional, target-specific): its fixes
+    /// are then `MaybeIncorrect`.
+    pub(crate) conditional: Option<String>,
 }
 
 impl CrateRuntime {
@@ -43,15 +49,49 @@ impl CrateRuntime {
                 _ => None,
             }
         };
-        let features = runtime.and_then(|runtime| {
+        let dependency = runtime.and_then(|runtime| {
             let (name, _) = package(runtime);
             krate
                 .dependencies
                 .iter()
                 .find(|dependency| dependency.package == name)
-                .and_then(|dependency| dependency.features.clone())
         });
-        CrateRuntime { runtime, features }
+        let features = dependency.and_then(|dependency| dependency.features.clone());
+        let renamed = dependency
+            .filter(|dependency| dependency.name != dependency.package.replace('-', "_"))
+            .map(|dependency| dependency.name.clone());
+        let conditional = dependency.and_then(|dependency| dependency.conditional.clone());
+        CrateRuntime {
+            runtime,
+            features,
+            renamed,
+            conditional,
+        }
+    }
+
+    /// `text` with the runtime's paths (`tokio::fs::read`) spelled with the name the crate
+    /// gives it (`tk::fs::read` for `tk = { package = "tokio" }`).
+    pub fn spell(&self, text: &str) -> String {
+        let (Some(runtime), Some(renamed)) = (self.runtime, &self.renamed) else {
+            return text.to_string();
+        };
+        let own = format!("{}::", package(runtime).0.replace('-', "_"));
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(&own) {
+            let before = rest[..at].chars().next_back();
+            let boundary = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':');
+            out.push_str(&rest[..at]);
+            if boundary {
+                out.push_str(renamed);
+                out.push_str("::");
+            } else {
+                out.push_str(&own);
+            }
+            rest = &rest[at + own.len()..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// A tokio crate whose normal dependency on tokio has every feature (tests).
@@ -59,6 +99,7 @@ impl CrateRuntime {
         CrateRuntime {
             runtime: Some(FixRuntime::Tokio),
             features: Some(vec!["full".to_string()]),
+            ..CrateRuntime::default()
         }
     }
 
@@ -329,6 +370,7 @@ mod tests {
         CrateRuntime {
             runtime: Some(runtime),
             features: Some(features.iter().map(|f| f.to_string()).collect()),
+            ..CrateRuntime::default()
         }
     }
 

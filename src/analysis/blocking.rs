@@ -383,6 +383,7 @@ pub(super) struct At<'f> {
     pub(super) pending: Option<(u32, Pending)>,
     pub(super) in_sync_body: bool,
     pub(super) can_await: bool,
+    pub(super) guard_alive: bool,
     pub(super) file: &'f str,
 }
 
@@ -423,6 +424,7 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
             configured_reason: reason,
             in_sync_closure: at.in_sync_body,
             can_await: at.can_await,
+            guard_alive: at.guard_alive,
             pending: at.pending,
         })),
         Ctx::Detached => {}

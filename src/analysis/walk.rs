@@ -229,8 +229,7 @@ impl<'a> Walker<'a> {
         self.runtimes.exit_driver(driver);
     }
 
-    /// Reports (or, in a sync fn, records) a call to a catalogued or configured
-    /// blocking path; true when it was one.
+    /// Reports (in a sync fn: records) a catalogued or configured blocking call; true if one.
     fn check_call(&mut self, call: &ExprCall) -> bool {
         if self.context.ctx() == Ctx::Detached || self.context.is_awaited(addr(call)) {
             return false;
@@ -292,6 +291,7 @@ impl<'a> Walker<'a> {
             pending: self.context.pending(),
             in_sync_body: self.guards.in_sync_body(),
             can_await: self.guards.can_await(),
+            guard_alive: self.guards.guard_alive(),
             file: self.file,
         };
         blocking::emit(found, at, &mut self.calls, &mut self.facts);
@@ -429,7 +429,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let mut guards = Vec::new();
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
-            guards = self.guards.let_guards(&init.expr);
+            guards = self.guards.let_guards(&init.expr, self.index);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }

@@ -129,6 +129,15 @@ pub struct Args {
     #[arg(long, help_heading = "Package Selection")]
     pub workspace: bool,
 
+    /// Leave these members out of `--workspace` (by name; repeatable)
+    #[arg(
+        long,
+        value_name = "SPEC",
+        requires = "workspace",
+        help_heading = "Package Selection"
+    )]
+    pub exclude: Vec<String>,
+
     /// The `Cargo.toml` to start from instead of the nearest one
     #[arg(long, value_name = "PATH", help_heading = "Package Selection")]
     pub manifest_path: Option<PathBuf>,
@@ -141,7 +150,7 @@ pub struct Args {
     #[arg(long, help_heading = "Target Selection")]
     pub bins: bool,
 
-    /// Check `tests/`
+    /// Check `tests/`, and `src/` whose unit tests cargo builds with them
     #[arg(long, help_heading = "Target Selection")]
     pub tests: bool,
 
@@ -149,7 +158,7 @@ pub struct Args {
     #[arg(long, help_heading = "Target Selection")]
     pub examples: bool,
 
-    /// Check `benches/`
+    /// Check `benches/`, and `src/` that cargo builds in bench mode with them
     #[arg(long, help_heading = "Target Selection")]
     pub benches: bool,
 
@@ -236,7 +245,12 @@ pub struct Lint {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     Paths(Vec<PathBuf>),
-    Stdin { name: String },
+    /// cargo's package and target flags matched no source (`-p xtask --examples` of a
+    /// package without examples): nothing is checked, as cargo checks nothing.
+    Nothing,
+    Stdin {
+        name: String,
+    },
 }
 
 impl Args {
@@ -267,6 +281,14 @@ impl Args {
             FormatArg::Github => Format::Github,
             FormatArg::RustcJson => Format::RustcJson,
         };
+        if self.diff && !matches!(format, Format::Human | Format::Concise) {
+            return Err(usage(
+                ErrorKind::ArgumentConflict,
+                "`--diff` prints a unified diff: it cannot be combined with a machine-readable \
+                 `--format` (the fixes are in the `fix` field of `--format json`)"
+                    .to_string(),
+            ));
+        }
         let selection = self.selection();
         if self.ignore.contains(&Rule::ParseError) {
             return Err(usage(
@@ -310,7 +332,11 @@ impl Args {
             }
             self.paths
         };
-        let input = input(paths, self.stdin_filename)?;
+        let input = if from_cargo && paths.is_empty() {
+            Input::Nothing
+        } else {
+            input(paths, self.stdin_filename)?
+        };
         let fix = match (self.fix, self.diff) {
             (_, true) => FixMode::Diff,
             (true, false) => FixMode::Write,
@@ -356,7 +382,9 @@ impl Args {
     fn selection(&self) -> crate::cargo::Selection {
         use crate::cargo::Target;
         let mut targets = Vec::new();
-        if self.lib || self.bins {
+        // cargo builds the library and binaries in test (bench) mode for `--tests`
+        // (`--benches`): their `#[cfg(test)]` code is checked with them.
+        if self.lib || self.bins || self.tests || self.benches {
             targets.push(Target::Src);
         }
         for (on, target) in [
@@ -380,6 +408,7 @@ impl Args {
             manifest_path: self.manifest_path.clone(),
             packages: self.packages.clone(),
             workspace: self.workspace,
+            exclude: self.exclude.clone(),
             targets,
         }
     }

@@ -52,10 +52,15 @@ pub(super) fn plan(report: &Report, unsafe_fixes: bool) -> Vec<Fixed> {
         }
     }
     let mut out = Vec::new();
+    // A file reached twice (through a symbolic link) is fixed once.
+    let mut seen = std::collections::HashSet::new();
     for (file, fixes) in by_file {
         let Some(old) = report.sources.get(file) else {
             continue;
         };
+        if !seen.insert(std::fs::canonicalize(file).unwrap_or_else(|_| file.into())) {
+            continue;
+        }
         let mut taken: Vec<&Edit> = Vec::new();
         let mut count = 0;
         for edits in fixes {

@@ -162,6 +162,7 @@ fn run_lint(lint: Lint) -> Outcome {
         None => None,
     };
     let plan = match lint.input {
+        Input::Nothing => plan::for_paths(Default::default(), &lint.rules, &mut resolver).map(Some),
         Input::Paths(paths) => {
             // Files of a crate are linked against the rest of it (issue 13).
             let around = crate::discover::around(&paths, &[]);
@@ -217,7 +218,12 @@ fn run_lint(lint: Lint) -> Outcome {
         }
         Err(err) => return fail(stderr, err.to_string()),
     };
-    let (config_findings, config_sources) = plan.config_findings(&lint.rules);
+    let (mut config_findings, config_sources) = plan.config_findings(&lint.rules);
+    // A scoped run (named files of a crate, stdin) reports its named files only: not the
+    // configuration's findings in `Cargo.toml` or `async-lint.toml`.
+    if let runner::Input::Scoped { scope, .. } = &plan.input {
+        config_findings.retain(|finding| scope.reports(&finding.file));
+    }
     let mut report = match runner::run(plan.input, lint.threads, lint.parse_all) {
         Ok(report) => report,
         Err(err) => return fail(stderr, err),
@@ -282,7 +288,7 @@ fn run_lint(lint: Lint) -> Outcome {
                 code: if report.has_errors() {
                     2
                 } else {
-                    u8::from(!fixed.is_empty())
+                    u8::from(!fixed.is_empty() && !lint.exit_zero)
                 },
             };
         }

@@ -30,6 +30,7 @@ fn render(lint: &Lint) -> Result<String, String> {
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let crates = match &lint.input {
         Input::Paths(paths) => crate::discover::discover(paths).crates,
+        Input::Nothing => Vec::new(),
         Input::Stdin { name } => vec![crate::discover::crate_of_file(Path::new(name))],
     };
     let mut out = String::new();

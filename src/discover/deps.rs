@@ -17,8 +17,10 @@ pub(super) fn dependencies_of(root: &Path) -> Vec<Dependency> {
     let mut workspace: Option<Option<(PathBuf, toml::Table)>> = None;
     let mut found: Vec<Dependency> = dependency_tables(&manifest)
         .iter()
-        .flat_map(|(table, normal)| table.iter().map(move |entry| (entry, *normal)))
-        .map(|((key, spec), normal)| {
+        .flat_map(|(table, normal, specific)| {
+            table.iter().map(move |entry| (entry, *normal, *specific))
+        })
+        .map(|((key, spec), normal, specific)| {
             let inherits = spec.get("workspace").and_then(toml::Value::as_bool) == Some(true);
             let inherited = if inherits {
                 let workspace = workspace.get_or_insert_with(|| workspace_dependencies(root));
@@ -31,6 +33,10 @@ pub(super) fn dependencies_of(root: &Path) -> Vec<Dependency> {
             let mut dependency = dependency(key, spec, root, inherited);
             if !normal {
                 dependency.features = None;
+            } else if spec.get("optional").and_then(toml::Value::as_bool) == Some(true) {
+                dependency.conditional = Some("an optional dependency".to_string());
+            } else if specific {
+                dependency.conditional = Some("a target-specific dependency".to_string());
             }
             dependency
         })
@@ -54,6 +60,14 @@ pub(super) fn dependencies_of(root: &Path) -> Vec<Dependency> {
             &earlier.root,
             earlier.workspace,
         );
+        if same {
+            // Always there if any normal entry is unconditional.
+            earlier.conditional = match (&earlier.features, &later.features) {
+                (Some(_), Some(_)) if later.conditional.is_none() => None,
+                (None, Some(_)) => later.conditional.take(),
+                _ => earlier.conditional.take(),
+            };
+        }
         if same && earlier.features.is_none() {
             earlier.features = later.features.take();
         } else if same && let (Some(mine), Some(theirs)) = (&mut earlier.features, &later.features)
@@ -93,8 +107,8 @@ fn enable_default_features(manifest: &toml::Table, found: &mut [Dependency]) {
 }
 
 /// The dependency tables of a manifest: normal, dev and build, also under `[target.*]`;
-/// `true` for a normal one.
-fn dependency_tables(manifest: &toml::Table) -> Vec<(&toml::Table, bool)> {
+/// `true` for a normal one, then `true` for one under `[target.*]`.
+fn dependency_tables(manifest: &toml::Table) -> Vec<(&toml::Table, bool, bool)> {
     const KINDS: [&str; 5] = [
         "dependencies",
         "dev-dependencies",
@@ -102,15 +116,20 @@ fn dependency_tables(manifest: &toml::Table) -> Vec<(&toml::Table, bool)> {
         "build-dependencies",
         "build_dependencies",
     ];
-    let mut tables: Vec<(&toml::Table, bool)> = Vec::new();
-    let mut targets: Vec<&toml::Table> = vec![manifest];
+    let mut tables: Vec<(&toml::Table, bool, bool)> = Vec::new();
+    let mut targets: Vec<(&toml::Table, bool)> = vec![(manifest, false)];
     if let Some(specific) = manifest.get("target").and_then(toml::Value::as_table) {
-        targets.extend(specific.values().filter_map(toml::Value::as_table));
+        targets.extend(
+            specific
+                .values()
+                .filter_map(toml::Value::as_table)
+                .map(|table| (table, true)),
+        );
     }
-    for table in targets {
+    for (table, specific) in targets {
         for key in KINDS {
             if let Some(found) = table.get(key).and_then(toml::Value::as_table) {
-                tables.push((found, key == "dependencies"));
+                tables.push((found, key == "dependencies", specific));
             }
         }
     }
@@ -175,6 +194,7 @@ fn dependency(
         path: if workspace { None } else { path },
         workspace,
         root: dependency_root,
+        conditional: None,
     }
 }
 

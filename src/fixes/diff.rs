@@ -61,7 +61,8 @@ pub fn suggestion(text: &str, edits: &[Edit]) -> Option<Vec<SuggestedLine>> {
 }
 
 /// A unified diff (3 lines of context) from `old` to `new`, both named `name`
-/// (`a/name`, `b/name`); empty when they are the same. Lines are compared as a whole: a
+/// (`a/name`, `b/name` for a relative name, as git; an absolute one as given, as
+/// `diff -u`); empty when they are the same. Lines are compared as a whole: a
 /// fix's edits change few lines, so the common prefix and suffix of each changed region
 /// are found line by line, then regions closer than the context are one hunk.
 pub fn unified(name: &str, old: &str, new: &str) -> String {
@@ -72,7 +73,11 @@ pub fn unified(name: &str, old: &str, new: &str) -> String {
     let b: Vec<&str> = new.split_inclusive('\n').collect();
     let changes = changed_regions(&a, &b);
     const CONTEXT: usize = 3;
-    let mut out = format!("--- a/{name}\n+++ b/{name}\n");
+    let mut out = if std::path::Path::new(name).is_absolute() {
+        format!("--- {name}\n+++ {name}\n")
+    } else {
+        format!("--- a/{name}\n+++ b/{name}\n")
+    };
     let mut k = 0;
     while k < changes.len() {
         // Merge regions whose contexts touch.

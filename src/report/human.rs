@@ -151,12 +151,37 @@ fn suggestion(fix: &crate::diagnostic::Fix, text: Option<&str>) -> String {
         .max()
         .unwrap_or(1);
     for line in lines {
-        let _ = write!(out, "\n{:>width$} | {}", line.line, line.text);
-        if !line.markers.is_empty() {
-            let _ = write!(out, "\n{:>width$} | {}", "", line.markers);
+        let (text, markers) = expand_tabs(&line.text, &line.markers);
+        let _ = write!(out, "\n{:>width$} | {}", line.line, text);
+        if !markers.is_empty() {
+            let _ = write!(out, "\n{:>width$} | {}", "", markers);
         }
     }
     out
+}
+
+/// A suggested line and its markers with each tab shown as four spaces (as rustc, and as
+/// the snippet above it shows them): a marker under a tab is repeated to its width.
+fn expand_tabs(text: &str, markers: &str) -> (String, String) {
+    const TAB: usize = 4;
+    if !text.contains('\t') {
+        return (text.to_string(), markers.to_string());
+    }
+    let (mut shown, mut marks) = (String::new(), String::new());
+    let mut under = markers.chars();
+    for c in text.chars() {
+        let mark = under.next();
+        let width = if c == '\t' { TAB } else { 1 };
+        if c == '\t' {
+            shown.push_str(&" ".repeat(TAB));
+        } else {
+            shown.push(c);
+        }
+        if let Some(mark) = mark {
+            marks.extend(std::iter::repeat_n(mark, width));
+        }
+    }
+    (shown, marks.trim_end().to_string())
 }
 
 fn at_start(span: Span) -> bool {
@@ -275,6 +300,21 @@ mod tests {
         report.diagnostics[0].labels[0].span = span(1, 1, 3, 100);
         let out = String::from_utf8(human(&report, false)).unwrap();
         assert!(out.contains("= at src/a.rs:9:9"), "{out}");
+    }
+
+    #[test]
+    fn tabs_in_a_suggestion_are_expanded_with_their_markers() {
+        assert_eq!(
+            expand_tabs("\t\tx.y().await;", "       ++++++"),
+            (
+                "        x.y().await;".to_string(),
+                "             ++++++".to_string()
+            )
+        );
+        assert_eq!(
+            expand_tabs("\tab", " ~~"),
+            ("    ab".to_string(), "    ~~".to_string())
+        );
     }
 
     #[test]

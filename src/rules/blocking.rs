@@ -37,7 +37,7 @@ pub(super) fn direct(
             call.rule.blocking_label().unwrap_or("blocks this thread"),
         ),
     };
-    let help = direct_help(call, runtime.runtime);
+    let help = runtime.spell(&direct_help(call, runtime.runtime));
     let mut diagnostic = Diagnostic::new(call.rule, &call.file, call.span, message, label);
     if call.in_sync_closure {
         diagnostic = diagnostic.note(IN_SYNC_CLOSURE);
@@ -154,7 +154,7 @@ pub(super) fn chain(chain: &Chain, runtime: &CrateRuntime) -> Diagnostic {
         root.file,
         root.span.start.line
     ))
-    .help(help)
+    .help(runtime.spell(&help))
     .root(Root {
         file: root.file.clone(),
         span: root.span,
@@ -174,9 +174,19 @@ fn fix(call: &BlockingCall, runtime: &CrateRuntime, index: &LineIndex) -> Option
     let found = counterpart(runtime.runtime?, &call.item)?;
     let std_name = call.item.rsplit("::").next()?;
     let site = crate::fixes::call_site(index, call.span, std_name)?;
-    let replacement = found.path();
+    let replacement = runtime.spell(&found.path());
     let (name, _) = package(runtime.runtime?);
-    let caveat = if !runtime.has_feature(found.feature) {
+    let caveat = if let Some(conditional) = &runtime.conditional {
+        Some(format!(
+            "{name} is {conditional}: the code may be built without it"
+        ))
+    } else if call.guard_alive {
+        Some(
+            "a lock guard, `RefCell` borrow or `Rc` alive here would be held across the \
+             `.await`: the future may stop being `Send`"
+                .to_string(),
+        )
+    } else if !runtime.has_feature(found.feature) {
         Some(match found.feature {
             "default" => format!("needs {name}'s default features"),
             feature => format!("needs {name}'s `{feature}` feature"),

@@ -40,7 +40,7 @@ pub fn did_you_mean(name: &str) -> Option<Rule> {
 }
 
 /// Levenshtein distance over bytes (rule names are ASCII).
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, &x) in a.iter().enumerate() {

@@ -8,6 +8,7 @@ use lsp_types::{CodeAction, CodeActionKind, Position, Range, TextEdit, Uri, Work
 
 use super::convert::Lines;
 use crate::diagnostic::Diagnostic;
+use crate::text::lexer::{Kind, Token};
 
 /// The actions for the findings of the file at `uri` (text `text`) on the lines of `range`.
 // `WorkspaceEdit::changes` is keyed by `Uri`, whose parsed form caches: not mutated here.
@@ -20,6 +21,7 @@ pub fn for_range(
     text_of: &super::convert::TextOf<'_>,
 ) -> Vec<CodeAction> {
     let lines = Lines::new(text);
+    let tokens = crate::text::lexer::lex(text);
     let mut actions = Vec::new();
     for (finding, published) in findings {
         let (first, last) = (published.range.start.line, published.range.end.line);
@@ -59,7 +61,9 @@ pub fn for_range(
             });
         }
         let rule = finding.rule.name();
-        let edit = allow_edit(&lines, first as usize, rule);
+        let Some(edit) = allow_edit(&lines, &tokens, first as usize, rule) else {
+            continue;
+        };
         actions.push(CodeAction {
             title: format!("Allow `{rule}` on this line"),
             kind: Some(CodeActionKind::QUICKFIX),
@@ -75,29 +79,43 @@ pub fn for_range(
     actions
 }
 
-/// `// async-lint: allow(rule)` for 0-based `line`: at its end when the line holds no
-/// comment yet (it then covers that line), else on a line of its own above it, indented
-/// like it (it then covers the code that follows).
-fn allow_edit(lines: &Lines<'_>, line: usize, rule: &str) -> TextEdit {
+/// `// async-lint: allow(rule)` for 0-based `line` of the text `tokens` lex: at its end
+/// when the line holds no comment yet (it then covers that line), else on a line of its
+/// own above it, indented like it (it then covers the code that follows). A line that ends
+/// inside a string or block comment (a raw or multi-line string) takes it above too, where
+/// it does not change the program; `None` when the line also starts inside one (no place
+/// for the comment covers it).
+fn allow_edit(lines: &Lines<'_>, tokens: &[Token], line: usize, rule: &str) -> Option<TextEdit> {
     let text = lines.line(line);
+    let (start, end) = lines.bounds(line);
     let comment = format!("// async-lint: allow({rule})");
-    let has_comment = crate::text::lexer::lex(text)
+    // A multi-line literal or block comment around a byte offset of the line.
+    let spans_over = |at: usize| {
+        tokens.iter().any(|t| {
+            matches!(t.kind, Kind::Literal | Kind::BlockComment) && t.start < at && at < t.end
+        })
+    };
+    let (starts_inside, ends_inside) = (spans_over(start), spans_over(end));
+    let has_comment = tokens
         .iter()
-        .any(|token| token.is_comment());
-    if has_comment || text.trim().is_empty() {
+        .any(|t| t.is_comment() && start <= t.start && t.start < end);
+    if starts_inside && (ends_inside || has_comment) {
+        return None;
+    }
+    if has_comment || ends_inside || text.trim().is_empty() {
         let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
         let at = Position::new(line as u32, 0);
-        TextEdit {
+        Some(TextEdit {
             range: Range::new(at, at),
             new_text: format!("{indent}{comment}\n"),
-        }
+        })
     } else {
         let end: u32 = text.chars().map(|c| c.len_utf16() as u32).sum();
         let at = Position::new(line as u32, end);
-        TextEdit {
+        Some(TextEdit {
             range: Range::new(at, at),
             new_text: format!(" {comment}"),
-        }
+        })
     }
 }
 
@@ -105,14 +123,35 @@ fn allow_edit(lines: &Lines<'_>, line: usize, rule: &str) -> TextEdit {
 mod tests {
     use super::*;
 
+    fn edit(text: &str, line: usize) -> Option<TextEdit> {
+        let tokens = crate::text::lexer::lex(text);
+        allow_edit(&Lines::new(text), &tokens, line, "blocking_sleep")
+    }
+
     #[test]
     fn allow_comment_goes_at_the_end_or_above() {
-        let lines = Lines::new("    std::thread::sleep(d);\n    x(); // why\n");
-        let end = allow_edit(&lines, 0, "blocking_sleep");
+        let text = "    std::thread::sleep(d);\n    x(); // why\n";
+        let end = edit(text, 0).unwrap();
         assert_eq!(end.range.start, Position::new(0, 26));
         assert_eq!(end.new_text, " // async-lint: allow(blocking_sleep)");
-        let above = allow_edit(&lines, 1, "blocking_sleep");
+        let above = edit(text, 1).unwrap();
         assert_eq!(above.range.start, Position::new(1, 0));
         assert_eq!(above.new_text, "    // async-lint: allow(blocking_sleep)\n");
+    }
+
+    #[test]
+    fn a_line_ending_inside_a_string_takes_the_comment_above() {
+        let text = "    f(r#\"a\n    b\"#); g(\"c\n    d\n\");\n";
+        // Line 0 ends inside a raw string: above.
+        let above = edit(text, 0).unwrap();
+        assert_eq!(above.range.start, Position::new(0, 0));
+        assert!(above.new_text.ends_with('\n'));
+        // Line 1 starts and ends inside strings: no place covers it.
+        assert!(edit(text, 1).is_none());
+        assert!(edit(text, 2).is_none());
+        // Line 3 starts inside one and ends outside: at its end.
+        let end = edit(text, 3).unwrap();
+        assert_eq!(end.new_text, " // async-lint: allow(blocking_sleep)");
+        assert_eq!(end.range.start, Position::new(3, 3));
     }
 }

@@ -80,6 +80,15 @@ impl<'a> Lines<'a> {
         Lines { text, starts }
     }
 
+    /// The byte offsets where 0-based `line` starts and ends (before its line break).
+    pub fn bounds(&self, line: usize) -> (usize, usize) {
+        let Some(&start) = self.starts.get(line) else {
+            return (self.text.len(), self.text.len());
+        };
+        let end = self.starts.get(line + 1).map_or(self.text.len(), |e| e - 1);
+        (start, end.max(start))
+    }
+
     /// The text of 0-based `line`, without its line break; empty past the end.
     pub fn line(&self, line: usize) -> &'a str {
         let Some(&start) = self.starts.get(line) else {

@@ -5,7 +5,7 @@
 use std::io::{BufRead, Write};
 
 use crossbeam_channel::{Receiver, Sender};
-use lsp_server::{Message, RequestId, Response};
+use lsp_server::{Message, RequestId};
 
 /// JSON-RPC's code for a body that is not valid JSON.
 const PARSE_ERROR: i32 = -32700;
@@ -30,7 +30,6 @@ pub fn stdio() -> Stdio {
         }
     });
     let (to_server, receiver) = crossbeam_channel::unbounded::<Message>();
-    let errors = to_writer.clone();
     // The reader ends with the input, or with the process (it may be blocked on stdin).
     std::thread::spawn(move || {
         let stdin = std::io::stdin();
@@ -44,12 +43,12 @@ pub fn stdio() -> Stdio {
                     }
                 }
                 Err(err) => {
-                    let response = Response::new_err(
-                        request_id(&body).unwrap_or_else(|| RequestId::from(0)),
-                        PARSE_ERROR,
-                        format!("not a JSON-RPC message: {err}"),
-                    );
-                    let _ = errors.send(Message::Response(response));
+                    // Written whole under stdout's lock, as the writer writes each message.
+                    let response = parse_error(&body, &err.to_string());
+                    let mut out = std::io::stdout().lock();
+                    let _ = out
+                        .write_all(response.as_bytes())
+                        .and_then(|()| out.flush());
                 }
             }
         }
@@ -59,6 +58,21 @@ pub fn stdio() -> Stdio {
         receiver,
         writer,
     }
+}
+
+/// The framed response to a body that is not a JSON-RPC message: its `id` when its JSON
+/// has one, else `null` (JSON-RPC: the id could not be read; `lsp_server` has no null id).
+fn parse_error(body: &[u8], err: &str) -> String {
+    let id = request_id(body).map_or(serde_json::Value::Null, |id| {
+        serde_json::to_value(id).unwrap_or_default()
+    });
+    let response = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": { "code": PARSE_ERROR, "message": format!("not a JSON-RPC message: {err}") },
+    });
+    let text = response.to_string();
+    format!("Content-Length: {}\r\n\r\n{text}", text.len())
 }
 
 /// The `id` of a malformed request, when its JSON has one.
@@ -123,5 +137,17 @@ mod tests {
             Some(RequestId::from(7))
         );
         assert_eq!(request_id(b"{not json"), None);
+    }
+
+    #[test]
+    fn a_parse_error_without_an_id_answers_id_null() {
+        let framed = parse_error(b"{not json", "bad");
+        let (header, body) = framed.split_once("\r\n\r\n").unwrap();
+        assert_eq!(header, format!("Content-Length: {}", body.len()));
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert!(value["id"].is_null(), "{value}");
+        assert_eq!(value["error"]["code"], PARSE_ERROR);
+        let kept = parse_error(br#"{"id":7,"method":3}"#, "bad");
+        assert!(kept.contains(r#""id":7,"#), "{kept}");
     }
 }

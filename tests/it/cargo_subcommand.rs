@@ -242,8 +242,9 @@ fn package_workspace_manifest_path_and_target_flags_choose_like_cargo() {
         ["member/src/lib.rs", "src/lib.rs"],
         "{stdout}"
     );
+    // As cargo, `--tests` builds the library in test mode too: its unit tests count.
     let (_, stdout, _) = with(&["--tests"]);
-    assert_eq!(files(&stdout), ["tests/it.rs"], "{stdout}");
+    assert_eq!(files(&stdout), ["src/lib.rs", "tests/it.rs"], "{stdout}");
     let (_, stdout, _) = with(&["--all-targets"]);
     assert_eq!(
         files(&stdout),
@@ -286,4 +287,46 @@ fn usage_errors_name_cargo_async_lint() {
     let (code, _, stderr) = run(dir.path(), &["async-lint", "-p", "member", "src"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("give no PATH"), "{stderr}");
+}
+
+#[test]
+fn filters_that_match_nothing_check_nothing_and_package_specs_like_cargo() {
+    let dir = project();
+    let d = dir.path();
+    let concise = ["async-lint", "--format", "concise"];
+    let with = |extra: &[&str]| {
+        let args: Vec<&str> = concise.iter().chain(extra).copied().collect();
+        run(d, &args)
+    };
+    // `member` has no examples: nothing is checked, not the whole workspace.
+    let (code, stdout, stderr) = with(&["-p", "member", "--examples"]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    assert!(
+        stderr.contains("warning: no Rust files found to check"),
+        "{stderr}"
+    );
+    let (_, stdout, _) = with(&["--workspace", "--exclude", "app"]);
+    assert_eq!(files(&stdout), ["member/src/lib.rs"], "{stdout}");
+    let (code, _, stderr) = with(&["--exclude", "app"]);
+    assert_eq!(code, 2, "`--exclude` needs `--workspace`: {stderr}");
+    let (_, stdout, stderr) = with(&["-p", "member@0.1.0"]);
+    assert_eq!(files(&stdout), ["member/src/lib.rs"], "{stdout}{stderr}");
+    let (_, stdout, stderr) = with(&["-p", "member@0.1"]);
+    assert_eq!(files(&stdout), ["member/src/lib.rs"], "{stdout}{stderr}");
+    let (code, _, stderr) = with(&["-p", "member@2.0.0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`member` has another version"), "{stderr}");
+    let (code, _, stderr) = with(&["-p", "membr"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("did you mean `member`?"), "{stderr}");
+    let missing = d.join("nowhere/Cargo.toml");
+    let (code, _, stderr) = with(&["--manifest-path", missing.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "manifest path `{}` does not exist",
+            missing.display()
+        )),
+        "{stderr}"
+    );
 }

@@ -449,3 +449,185 @@ fn fix_through_a_symbolic_link_rewrites_the_target_and_keeps_the_link() {
     let text = std::fs::read_to_string(dir.join("real.rs")).unwrap();
     assert!(text.contains("tokio::fs::read(p).await?"), "{text}");
 }
+
+/// The applicability and message of each fix `--format json` prints, in order.
+fn fixes_of(json: &str) -> Vec<(String, String)> {
+    let value: serde_json::Value = serde_json::from_str(json).expect("json");
+    let findings = value
+        .as_array()
+        .or_else(|| value["diagnostics"].as_array())
+        .expect("findings");
+    findings
+        .iter()
+        .filter_map(|d| d.get("fix").filter(|f| !f.is_null()))
+        .map(|fix| {
+            (
+                fix["applicability"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                fix["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_fix_that_would_hold_a_guard_or_an_rc_across_its_await_is_maybe_incorrect() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+    );
+    write(
+        dir,
+        "app/src/lib.rs",
+        "use std::cell::RefCell;\nuse std::rc::Rc;\nuse std::sync::Mutex;\n\n\
+         pub async fn rc(p: &str) -> usize {\n    let rc = Rc::new(1);\n    \
+         std::fs::read(p).map_or(0, |v| v.len()) + *rc\n}\n\n\
+         pub async fn rc_clone(p: &str) -> usize {\n    let rc = Rc::new(1);\n    \
+         let other = rc.clone();\n    drop(rc);\n    \
+         std::fs::read(p).map_or(0, |v| v.len()) + *other\n}\n\n\
+         pub async fn guard(m: &Mutex<Vec<u8>>, p: &str) {\n    let g = m.lock().unwrap();\n    \
+         std::fs::write(p, &*g).unwrap();\n}\n\n\
+         pub async fn borrow(c: &RefCell<Vec<u8>>) {\n    let b = c.borrow();\n    \
+         std::fs::write(\"o\", &*b).unwrap();\n}\n\n\
+         pub async fn dropped(m: &Mutex<Vec<u8>>, p: &str) {\n    let g = m.lock().unwrap();\n    \
+         let bytes = g.clone();\n    drop(g);\n    let rc = Rc::new(1);\n    drop(rc);\n    \
+         std::fs::write(p, bytes).unwrap();\n}\n",
+    );
+    let out = run(dir, &["--format", "json", "app"]);
+    let fixes = fixes_of(&out.stdout);
+    assert_eq!(fixes.len(), 5, "{out:?}");
+    for (applicability, message) in &fixes[..4] {
+        assert_eq!(applicability, "MaybeIncorrect", "{message}");
+        assert!(message.contains("held across the `.await`"), "{message}");
+    }
+    assert_eq!(fixes[4].0, "MachineApplicable", "{:?}", fixes[4]);
+    // `--fix` leaves them alone: no new lock_across_await appears.
+    let fixed = run(dir, &["--fix", "app"]);
+    assert!(!fixed.stdout.contains("across_await"), "{fixed:?}");
+}
+
+#[test]
+fn a_renamed_optional_or_target_specific_runtime_gets_safe_fixes_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let body = "pub async fn f(p: &str) {\n    let _ = std::fs::read(p);\n}\n";
+    for (name, dependencies) in [
+        (
+            "renamed",
+            "[dependencies]\ntk = { package = \"tokio\", version = \"1\", features = [\"full\"] }\n",
+        ),
+        (
+            "optional",
+            "[dependencies]\ntokio = { version = \"1\", features = [\"full\"], optional = true }\n\
+             [dev-dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+        ),
+        (
+            "specific",
+            "[target.'cfg(unix)'.dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+        ),
+        (
+            "both",
+            "[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n\
+             [target.'cfg(unix)'.dependencies]\ntokio = { version = \"1\", features = [\"fs\"] }\n",
+        ),
+    ] {
+        write(
+            dir,
+            &format!("{name}/Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n{dependencies}"
+            ),
+        );
+        write(dir, &format!("{name}/src/lib.rs"), body);
+    }
+    let renamed = run(dir, &["renamed"]);
+    assert!(!renamed.stdout.contains("tokio::"), "{renamed:?}");
+    assert!(
+        renamed
+            .stdout
+            .contains("use `tk::fs::read(..).await` instead, or run the blocking code in `tk::task::spawn_blocking`"),
+        "{renamed:?}"
+    );
+    let fixes = fixes_of(&run(dir, &["--format", "json", "renamed"]).stdout);
+    assert_eq!(
+        fixes,
+        [(
+            "MachineApplicable".to_string(),
+            "replace with `tk::fs::read(p).await`".to_string()
+        )]
+    );
+    for (name, why) in [
+        ("optional", "tokio is an optional dependency"),
+        ("specific", "tokio is a target-specific dependency"),
+    ] {
+        let fixes = fixes_of(&run(dir, &["--format", "json", name]).stdout);
+        assert_eq!(fixes.len(), 1, "{name}");
+        assert_eq!(fixes[0].0, "MaybeIncorrect", "{name}");
+        assert!(fixes[0].1.contains(why), "{name}: {:?}", fixes[0]);
+    }
+    let fixes = fixes_of(&run(dir, &["--format", "json", "both"]).stdout);
+    assert_eq!(fixes[0].0, "MachineApplicable", "{fixes:?}");
+}
+
+#[test]
+fn diff_names_absolute_paths_as_given_honours_exit_zero_and_takes_no_machine_format() {
+    let tmp = project();
+    let dir = tmp.path();
+    let absolute = dir.join("src/lib.rs");
+    let absolute = absolute.to_str().unwrap();
+    let diff = run(dir, &["--diff", absolute]);
+    assert!(
+        diff.stdout
+            .starts_with(&format!("--- {absolute}\n+++ {absolute}\n@@ ")),
+        "{diff:?}"
+    );
+    assert!(!diff.stdout.contains("a//"), "{diff:?}");
+    let zero = run(dir, &["--diff", "--exit-zero", "."]);
+    assert_eq!(zero.code, 0, "{zero:?}");
+    assert!(zero.stdout.contains("+++ b/src/lib.rs"), "{zero:?}");
+    let json = run(dir, &["--diff", "--format", "json", "."]);
+    assert_eq!(json.code, 2, "{json:?}");
+    assert!(
+        json.stderr.contains("`--diff` prints a unified diff"),
+        "{json:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_reached_twice_through_a_link_is_fixed_once_without_a_warning() {
+    let tmp = project();
+    let dir = tmp.path();
+    std::os::unix::fs::symlink(dir.join("src/lib.rs"), dir.join("link.rs")).unwrap();
+    let diff = run(dir, &["--diff", "src/lib.rs", "link.rs"]);
+    assert_eq!(diff.stdout.matches("\n@@ ").count(), 1, "{diff:?}");
+    let out = run(dir, &["--fix", "src/lib.rs", "link.rs"]);
+    assert!(!out.stderr.contains("warning"), "{out:?}");
+    assert!(out.stderr.contains("fixed 1 finding in 1 file"), "{out:?}");
+    let text = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    assert_eq!(text.matches(".await").count(), 1, "{text}");
+}
+
+#[test]
+fn a_suggestion_in_tab_indented_code_expands_tabs_and_aligns_its_markers() {
+    let tmp = project();
+    let dir = tmp.path();
+    write(
+        dir,
+        "src/lib.rs",
+        "pub async fn f(p: &str) {\n\tif true {\n\t\tstd::fs::remove_file(p).ok();\n\t}\n}\n",
+    );
+    let out = run(dir, &["--color", "never", "."]);
+    assert!(
+        out.stdout
+            .contains("3 |         tokio::fs::remove_file(p).await.ok();\n      |         ~~~~~~~~~~~~~~~~~~~~~~   ++++++\n"),
+        "{out:?}"
+    );
+    assert!(!out.stdout.contains("|\t"), "{out:?}");
+}

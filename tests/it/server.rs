@@ -385,6 +385,10 @@ fn malformed_messages_do_not_end_the_session() {
     client.send_raw(b"{ this is not json");
     let parse = client.wait_for(|m| m["error"]["code"] == -32700);
     assert!(parse["error"]["message"].is_string());
+    assert!(
+        parse["id"].is_null(),
+        "JSON-RPC: an unreadable id is null: {parse}"
+    );
     let unknown = client.request("no/suchMethod", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
     let bad = client.request("textDocument/codeAction", json!({ "textDocument": 3 }));
@@ -410,6 +414,50 @@ fn malformed_messages_do_not_end_the_session() {
         "async fn f() { std::thread::sleep(std::time::Duration::ZERO); }\n",
     );
     client.diagnostics(&uri(&main), |d| rules(d) == ["blocking_sleep"]);
+    assert_eq!(client.stop(), 0);
+}
+
+/// "Allow on this line" on a line that ends inside a multi-line string puts the comment
+/// above it, where it does not change the string, and the finding goes.
+#[test]
+fn allow_on_a_line_ending_inside_a_string_goes_above_it() {
+    let tmp = tempdir();
+    let dir = tmp.path().canonicalize().unwrap();
+    crate_with_a_callee(&dir);
+    let mut client = Client::start(&dir);
+    client.initialize(&dir, json!({ "debounceMs": 10 }));
+    let main = dir.join("src/main.rs");
+    let text = "async fn f() {\n    std::fs::write(\"x\", r#\"a\n b\"#).ok();\n}\n\nfn main() {}\n";
+    client.open(&main, text);
+    let found = client.diagnostics(&uri(&main), |d| !d.is_empty());
+    assert_eq!(rules(&found), ["blocking_fs"], "{found:#?}");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(&main) },
+            "range": found[0]["range"],
+            "context": { "diagnostics": [found[0]] },
+        }),
+    );
+    let allow = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Allow `blocking_fs` on this line")
+        .cloned()
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    let edit = &allow["edit"]["changes"][uri(&main)][0];
+    assert_eq!(
+        edit["range"]["start"],
+        json!({ "line": 1, "character": 0 }),
+        "{edit}"
+    );
+    let new_text = edit["newText"].as_str().unwrap();
+    assert_eq!(new_text, "    // async-lint: allow(blocking_fs)\n");
+    let allowed = text.replacen("    std::fs", &format!("{new_text}    std::fs"), 1);
+    assert!(allowed.contains("r#\"a\n b\"#"), "the string is unchanged");
+    client.replace(&main, 2, &allowed);
+    client.diagnostics(&uri(&main), |d| d.is_empty());
     assert_eq!(client.stop(), 0);
 }
 

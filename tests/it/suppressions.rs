@@ -114,3 +114,25 @@ fn a_baseline_run_says_how_many_findings_it_hid() {
         "{out:?}"
     );
 }
+
+/// A run over some files of a crate reports those files only: the configuration's own
+/// findings (an unknown rule in `Cargo.toml`) belong to a run over the crate.
+#[test]
+fn a_run_over_named_files_does_not_report_the_configurations_findings() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "Cargo.toml",
+        "[package]\nname = \"p\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+         [package.metadata.async-lint.rules]\nblocking_sleeep = \"deny\"\n",
+    );
+    write(dir.path(), "src/lib.rs", SLEEPS);
+    let whole = run(dir.path(), &["--format", "concise", "."]);
+    assert!(
+        whole.stdout.contains("Cargo.toml:") && whole.stdout.contains("unknown_rule"),
+        "{whole:?}"
+    );
+    let named = run(dir.path(), &["--format", "concise", "src/lib.rs"]);
+    assert!(!named.stdout.contains("Cargo.toml"), "{named:?}");
+    assert!(named.stdout.contains("src/lib.rs:2:5"), "{named:?}");
+}

@@ -45,6 +45,9 @@ pub(crate) struct Guard {
     pub(crate) fallback: Option<&'static Lock>,
     /// A guard an async block captured: the outer body's guard it is.
     pub(crate) captured_from: Option<GuardId>,
+    /// Not a lock guard but an `Rc`: never reported, it only makes the body's future
+    /// non-`Send` while alive (fixes that add an `.await` read [`Body::any_alive`]).
+    pub(crate) silent: bool,
     holder: Holder,
     alive: bool,
 }
@@ -111,6 +114,7 @@ impl Body {
             pending: None,
             fallback: None,
             captured_from: None,
+            silent: false,
             holder: Holder::Temp {
                 depth: self.stmt_depth,
             },
@@ -130,6 +134,16 @@ impl Body {
         self.guards[id].pending = Some(source);
         self.guards[id].fallback = fallback;
         id
+    }
+
+    /// Whether a guard (or an `Rc`) of this body is alive here. A call's value that is a
+    /// guard only if the crate model says so does not count: nearly every `let x = f()` of
+    /// another crate's fn makes one, and counting them would take the fix from almost
+    /// every later call (a lock call on a field or alias declared elsewhere does count).
+    pub(crate) fn any_alive(&self) -> bool {
+        self.guards
+            .iter()
+            .any(|g| g.alive && !matches!(g.pending, Some(PendingSource::Call)))
     }
 
     pub(crate) fn await_point(&mut self, span: Span) {
@@ -328,6 +342,18 @@ impl Body {
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Marks a guard as an `Rc` (see [`Guard::silent`]).
+    pub(crate) fn silence(&mut self, id: GuardId) {
+        if let Some(guard) = self.guards.get_mut(id) {
+            guard.silent = true;
+        }
+    }
+
+    /// Whether the binding `name` holds an `Rc`.
+    pub(crate) fn holds_rc(&self, name: &str) -> bool {
+        self.held_by(name).iter().any(|&id| self.guards[id].silent)
     }
 
     /// Gives `guards` to the bindings just declared in the current scope.

@@ -188,6 +188,50 @@ impl GuardTracker {
             .is_some_and(|body| body.is_async() && !body.poll)
     }
 
+    /// Is a guard, or an `Rc`, of the innermost body alive here? An `.await` added here
+    /// would hold it (a non-`Send` future, or a new `*_across_await` finding).
+    pub(crate) fn guard_alive(&self) -> bool {
+        self.bodies.last().is_some_and(Body::any_alive)
+    }
+
+    /// A `let` initializer that makes an `Rc` (`Rc::new(..)`, `Rc::clone(..)`, `.clone()`
+    /// of a binding holding one): a silent guard its bindings own, never reported.
+    fn rc_value(&mut self, expr: &Expr, index: &LineIndex) -> Option<GuardId> {
+        let makes_rc = match peel(expr) {
+            Expr::Call(call) => match peel(&call.func) {
+                Expr::Path(path) => {
+                    let segments: Vec<String> = path
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
+                    matches!(
+                        segments.as_slice(),
+                        [.., rc, f] if rc == "Rc" && matches!(f.as_str(), "new" | "clone" | "from")
+                    )
+                }
+                _ => false,
+            },
+            Expr::MethodCall(call) if call.method == "clone" => match peel(&call.receiver) {
+                Expr::Path(path) => path.path.get_ident().is_some_and(|name| {
+                    let body = self.bodies.last();
+                    body.is_some_and(|body| body.holds_rc(&name.to_string()))
+                }),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !makes_rc {
+            return None;
+        }
+        let span = index.span(syn::spanned::Spanned::span(expr));
+        let body = self.bodies.last_mut()?;
+        let id = body.create(Rule::LockAcrossAwait, "Rc".to_string(), span);
+        body.silence(id);
+        Some(id)
+    }
+
     /// Is the innermost body a sync one (a closure inheriting async context)?
     pub(crate) fn in_sync_body(&self) -> bool {
         self.bodies.last().is_some_and(|body| !body.is_async())
@@ -199,7 +243,7 @@ impl GuardTracker {
             return;
         };
         for guard in body.into_guards() {
-            if guard.awaits.is_empty() {
+            if guard.awaits.is_empty() || guard.silent {
                 continue;
             }
             if let Some(outer) = guard.captured_from {
@@ -377,12 +421,13 @@ impl GuardTracker {
 
     /// The guards a `let` initializer keeps alive for the binding's block: its value's,
     /// and those whose temporaries `&` extends (`&m.lock().unwrap()`, `&mut *g_temp`,
-    /// `&temp[0]`).
-    pub(crate) fn let_guards(&mut self, expr: &Expr) -> Vec<GuardId> {
+    /// `&temp[0]`); and an `Rc` it makes ([`Self::rc_value`]).
+    pub(crate) fn let_guards(&mut self, expr: &Expr, index: &LineIndex) -> Vec<GuardId> {
         self.let_wraps = wraps_value(expr);
         let mut guards = self.guards_of(expr, true);
         guards.sort_unstable();
         guards.dedup();
+        guards.extend(self.rc_value(expr, index));
         guards
     }
 
