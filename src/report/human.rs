@@ -23,13 +23,22 @@ use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::rules::Level;
 use crate::runner::Report;
 
-pub(super) fn render(report: &Report, sources: &Sources, color: bool) -> Vec<u8> {
-    let mut out = Vec::new();
+/// Writes each finding as it is formatted (one finding's text in memory at a time), then
+/// the summary unless `summary` is false (`--quiet`).
+pub(super) fn write(
+    report: &Report,
+    sources: &Sources,
+    color: bool,
+    summary_too: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for d in &report.diagnostics {
-        out.extend_from_slice(&emit(d, sources, color));
+        out.write_all(&emit(d, sources, color))?;
     }
-    out.extend_from_slice(summary(report).as_bytes());
-    out
+    if summary_too {
+        out.write_all(summary(report).as_bytes())?;
+    }
+    Ok(())
 }
 
 /// One finding as the human format shows it, without color (rustc-json's `rendered`).
@@ -220,7 +229,16 @@ mod tests {
     use crate::report::test_support::{sample, span};
 
     fn human(report: &Report, color: bool) -> Vec<u8> {
-        render(report, &Sources::new(&report.sources), color)
+        let mut out = Vec::new();
+        write(
+            report,
+            &Sources::new(&report.sources),
+            color,
+            true,
+            &mut out,
+        )
+        .unwrap();
+        out
     }
 
     #[test]
