@@ -19,6 +19,7 @@ use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
 use super::Sources;
+use super::window::Clipped;
 use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::rules::Level;
 use crate::runner::Report;
@@ -56,8 +57,20 @@ fn emit(d: &Diagnostic, sources: &Sources, color: bool) -> Vec<u8> {
         }
     };
     let mut buffer = new_buffer();
-    let rendered = to_codespan(d, sources);
-    if term::emit_to_write_style(&mut buffer, &config, sources, &rendered).is_err() {
+    // A long source line is shown as a window around the finding's columns.
+    let spans: Vec<(usize, Range<usize>, Span)> = std::iter::once((&d.file, d.span))
+        .chain(d.labels.iter().map(|label| (&label.file, label.span)))
+        .filter_map(|(file, span)| {
+            Some((
+                sources.id(file)?,
+                byte_range(sources.text(file)?, span)?,
+                span,
+            ))
+        })
+        .collect();
+    let clipped = Clipped::new(sources, &spans);
+    let rendered = to_codespan(d, sources, &clipped);
+    if term::emit_to_write_style(&mut buffer, &config, &clipped, &rendered).is_err() {
         // codespan refused a range: show the finding without its snippet.
         buffer = new_buffer();
         let plain = without_snippet(d);
@@ -85,11 +98,11 @@ fn byte_range(source: &str, span: Span) -> Option<Range<usize>> {
     .then_some(start..end)
 }
 
-fn to_codespan(d: &Diagnostic, sources: &Sources) -> CsDiagnostic<usize> {
+fn to_codespan(d: &Diagnostic, sources: &Sources, clipped: &Clipped) -> CsDiagnostic<usize> {
     let place = |file: &str, span: Span| -> Option<(usize, Range<usize>)> {
         let id = sources.id(file)?;
         let range = byte_range(sources.text(file)?, span)?;
-        Some((id, range))
+        Some((id, clipped.map(id, range.start)..clipped.map(id, range.end)))
     };
     let mut labels = Vec::new();
     let mut notes = Vec::new();

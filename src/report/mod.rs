@@ -17,6 +17,7 @@ mod rustc_json;
 mod sarif;
 mod sources;
 mod statistics;
+mod window;
 
 pub(crate) use sources::Sources;
 pub use statistics::render as statistics;
