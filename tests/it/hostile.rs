@@ -668,19 +668,30 @@ fn ignore_files_that_are_fifos_or_devices_are_refused() {
     }
 }
 
-/// A `Cargo.toml` that is a FIFO or a device is not read: the files beside it are
-/// linted as loose files, and nothing hangs.
+/// A `Cargo.toml` that is a FIFO or a device is not read: an error names it (exit 2), the
+/// files beside it are linted as loose files, and nothing hangs. The same for one over the
+/// 4 MiB cap, whose folder is still a crate.
 #[test]
-fn cargo_toml_that_is_a_fifo_or_a_device_does_not_hang() {
-    for fifo in [true, false] {
+fn cargo_toml_that_is_a_fifo_a_device_or_too_large_is_refused() {
+    for kind in ["a FIFO", "a device", "larger than"] {
         let dir = dir_with_good_file();
-        if fifo {
-            mkfifo(&dir.path().join("Cargo.toml"));
-        } else {
-            std::os::unix::fs::symlink("/dev/urandom", dir.path().join("Cargo.toml")).unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        match kind {
+            "a FIFO" => mkfifo(&manifest),
+            "a device" => std::os::unix::fs::symlink("/dev/urandom", &manifest).unwrap(),
+            _ => fs::write(&manifest, "#".repeat(5 << 20)).unwrap(),
         }
         let run = run_within(dir.path(), &[], Duration::from_secs(30));
         run.assert_sound();
+        assert_eq!(run.code, 2, "{kind}: {run:?}");
+        let on = run.on("Cargo.toml");
+        assert_eq!(on.len(), 1, "{kind}: {run:?}");
+        assert_eq!(on[0]["rule"], "parse_error", "{kind}: {run:?}");
+        let message = on[0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("could not read `Cargo.toml`: ") && message.contains(kind),
+            "{kind}: {message}"
+        );
     }
 }
 
