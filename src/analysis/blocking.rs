@@ -17,7 +17,7 @@ use crate::analysis::facts::{BlockingCall, BlockingKind, Fact};
 use crate::analysis::imports::Resolved;
 use crate::analysis::known_paths::{self, Blocking};
 use crate::analysis::source::LineIndex;
-use crate::analysis::summary::Op;
+use crate::analysis::summary::{Cond, Op, Pending, Test};
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
 use crate::diagnostic::Span;
@@ -255,7 +255,7 @@ pub(super) fn method_found(
 
 /// An IP address and port written out: `"127.0.0.1:8080"`, `"[::1]:80"`, or a tuple of an
 /// IP address literal and a port (`("0.0.0.0", port)`).
-fn is_address_literal(receiver: &Expr) -> bool {
+pub(crate) fn is_address_literal(receiver: &Expr) -> bool {
     fn literal(expr: &Expr) -> Option<String> {
         match peel_refs(expr) {
             Expr::Lit(syn::ExprLit {
@@ -356,10 +356,31 @@ pub(super) fn write_macro_found(
     ))
 }
 
+/// `addrs.to_socket_addrs()` on the fn's parameter `addrs` looks up only what is not an
+/// address written out: the operation's test on that parameter.
+pub(super) fn address_test(
+    calls: &Calls,
+    call: &ExprMethodCall,
+    evidence: &Evidence,
+) -> Option<Cond> {
+    if !known_paths::ADDRESS_PARSING.contains(&call.method.to_string().as_str()) {
+        return None;
+    }
+    let param = calls.branches.param_of(&call.receiver, evidence)?;
+    Some(Cond {
+        param,
+        test: Test::NotAddress,
+    })
+}
+
 /// Where a blocking call was found: the kind of code, and whether the innermost body is
 /// a sync closure inheriting async context (its code cannot `.await`).
 pub(super) struct At<'f> {
     pub(super) ctx: Ctx,
+    /// A test on the fn's parameters the operation itself makes (resolving a parameter).
+    pub(super) test: Option<Cond>,
+    /// The closure call it sits in (see [`Pending`]).
+    pub(super) pending: Option<(u32, Pending)>,
     pub(super) in_sync_body: bool,
     pub(super) can_await: bool,
     pub(super) file: &'f str,
@@ -378,6 +399,8 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
     } = found;
     match at.ctx {
         Ctx::Sync => {
+            let mut when = calls.branches.when();
+            when.extend(at.test);
             if let Some(current) = calls.current(at.ctx) {
                 current.ops.push(Op {
                     rule,
@@ -385,6 +408,8 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
                     span,
                     replacement: replacement.to_string(),
                     allowed: false,
+                    when,
+                    pending: at.pending.map(|(_, pending)| pending),
                 });
             }
         }
@@ -398,6 +423,7 @@ pub(super) fn emit(found: Found, at: At<'_>, calls: &mut Calls, facts: &mut Vec<
             configured_reason: reason,
             in_sync_closure: at.in_sync_body,
             can_await: at.can_await,
+            pending: at.pending,
         })),
         Ctx::Detached => {}
     }

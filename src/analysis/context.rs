@@ -1,14 +1,18 @@
 //! Where async context begins and ends (SPEC §1): async, sync or detached code,
 //! offloaders, and the closures that inherit their context. Only this module decides it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use syn::{Block, Expr, ExprClosure, FnArg, Pat, Signature, Stmt, Type};
 
 use crate::analysis::evidence::Evidence;
 use crate::analysis::imports::Resolved;
 use crate::analysis::known_paths::{self};
+use crate::analysis::summary::Pending;
 use crate::analysis::syntax::*;
+
+/// A closure given to a call of the crate: the fn's index in its file and the call.
+pub(crate) type PendingAt = (u32, Pending);
 
 /// An `async fn`, or a poll-style fn: `fn poll` / `fn poll_*` taking a `&mut Context<'_>`.
 pub(crate) fn is_async_fn(sig: &Signature) -> bool {
@@ -105,13 +109,25 @@ pub(crate) struct Context {
     /// Loops around this point, within the innermost closure or async block: code here
     /// may run many times (repeated sends fill a bounded channel).
     loops: usize,
+    /// Closures given to a call of the crate, by address: they run elsewhere if the
+    /// callee hands them to an offloader (the crate model decides).
+    candidates: HashMap<usize, PendingAt>,
+    /// The closure call each level of `kinds` sits in, if any.
+    pending: Vec<Option<PendingAt>>,
+    /// What the next push is when it is a closure's body inheriting its context.
+    closure_next: Option<Option<PendingAt>>,
+    /// Plain names stored for later (`Self(Arc::new(f))`, `Job { run: Box::new(f) }`),
+    /// by the address of their path: a closure parameter stored so does not run here.
+    stored_paths: HashSet<usize>,
 }
 
 impl Context {
     /// Enters an expression: a loop adds one, a closure or async block starts afresh
     /// (its body runs once per call or task). Returns what [`Self::exit_expr`] restores.
-    pub(super) fn enter_expr(&mut self, expr: &syn::Expr) -> usize {
-        self.mark_stored(expr);
+    /// `track_paths`: whether plain names stored for later are wanted here (the fn has
+    /// closure parameters, see [`Self::is_stored_path`]).
+    pub(super) fn enter_expr(&mut self, expr: &syn::Expr, track_paths: bool) -> usize {
+        self.mark_stored(expr, track_paths);
         let saved = self.loops;
         match expr {
             syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => self.loops += 1,
@@ -140,10 +156,39 @@ impl Context {
 
     pub(super) fn push(&mut self, ctx: Ctx) {
         self.kinds.push(ctx);
+        let pending = self.closure_next.take().flatten();
+        self.pending.push(pending);
     }
 
     pub(super) fn pop(&mut self) {
         self.kinds.pop();
+        self.pending.pop();
+    }
+
+    /// The closure given to a call of the crate that this code sits in, if any.
+    pub(crate) fn pending(&self) -> Option<PendingAt> {
+        self.pending.last().copied().flatten()
+    }
+
+    /// The plain closures given to a call of the crate (`pool.run(move || ..)`, recorded
+    /// as call `call` of fn `in_fn`): each runs elsewhere if the callee offloads it.
+    pub(super) fn candidates<'e>(
+        &mut self,
+        recorded: Option<(u32, u32)>,
+        args: impl Iterator<Item = &'e Expr>,
+    ) {
+        let Some((in_fn, call)) = recorded else {
+            return;
+        };
+        for (arg, value) in args.enumerate() {
+            if let Some(closure) = closure_value(value)
+                && closure.asyncness.is_none()
+                && let Ok(arg) = u8::try_from(arg)
+            {
+                let pending = Pending { call, arg };
+                self.candidates.insert(addr(closure), (in_fn, pending));
+            }
+        }
     }
 
     /// The context a closure's body runs in: async for an async closure, detached when
@@ -154,6 +199,8 @@ impl Context {
         } else if self.offloaded.remove(&addr(closure)) {
             Ctx::Detached
         } else {
+            let inherited = self.pending();
+            self.closure_next = Some(self.candidates.remove(&addr(closure)).or(inherited));
             self.ctx()
         }
     }
@@ -239,7 +286,14 @@ impl Context {
     /// argument of a storing method (`push`, `insert`, `send`), and a boxed closure
     /// (`Box::new(move || ..)`) given to any call. Wrappers (`Some`, `Box::new`) are seen
     /// through. Runs on every expression before its children are walked.
-    fn mark_stored(&mut self, expr: &Expr) {
+    fn mark_stored(&mut self, expr: &Expr, track_paths: bool) {
+        if track_paths
+            && let Expr::Call(call) = expr
+            && is_constructor(&call.func)
+        {
+            let paths = call.args.iter().filter_map(wrapped_path);
+            self.stored_paths.extend(paths.map(addr));
+        }
         let stored: Vec<&Expr> = match expr {
             Expr::Struct(literal) => literal.fields.iter().map(|field| &field.expr).collect(),
             Expr::Array(array) => array.elems.iter().collect(),
@@ -272,8 +326,16 @@ impl Context {
                 && closure.asyncness.is_none()
             {
                 self.offloaded.insert(addr(closure));
+            } else if track_paths && let Some(path) = wrapped_path(value) {
+                self.stored_paths.insert(addr(path));
             }
         }
+    }
+
+    /// Is this plain name stored for later here (a struct's field, a constructor's
+    /// argument, a storing method's)?
+    pub(crate) fn is_stored_path(&self, path: &syn::ExprPath) -> bool {
+        self.stored_paths.contains(&addr(path))
     }
 
     pub(super) fn mark_offloaded<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
@@ -335,6 +397,37 @@ fn wrapped_closure(value: &Expr) -> Option<&ExprClosure> {
             return Some(closure);
         }
         match peel(expr) {
+            Expr::Call(call) if call.args.len() == 1 && is_wrapper(&call.func) => {
+                expr = &call.args[0];
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `Self(..)`, `Job(..)`, `Kind::Job(..)`: a tuple struct or variant built from its
+/// arguments (which it keeps), not a wrapper (`Some`, `Box::new`).
+fn is_constructor(func: &Expr) -> bool {
+    let Expr::Path(path) = peel(func) else {
+        return false;
+    };
+    path.path.segments.last().is_some_and(|last| {
+        let name = last.ident.to_string();
+        name == "Self"
+            || (name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.contains(|c: char| c.is_ascii_lowercase()))
+    }) && !is_wrapper(func)
+}
+
+/// The plain name a stored value holds: itself, or inside wrappers (`Arc::new(f)`).
+fn wrapped_path(value: &Expr) -> Option<&syn::ExprPath> {
+    let mut expr = value;
+    for _ in 0..4 {
+        match peel(expr) {
+            Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some() => {
+                return Some(path);
+            }
             Expr::Call(call) if call.args.len() == 1 && is_wrapper(&call.func) => {
                 expr = &call.args[0];
             }

@@ -207,6 +207,16 @@ impl Evidence {
         }
     }
 
+    /// The depth of the scope whose binding `name` means here.
+    pub(super) fn binding_depth(&self, name: &str) -> Option<usize> {
+        self.env.iter().rposition(|frame| frame.contains_key(name))
+    }
+
+    /// Does `name` mean the enclosing fn's parameter here (no binding in scope shadows it)?
+    pub(super) fn is_param(&self, name: &str) -> bool {
+        self.env.iter().rposition(|frame| frame.contains_key(name)) == Some(0)
+    }
+
     pub(super) fn lookup(&self, name: &str) -> Ty {
         self.env
             .iter()

@@ -85,6 +85,9 @@ pub struct BlockingCall {
     /// Written where `.await` is available: an async fn, block or closure (not a poll fn
     /// nor a sync closure in one).
     pub can_await: bool,
+    /// In a closure given to a call of the crate (the fn's index in its file, the call):
+    /// the crate model drops the fact when that callee hands the closure to an offloader.
+    pub pending: Option<(u32, super::summary::Pending)>,
 }
 
 #[derive(Clone, Debug)]

@@ -80,10 +80,70 @@ pub struct FnSummary {
     pub entry: Option<Runtime>,
     /// Blocking operations in its own sync code.
     pub ops: Vec<Op>,
+    /// What argument-sensitive summaries know of it; `None` when nothing (most fns: every
+    /// fn of the crate is kept).
+    pub extra: Option<Box<FnExtra>>,
     /// Calls to what may be crate-local fns.
     pub calls: Vec<Call>,
     /// Uses of runtime-bound APIs.
     pub uses: Vec<RuntimeUse>,
+}
+
+/// What argument-sensitive summaries know of a fn.
+#[derive(Clone, Debug, Default)]
+pub struct FnExtra {
+    /// Its body is one enum variant written out (`Self::Memory`): a call of it gives that
+    /// variant, whatever its arguments.
+    pub returns_variant: Option<Box<str>>,
+    /// The closure parameters (bits by position, `self` not counted) it hands only to an
+    /// offloader or a thread, or stores: a closure given there does not run at the call.
+    pub offloads: u32,
+    /// What is known of its calls' arguments and tests, sorted by call.
+    pub shapes: Box<[CallShape]>,
+}
+
+impl FnSummary {
+    pub fn returns_variant(&self) -> Option<&str> {
+        self.extra.as_ref()?.returns_variant.as_deref()
+    }
+
+    pub fn offloads(&self) -> u32 {
+        self.extra.as_ref().map_or(0, |extra| extra.offloads)
+    }
+
+    fn shapes_of(&self, call: usize) -> impl Iterator<Item = &Shape> + '_ {
+        let call = u32::try_from(call).unwrap_or(u32::MAX);
+        let shapes: &[CallShape] = self.extra.as_ref().map_or(&[], |extra| &extra.shapes);
+        let start = shapes.partition_point(|shape| shape.call < call);
+        shapes[start..]
+            .iter()
+            .take_while(move |shape| shape.call == call)
+            .map(|shape| &shape.shape)
+    }
+
+    /// The tests the fn's code passed to reach call `call`.
+    pub fn when_of(&self, call: usize) -> impl Iterator<Item = &Cond> + '_ {
+        self.shapes_of(call).filter_map(|shape| match shape {
+            Shape::When(cond) => Some(&**cond),
+            _ => None,
+        })
+    }
+
+    /// The closure call that call `call` sits in.
+    pub fn pending_of(&self, call: usize) -> Option<Pending> {
+        self.shapes_of(call).find_map(|shape| match shape {
+            Shape::Pending(pending) => Some(*pending),
+            _ => None,
+        })
+    }
+
+    /// What argument `position` of call `call` is, when the source shows it.
+    pub fn arg_of(&self, call: usize, position: usize) -> Option<&Arg> {
+        self.shapes_of(call).find_map(|shape| match shape {
+            Shape::Arg(at, arg) if usize::from(*at) == position => Some(arg),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -96,6 +156,79 @@ pub struct Op {
     pub replacement: String,
     /// An allow for its rule covers it: accepted from async code, so it blocks no caller.
     pub allowed: bool,
+    /// What must hold of the fn's parameters for it to run (all of it); empty: always.
+    pub when: Vec<Cond>,
+    /// In a closure given to a call of the fn: runs elsewhere if that callee offloads it.
+    pub pending: Option<Pending>,
+}
+
+/// A closure given to a call (its index among the fn's calls) as argument `arg`: it runs
+/// off the caller's thread when the callee hands that parameter to an offloader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub call: u32,
+    pub arg: u8,
+}
+
+/// A test on a fn's parameter (by position, `self` not counted) that guards some of its
+/// code: `if let Some(p) = path`, `match source { Source::File(p) => .. }`, `if stall`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cond {
+    pub param: u8,
+    pub test: Test,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Test {
+    /// The parameter is one of these enum variants (by name: `Some`, `File`).
+    Variants(Vec<String>),
+    Bool(bool),
+    /// The parameter is not an IP address and port written out: resolving it looks it up.
+    NotAddress,
+}
+
+impl Test {
+    /// Can the test hold for this argument? `false` only when the argument shows it cannot.
+    pub fn admits(&self, arg: &Arg) -> bool {
+        match (self, arg) {
+            (Test::Variants(names), Arg::Variant(name)) => names.iter().any(|n| **n == **name),
+            (Test::Bool(want), Arg::Bool(have)) => want == have,
+            (Test::NotAddress, Arg::Address) => false,
+            _ => true,
+        }
+    }
+}
+
+/// What a call's argument is, where the source shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// The caller's own parameter (by position, `self` not counted), passed on unchanged.
+    Param(u8),
+    /// An enum variant written out: `None`, `Some(..)`, `Source::Memory(..)`.
+    Variant(Box<str>),
+    Bool(bool),
+    /// An IP address and port written out (`("127.0.0.1", 8080)`).
+    Address,
+    /// The value of another call of the same fn (its index in `calls`).
+    Built(u32),
+}
+
+/// What argument-sensitive summaries know of one of a fn's calls (by its index among the
+/// fn's calls): a test its fn's code passed to reach it, an argument the source shows, or
+/// the closure call it sits in. Kept on the fn, sorted by call: most calls have none.
+#[derive(Clone, Debug)]
+pub struct CallShape {
+    pub call: u32,
+    pub shape: Shape,
+}
+
+#[derive(Clone, Debug)]
+pub enum Shape {
+    /// Boxed: rare, and the widest.
+    When(Box<Cond>),
+    /// (argument position, what it is): a method call's receiver not counted.
+    Arg(u8, Arg),
+    Pending(Pending),
 }
 
 /// A fn of the file, as the crate model keys it.
@@ -156,7 +289,7 @@ pub struct ItemPath {
     pub root: PathRoot,
     /// The segments after the root, joined by `::`: one allocation per path, since files
     /// record many calls (a `Vec` of segments cost a sixth more memory on the corpus).
-    joined: String,
+    joined: Box<str>,
 }
 
 impl ItemPath {
@@ -164,7 +297,7 @@ impl ItemPath {
     pub fn new(root: PathRoot, joined: &str) -> ItemPath {
         ItemPath {
             root,
-            joined: joined.to_string(),
+            joined: joined.into(),
         }
     }
 
@@ -184,7 +317,10 @@ pub enum CallTarget {
     /// (`Store`), or another crate's type after that crate's name as the file resolves it
     /// (`idx::IndexScheduler`; see [`CallTarget::receiver`]). One string, not two fields:
     /// files record many calls, and a wider `Call` costs memory on every one.
-    Method { ty: Option<String>, name: String },
+    Method {
+        ty: Option<Box<str>>,
+        name: Box<str>,
+    },
 }
 
 impl CallTarget {
@@ -201,8 +337,9 @@ impl CallTarget {
 #[derive(Clone, Debug)]
 pub struct Call {
     pub target: CallTarget,
-    /// The callee as written (`config::load`, `store.flush`).
-    pub written: String,
+    /// The callee as written (`config::load`, `store.flush`): boxed, files record many
+    /// calls.
+    pub written: Box<str>,
     pub span: Span,
     /// Made in async context (so a blocking callee is reported here).
     pub in_async: bool,

@@ -27,7 +27,7 @@ use super::known_paths::{self};
 use super::macros::{self, MacroBody, SelectBranch};
 use super::runtimes::{self, Runtimes};
 use super::source::LineIndex;
-use super::summary::{FileSummary, FnSummary, Runtime};
+use super::summary::{Cond, FileSummary, Runtime};
 use super::syntax::*;
 use super::types::{Ty, resolve_type};
 use crate::diagnostic::Span;
@@ -99,15 +99,9 @@ impl<'a> Walker<'a> {
         in_impl: bool,
     ) {
         let is_async = context::is_async_fn(sig);
-        let entry = runtimes::entry(attrs, &self.evidence.imports);
-        let summary = self
-            .calls
-            .fn_summary(sig, &self_ty, in_impl, &self.evidence.imports);
-        self.calls.enter_fn(FnSummary {
-            is_async,
-            entry,
-            ..summary
-        });
+        let imports = &self.evidence.imports;
+        let summary = (self.calls).fn_summary(attrs, sig, &self_ty, in_impl, imports);
+        self.calls.enter_fn(summary, sig, block);
         let saved_env = self.evidence.enter_fn(sig, self_ty);
         self.context
             .push(if is_async { Ctx::Async } else { Ctx::Sync });
@@ -160,9 +154,9 @@ impl<'a> Walker<'a> {
             }
             MacroBody::Stmts(stmts) => {
                 self.evidence.enter_scope();
-                for stmt in stmts {
-                    self.visit_stmt(stmt);
-                }
+                self.calls.branches.open_block();
+                stmts.iter().for_each(|stmt| self.visit_stmt(stmt));
+                self.calls.branches.close_block();
                 self.evidence.exit_scope();
             }
         }
@@ -243,7 +237,7 @@ impl<'a> Walker<'a> {
             return false;
         };
         if !self.reported.harmless(&found, addr(call)) {
-            self.emit_blocking(found);
+            self.emit_blocking(found, None);
         }
         self.reported.mark(addr(call));
         true
@@ -269,7 +263,8 @@ impl<'a> Walker<'a> {
             return false;
         };
         if !self.reported.harmless(&found, addr(call)) {
-            self.emit_blocking(found);
+            let test = blocking::address_test(&self.calls, call, &self.evidence);
+            self.emit_blocking(found, test);
         }
         self.reported.mark(addr(call));
         true
@@ -283,13 +278,15 @@ impl<'a> Walker<'a> {
         if let Some(found) =
             blocking::write_macro_found(&self.evidence, self.settings, mac, destination, self.index)
         {
-            self.emit_blocking(found);
+            self.emit_blocking(found, None);
         }
     }
 
-    fn emit_blocking(&mut self, found: blocking::Found) {
+    fn emit_blocking(&mut self, found: blocking::Found, test: Option<Cond>) {
         let at = blocking::At {
             ctx: self.context.ctx(),
+            test,
+            pending: self.context.pending(),
             in_sync_body: self.guards.in_sync_body(),
             can_await: self.guards.can_await(),
             file: self.file,
@@ -299,13 +296,7 @@ impl<'a> Walker<'a> {
 
     /// What this file contributes to its crate's model.
     pub(crate) fn into_summary(self, name: &str) -> FileSummary {
-        FileSummary {
-            name: name.to_string(),
-            facts: self.facts,
-            fns: self.calls.fns,
-            path_mods: self.calls.path_mods,
-            unread: None,
-        }
+        self.calls.into_summary(name, self.facts)
     }
 }
 
@@ -315,7 +306,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
-        let saved = self.context.enter_expr(expr);
+        let saved = (self.context).enter_expr(expr, self.calls.branches.has_closures());
         stacker::maybe_grow(RED_ZONE, NEW_STACK, || visit::visit_expr(self, expr));
         self.context.exit_expr(saved);
     }
@@ -405,18 +396,19 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.evidence.collect_block_items(block);
         self.evidence.enter_scope();
         let offload = &self.settings.offload;
-        if self.context.in_async() {
-            (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
-        }
         if self.context.ctx() != Ctx::Detached {
+            (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
             self.reported.scan_block(block, &self.evidence, offload);
         }
         self.guards.with_body(Body::enter_scope);
+        self.calls.branches.open_block();
         let last = block.stmts.len().saturating_sub(1);
         for (i, stmt) in block.stmts.iter().enumerate() {
             let tail = i == last && matches!(stmt, Stmt::Expr(_, None));
             self.guards.with_body(Body::begin_stmt);
+            let test = self.calls.branches.before_stmt(stmt, &self.evidence);
             self.visit_stmt(stmt);
+            self.calls.branches.after_stmt(test);
             if tail {
                 self.guards.with_body(Body::end_tail);
             } else {
@@ -424,6 +416,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
         }
         self.guards.with_body(Body::exit_scope);
+        self.calls.branches.close_block();
         self.evidence.exit_scope();
         self.evidence.imports.pop();
     }
@@ -440,6 +433,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             ty = self.evidence.type_of(&init.expr);
         }
         self.evidence.bind_pat(&local.pat, ty);
+        self.calls.on_let(local, &self.evidence);
         self.guards.on_let(&local.pat, &guards);
     }
 
@@ -492,12 +486,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             let resolved = self.evidence.resolve_expr_path(&func.path);
             if context::is_offloader_path(&resolved, &self.settings.offload) {
                 self.context.mark_offloaded(call.args.iter());
+                self.calls.branches.offloader_args(call.args.iter());
             }
             if !self.check_call(call) {
                 let span = path_span(self.index, &func.path);
-                let site = Site::new(&self.context, &self.runtimes);
-                self.calls
-                    .record_path_call(site, &resolved, call, &func.path, span);
+                let site = Site::new(&self.context, &self.runtimes, &self.evidence);
+                let recorded =
+                    (self.calls).record_path_call(site, &resolved, call, &func.path, span);
+                self.context.candidates(recorded, call.args.iter());
             }
             driver = runtimes::call_driver(&resolved);
         }
@@ -524,12 +520,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         if context::is_offloading_method(&call.method.to_string()) {
             self.context.mark_offloaded(call.args.iter());
+            self.calls.branches.offloader_args(call.args.iter());
         }
         let driver = runtimes::method_driver(&receiver, &call.method);
         if !self.check_method(call, &receiver) {
             let span = self.index.span(call.method.span());
-            let site = Site::new(&self.context, &self.runtimes);
-            self.calls.record_method_call(site, &receiver, call, span);
+            let site = Site::new(&self.context, &self.runtimes, &self.evidence);
+            let recorded = (self.calls).record_method_call(site, &receiver, call, span);
+            self.context.candidates(recorded, call.args.iter());
         }
         if known_paths::ITEM_CLOSURES.contains(&call.method.to_string().as_str())
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
@@ -563,20 +561,23 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&expr.expr);
         let ty = self.evidence.type_of(&expr.expr);
         let scrutinee_guards = self.guards.guard_value(&expr.expr);
+        let arm_tests = (self.calls.branches).arm_tests(&expr.expr, &expr.arms, &self.evidence);
         let before = self.guards.snapshot();
         let mut ends = Vec::new();
-        for arm in &expr.arms {
+        for (i, arm) in expr.arms.iter().enumerate() {
             self.guards.restore(&before);
             self.evidence.enter_scope();
             self.evidence.bind_pat(&arm.pat, ty.clone());
             self.guards.with_body(Body::enter_scope);
             self.guards.on_let(&arm.pat, &scrutinee_guards);
+            let tested = (self.calls.branches).enter(arm_tests.get(i).cloned().flatten());
             if let Pat::Guard(guarded) = &arm.pat {
                 self.guards.with_body(Body::begin_stmt);
                 self.visit_expr(&guarded.guard);
                 self.guards.with_body(Body::end_stmt);
             }
             self.visit_expr(&arm.body);
+            self.calls.branches.exit(tested);
             self.guards.with_body(Body::exit_scope);
             if !diverges(&arm.body) {
                 ends.push(self.guards.snapshot());
@@ -594,6 +595,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             body.begin_stmt();
         });
         let first = self.guards.guard_count();
+        let (then_tests, else_test) = self.calls.branches.if_tests(&expr.cond, &self.evidence);
         self.visit_expr(&expr.cond);
         let cond_guards = first..self.guards.guard_count();
         if is_let {
@@ -607,7 +609,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let drops_before_else = is_let && self.settings.edition >= Edition::E2024;
         let before = self.guards.snapshot();
         let mut ends = Vec::new();
+        let tested = self.calls.branches.enter(then_tests);
         self.visit_block(&expr.then_branch);
+        self.calls.branches.exit(tested);
         self.guards.with_body(Body::kill_scope);
         if !block_diverges(&expr.then_branch) {
             ends.push(self.guards.snapshot());
@@ -623,7 +627,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         match &expr.else_branch {
             Some((_, else_branch)) => {
+                let tested = self.calls.branches.enter(else_test);
                 self.visit_expr(else_branch);
+                self.calls.branches.exit(tested);
                 if !diverges(else_branch) {
                     ends.push(self.guards.snapshot());
                 }
@@ -672,7 +678,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let found = blocking::for_loop_found(&self.evidence, self.settings, iterated, self.index);
         found
             .into_iter()
-            .for_each(|found| self.emit_blocking(found));
+            .for_each(|found| self.emit_blocking(found, None));
         let item = self.evidence.type_of(&expr.expr).item();
         let before = self.guards.snapshot();
         self.evidence.enter_scope();
@@ -687,6 +693,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.evidence.exit_scope();
         let after = self.guards.snapshot();
         self.guards.merge(before.clone(), vec![before, after]);
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        (self.calls.branches).on_path(path, &self.context, &self.evidence);
     }
 
     fn visit_macro(&mut self, mac: &'ast Macro) {

@@ -84,12 +84,32 @@ pub fn link(files: &[CrateFile], krate: &CrateInfo) -> Vec<Fact> {
 /// crosses crates. The runtimes that drive each fn stay a matter of its own crate.
 /// Returns the facts of every crate's files.
 pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
+    let model = Model::new(crates);
+    // A blocking call in a closure given to a fn of the crate that offloads it runs
+    // elsewhere: not a finding.
     let mut facts: Vec<Fact> = crates
         .iter()
         .flat_map(|krate| krate.files.iter())
-        .flat_map(|file| file.summary.facts.iter().cloned())
+        .enumerate()
+        .flat_map(|(file, crate_file)| {
+            let model = &model;
+            crate_file
+                .summary
+                .facts
+                .iter()
+                .filter(move |fact| match fact {
+                    Fact::Blocking(call) => !call.pending.is_some_and(|(in_fn, pending)| {
+                        let at = (file, usize::try_from(in_fn).unwrap_or(usize::MAX));
+                        model
+                            .origin
+                            .binary_search(&at)
+                            .is_ok_and(|node| model.offloaded(node, pending))
+                    }),
+                    _ => true,
+                })
+        })
+        .cloned()
         .collect();
-    let model = Model::new(crates);
     model.blocking_chains(&mut facts);
     if let [only] = crates {
         model.mixed_runtimes(only.info, &mut facts);
@@ -224,6 +244,22 @@ impl<'a> Model<'a> {
                 }
             })
             .collect()
+    }
+
+    /// Every resolved call: (caller, the call's index among the caller's, the call, callee).
+    fn edges_indexed(
+        &self,
+    ) -> impl Iterator<Item = (usize, usize, &super::summary::Call, usize)> + '_ {
+        (0..self.nodes.len()).flat_map(move |caller| {
+            self.summary(caller)
+                .calls
+                .iter()
+                .zip(&self.targets[caller])
+                .enumerate()
+                .filter_map(move |(index, (call, target))| {
+                    target.map(|callee| (caller, index, call, callee))
+                })
+        })
     }
 
     /// Every resolved call: (caller, the call, callee).

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::{Model, until_stable};
 use crate::analysis::facts::{Accepted, Chain, ChainRoot, Fact};
-use crate::analysis::summary::{FnKey, Op};
+use crate::analysis::summary::{Arg, Call, CallTarget, Cond, FnKey, Op, Pending};
 use crate::rules::Rule;
 
 /// A blocking operation a fn reaches, and through which fns.
@@ -20,6 +20,44 @@ struct Reach {
     op_node: usize,
     op: Op,
     via: Vec<usize>,
+    /// What must hold of the fn's parameters for it to get there (all of it).
+    when: Vec<Cond>,
+}
+
+/// Reaches of one rule kept per fn, each under other tests: past this many, the fn is
+/// taken to reach it whatever its arguments (when in doubt, it blocks).
+const MAX_CONDITIONAL: usize = 4;
+
+/// Offers a reach: kept when it adds something (no test where there were only tested
+/// ones, new tests, or a shorter chain under the same tests). Returns whether it did.
+fn offer(known: &mut Vec<Reach>, mut new: Reach) -> bool {
+    new.when.sort();
+    new.when.dedup();
+    if let Some(always) = known.iter_mut().find(|r| r.when.is_empty()) {
+        if new.when.is_empty() && new.via.len() < always.via.len() {
+            *always = new;
+            return true;
+        }
+        return false;
+    }
+    if new.when.is_empty() {
+        *known = vec![new];
+        return true;
+    }
+    if let Some(same) = known.iter_mut().find(|r| r.when == new.when) {
+        if new.via.len() < same.via.len() {
+            *same = new;
+            return true;
+        }
+        return false;
+    }
+    if known.len() < MAX_CONDITIONAL {
+        known.push(new);
+    } else {
+        new.when.clear();
+        *known = vec![new];
+    }
+    true
 }
 
 impl Model<'_> {
@@ -27,54 +65,84 @@ impl Model<'_> {
     /// reported where async code calls it.
     pub(super) fn blocking_chains(&self, facts: &mut Vec<Fact>) {
         let count = self.nodes.len();
-        let mut reach: Vec<BTreeMap<Rule, Reach>> = vec![BTreeMap::new(); count];
+        let mut reach: Vec<BTreeMap<Rule, Vec<Reach>>> = vec![BTreeMap::new(); count];
         for (node, known) in reach.iter_mut().enumerate() {
             if self.nodes[node].is_async {
                 continue;
             }
             for op in self.summary(node).ops.iter().filter(|op| !op.allowed) {
-                known.entry(op.rule).or_insert_with(|| Reach {
+                if op
+                    .pending
+                    .is_some_and(|pending| self.offloaded(node, pending))
+                {
+                    continue;
+                }
+                let found = Reach {
                     op_node: node,
                     op: op.clone(),
                     via: Vec::new(),
-                });
+                    when: op.when.clone(),
+                };
+                offer(known.entry(op.rule).or_default(), found);
             }
         }
         // Fixed point: a chain only ever gets shorter, so this ends (recursion included).
         until_stable(count, || {
             let mut changed = false;
-            for (caller, call, callee) in self.edges() {
+            for (caller, index, call, callee) in self.edges_indexed() {
+                let summary = self.summary(caller);
                 if self.nodes[caller].is_async
                     || call.in_async
                     || callee == caller
                     || self.nodes[callee].is_async
+                    || summary
+                        .pending_of(index)
+                        .is_some_and(|p| self.offloaded(caller, p))
                 {
                     continue;
                 }
                 let inherited: Vec<(Rule, Reach)> = self
                     .passed_on(&reach, callee)
-                    .map(|(rule, r)| (rule, r.clone()))
+                    .filter_map(|(rule, r)| {
+                        let mut when = self.through(caller, index, call, callee, &r.when)?;
+                        when.extend(summary.when_of(index).cloned());
+                        Some((rule, Reach { when, ..r.clone() }))
+                    })
                     .collect();
                 for (rule, found) in inherited {
-                    let longer = reach[caller]
-                        .get(&rule)
-                        .is_some_and(|known| known.via.len() <= found.via.len() + 1);
-                    if longer {
-                        continue;
-                    }
                     let mut via = vec![callee];
                     via.extend(found.via);
-                    reach[caller].insert(rule, Reach { via, ..found });
-                    changed = true;
+                    let found = Reach { via, ..found };
+                    changed |= offer(reach[caller].entry(rule).or_default(), found);
                 }
             }
             changed
         });
-        for (caller, call, callee) in self.edges() {
-            if !call.in_async || self.nodes[callee].is_async {
+        for (caller, index, call, callee) in self.edges_indexed() {
+            let summary = self.summary(caller);
+            if !call.in_async
+                || self.nodes[callee].is_async
+                || summary
+                    .pending_of(index)
+                    .is_some_and(|p| self.offloaded(caller, p))
+            {
                 continue;
             }
-            for (_, found) in self.passed_on(&reach, callee) {
+            // One finding per rule: the shortest chain the arguments do not rule out.
+            let mut shortest: BTreeMap<Rule, &Reach> = BTreeMap::new();
+            for (rule, found) in self.passed_on(&reach, callee) {
+                if self
+                    .through(caller, index, call, callee, &found.when)
+                    .is_none()
+                {
+                    continue;
+                }
+                let slot = shortest.entry(rule).or_insert(found);
+                if found.via.len() < slot.via.len() {
+                    *slot = found;
+                }
+            }
+            for found in shortest.into_values() {
                 facts.push(Fact::Chain(self.chain(caller, call, callee, found)));
             }
         }
@@ -85,7 +153,7 @@ impl Model<'_> {
     /// (by a comment on the fn, or by its crate's `[[allow]]` configuration).
     fn passed_on<'r>(
         &self,
-        reach: &'r [BTreeMap<Rule, Reach>],
+        reach: &'r [BTreeMap<Rule, Vec<Reach>>],
         node: usize,
     ) -> impl Iterator<Item = (Rule, &'r Reach)> + 'r {
         let mut allowed = self.summary(node).allowed.clone();
@@ -95,7 +163,7 @@ impl Model<'_> {
         reach[node]
             .iter()
             .filter(move |(rule, _)| !allowed.contains(rule))
-            .map(|(rule, found)| (*rule, found))
+            .flat_map(|(rule, found)| found.iter().map(|found| (*rule, found)))
     }
 
     /// The rules the crate's `[[allow]]` entries accept for `node`: an entry names the fn by
@@ -122,7 +190,7 @@ impl Model<'_> {
 
     /// The allows that stop a chain: on a blocking operation of a sync fn, and on a sync fn
     /// that reaches a blocking operation of the rule it is allowed.
-    fn accepted(&self, reach: &[BTreeMap<Rule, Reach>], facts: &mut Vec<Fact>) {
+    fn accepted(&self, reach: &[BTreeMap<Rule, Vec<Reach>>], facts: &mut Vec<Fact>) {
         for (node, known) in reach.iter().enumerate() {
             if self.nodes[node].is_async {
                 continue;
@@ -147,6 +215,68 @@ impl Model<'_> {
         }
     }
 
+    /// The tests `callee` needs (`when`, on its parameters) as they stand at `call` from
+    /// `caller`: `None` when an argument shows one cannot hold (`None` given where
+    /// `Some` is tested); else the tests passed on to the caller's own parameters.
+    fn through(
+        &self,
+        caller: usize,
+        index: usize,
+        call: &Call,
+        callee: usize,
+        when: &[Cond],
+    ) -> Option<Vec<Cond>> {
+        let mut passed = Vec::new();
+        // `Type::method(recv, x)`: the receiver is the first argument.
+        let shift = usize::from(
+            matches!(call.target, CallTarget::Path(_)) && self.summary(callee).has_self,
+        );
+        for cond in when {
+            match self
+                .summary(caller)
+                .arg_of(index, usize::from(cond.param) + shift)
+            {
+                Some(Arg::Param(param)) => passed.push(Cond {
+                    param: *param,
+                    test: cond.test.clone(),
+                }),
+                Some(Arg::Built(index)) => {
+                    let variant = usize::try_from(*index)
+                        .ok()
+                        .and_then(|index| self.targets[caller].get(index).copied().flatten())
+                        .and_then(|built| self.summary(built).returns_variant());
+                    if let Some(variant) = variant
+                        && !cond.test.admits(&Arg::Variant(variant.into()))
+                    {
+                        return None;
+                    }
+                }
+                Some(arg) if !cond.test.admits(arg) => return None,
+                _ => {}
+            }
+        }
+        Some(passed)
+    }
+
+    /// Does the callee of `pending`'s call (made by `caller`) hand the closure given it to
+    /// an offloader?
+    pub(super) fn offloaded(&self, caller: usize, pending: Pending) -> bool {
+        let Ok(index) = usize::try_from(pending.call) else {
+            return false;
+        };
+        let Some(call) = self.summary(caller).calls.get(index) else {
+            return false;
+        };
+        let Some(callee) = self.targets[caller].get(index).copied().flatten() else {
+            return false;
+        };
+        let summary = self.summary(callee);
+        let shift = usize::from(matches!(call.target, CallTarget::Path(_)) && summary.has_self);
+        usize::from(pending.arg)
+            .checked_sub(shift)
+            .is_some_and(|param| param < 32 && summary.offloads() & (1 << param) != 0)
+    }
+
     fn chain(
         &self,
         caller: usize,
@@ -161,7 +291,7 @@ impl Model<'_> {
             rule: found.op.rule,
             file: self.files[self.nodes[caller].file].summary.name.clone(),
             span: call.span,
-            written: call.written.clone(),
+            written: call.written.to_string(),
             steps,
             root: ChainRoot {
                 file: self.files[op_node.file].summary.name.clone(),

@@ -197,16 +197,16 @@ impl Model<'_> {
                     let on_type = format!("{ty}::{name}");
                     match unique(by_id.get(&(own, site.root, on_type.as_str()))) {
                         Some(found) => Some((found, Found::Exact)),
-                        None => unique(methods.get(&(own, site.root.clone(), name.clone())))
+                        None => unique(methods.get(&(own, site.root.clone(), name.to_string())))
                             .map(|found| (found, Found::ByName)),
                     }
                 }
             },
             CallTarget::Method { ty: None, name } => {
-                if known_paths::COMMON_METHODS.contains(&name.as_str()) {
+                if known_paths::COMMON_METHODS.contains(&&**name) {
                     return None;
                 }
-                let found = unique(methods.get(&(own, site.root.clone(), name.clone())))?;
+                let found = unique(methods.get(&(own, site.root.clone(), name.to_string())))?;
                 Some((found, Found::ByName))
             }
         }

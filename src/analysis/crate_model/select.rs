@@ -215,7 +215,7 @@ fn wanted_by(
                             target,
                             Want::OnType {
                                 ty: ty.to_string(),
-                                name: name.clone(),
+                                name: name.to_string(),
                             },
                         ));
                     }
@@ -224,12 +224,12 @@ fn wanted_by(
                     unit,
                     Want::OnType {
                         ty: ty.to_string(),
-                        name: name.clone(),
+                        name: name.to_string(),
                     },
                 )),
             },
             CallTarget::Method { ty: None, name } if !is_common_method(name) => {
-                wants.push((unit, Want::Named(name.clone())));
+                wants.push((unit, Want::Named(name.to_string())));
             }
             CallTarget::Method { .. } => {}
         }

@@ -18,11 +18,13 @@ pub(crate) static OFFLOADERS: &[&str] = &[
 ];
 
 /// Methods that run a plain closure on another thread, on any receiver: a thread
-/// `Builder`, a `thread::scope` handle, a rayon pool, a tokio `Handle`.
+/// `Builder`, a `thread::scope` handle, a rayon pool, a tokio `Handle`, a tokio `JoinSet`
+/// (`spawn_blocking_on(f, &handle)`).
 pub(crate) static OFFLOADING_METHODS: &[&str] = &[
     "spawn",
     "spawn_scoped",
     "spawn_blocking",
+    "spawn_blocking_on",
     "block_in_place",
     "unblock",
     "install",
