@@ -173,9 +173,10 @@ fn suggestion(fix: &crate::diagnostic::Fix, text: Option<&str>) -> String {
         .max()
         .unwrap_or(1);
     for line in lines {
-        let _ = write!(out, "\n{:>width$} | {}", line.line, line.text);
-        if !line.markers.is_empty() {
-            let _ = write!(out, "\n{:>width$} | {}", "", line.markers);
+        let (text, markers) = super::window::pair(&line.text, &line.markers);
+        let _ = write!(out, "\n{:>width$} | {}", line.line, text);
+        if !markers.is_empty() {
+            let _ = write!(out, "\n{:>width$} | {}", "", markers);
         }
     }
     out

@@ -194,6 +194,31 @@ fn window(text: &str, line: &Range<usize>, points: &[usize]) -> Range<usize> {
     start..end
 }
 
+/// A suggestion's fixed line and the markers under it (`~`, `+`, aligned character by
+/// character), cut alike to a window around the markers when the line is long.
+pub(super) fn pair(text: &str, markers: &str) -> (String, String) {
+    if text.len() <= LONG_LINE {
+        return (text.to_string(), markers.to_string());
+    }
+    let count = text.chars().count();
+    let marked = |c: char| c != ' ';
+    let first = markers.chars().position(marked).unwrap_or(0);
+    let last = markers.chars().count() - markers.chars().rev().position(marked).unwrap_or(0);
+    let last = last.min(first + WIDEST);
+    let start = first.saturating_sub(CONTEXT);
+    let end = (last + CONTEXT).min(count);
+    let cut = |from: &str, end: usize| -> String { from.chars().take(end).skip(start).collect() };
+    let lead = if start > 0 { CUT } else { "" };
+    let tail = if end < count { CUT } else { "" };
+    let markers = cut(markers, end);
+    let markers = markers.trim_end();
+    let blank = if markers.is_empty() { "" } else { "   " };
+    (
+        format!("{lead}{}{tail}", cut(text, end)),
+        format!("{}{markers}", if start > 0 { blank } else { "" }),
+    )
+}
+
 impl<'f, 's, 'a: 'f> Files<'f> for Clipped<'s, 'a> {
     type FileId = usize;
     type Name = &'a str;
@@ -295,6 +320,22 @@ mod tests {
         assert_eq!(clipped.line_number(0, 1).unwrap(), 2);
         assert_eq!(clipped.column_number(0, 1, at).unwrap(), 5001);
         assert_eq!(clipped.column_number(0, 1, at + 1).unwrap(), 5002);
+    }
+
+    #[test]
+    fn a_long_suggestion_line_and_its_markers_are_cut_alike() {
+        let text = format!(
+            "{}tokio::time::sleep(d).await;{}",
+            "a".repeat(3000),
+            "b".repeat(3000)
+        );
+        let markers = format!("{}~~~~~~~~~~~~~~~~~~   ++++++", " ".repeat(3000));
+        let (shown, under) = pair(&text, &markers);
+        assert!(shown.len() < 400 && shown.starts_with("...a") && shown.ends_with("b..."));
+        let at = shown.find("tokio").unwrap();
+        assert_eq!(under.find('~'), Some(at), "{shown}\n{under}");
+        assert!(under.ends_with('+'));
+        assert_eq!(pair("short", " ~"), ("short".to_string(), " ~".to_string()));
     }
 
     #[test]
