@@ -11,6 +11,7 @@ pub(crate) use branches::Branches;
 use crate::analysis::context::{Context, Ctx};
 use crate::analysis::evidence::Evidence;
 use crate::analysis::facts::Fact;
+use crate::analysis::guards::Escapes;
 use crate::analysis::imports::{Imports, Resolved, is_local_text};
 use crate::analysis::known_paths::{self};
 use crate::analysis::runtimes::Runtimes;
@@ -235,13 +236,19 @@ impl Calls {
     }
 
     /// What the file contributes to its crate's model: its facts, fns and `#[path]` modules.
-    pub(super) fn into_summary(self, name: &str, facts: Vec<Fact>) -> FileSummary {
+    pub(super) fn into_summary(
+        self,
+        name: &str,
+        facts: Vec<Fact>,
+        escapes: Escapes,
+    ) -> FileSummary {
         FileSummary {
             name: name.to_string(),
             facts,
             fns: self.fns,
             path_mods: self.path_mods,
             unread: None,
+            escapes,
         }
     }
 

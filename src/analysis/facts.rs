@@ -137,6 +137,28 @@ pub struct GuardHeld {
     pub binding: Option<String>,
     /// The `.await`s it is alive at.
     pub awaits: Vec<Span>,
+    /// Where the lock's type was learned, when not from the code around the guard: a fn
+    /// returning the guard, a struct field or a type alias elsewhere in the crate.
+    pub origin: Option<Box<LockOrigin>>,
+}
+
+/// Where the crate model learned that a guard is one: an item of the crate, where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockOrigin {
+    pub item: LockItemKind,
+    /// The file as displayed, and the item's line.
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LockItemKind {
+    /// A fn that returns the guard, by its path in its crate (`Registry::state`).
+    Helper(String),
+    /// A struct's field of a lock type: (struct, field).
+    Field(String, String),
+    /// A type alias of a lock type.
+    Alias(String),
 }
 
 #[derive(Clone, Debug)]

@@ -48,6 +48,9 @@ pub struct FileSummary {
     pub path_mods: Vec<PathMod>,
     /// Valid code the parser cannot read (why): not analyzed, noted on stderr.
     pub unread: Option<String>,
+    /// Values held across an `.await` that are guards if the crate says so, and the
+    /// file's struct fields and type aliases of lock types.
+    pub escapes: super::guards::Escapes,
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +81,8 @@ pub struct FnSummary {
     pub of_trait: Option<Box<ItemPath>>,
     /// The runtime its entry attribute starts (`#[tokio::main]`).
     pub entry: Option<Runtime>,
+    /// The lock whose guard it returns (a sync fn whose return type names a guard type).
+    pub(crate) returns_guard: Option<&'static super::known_paths::Lock>,
     /// Blocking operations in its own sync code.
     pub ops: Vec<Op>,
     /// What argument-sensitive summaries know of it; `None` when nothing (most fns: every

@@ -84,6 +84,7 @@ impl<'a> Walker<'a> {
         self.runtimes.enter_gates(&file.attrs);
         self.evidence.imports.push_module(&file.items, None);
         self.evidence.collect_items(file.items.iter());
+        (self.guards).collect_items(&file.items, &self.evidence.imports, self.index);
         for item in &file.items {
             self.visit_item(item);
         }
@@ -100,7 +101,8 @@ impl<'a> Walker<'a> {
     ) {
         let is_async = context::is_async_fn(sig);
         let imports = &self.evidence.imports;
-        let summary = (self.calls).fn_summary(attrs, sig, &self_ty, in_impl, imports);
+        let mut summary = (self.calls).fn_summary(attrs, sig, &self_ty, in_impl, imports);
+        summary.returns_guard = self.guards.returned_lock(&self.evidence, sig, &self_ty);
         self.calls.enter_fn(summary, sig, block);
         let saved_env = self.evidence.enter_fn(sig, self_ty);
         self.context
@@ -201,6 +203,7 @@ impl<'a> Walker<'a> {
             .imports
             .push_module(items, Some(&item.ident.to_string()));
         self.evidence.collect_items(items.iter());
+        (self.guards).collect_items(items, &self.evidence.imports, self.index);
         let saved_env = self.evidence.suspend_env();
         let saved_bodies = self.guards.suspend();
         self.context.push(Ctx::Detached);
@@ -296,7 +299,7 @@ impl<'a> Walker<'a> {
 
     /// What this file contributes to its crate's model.
     pub(crate) fn into_summary(self, name: &str) -> FileSummary {
-        self.calls.into_summary(name, self.facts)
+        (self.calls).into_summary(name, self.facts, self.guards.into_escapes())
     }
 }
 
@@ -439,7 +442,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_async(&mut self, expr: &'ast ExprAsync) {
         self.context.push(Ctx::Async);
-        self.guards.push_body(true);
+        self.guards.enter_async(expr);
         self.visit_block(&expr.block);
         self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
@@ -470,9 +473,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.context.push(ctx);
         self.guards.push_body(closure.asyncness.is_some());
         let names: Vec<String> = closure.inputs.iter().flat_map(pattern_names).collect();
-        self.guards.with_body(|body| {
-            body.declare(&names);
-        });
+        self.guards.declare(&names);
         self.visit_expr(&closure.body);
         self.guards.pop_body(self.file, &mut self.facts);
         self.context.pop();
@@ -494,6 +495,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 let recorded =
                     (self.calls).record_path_call(site, &resolved, call, &func.path, span);
                 self.context.candidates(recorded, call.args.iter());
+                let awaited = self.context.is_awaited(addr(call));
+                (self.guards).on_path_call(call, &resolved, span, awaited);
             }
             driver = runtimes::call_driver(&resolved);
         }
@@ -504,8 +507,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         });
         self.guards.release_moved(call.args.iter());
         let moved = context::moved_into_called_closure(&call.func);
-        self.guards
-            .with_body(|body| moved.iter().for_each(|name| body.release(name)));
+        self.guards.release_names(&moved);
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
@@ -516,7 +518,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // What the source shows of the receiver: read once, nothing below changes it.
         let receiver = self.evidence.type_of(&call.receiver);
         if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
-            (self.guards).on_lock_call(call, &receiver, &self.evidence.imports, self.index);
+            (self.guards).on_method_call(call, &receiver, &self.evidence, self.index);
         }
         if context::is_offloading_method(&call.method.to_string()) {
             self.context.mark_offloaded(call.args.iter());
@@ -568,8 +570,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.guards.restore(&before);
             self.evidence.enter_scope();
             self.evidence.bind_pat(&arm.pat, ty.clone());
-            self.guards.with_body(Body::enter_scope);
-            self.guards.on_let(&arm.pat, &scrutinee_guards);
+            self.guards.enter_arm(&arm.pat, &scrutinee_guards);
             let tested = (self.calls.branches).enter(arm_tests.get(i).cloned().flatten());
             if let Pat::Guard(guarded) = &arm.pat {
                 self.guards.with_body(Body::begin_stmt);
@@ -590,10 +591,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_if(&mut self, expr: &'ast ExprIf) {
         let is_let = has_let(&expr.cond);
         self.evidence.enter_scope();
-        self.guards.with_body(|body| {
-            body.enter_scope();
-            body.begin_stmt();
-        });
+        self.guards.with_body(Body::enter_cond);
         let first = self.guards.guard_count();
         let (then_tests, else_test) = self.calls.branches.if_tests(&expr.cond, &self.evidence);
         self.visit_expr(&expr.cond);
@@ -617,10 +615,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             ends.push(self.guards.snapshot());
         }
         self.guards.restore(&before);
-        self.guards.with_body(|body| {
-            body.kill_scope();
-            body.exit_scope();
-        });
+        self.guards.with_body(Body::exit_scope);
         self.evidence.exit_scope();
         if drops_before_else {
             self.guards.with_body(|body| body.kill(cond_guards.clone()));
@@ -646,10 +641,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let is_let = has_let(&expr.cond);
         let before = self.guards.snapshot();
         self.evidence.enter_scope();
-        self.guards.with_body(|body| {
-            body.enter_scope();
-            body.begin_stmt();
-        });
+        self.guards.with_body(Body::enter_while);
         self.visit_expr(&expr.cond);
         if !is_let {
             self.guards.with_body(Body::end_stmt);
@@ -658,7 +650,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if is_let {
             self.guards.with_body(Body::end_stmt);
         }
-        self.guards.with_body(Body::exit_scope);
+        self.guards.with_body(Body::exit_loop_scope);
         self.evidence.exit_scope();
         let after = self.guards.snapshot();
         self.guards.merge(before.clone(), vec![before, after]);
@@ -684,15 +676,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.evidence.enter_scope();
         self.evidence.bind_pat(&expr.pat, item);
         let names = pattern_names(&expr.pat);
-        self.guards.with_body(|body| {
-            body.enter_scope();
-            body.declare(&names);
-        });
+        self.guards.enter_for(&names);
         self.visit_block(&expr.body);
-        self.guards.with_body(Body::exit_scope);
+        self.guards.with_body(Body::exit_loop_scope);
         self.evidence.exit_scope();
         let after = self.guards.snapshot();
         self.guards.merge(before.clone(), vec![before, after]);
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        self.guards.with_body(Body::enter_loop);
+        self.visit_block(&expr.body);
+        self.guards.with_body(Body::exit_loop);
     }
 
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {

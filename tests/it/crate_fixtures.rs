@@ -102,6 +102,13 @@ const CRATES: &[(&str, Expect, &str)] = &[
         "one root reached from many call sites, then allowed once",
     ),
     (
+        "fixtures/guard_app",
+        Expect::Marked,
+        "locks declared in one module and used in another: guards returned by helper fns, \
+         lock fields and lock type aliases of other files, beside owned clones and an async \
+         lock's guard",
+    ),
+    (
         "fixtures/ecosystem",
         Expect::Marked,
         "the ecosystem's blocking APIs (files, I/O traits, HTTP, databases, channels, processes) beside near misses",

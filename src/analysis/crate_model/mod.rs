@@ -11,6 +11,7 @@
 //! Paths arrive typed (`summary::ItemPath` by its `PathRoot`, fns by `summary::FnKey`,
 //! files by `layout::Target`): nothing here reads meaning out of a string prefix.
 
+mod guard_types;
 mod layout;
 mod reach;
 mod resolve;
@@ -111,6 +112,7 @@ pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
         .cloned()
         .collect();
     model.blocking_chains(&mut facts);
+    model.escaped_guards(&mut facts);
     if let [only] = crates {
         model.mixed_runtimes(only.info, &mut facts);
     } else {
@@ -134,6 +136,8 @@ struct Model<'a> {
     origin: Vec<(usize, usize)>,
     /// Resolved callee of each call: by node, in call order.
     targets: Vec<Vec<Option<usize>>>,
+    /// The crate of each file.
+    file_crates: Vec<usize>,
 }
 
 impl<'a> Model<'a> {
@@ -219,6 +223,7 @@ impl<'a> Model<'a> {
             nodes,
             origin,
             targets: Vec::new(),
+            file_crates: file_crate,
         };
         model.targets = model.resolve_calls();
         model

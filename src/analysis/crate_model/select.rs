@@ -60,10 +60,22 @@ impl Wanted {
                     by_name.entry(name).or_default().push((index, names));
                 }
             }
+            // A wanted type (`Want::Declared`) among the types the files implement.
+            let mut by_type: HashMap<u64, Vec<(usize, &ItemNames)>> = HashMap::new();
+            if wanted.iter().any(|want| matches!(want, Want::Declared(_))) {
+                for &(index, names) in skipped {
+                    for &name in &names.types {
+                        by_type.entry(name).or_default().push((index, names));
+                    }
+                }
+            }
             for want in wanted {
                 // Hashed once, looked up in the files that define the name.
                 let hashes = (name_hash(want.name()), want.ty().map(name_hash));
-                let candidates = by_name.get(&hashes.0);
+                let candidates = match want {
+                    Want::Declared(_) => by_type.get(&hashes.0),
+                    _ => by_name.get(&hashes.0),
+                };
                 let mut matching = candidates
                     .into_iter()
                     .flatten()
@@ -98,13 +110,19 @@ enum Want {
     OnType { ty: String, name: String },
     /// A bare name (a method on an unknown receiver, an unresolved fn).
     Named(String),
+    /// A type by this name, in a file with an `impl` of it (a lock call on a field of the
+    /// struct: `guards::escape`).
+    Declared(String),
 }
 
 impl Want {
     /// The fn's name: every kind of want is defined by a file that defines it.
     fn name(&self) -> &str {
         match self {
-            Want::At { name, .. } | Want::OnType { name, .. } | Want::Named(name) => name,
+            Want::At { name, .. }
+            | Want::OnType { name, .. }
+            | Want::Named(name)
+            | Want::Declared(name) => name,
         }
     }
 
@@ -234,6 +252,11 @@ fn wanted_by(
             CallTarget::Method { .. } => {}
         }
     }
+    for guard in &summary.escapes.pending {
+        if let Some(name) = guard.source.declared_type() {
+            wants.push((unit, Want::Declared(name.to_string())));
+        }
+    }
     wants
 }
 
@@ -337,6 +360,7 @@ impl ItemNames {
                 self.fns.contains(&name) && ty.is_some_and(|ty| self.types.contains(&ty))
             }
             Want::Named(_) => self.fns.contains(&name),
+            Want::Declared(_) => self.types.contains(&name),
         }
     }
 }

@@ -12,18 +12,21 @@
 //!   the binding is dropped, moved into a call or reassigned first.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
+use super::escape::PendingSource;
+use crate::analysis::known_paths::Lock;
 use crate::diagnostic::Span;
 use crate::rules::Rule;
 
 pub(crate) type GuardId = usize;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 enum Holder {
     /// A temporary of the statement at this depth.
     Temp { depth: usize },
     /// Owned by these bindings, declared in the scope at this level.
-    Owned { bindings: Vec<u32>, scope: usize },
+    Owned { bindings: Rc<[u32]>, scope: usize },
 }
 
 #[derive(Debug)]
@@ -35,6 +38,13 @@ pub(crate) struct Guard {
     pub(crate) awaits: Vec<Span>,
     /// Why it was alive: filled when it is bound.
     pub(crate) binding: Option<String>,
+    /// A value that is a guard if the crate model says so (`rule` and `kind` are then
+    /// unknown).
+    pub(crate) pending: Option<PendingSource>,
+    /// For a pending value: the lock it is by the call's shape, if the crate shows none.
+    pub(crate) fallback: Option<&'static Lock>,
+    /// A guard an async block captured: the outer body's guard it is.
+    pub(crate) captured_from: Option<GuardId>,
     holder: Holder,
     alive: bool,
 }
@@ -51,6 +61,27 @@ pub(crate) struct Body {
     /// Scope nesting level, and the bindings each scope declares: name → (id, level).
     scopes: Vec<HashMap<String, u32>>,
     next_binding: u32,
+    /// Bindings that hold guards as a container (a collection, an `Option` field), not as
+    /// the guard itself: `take()`, `pop()` on them move guards out.
+    containers: Vec<u32>,
+    /// The loops being walked, innermost last: what happens in each, in order.
+    loops: Vec<Loop>,
+}
+
+/// A loop's body as walked: the first guard created in it, its scope level, and its
+/// awaits and the bindings released, in order: on the next iteration, a guard alive at the
+/// loop's end is held at each await before its binding is released.
+#[derive(Debug)]
+struct Loop {
+    first_guard: GuardId,
+    scope: usize,
+    events: Vec<LoopEvent>,
+}
+
+#[derive(Debug)]
+enum LoopEvent {
+    Await(Span),
+    Release(u32),
 }
 
 impl Body {
@@ -77,6 +108,9 @@ impl Body {
             span,
             awaits: Vec::new(),
             binding: None,
+            pending: None,
+            fallback: None,
+            captured_from: None,
             holder: Holder::Temp {
                 depth: self.stmt_depth,
             },
@@ -85,12 +119,84 @@ impl Body {
         self.guards.len() - 1
     }
 
+    /// A value that is a guard if the crate model says so: a temporary like any guard.
+    pub(crate) fn create_pending(
+        &mut self,
+        source: PendingSource,
+        span: Span,
+        fallback: Option<&'static Lock>,
+    ) -> GuardId {
+        let id = self.create(Rule::LockAcrossAwait, String::new(), span);
+        self.guards[id].pending = Some(source);
+        self.guards[id].fallback = fallback;
+        id
+    }
+
     pub(crate) fn await_point(&mut self, span: Span) {
         if !self.is_async {
             return;
         }
         for guard in self.guards.iter_mut().filter(|g| g.alive) {
             guard.awaits.push(span);
+        }
+        for frame in &mut self.loops {
+            frame.events.push(LoopEvent::Await(span));
+        }
+    }
+
+    /// Enters a loop's body (before its scope).
+    pub(crate) fn enter_loop(&mut self) {
+        self.loops.push(Loop {
+            first_guard: self.guards.len(),
+            scope: self.scopes.len(),
+            events: Vec::new(),
+        });
+    }
+
+    /// Leaves a loop (its scope left): a guard taken in it and still alive, held by a
+    /// binding declared before it (`held = Some(m.lock()..)`), is alive at the awaits of
+    /// the next iteration that come before its binding is released or reassigned.
+    pub(crate) fn exit_loop(&mut self) {
+        let Some(frame) = self.loops.pop() else {
+            return;
+        };
+        if !frame
+            .events
+            .iter()
+            .any(|e| matches!(e, LoopEvent::Await(_)))
+        {
+            return;
+        }
+        for guard in self.guards.iter_mut().skip(frame.first_guard) {
+            let Holder::Owned { bindings, scope } = &guard.holder else {
+                continue;
+            };
+            if !guard.alive || *scope >= frame.scope {
+                continue;
+            }
+            let mut added = false;
+            for event in &frame.events {
+                match event {
+                    LoopEvent::Release(id) if bindings.contains(id) => break,
+                    LoopEvent::Await(span) if !guard.awaits.contains(span) => {
+                        guard.awaits.push(*span);
+                        added = true;
+                    }
+                    _ => {}
+                }
+            }
+            if added {
+                guard.awaits.sort_unstable();
+            }
+        }
+        if let Some(outer) = self.loops.last_mut() {
+            outer.events.extend(frame.events);
+        }
+    }
+
+    fn loop_release(&mut self, id: u32) {
+        if let Some(frame) = self.loops.last_mut() {
+            frame.events.push(LoopEvent::Release(id));
         }
     }
 
@@ -127,6 +233,24 @@ impl Body {
 
     pub(crate) fn enter_scope(&mut self) {
         self.scopes.push(HashMap::new());
+    }
+
+    /// Enters an `if` or `while` condition: its scope and its statement.
+    pub(crate) fn enter_cond(&mut self) {
+        self.enter_scope();
+        self.begin_stmt();
+    }
+
+    /// Enters a `while` loop: the loop, its condition's scope and statement.
+    pub(crate) fn enter_while(&mut self) {
+        self.enter_loop();
+        self.enter_cond();
+    }
+
+    /// Leaves a `while` or `for` loop's scope, then the loop.
+    pub(crate) fn exit_loop_scope(&mut self) {
+        self.exit_scope();
+        self.exit_loop();
     }
 
     pub(crate) fn exit_scope(&mut self) {
@@ -208,9 +332,10 @@ impl Body {
 
     /// Gives `guards` to the bindings just declared in the current scope.
     pub(crate) fn own(&mut self, guards: &[GuardId], bindings: Vec<u32>, names: &[String]) {
-        if bindings.is_empty() {
+        if bindings.is_empty() || guards.is_empty() {
             return;
         }
+        let bindings: Rc<[u32]> = bindings.into();
         let scope = self.scopes.len() - 1;
         for &id in guards {
             if let Some(guard) = self.guards.get_mut(id) {
@@ -236,7 +361,7 @@ impl Body {
             if let Some(guard) = self.guards.get_mut(guard_id) {
                 guard.alive = true;
                 guard.holder = Holder::Owned {
-                    bindings: vec![id],
+                    bindings: Rc::from([id]),
                     scope,
                 };
                 if guard.binding.is_none() {
@@ -246,31 +371,172 @@ impl Body {
         }
     }
 
+    /// The guards a container (`guards`, `self.held`) holds: none when `name` is no
+    /// container (`outbox.pop_front()` on a guard takes from what it protects).
+    pub(crate) fn contained(&self, name: &str) -> Vec<GuardId> {
+        match self.binding(name) {
+            Some((id, _)) if self.containers.contains(&id) => self.held_by(name),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `name.take()`, `name.pop()` on a container: its guards move to the call's value.
+    pub(crate) fn take_out(&mut self, name: &str) {
+        if let Some((id, _)) = self.binding(name) {
+            self.loop_release(id);
+        }
+        for id in self.contained(name) {
+            self.guards[id].alive = false;
+        }
+    }
+
+    /// `name` holds guards inside a value (`Some(g)`, a struct, a collection).
+    pub(crate) fn mark_container(&mut self, name: &str) {
+        if let Some((id, _)) = self.binding(name)
+            && !self.containers.contains(&id)
+        {
+            self.containers.push(id);
+        }
+    }
+
     /// `drop(name)`, or `name` moved into a call: the guards it holds end here.
     pub(crate) fn release(&mut self, name: &str) {
+        if !self.loops.is_empty()
+            && let Some((id, _)) = self.binding(name)
+        {
+            self.loop_release(id);
+        }
         for id in self.held_by(name) {
             self.guards[id].alive = false;
         }
     }
 
-    /// Which guards are alive, to restore and merge around branches.
-    pub(crate) fn snapshot(&self) -> Vec<bool> {
-        self.guards.iter().map(|g| g.alive).collect()
+    /// The guards alive and held by a name in scope: what an async block that names
+    /// them captures.
+    pub(crate) fn named_alive(&self) -> Vec<(String, GuardId)> {
+        let mut found = Vec::new();
+        for (i, guard) in self.guards.iter().enumerate() {
+            let Holder::Owned { bindings, .. } = &guard.holder else {
+                continue;
+            };
+            if !guard.alive {
+                continue;
+            }
+            for scope in &self.scopes {
+                found.extend(
+                    scope
+                        .iter()
+                        .filter(|(name, id)| bindings.contains(id) && !name.contains('.'))
+                        .map(|(name, _)| (name.clone(), i)),
+                );
+            }
+        }
+        found
     }
 
-    pub(crate) fn restore(&mut self, snapshot: &[bool]) {
-        for (guard, &alive) in self.guards.iter_mut().zip(snapshot) {
-            guard.alive = alive;
+    /// An async block takes `guard` of the body around it under `name`: alive from its
+    /// start, reported with the outer guard.
+    pub(crate) fn capture(&mut self, name: &str, guard: &Guard, outer: GuardId) {
+        let id = self.create(guard.rule, guard.kind.clone(), guard.span);
+        self.guards[id].pending = guard.pending.clone();
+        self.guards[id].fallback = guard.fallback;
+        self.guards[id].captured_from = Some(outer);
+        let bindings = self.declare(&[name.to_string()]);
+        self.own(&[id], bindings, &[name.to_string()]);
+        self.guards[id].binding = guard.binding.clone();
+    }
+
+    pub(crate) fn guard(&self, id: GuardId) -> Option<&Guard> {
+        self.guards.get(id)
+    }
+
+    pub(crate) fn add_awaits(&mut self, id: GuardId, awaits: &[Span]) {
+        if let Some(guard) = self.guards.get_mut(id) {
+            guard.awaits.extend_from_slice(awaits);
+            guard.awaits.sort_unstable();
+            guard.awaits.dedup();
         }
     }
 
-    /// After branches: a guard alive at the end of any branch that flows on is alive.
-    pub(crate) fn merge(&mut self, ends: &[Vec<bool>]) {
+    /// Which guards are alive and what holds each, to restore and merge around branches
+    /// (a branch may move a guard to another binding: `let w = upgrade(g)`).
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        Snapshot(
+            self.guards
+                .iter()
+                .map(|g| (g.alive, g.holder.clone()))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn restore(&mut self, snapshot: &Snapshot) {
+        for (guard, (alive, holder)) in self.guards.iter_mut().zip(&snapshot.0) {
+            guard.alive = *alive;
+            if guard.holder != *holder {
+                guard.holder = holder.clone();
+            }
+        }
+    }
+
+    /// After branches: a guard alive at the end of any branch that flows on is alive, held
+    /// as it is at the end of the first such branch.
+    pub(crate) fn merge(&mut self, ends: &[Snapshot]) {
         if ends.is_empty() {
             return;
         }
         for (i, guard) in self.guards.iter_mut().enumerate() {
-            guard.alive = ends.iter().any(|end| end.get(i).copied().unwrap_or(false));
+            let alive_in = ends
+                .iter()
+                .find_map(|end| end.0.get(i).filter(|(alive, _)| *alive));
+            match alive_in {
+                Some((_, holder)) => {
+                    guard.alive = true;
+                    if guard.holder != *holder {
+                        guard.holder = holder.clone();
+                    }
+                }
+                None => guard.alive = false,
+            }
+        }
+    }
+
+    /// The binding a place (`self.held`, `state.slots`) holds its guards under: declared
+    /// on first use in the scope of the binding it is a field of (the body's outermost
+    /// scope for `self`, a parameter or a name not seen).
+    pub(crate) fn place(&mut self, place: &str, root: &str) -> (u32, usize) {
+        if let Some(found) = self.binding(place) {
+            return found;
+        }
+        let level = self.binding(root).map_or(0, |(_, level)| level);
+        let id = self.next_binding;
+        self.next_binding += 1;
+        if let Some(scope) = self.scopes.get_mut(level) {
+            scope.insert(place.to_string(), id);
+        }
+        (id, level)
+    }
+
+    /// `guards.push(g)`, `self.held = Some(g)`: the guards now live as long as the
+    /// binding (`name`, a place), besides what it held already.
+    pub(crate) fn store(&mut self, (id, scope): (u32, usize), name: &str, guards: &[GuardId]) {
+        if !guards.is_empty() && !self.containers.contains(&id) {
+            self.containers.push(id);
+        }
+        for &guard_id in guards {
+            if let Some(guard) = self.guards.get_mut(guard_id) {
+                guard.alive = true;
+                guard.holder = Holder::Owned {
+                    bindings: Rc::from([id]),
+                    scope,
+                };
+                if guard.binding.is_none() {
+                    guard.binding = Some(name.to_string());
+                }
+            }
         }
     }
 }
+
+/// The guards' state at a point of the walk: alive or not, and what holds each.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Snapshot(Vec<(bool, Holder)>);

@@ -4,15 +4,19 @@
 
 use std::collections::{HashMap, HashSet};
 
-use syn::{Expr, ExprMethodCall, FnArg, Pat, Signature, Stmt};
+use syn::{Expr, ExprCall, ExprMethodCall, FnArg, Pat, Signature, Stmt};
 
+use super::escape::{Escapes, PendingGuard, PendingSource, lock_items};
+use super::shapes::*;
+use crate::analysis::evidence::Evidence;
 use crate::analysis::facts::{Fact, GuardHeld};
-use crate::analysis::guards::{Body, GuardId};
-use crate::analysis::imports::Imports;
-use crate::analysis::known_paths::{self};
+use crate::analysis::guards::{Body, GuardId, Snapshot};
+use crate::analysis::imports::{Imports, Resolved};
+use crate::analysis::known_paths::{self, Lock};
 use crate::analysis::source::LineIndex;
 use crate::analysis::syntax::*;
 use crate::analysis::types::Ty;
+use crate::diagnostic::Span;
 use crate::rules::Rule;
 
 /// Guards of synchronous locks: created, held, moved and dropped as the walk goes.
@@ -24,6 +28,11 @@ pub(crate) struct GuardTracker {
     lock_calls: HashMap<usize, (usize, GuardId)>,
     /// Zero-argument `lock()`/`read()`/`write()` calls whose result is unwrapped: std's shape.
     std_shaped: HashSet<usize>,
+    /// What the crate model must answer: values that may be guards, the file's lock items.
+    escapes: Escapes,
+    /// The `let` being bound wraps its guards in a value (`Some(g)`): its names are
+    /// containers.
+    let_wraps: bool,
 }
 
 impl GuardTracker {
@@ -31,10 +40,59 @@ impl GuardTracker {
         self.bodies.push(Body::new(is_async));
     }
 
+    /// Enters an async block: the guards of the async body around that it names are
+    /// alive in it from its start (moved in by `async move`, borrowed otherwise). A sync
+    /// fn's guard is not: the block is driven to its end while the fn blocks
+    /// (`block_on(async { .. })` under a lock is a blocking call under it).
+    pub(crate) fn enter_async(&mut self, block: &syn::ExprAsync) {
+        let named = match self.bodies.last() {
+            Some(outer) if outer.is_async() => outer.named_alive(),
+            _ => Vec::new(),
+        };
+        let mut inner = Body::new(true);
+        if !named.is_empty() {
+            let used = idents_in(block);
+            let outer = self
+                .bodies
+                .last_mut()
+                .expect("named guards come from a body");
+            for (name, id) in named.iter().filter(|(name, _)| used.contains(name)) {
+                if let Some(guard) = outer.guard(*id) {
+                    inner.capture(name, guard, *id);
+                }
+                if block.capture.is_some() {
+                    outer.release(name);
+                }
+            }
+        }
+        self.bodies.push(inner);
+    }
+
     pub(crate) fn with_body(&mut self, f: impl FnOnce(&mut Body)) {
         if let Some(body) = self.bodies.last_mut() {
             f(body);
         }
+    }
+
+    /// Declares names in the innermost body (a closure's parameters).
+    pub(crate) fn declare(&mut self, names: &[String]) {
+        self.with_body(|body| {
+            body.declare(names);
+        });
+    }
+
+    /// Names moved into a call: what they hold ends there.
+    pub(crate) fn release_names(&mut self, names: &[String]) {
+        self.with_body(|body| names.iter().for_each(|name| body.release(name)));
+    }
+
+    /// Enters a `for` loop's body: its pattern's names are bindings of its scope.
+    pub(crate) fn enter_for(&mut self, names: &[String]) {
+        self.with_body(|body| {
+            body.enter_loop();
+            body.enter_scope();
+            body.declare(names);
+        });
     }
 
     /// Enters a fn's body: its parameters are bindings that hold no guard yet.
@@ -61,16 +119,36 @@ impl GuardTracker {
     /// names are new bindings that own them.
     pub(crate) fn on_let(&mut self, pat: &Pat, guards: &[GuardId]) {
         let names = pattern_names(pat);
+        let wraps = std::mem::take(&mut self.let_wraps);
         self.with_body(|body| {
             let bindings = body.declare(&names);
             body.own(guards, bindings, &names);
+            if wraps && !guards.is_empty() {
+                names.iter().for_each(|name| body.mark_container(name));
+            }
         });
+    }
+
+    /// Enters a match arm: its scope, and its pattern's names holding what the scrutinee
+    /// holds.
+    pub(crate) fn enter_arm(&mut self, pat: &Pat, guards: &[GuardId]) {
+        self.with_body(Body::enter_scope);
+        self.on_let(pat, guards);
     }
 
     /// `name = value`: the name now holds what the value holds (and drops what it held).
     /// False when the left side is not a bare name: the walk walks it as an expression.
     pub(crate) fn on_assign(&mut self, left: &Expr, right: &Expr) -> bool {
         let guards = self.guard_value(right);
+        if let Some((place, root)) = place_name(left).filter(|(place, _)| place.contains('.')) {
+            // `self.held = Some(g)`: the field holds them (its old value drops).
+            self.with_body(|body| {
+                let binding = body.place(&place, &root);
+                body.release(&place);
+                body.store(binding, &place, &guards);
+            });
+            return false;
+        }
         let Expr::Path(path) = peel(left) else {
             return false;
         };
@@ -78,7 +156,13 @@ impl GuardTracker {
             return false;
         };
         let name = ident.to_string();
-        self.with_body(|body| body.assign(&name, &guards));
+        let wraps = wraps_value(right);
+        self.with_body(|body| {
+            body.assign(&name, &guards);
+            if wraps && !guards.is_empty() {
+                body.mark_container(&name);
+            }
+        });
         true
     }
 
@@ -114,11 +198,23 @@ impl GuardTracker {
         let Some(body) = self.bodies.pop() else {
             return;
         };
-        if !body.is_async() {
-            return;
-        }
         for guard in body.into_guards() {
             if guard.awaits.is_empty() {
+                continue;
+            }
+            if let Some(outer) = guard.captured_from {
+                // Reported with the guard of the body around, where it was taken.
+                self.with_body(|body| body.add_awaits(outer, &guard.awaits));
+                continue;
+            }
+            if let Some(source) = guard.pending {
+                self.escapes.pending.push(PendingGuard {
+                    span: guard.span,
+                    binding: guard.binding,
+                    awaits: guard.awaits,
+                    source,
+                    fallback: guard.fallback,
+                });
                 continue;
             }
             let lock = if guard.rule == Rule::RefcellAcrossAwait {
@@ -133,40 +229,143 @@ impl GuardTracker {
                 lock,
                 binding: guard.binding,
                 awaits: guard.awaits,
+                origin: None,
             }));
         }
     }
 
-    /// A lock, mutex or cell method call: if the source shows it takes a guard of a
-    /// synchronous lock, the guard starts its life here as a temporary.
-    pub(crate) fn on_lock_call(
+    /// The lock whose guard a fn returns: its return type names a guard type.
+    pub(crate) fn returned_lock(
+        &self,
+        evidence: &Evidence,
+        sig: &Signature,
+        self_ty: &Ty,
+    ) -> Option<&'static Lock> {
+        let returns = evidence.return_type(sig, self_ty)?;
+        known_paths::guard_type_lock(returns.path()?, returns.arg(0).path())
+    }
+
+    /// What the crate model must answer about this file's guards.
+    pub(crate) fn into_escapes(self) -> Escapes {
+        self.escapes
+    }
+
+    /// A module's items: the struct fields and type aliases of lock types among them.
+    pub(crate) fn collect_items(
         &mut self,
-        call: &ExprMethodCall,
-        receiver: &Ty,
+        items: &[syn::Item],
         imports: &Imports,
         index: &LineIndex,
     ) {
+        let found = lock_items(items, imports, index);
+        self.escapes.lock_items.extend(found);
+    }
+
+    /// A method call in async code: if the source shows it takes a guard of a synchronous
+    /// lock, the guard starts its life here as a temporary; if the crate may show it (a
+    /// method of the crate's type, a lock call on a field or alias declared elsewhere),
+    /// a value that may be a guard does.
+    pub(crate) fn on_method_call(
+        &mut self,
+        call: &ExprMethodCall,
+        receiver: &Ty,
+        evidence: &Evidence,
+        index: &LineIndex,
+    ) {
         let method = call.method.to_string();
-        let found = match receiver.path() {
-            Some(path) => known_paths::lock(path, &method),
+        let in_async = self.bodies.last().is_some_and(Body::is_async);
+        if let Some((lock, by_shape)) = self.lock_of(call, &method, receiver, &evidence.imports) {
+            let span = index.span(call.method.span());
+            // `self.cache.lock().unwrap()`, `cache` a field of a struct declared elsewhere:
+            // std's lock by the call's shape, unless the crate shows the field's type.
+            match lock_source(call, receiver, evidence, method).filter(|_| by_shape && in_async) {
+                Some(source) => self.create_pending(addr(call), source, span, Some(lock)),
+                None => self.create(addr(call), lock, span),
+            }
+            return;
+        }
+        if !in_async {
+            return;
+        }
+        let source = if known_paths::is_guard_method(&method) {
+            lock_source(call, receiver, evidence, method)
+        } else if crate_type(receiver) {
+            let returns = evidence.method_return(receiver, &method, call, 0);
+            (returns == Ty::Unknown || is_guard_type(&returns)).then_some(PendingSource::Call)
+        } else {
+            None
+        };
+        if let Some(source) = source {
+            self.create_pending(addr(call), source, index.span(call.method.span()), None);
+        }
+    }
+
+    /// A call by path of a crate fn in async code: a value that may be a guard.
+    pub(crate) fn on_path_call(
+        &mut self,
+        call: &ExprCall,
+        resolved: &Resolved,
+        span: Span,
+        awaited: bool,
+    ) {
+        if awaited || !self.bodies.last().is_some_and(Body::is_async) {
+            return;
+        }
+        let crate_fn = match resolved {
+            Resolved::Local(_) => true,
+            Resolved::Extern(path) => {
+                !known_paths::WELL_KNOWN_CRATES.contains(&path.split(':').next().unwrap_or(path))
+            }
+        };
+        if crate_fn && !builds_value(&call.func) {
+            self.create_pending(addr(call), PendingSource::Call, span, None);
+        }
+    }
+
+    /// A value that may be a guard; `fallback`: the lock it is by the call's shape, if
+    /// the crate does not show another.
+    fn create_pending(
+        &mut self,
+        at: usize,
+        source: PendingSource,
+        span: Span,
+        fallback: Option<&'static Lock>,
+    ) {
+        let depth = self.bodies.len();
+        if let Some(body) = self.bodies.last_mut() {
+            let id = body.create_pending(source, span, fallback);
+            self.lock_calls.insert(at, (depth, id));
+        }
+    }
+
+    /// A guard of `lock`, taken by the call at `at`.
+    fn create(&mut self, at: usize, lock: &'static Lock, span: Span) {
+        let depth = self.bodies.len();
+        if let Some(body) = self.bodies.last_mut() {
+            let id = body.create(lock.rule, lock.path.to_string(), span);
+            self.lock_calls.insert(at, (depth, id));
+        }
+    }
+
+    /// A lock, mutex or cell method call: the synchronous lock the source shows it takes
+    /// a guard of, and whether only the call's shape shows it (`lock().unwrap()`).
+    fn lock_of(
+        &self,
+        call: &ExprMethodCall,
+        method: &str,
+        receiver: &Ty,
+        imports: &Imports,
+    ) -> Option<(&'static Lock, bool)> {
+        match receiver.path() {
+            Some(path) => known_paths::lock(path, method).map(|lock| (lock, false)),
             None if self.std_shaped.contains(&addr(call))
                 && *receiver == Ty::Unknown
                 && !built_by_macro(&call.receiver)
-                && !async_lock_may_take(imports, &method) =>
+                && !async_lock_may_take(imports, method) =>
             {
-                known_paths::std_shaped(&method)
+                known_paths::std_shaped(method).map(|lock| (lock, true))
             }
             None => None,
-        };
-        let Some(lock) = found else {
-            return;
-        };
-        let (rule, kind) = (lock.rule, lock.path);
-        let span = index.span(call.method.span());
-        let depth = self.bodies.len();
-        if let Some(body) = self.bodies.last_mut() {
-            let id = body.create(rule, kind.to_string(), span);
-            self.lock_calls.insert(addr(call), (depth, id));
         }
     }
 
@@ -179,7 +378,8 @@ impl GuardTracker {
     /// The guards a `let` initializer keeps alive for the binding's block: its value's,
     /// and those whose temporaries `&` extends (`&m.lock().unwrap()`, `&mut *g_temp`,
     /// `&temp[0]`).
-    pub(crate) fn let_guards(&self, expr: &Expr) -> Vec<GuardId> {
+    pub(crate) fn let_guards(&mut self, expr: &Expr) -> Vec<GuardId> {
+        self.let_wraps = wraps_value(expr);
         let mut guards = self.guards_of(expr, true);
         guards.sort_unstable();
         guards.dedup();
@@ -212,6 +412,12 @@ impl GuardTracker {
                         && *d == depth
                     {
                         found.push(*id);
+                    } else if known_paths::TAKING_METHODS
+                        .contains(&call.method.to_string().as_str())
+                    {
+                        if let Some((place, _)) = place_name(&call.receiver) {
+                            found.extend(body.contained(&place));
+                        }
                     } else if known_paths::GUARD_PRESERVING
                         .contains(&call.method.to_string().as_str())
                     {
@@ -228,6 +434,13 @@ impl GuardTracker {
                 }
                 (Want::Value, Expr::Call(call)) if builds_value(&call.func) => {
                     push(&mut work, next, Want::Value, call.args.iter().collect());
+                }
+                (Want::Value, Expr::Call(call)) => {
+                    if let Some((d, id)) = self.lock_calls.get(&addr(call))
+                        && *d == depth
+                    {
+                        found.push(*id);
+                    }
                 }
                 (Want::Value | Want::Extended, Expr::Tuple(tuple)) => {
                     push(&mut work, next, want, tuple.elems.iter().collect());
@@ -294,7 +507,31 @@ impl GuardTracker {
     /// ends when the closure returns, unless the closure gives it back.
     pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall) {
         self.release_moved(call.args.iter());
-        if !known_paths::CONSUMING_COMBINATORS.contains(&call.method.to_string().as_str()) {
+        let method = call.method.to_string();
+        let storing = known_paths::GUARD_STORING_METHODS.contains(&method.as_str());
+        let taking = !storing && known_paths::TAKING_METHODS.contains(&method.as_str());
+        if (storing || taking)
+            && let Some((place, root)) = place_name(&call.receiver)
+        {
+            if storing {
+                // `guards.push(g)`: the collection holds them as long as it lives.
+                let stored: Vec<GuardId> = call
+                    .args
+                    .iter()
+                    .flat_map(|arg| self.guard_value(arg))
+                    .collect();
+                if !stored.is_empty() {
+                    self.with_body(|body| {
+                        let binding = body.place(&place, &root);
+                        body.store(binding, &place, &stored);
+                    });
+                }
+            } else {
+                // `held.take()`: what it held moves to the call's value.
+                self.with_body(|body| body.take_out(&place));
+            }
+        }
+        if !known_paths::CONSUMING_COMBINATORS.contains(&method.as_str()) {
             return;
         }
         let Some(closure) = call.args.last().and_then(closure_value) else {
@@ -319,17 +556,17 @@ impl GuardTracker {
         self.bodies.last().map_or(0, Body::guard_count)
     }
 
-    pub(crate) fn snapshot(&self) -> Vec<bool> {
+    pub(crate) fn snapshot(&self) -> Snapshot {
         self.bodies.last().map(Body::snapshot).unwrap_or_default()
     }
 
-    pub(crate) fn restore(&mut self, snapshot: &[bool]) {
+    pub(crate) fn restore(&mut self, snapshot: &Snapshot) {
         self.with_body(|body| body.restore(snapshot));
     }
 
     /// Joins branches: `ends` are the states where each branch flows on; when none does,
     /// the code after is unreachable and the state before stands.
-    pub(crate) fn merge(&mut self, before: Vec<bool>, ends: Vec<Vec<bool>>) {
+    pub(crate) fn merge(&mut self, before: Snapshot, ends: Vec<Snapshot>) {
         if ends.is_empty() {
             self.restore(&before);
         } else {
@@ -351,34 +588,6 @@ impl GuardTracker {
     }
 }
 
-/// Is a receiver a value a macro builds (`cmd!(sh, "git status")`, and calls on it): a
-/// process helper's command, say, not a lock.
-fn built_by_macro(mut receiver: &Expr) -> bool {
-    loop {
-        receiver = match peel(receiver) {
-            Expr::Macro(_) => return true,
-            Expr::MethodCall(call) => &call.receiver,
-            Expr::Try(inner) => &inner.expr,
-            Expr::Reference(inner) => &inner.expr,
-            _ => return false,
-        };
-    }
-}
-
-/// Does the file import an async lock (or its module) whose method of this name takes a
-/// guard without awaiting? Then an unseen lock's `try_lock()` may be that lock's.
-fn async_lock_may_take(imports: &Imports, method: &str) -> bool {
-    known_paths::ASYNC_LOCK_TRY_METHODS
-        .iter()
-        .any(|(path, methods)| {
-            methods.contains(&method)
-                && (imports.imports(path)
-                    || path
-                        .rsplit_once("::")
-                        .is_some_and(|(module, _)| imports.imports(module)))
-        })
-}
-
 /// Queues expressions for [`GuardTracker::guards_of`], last first so they pop in order.
 fn push<'e>(
     work: &mut Vec<(Want, &'e Expr, usize)>,
@@ -398,28 +607,6 @@ enum Want {
     Extended,
     /// The guards of the place a `&` borrows.
     Place,
-}
-
-/// `match m.lock() { Ok(g) => g, Err(e) => e.into_inner() }`: an arm gives back what
-/// the scrutinee held.
-fn passes_through(matched: &syn::ExprMatch) -> bool {
-    matched.arms.iter().any(|arm| {
-        let names = pattern_names(&arm.pat);
-        let is_bound = |expr: &Expr| match peel(expr) {
-            Expr::Path(path) => path
-                .path
-                .get_ident()
-                .is_some_and(|ident| names.contains(&ident.to_string())),
-            _ => false,
-        };
-        match peel(&arm.body) {
-            body @ Expr::Path(_) => is_bound(body),
-            Expr::MethodCall(call) => {
-                call.method == known_paths::POISON_RECOVERY && is_bound(&call.receiver)
-            }
-            _ => false,
-        }
-    })
 }
 
 #[cfg(test)]

@@ -140,3 +140,117 @@ pub(crate) static HOLDING_POINTERS: &[&str] = &["Box", "Arc", "Rc"];
 
 /// `Err(e) => e.into_inner()`: what a poisoned lock's error gives back is the guard.
 pub(crate) const POISON_RECOVERY: &str = "into_inner";
+
+/// Guard types, and the lock each is a guard of: a fn whose return type names one (bare,
+/// or in one of [`GUARD_RESULTS`]) hands out a guard of that lock.
+static GUARD_TYPES: &[(&str, &str)] = &[
+    ("std::sync::MutexGuard", "std::sync::Mutex"),
+    ("std::sync::MappedMutexGuard", "std::sync::Mutex"),
+    ("std::sync::RwLockReadGuard", "std::sync::RwLock"),
+    ("std::sync::RwLockWriteGuard", "std::sync::RwLock"),
+    ("std::sync::MappedRwLockReadGuard", "std::sync::RwLock"),
+    ("std::sync::MappedRwLockWriteGuard", "std::sync::RwLock"),
+    ("parking_lot::MutexGuard", "parking_lot::Mutex"),
+    ("parking_lot::MappedMutexGuard", "parking_lot::Mutex"),
+    ("parking_lot::FairMutexGuard", "parking_lot::FairMutex"),
+    (
+        "parking_lot::ReentrantMutexGuard",
+        "parking_lot::ReentrantMutex",
+    ),
+    ("parking_lot::RwLockReadGuard", "parking_lot::RwLock"),
+    ("parking_lot::RwLockWriteGuard", "parking_lot::RwLock"),
+    (
+        "parking_lot::RwLockUpgradableReadGuard",
+        "parking_lot::RwLock",
+    ),
+    ("parking_lot::MappedRwLockReadGuard", "parking_lot::RwLock"),
+    ("parking_lot::MappedRwLockWriteGuard", "parking_lot::RwLock"),
+    ("lock_api::MutexGuard", "lock_api::Mutex"),
+    ("lock_api::MappedMutexGuard", "lock_api::Mutex"),
+    ("lock_api::ReentrantMutexGuard", "lock_api::ReentrantMutex"),
+    ("lock_api::RwLockReadGuard", "lock_api::RwLock"),
+    ("lock_api::RwLockWriteGuard", "lock_api::RwLock"),
+    ("lock_api::RwLockUpgradableReadGuard", "lock_api::RwLock"),
+    ("spin::MutexGuard", "spin::Mutex"),
+    ("spin::mutex::MutexGuard", "spin::Mutex"),
+    ("spin::RwLockReadGuard", "spin::RwLock"),
+    ("spin::RwLockWriteGuard", "spin::RwLock"),
+    ("std::cell::Ref", "std::cell::RefCell"),
+    ("std::cell::RefMut", "std::cell::RefCell"),
+];
+
+/// What wraps a returned guard and gives it back unwrapped (`lock()` itself returns a
+/// `LockResult<MutexGuard<..>>`).
+static GUARD_RESULTS: &[&str] = &[
+    "std::sync::LockResult",
+    "std::sync::TryLockResult",
+    "std::option::Option",
+    "std::result::Result",
+    "anyhow::Result",
+];
+
+/// The lock whose guard a value of this type is, or holds as an `Option`/`Result`.
+pub(crate) fn guard_type_lock(path: &str, first_arg: Option<&str>) -> Option<&'static Lock> {
+    fn is_guard(path: &str) -> bool {
+        let name = path.rsplit(':').next().unwrap_or_default();
+        name.ends_with("Guard") || name == "Ref" || name == "RefMut"
+    }
+    if !is_guard(path) && !first_arg.is_some_and(is_guard) {
+        return None;
+    }
+    let path = canonical(path);
+    let guard = if GUARD_RESULTS.contains(&path.as_ref()) {
+        canonical(first_arg?).into_owned()
+    } else {
+        path.into_owned()
+    };
+    let (_, lock) = GUARD_TYPES.iter().find(|(ty, _)| *ty == guard)?;
+    LOCKS.iter().find(|row| row.path == *lock)
+}
+
+/// The names locks go by, synchronous or not: a crate item of another lock type under a
+/// name that is also a synchronous lock's leaves that name unknown.
+pub(crate) static LOCK_NAMES: &[&str] =
+    &["Mutex", "RwLock", "RefCell", "ReentrantMutex", "FairMutex"];
+
+/// Does some lock hand out a guard by a method of this name?
+pub(crate) fn is_guard_method(name: &str) -> bool {
+    [MUTEX_METHODS, RWLOCK_METHODS, REFCELL_METHODS]
+        .iter()
+        .any(|methods| methods.contains(&name))
+}
+
+/// The lock row of a lock type (no matter the method), for a type the crate model learned.
+pub(crate) fn lock_type(path: &str) -> Option<&'static Lock> {
+    if !LOCK_NAMES.contains(&path.rsplit(':').next().unwrap_or_default()) {
+        return None;
+    }
+    let path = canonical(path);
+    LOCKS.iter().find(|row| row.path == path)
+}
+
+/// Collection methods that move their arguments into the collection: a guard given to
+/// one lives as long as the collection (`guards.push(g)`).
+pub(crate) static GUARD_STORING_METHODS: &[&str] = &[
+    "push",
+    "push_back",
+    "push_front",
+    "insert",
+    "extend",
+    "replace",
+    "get_or_insert",
+];
+
+/// Methods that move what a collection or `Option` holds out of it (`held.take()`): the
+/// guards it held go to their result.
+pub(crate) static TAKING_METHODS: &[&str] = &[
+    "take",
+    "pop",
+    "pop_back",
+    "pop_front",
+    "remove",
+    "swap_remove",
+    "drain",
+    "clear",
+    "truncate",
+];
