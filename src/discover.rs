@@ -136,7 +136,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     }
     files.sort();
     files.dedup();
-    discovery.crates = group_into_crates(files);
+    discovery.crates = group_into_crates(files, &mut discovery.errors);
     discovery.context = context_crates(&discovery.crates);
     discovery.errors.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.errors.dedup();
@@ -329,24 +329,30 @@ pub fn runs_on_tokio(runtimes: &[String]) -> bool {
             .all(|r| matches!(r.as_str(), "tokio" | "actix-rt"))
 }
 
-/// Groups sorted files by their nearest `Cargo.toml`.
-fn group_into_crates(files: Vec<PathBuf>) -> Vec<Crate> {
+/// Groups sorted files by their nearest `Cargo.toml`; a `Cargo.toml` on the way that is
+/// not read (not a regular file, or too large) is added to `errors`.
+fn group_into_crates(files: Vec<PathBuf>, errors: &mut Vec<PathError>) -> Vec<Crate> {
     let mut manifests = ManifestCache::default();
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     for file in files {
         let root = manifests.crate_root_of(&file);
         groups.entry(root).or_default().push(file);
     }
-    groups
+    let crates = groups
         .into_iter()
         .map(|(root, files)| manifests.crate_at(root, files))
-        .collect()
+        .collect();
+    errors.append(&mut manifests.refused);
+    crates
 }
 
 #[derive(Default)]
 struct ManifestCache {
     /// Directory (absolute) -> the crate root that holds it, if any.
     roots: HashMap<PathBuf, Option<PathBuf>>,
+    /// The `Cargo.toml`s met that are not read: a FIFO, a device, a directory, or one
+    /// over the size cap (its folder is still a crate root when it is a regular file).
+    refused: Vec<PathError>,
 }
 
 impl ManifestCache {
@@ -402,8 +408,23 @@ impl ManifestCache {
                 break known.clone();
             }
             visited.push(here.to_path_buf());
-            if here.join("Cargo.toml").is_file() {
-                break Some(here.to_path_buf());
+            let manifest = here.join("Cargo.toml");
+            if let Ok(metadata) = fs::metadata(&manifest) {
+                if let Err(err) = files::check(&metadata, files::CONFIG_LIMIT) {
+                    // Shown from the current directory when under it.
+                    let cwd = std::env::current_dir().and_then(fs::canonicalize);
+                    let shown = cwd
+                        .ok()
+                        .and_then(|cwd| Some(manifest.strip_prefix(cwd).ok()?.to_path_buf()))
+                        .unwrap_or_else(|| manifest.clone());
+                    self.refused.push(PathError {
+                        message: format!("could not read `{}`: {err}", shown.display()),
+                        path: shown,
+                    });
+                }
+                if metadata.is_file() {
+                    break Some(here.to_path_buf());
+                }
             }
             current = here.parent();
         };

@@ -16,19 +16,54 @@ use crate::config::Resolver;
 use crate::report;
 use crate::runner;
 
-/// What a command produced: bytes for stdout, text for stderr, and the exit status.
+/// What a command produced: bytes for stdout, the findings to write after them (rendered
+/// as they are written, never whole in memory), text for stderr, and the exit status.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub stdout: Vec<u8>,
+    pub findings: Option<Box<Findings>>,
     pub stderr: String,
     pub code: u8,
+}
+
+impl Outcome {
+    /// Writes the stdout bytes, then the findings, to `out`.
+    pub fn write_stdout(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(&self.stdout)?;
+        if let Some(findings) = &self.findings {
+            findings.write(out)?;
+        }
+        out.flush()
+    }
+}
+
+/// A run's findings and how to show them: formatted as they are written out.
+#[derive(Debug)]
+pub struct Findings {
+    report: runner::Report,
+    format: report::Format,
+    color: bool,
+    /// False under `--quiet`: the human format's summary is left out.
+    summary: bool,
+    /// `--statistics`: counts instead of the findings.
+    statistics: bool,
+    places: report::Places,
+}
+
+impl Findings {
+    fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.statistics {
+            return out.write_all(&report::statistics(&self.report));
+        }
+        let (format, color, summary) = (self.format, self.color, self.summary);
+        report::write(&self.report, format, color, summary, &self.places, out)
+    }
 }
 
 /// The whole program, for both binaries (`async-lint` and `cargo-async-lint`): parse the
 /// arguments, run, print, and give the exit status. A closed stdout pipe
 /// (`async-lint | head`) is the reader's choice, not an error.
 pub fn main() -> std::process::ExitCode {
-    use std::io::Write;
     use std::process::ExitCode;
 
     if crate::server::asked() {
@@ -37,11 +72,8 @@ pub fn main() -> std::process::ExitCode {
     let command = Args::from_env().resolve().unwrap_or_else(|err| err.exit());
     let outcome = execute(command);
     eprint!("{}", outcome.stderr);
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(&outcome.stdout)
-        .and_then(|()| stdout.flush())
-    {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match outcome.write_stdout(&mut stdout) {
         Ok(()) => ExitCode::from(outcome.code),
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(outcome.code),
         Err(err) => {
@@ -100,7 +132,9 @@ fn deliver(mut outcome: Outcome, quiet: bool, output_file: Option<&std::path::Pa
             .collect();
     }
     if let Some(path) = output_file {
-        if let Err(err) = std::fs::write(path, &outcome.stdout) {
+        let written = std::fs::File::create(path)
+            .and_then(|file| outcome.write_stdout(&mut std::io::BufWriter::new(file)));
+        if let Err(err) = written {
             outcome.stderr.push_str(&format!(
                 "async-lint: error: could not write `{}`: {err}\n",
                 path.display()
@@ -108,6 +142,7 @@ fn deliver(mut outcome: Outcome, quiet: bool, output_file: Option<&std::path::Pa
             outcome.code = 2;
         }
         outcome.stdout.clear();
+        outcome.findings = None;
     }
     outcome
 }
@@ -115,7 +150,7 @@ fn deliver(mut outcome: Outcome, quiet: bool, output_file: Option<&std::path::Pa
 /// `--fix`: a run that writes the fixes, then a run that reports what remains.
 fn fix_then_lint(lint: Lint) -> Outcome {
     let first = run_lint(lint.clone());
-    if first.code == 2 && first.stdout.is_empty() {
+    if first.code == 2 && first.stdout.is_empty() && first.findings.is_none() {
         return first;
     }
     let mut again = run_lint(Lint {
@@ -206,14 +241,17 @@ fn run_lint(lint: Lint) -> Outcome {
         // Stdin under a name the configuration excludes: nothing to check.
         Ok(None) => {
             return Outcome {
-                stdout: report::render(
-                    &runner::Report::default(),
-                    lint.format,
-                    lint.color,
-                    &places(),
-                ),
+                findings: Some(Box::new(Findings {
+                    report: runner::Report::default(),
+                    format: lint.format,
+                    color: lint.color,
+                    summary: true,
+                    statistics: false,
+                    places: places(),
+                })),
                 stderr,
                 code: 0,
+                ..Outcome::default()
             };
         }
         Err(err) => return fail(stderr, err.to_string()),
@@ -290,6 +328,7 @@ fn run_lint(lint: Lint) -> Outcome {
                 } else {
                     u8::from(!fixed.is_empty() && !lint.exit_zero)
                 },
+                ..Outcome::default()
             };
         }
         FixMode::Write => {
@@ -313,21 +352,19 @@ fn run_lint(lint: Lint) -> Outcome {
     if report.files_checked == 0 && lint.fix == FixMode::Report {
         stderr.push_str("async-lint: warning: no Rust files found to check\n");
     }
-    let mut stdout = if lint.statistics {
-        report::statistics(&report)
-    } else {
-        report::render(&report, lint.format, lint.color, &places())
-    };
-    if lint.quiet && lint.format == report::Format::Human && !lint.statistics {
-        let summary = report::human_summary(&report);
-        if stdout.ends_with(summary.as_bytes()) {
-            stdout.truncate(stdout.len() - summary.len());
-        }
-    }
+    let code = report.exit_code(lint.exit_zero);
     Outcome {
-        stdout,
+        findings: Some(Box::new(Findings {
+            report,
+            format: lint.format,
+            color: lint.color,
+            summary: !lint.quiet,
+            statistics: lint.statistics,
+            places: places(),
+        })),
         stderr,
-        code: report.exit_code(lint.exit_zero),
+        code,
+        ..Outcome::default()
     }
 }
 

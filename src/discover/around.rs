@@ -43,7 +43,9 @@ pub fn around(paths: &[PathBuf], unsaved: &[PathBuf]) -> Option<Around> {
     report.extend(unsaved.iter().cloned());
     report.sort();
     report.dedup();
-    let grouped = group_into_crates(report.clone());
+    // A manifest refused here is refused in `named` (or, for an unsaved file's, when its
+    // crate is walked below) too.
+    let grouped = group_into_crates(report.clone(), &mut Vec::new());
     if unsaved.is_empty() && grouped.iter().all(|krate| krate.root.is_none()) {
         return None;
     }

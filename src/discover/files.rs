@@ -64,7 +64,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     renamed
 }
 
-fn check(metadata: &Metadata, limit: u64) -> io::Result<()> {
+/// Why a file with this `metadata` must not be read: not a regular file, or over `limit`.
+pub(crate) fn check(metadata: &Metadata, limit: u64) -> io::Result<()> {
     if !metadata.is_file() {
         return Err(io::Error::other(format!(
             "not a regular file ({})",

@@ -1,14 +1,11 @@
 //! `--format concise`: `path:line:col: level[rule] message`, one finding per line, then
 //! the largest groups of findings that reach the same blocking operation, one line each.
 
-use std::fmt::Write;
-
 use crate::runner::Report;
 
-pub(super) fn render(report: &Report) -> Vec<u8> {
-    let mut out = String::new();
+pub(super) fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in &report.diagnostics {
-        let _ = writeln!(
+        writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
             d.file,
@@ -17,16 +14,21 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
             d.level.severity(),
             d.rule.name(),
             d.message
-        );
+        )?;
     }
-    out.push_str(&super::roots::summary_lines(&report.diagnostics));
-    out.into_bytes()
+    out.write_all(super::roots::summary_lines(&report.diagnostics).as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::test_support::sample;
+
+    fn render(report: &Report) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(report, &mut out).unwrap();
+        out
+    }
 
     #[test]
     fn one_line_per_finding() {

@@ -6,14 +6,15 @@
 //! finding spans lines (GitHub ignores them there). Paths are relative to the repository
 //! root, as annotations need.
 
-use std::fmt::Write;
-
 use super::Places;
 use crate::rules::Level;
 use crate::runner::Report;
 
-pub(super) fn render(report: &Report, places: &Places) -> Vec<u8> {
-    let mut out = String::new();
+pub(super) fn write(
+    report: &Report,
+    places: &Places,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for d in &report.diagnostics {
         let command = match d.level {
             Level::Deny => "error",
@@ -44,14 +45,14 @@ pub(super) fn render(report: &Report, places: &Places) -> Vec<u8> {
         if let Some(fix) = &d.fix {
             message.push_str(&format!("\nhelp: {}", fix.message));
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "::{command} {}::{}",
             properties.join(","),
             escape_data(&message)
-        );
+        )?;
     }
-    out.into_bytes()
+    Ok(())
 }
 
 fn escape_data(text: &str) -> String {
@@ -68,6 +69,12 @@ fn escape_property(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::test_support::{sample, span};
+
+    fn render(report: &Report, places: &Places) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(report, places, &mut out).unwrap();
+        out
+    }
 
     fn places() -> Places {
         Places {

@@ -19,17 +19,27 @@ use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config};
 
 use super::Sources;
+use super::window::Clipped;
 use crate::diagnostic::{Applicability, Diagnostic, Span};
 use crate::rules::Level;
 use crate::runner::Report;
 
-pub(super) fn render(report: &Report, sources: &Sources, color: bool) -> Vec<u8> {
-    let mut out = Vec::new();
+/// Writes each finding as it is formatted (one finding's text in memory at a time), then
+/// the summary unless `summary` is false (`--quiet`).
+pub(super) fn write(
+    report: &Report,
+    sources: &Sources,
+    color: bool,
+    summary_too: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for d in &report.diagnostics {
-        out.extend_from_slice(&emit(d, sources, color));
+        out.write_all(&emit(d, sources, color))?;
     }
-    out.extend_from_slice(summary(report).as_bytes());
-    out
+    if summary_too {
+        out.write_all(summary(report).as_bytes())?;
+    }
+    Ok(())
 }
 
 /// One finding as the human format shows it, without color (rustc-json's `rendered`).
@@ -47,8 +57,20 @@ fn emit(d: &Diagnostic, sources: &Sources, color: bool) -> Vec<u8> {
         }
     };
     let mut buffer = new_buffer();
-    let rendered = to_codespan(d, sources);
-    if term::emit_to_write_style(&mut buffer, &config, sources, &rendered).is_err() {
+    // A long source line is shown as a window around the finding's columns.
+    let spans: Vec<(usize, Range<usize>, Span)> = std::iter::once((&d.file, d.span))
+        .chain(d.labels.iter().map(|label| (&label.file, label.span)))
+        .filter_map(|(file, span)| {
+            Some((
+                sources.id(file)?,
+                byte_range(sources.text(file)?, span)?,
+                span,
+            ))
+        })
+        .collect();
+    let clipped = Clipped::new(sources, &spans);
+    let rendered = to_codespan(d, sources, &clipped);
+    if term::emit_to_write_style(&mut buffer, &config, &clipped, &rendered).is_err() {
         // codespan refused a range: show the finding without its snippet.
         buffer = new_buffer();
         let plain = without_snippet(d);
@@ -76,11 +98,11 @@ fn byte_range(source: &str, span: Span) -> Option<Range<usize>> {
     .then_some(start..end)
 }
 
-fn to_codespan(d: &Diagnostic, sources: &Sources) -> CsDiagnostic<usize> {
+fn to_codespan(d: &Diagnostic, sources: &Sources, clipped: &Clipped) -> CsDiagnostic<usize> {
     let place = |file: &str, span: Span| -> Option<(usize, Range<usize>)> {
         let id = sources.id(file)?;
         let range = byte_range(sources.text(file)?, span)?;
-        Some((id, range))
+        Some((id, clipped.map(id, range.start)..clipped.map(id, range.end)))
     };
     let mut labels = Vec::new();
     let mut notes = Vec::new();
@@ -151,7 +173,8 @@ fn suggestion(fix: &crate::diagnostic::Fix, text: Option<&str>) -> String {
         .max()
         .unwrap_or(1);
     for line in lines {
-        let (text, markers) = expand_tabs(&line.text, &line.markers);
+        let (text, markers) = super::window::pair(&line.text, &line.markers);
+        let (text, markers) = expand_tabs(&text, &markers);
         let _ = write!(out, "\n{:>width$} | {}", line.line, text);
         if !markers.is_empty() {
             let _ = write!(out, "\n{:>width$} | {}", "", markers);
@@ -245,7 +268,16 @@ mod tests {
     use crate::report::test_support::{sample, span};
 
     fn human(report: &Report, color: bool) -> Vec<u8> {
-        render(report, &Sources::new(&report.sources), color)
+        let mut out = Vec::new();
+        write(
+            report,
+            &Sources::new(&report.sources),
+            color,
+            true,
+            &mut out,
+        )
+        .unwrap();
+        out
     }
 
     #[test]

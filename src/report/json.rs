@@ -114,19 +114,24 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
-pub(super) fn render(report: &Report) -> Vec<u8> {
+/// One JSON document: serialized straight into `out` (its items are views of the report).
+pub(super) fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let items: Vec<JsonDiagnostic<'_>> =
         report.diagnostics.iter().map(JsonDiagnostic::new).collect();
-    // Serializing plain structs of strings and integers cannot fail.
-    let mut out = serde_json::to_vec_pretty(&items).unwrap_or_else(|_| b"[]".to_vec());
-    out.push(b'\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::test_support::sample;
+
+    fn render(report: &Report) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(report, &mut out).unwrap();
+        out
+    }
 
     #[test]
     fn shape_is_exactly_the_spec() {

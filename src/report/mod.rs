@@ -1,7 +1,8 @@
 //! Output formats: one file per format, each with its own private data types.
 //!
-//! Every format renders into a buffer; the caller writes it out in one piece, so output is
-//! never interleaved and a closed pipe can be handled in one place.
+//! Every format writes into the caller's writer finding by finding (the JSON documents,
+//! json and sarif, are serialized straight into it), so the output is never held whole in
+//! memory: 10k findings on one long line stream out instead of building gigabytes.
 //!
 //! Rendering does no I/O: the files' text comes in the [`Report`] (the runner read it),
 //! where files are ([`Places`]) from the caller, and each file's line index is built once
@@ -16,6 +17,7 @@ mod rustc_json;
 mod sarif;
 mod sources;
 mod statistics;
+mod window;
 
 pub(crate) use sources::Sources;
 pub use statistics::render as statistics;
@@ -40,9 +42,26 @@ pub enum Format {
     RustcJson,
 }
 
-/// Renders `report` in `format`. `color` applies to the human format only; `places` to
-/// the formats that name files from the repository root (sarif, github).
+/// Renders `report` in `format` into a buffer (see [`write`]).
 pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(report, format, color, true, places, &mut out);
+    out
+}
+
+/// Writes `report` in `format` to `out`, each finding as it is formatted. `color` and
+/// `summary` (false: `--quiet` leaves the human format's summary out) apply to the
+/// human format only; `places` to the formats that name files from the repository root
+/// (sarif, github).
+pub fn write(
+    report: &Report,
+    format: Format,
+    color: bool,
+    summary: bool,
+    places: &Places,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // Words that came from the input (a rule name in a comment or a configuration) may
     // hold control characters: written as escapes, they cannot drive the terminal.
     let escaped;
@@ -53,18 +72,13 @@ pub fn render(report: &Report, format: Format, color: bool, places: &Places) -> 
         report
     };
     match format {
-        Format::Human => human::render(report, &Sources::new(&report.sources), color),
-        Format::Concise => concise::render(report),
-        Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report, &Sources::new(&report.sources), places),
-        Format::Github => github::render(report, places),
-        Format::RustcJson => rustc_json::render(report, &Sources::new(&report.sources)),
+        Format::Human => human::write(report, &Sources::new(&report.sources), color, summary, out),
+        Format::Concise => concise::write(report, out),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, &Sources::new(&report.sources), places, out),
+        Format::Github => github::write(report, places, out),
+        Format::RustcJson => rustc_json::write(report, &Sources::new(&report.sources), out),
     }
-}
-
-/// The summary that ends the human format (`Found 3 problems …`, grouping lines).
-pub fn human_summary(report: &Report) -> String {
-    human::summary(report)
 }
 
 fn has_controls(d: &Diagnostic) -> bool {

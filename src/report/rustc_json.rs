@@ -87,15 +87,19 @@ struct CargoTarget<'a> {
     test: bool,
 }
 
-pub(super) fn render(report: &Report, sources: &Sources) -> Vec<u8> {
-    let mut out = Vec::new();
+/// One line per finding, written as it is formatted.
+pub(super) fn write(
+    report: &Report,
+    sources: &Sources,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // Files of no package first: their bare lines clear the workspace in rust-analyzer.
     let (bare, packaged): (Vec<&Diagnostic>, Vec<&Diagnostic>) = report
         .diagnostics
         .iter()
         .partition(|d| !report.packages.contains_key(&d.file));
     for d in bare {
-        write_line(&mut out, &diagnostic(d, report, sources));
+        write_line(out, &diagnostic(d, report, sources))?;
     }
     for d in packaged {
         let Some((package, target)) = report.packages.get(&d.file) else {
@@ -119,16 +123,16 @@ pub(super) fn render(report: &Report, sources: &Sources) -> Vec<u8> {
             },
             message: diagnostic(d, report, sources),
         };
-        write_line(&mut out, &line);
+        write_line(out, &line)?;
     }
-    out
+    Ok(())
 }
 
-fn write_line(out: &mut Vec<u8>, item: &impl Serialize) {
-    // Plain structs of strings and integers always serialize.
-    if serde_json::to_writer(&mut *out, item).is_ok() {
-        out.push(b'\n');
-    }
+fn write_line(out: &mut dyn std::io::Write, item: &impl Serialize) -> std::io::Result<()> {
+    // One line rendered at a time, then written whole.
+    let mut line = serde_json::to_vec(item)?;
+    line.push(b'\n');
+    out.write_all(&line)
 }
 
 fn diagnostic(d: &Diagnostic, report: &Report, sources: &Sources) -> RustcDiagnostic {
@@ -281,6 +285,12 @@ mod tests {
 
     use super::*;
     use crate::discover::Package;
+
+    fn render(report: &Report, sources: &Sources) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(report, sources, &mut out).unwrap();
+        out
+    }
     use crate::report::test_support::sample;
 
     fn lines(report: &Report) -> Vec<serde_json::Value> {

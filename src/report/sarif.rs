@@ -152,7 +152,13 @@ struct Content<'a> {
     text: &'a str,
 }
 
-pub(super) fn render(report: &Report, sources: &Sources, places: &Places) -> Vec<u8> {
+/// One JSON document, serialized straight into `out`.
+pub(super) fn write(
+    report: &Report,
+    sources: &Sources,
+    places: &Places,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut occurrences: BTreeMap<(String, &'static str, String), usize> = BTreeMap::new();
     let results = report
         .diagnostics
@@ -195,9 +201,8 @@ pub(super) fn render(report: &Report, sources: &Sources, places: &Places) -> Vec
             results,
         }],
     };
-    let mut out = serde_json::to_vec_pretty(&log).unwrap_or_default();
-    out.push(b'\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 fn descriptor(rule: Rule) -> ReportingDescriptor {
@@ -389,6 +394,12 @@ fn percent_encode(path: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::test_support::sample;
+
+    fn render(report: &Report, sources: &Sources, places: &Places) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(report, sources, places, &mut out).unwrap();
+        out
+    }
 
     fn places() -> Places {
         Places {

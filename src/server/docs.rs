@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use lsp_types::Uri;
 
+use crate::discover::files;
 use crate::rules::Rule;
 
 /// The documentation files written so far, by rule.
@@ -24,7 +25,13 @@ impl Docs {
             .or_insert_with(|| {
                 let path = folder().join(format!("{}.md", rule.name()));
                 let text = rule.explain();
-                let current = std::fs::read_to_string(&path).is_ok_and(|old| old == text);
+                // Something other than a small regular file there (a FIFO would block
+                // the read and the write): no link rather than a hung server.
+                if files::unsafe_to_read(&path, files::CONFIG_LIMIT).is_some() {
+                    return None;
+                }
+                let current = files::read_text_limited(&path, files::CONFIG_LIMIT)
+                    .is_ok_and(|old| old == text);
                 if !current {
                     std::fs::create_dir_all(folder()).ok()?;
                     std::fs::write(&path, text).ok()?;

@@ -107,7 +107,12 @@ impl Documents {
         let path = crate::discover::normalize(&path);
         match self.text(&path) {
             Some(text) => Some(text.to_string()),
-            None => std::fs::read_to_string(&path).ok(),
+            // Read as the runner reads sources: a regular file within the cap only.
+            None => crate::discover::files::read_text_limited(
+                &path,
+                crate::discover::files::SOURCE_LIMIT,
+            )
+            .ok(),
         }
     }
 }
@@ -156,5 +161,27 @@ mod tests {
         );
         assert_eq!(documents.uri_and_version(&path).unwrap().1, 2);
         assert!(!documents.change(&serde_json::json!({ "bad": 1 })));
+    }
+
+    /// A file on disk is read as the runner reads sources: a FIFO (whose read would wait
+    /// for a writer forever) or a device is not read.
+    #[test]
+    fn disk_reads_take_regular_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let regular = dir.path().join("a.rs");
+        std::fs::write(&regular, "fn a() {}\n").unwrap();
+        let fifo = dir.path().join("fifo.rs");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let device = dir.path().join("zero.rs");
+        std::os::unix::fs::symlink("/dev/zero", &device).unwrap();
+        let documents = Documents::default();
+        let name = |path: &Path| path.to_str().unwrap().to_string();
+        assert_eq!(
+            documents.text_of(&name(&regular)).as_deref(),
+            Some("fn a() {}\n")
+        );
+        assert_eq!(documents.text_of(&name(&fifo)), None);
+        assert_eq!(documents.text_of(&name(&device)), None);
     }
 }

@@ -325,3 +325,75 @@ fn github_annotations() {
         assert!(!message.contains('\n'));
     }
 }
+
+/// 10k findings on one 230 KB line (minified code): each snippet shows a window of the
+/// line around its finding, cut ends marked `...`, with the line and column still the
+/// file's; the human output was 2.3 GB when it showed the whole line every time. The same
+/// for rustc-json's `rendered`.
+#[test]
+fn findings_on_one_long_line_show_a_window_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "async fn f(d: std::time::Duration) {{ {}}}\n",
+        "std::thread::sleep(d); ".repeat(10_000)
+    );
+    fs::write(dir.path().join("long.rs"), &text).unwrap();
+    let (code, human) = run(dir.path(), &["--format", "human", "long.rs"]);
+    assert_eq!(code, 1);
+    assert_eq!(human.matches("warning[blocking_sleep]").count(), 10_000);
+    assert!(human.len() < 10 << 20, "{} bytes", human.len());
+    let longest = human.lines().map(str::len).max().unwrap();
+    assert!(longest < 400, "a line of {longest} bytes");
+    // The first finding: the line's start shown, its end cut; the caret under the call.
+    let first: Vec<&str> = human.lines().take(5).collect();
+    assert_eq!(first[1], "  ┌─ long.rs:1:38", "{first:#?}");
+    assert!(
+        first[3].starts_with("1 │ async fn f(d: std::time::Duration) { std::thread::sleep(d);")
+            && first[3].ends_with("..."),
+        "{first:#?}"
+    );
+    let caret = first[4].find('^').unwrap() - first[4].find('│').unwrap();
+    let call = first[3].find("std::thread::sleep").unwrap() - first[3].find('│').unwrap();
+    assert_eq!(caret, call, "{first:#?}");
+    // One in the middle: both ends cut, the column the file's.
+    let middle = 5_000 * 23 + 38;
+    let at = human
+        .find(&format!("long.rs:1:{middle}\n"))
+        .expect("the middle finding");
+    let snippet: Vec<&str> = human[at..].lines().take(4).collect();
+    assert!(
+        snippet[2].starts_with("1 │ ...") && snippet[2].ends_with("..."),
+        "{snippet:#?}"
+    );
+    // rustc-json's spans hold the whole line, as rustc's do: a shorter line (2.3 KB) here.
+    let text = format!(
+        "async fn f(d: std::time::Duration) {{ {}}}\n",
+        "std::thread::sleep(d); ".repeat(100)
+    );
+    fs::write(dir.path().join("long.rs"), &text).unwrap();
+    let (_, lines) = run(dir.path(), &["--format", "rustc-json", "long.rs"]);
+    assert_eq!(lines.lines().count(), 100);
+    for line in lines.lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let rendered = value["rendered"].as_str().unwrap();
+        assert!(rendered.len() < 1000, "{rendered}");
+    }
+}
+
+/// `--output-file` gets what stdout would (both written finding by finding).
+#[test]
+fn output_file_gets_what_stdout_would() {
+    let dir = tokio_crate();
+    let app = dir.path().join("app");
+    for format in ["human", "json", "sarif", "rustc-json", "concise", "github"] {
+        let (code, stdout) = run(&app, &["--format", format, "src"]);
+        let (again, empty) = run(&app, &["--format", format, "--output-file", "out", "src"]);
+        assert_eq!((code, again), (1, 1), "{format}");
+        assert_eq!(empty, "", "{format}");
+        assert_eq!(
+            fs::read_to_string(app.join("out")).unwrap(),
+            stdout,
+            "{format}"
+        );
+    }
+}
