@@ -249,7 +249,8 @@ m2=${rss[lint_t2]}
     row "one file from stdin: tokio \`src/net/tcp/stream.rs\`" stdin_tokio
     row "one file from stdin: \`fixtures/src/bin/echo_server.rs\`" stdin_echo
     echo
-    echo "Exit 2 on the corpus: files syn cannot parse are reported as \`parse_error\` (SPEC §4)."
+    echo "Exit 1 on the corpus: it has findings. The files syn cannot parse are valid code of older"
+    echo "editions (read through the edition fallback or skipped with a note on stderr, SPEC §4)."
     echo "Baseline: $baseline_summary."
     echo
     echo "### Targets (issue 6)"
