@@ -20,6 +20,9 @@ def main():
     binary, crate, file = sys.argv[1:4]
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 20
     debounce = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+    # The pause before each change: a typist's gap (the server idle), or 0 for changes
+    # back to back (each sent as soon as the last one's diagnostics arrive).
+    pause = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     crate = os.path.realpath(crate)
     path = os.path.join(crate, file)
     uri = "file://" + path
@@ -73,6 +76,7 @@ def main():
     for run in range(runs):
         before = cpu()
         probe = run % 2 == 0
+        time.sleep(pause / 1000)
         started = time.perf_counter()
         send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
             "textDocument": {"uri": uri, "version": run + 2},
@@ -92,7 +96,7 @@ def main():
     p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
     size = os.path.getsize(path) // 1024
     print(f"| server: change to diagnostics, {os.path.basename(crate)}/{file} ({size} KiB), "
-          f"debounce {debounce} ms | median {statistics.median(times):.0f} ms, p90 {p90:.0f} ms "
+          f"debounce {debounce} ms, {pause} ms between changes | median {statistics.median(times):.0f} ms, p90 {p90:.0f} ms "
           f"(CPU time median {statistics.median(cpus):.0f} ms; {runs} changes; first diagnostics "
           f"after open {opened * 1000:.0f} ms) |")
 

@@ -5,8 +5,8 @@
 #
 # Environment: BENCH_CORPUS (default /work/corpus), BENCH_SERVER_RUNS=20 changes,
 # CARGO_TARGET_DIR (the release build is made if missing). Needs python3.
-# Prints markdown table rows: the time with no debounce (the lint itself, and the
-# transport) and with the server's default debounce (20 ms); and, for comparison, one
+# Prints markdown table rows: the default debounce with a 100 ms pause before each change,
+# changes back to back, no debounce; and, for comparison, one
 # `--stdin-filename` run of the same file (it reads and parses the whole crate each time).
 set -euo pipefail
 
@@ -20,8 +20,12 @@ runs=${BENCH_SERVER_RUNS:-20}
 bin=$target/release/async-lint
 [ -x "$bin" ] || cargo build --release --manifest-path "$root/Cargo.toml" >&2
 
-python3 "$here/server.py" "$bin" "$crate" "$file" "$runs" 0
-python3 "$here/server.py" "$bin" "$crate" "$file" "$runs" 20
+# The default debounce, each change after a typist's gap of 100 ms (the server idle: the
+# time of one lint); then changes back to back (each waits out the debounce after the last
+# lint); then no debounce at all.
+python3 "$here/server.py" "$bin" "$crate" "$file" "$runs" 20 100
+python3 "$here/server.py" "$bin" "$crate" "$file" "$runs" 20 0
+python3 "$here/server.py" "$bin" "$crate" "$file" "$runs" 0 0
 # The CLI from stdin, warm (median of 5 after one untimed run).
 (cd "$crate" && "$bin" --stdin-filename "$file" - < "$file" > /dev/null || true)
 times=()

@@ -1,8 +1,9 @@
 //! `async-lint server`: a language server over stdio.
 //!
-//! It publishes diagnostics for the open documents from their unsaved text, a short
-//! while after the last change (`debounceMs`, 20 by default; changes that arrive while a
-//! lint runs are taken together). Every lint reads each open document's crate and workspace
+//! It publishes diagnostics for the open documents from their unsaved text: at once after
+//! a change when it is idle, and otherwise `debounceMs` (20 by default) after the last lint
+//! ended, taking together every change that arrived meanwhile — a quick edit is answered
+//! in the time of one lint, and fast typing costs at most one lint per `debounceMs` + lint. Every lint reads each open document's crate and workspace
 //! from disk with the open buffers in their place, so a chain through another file is
 //! seen, and a change in a file others call updates their findings too (every open file
 //! is linted, and republished when its findings changed). The configuration is found
@@ -74,6 +75,8 @@ struct Server {
     debounce: Duration,
     /// When the next lint is due.
     due: Option<Instant>,
+    /// When the last lint ended: the next one waits `debounce` after it.
+    last_lint: Option<Instant>,
     /// What was last published for each open file: the findings and their protocol form.
     published: BTreeMap<PathBuf, Vec<(Diagnostic, lsp_types::Diagnostic)>>,
     docs: docs::Docs,
@@ -93,6 +96,7 @@ impl Server {
             options: lint::Options::default(),
             debounce: Duration::from_millis(20),
             due: None,
+            last_lint: None,
             published: BTreeMap::new(),
             docs: docs::Docs::default(),
             shown_error: None,
@@ -129,6 +133,7 @@ impl Server {
                     }
                     self.due = None;
                     let _ = std::panic::catch_unwind(AssertUnwindSafe(|| self.lint_and_publish()));
+                    self.last_lint = Some(Instant::now());
                 }
             }
         }
@@ -311,8 +316,14 @@ impl Server {
         let _ = self.out.send(Message::Request(request));
     }
 
+    /// A lint at once when the last one ended over `debounce` ago, else that long after it;
+    /// a lint already due stays due (changes before it are taken into it).
     fn schedule(&mut self) {
-        self.due = Some(Instant::now() + self.debounce);
+        if self.due.is_none() {
+            let now = Instant::now();
+            let earliest = self.last_lint.map_or(now, |ended| ended + self.debounce);
+            self.due = Some(earliest.max(now));
+        }
     }
 
     /// Lints the open documents and publishes what changed.
