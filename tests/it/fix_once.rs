@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{lint_in_repo, repo_root, run, tempdir};
+use crate::common::{copy_dir, lint_in_repo, repo_root, run, tempdir};
 
 const ROOT: &str =
     "std::fs::File::write_all in FileJobLogger::log (fixtures/fix_once/src/logger.rs:22)";
@@ -136,17 +136,4 @@ fn a_configured_allow_stops_every_chain_through_the_fn() {
     )
     .unwrap();
     assert_eq!(findings(dir.path()), 10);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{repo_root, run, write};
+use crate::common::{copy_dir, repo_root, run, write};
 
 /// Calls with a counterpart on every runtime, in every shape the fixes meet: a statement,
 /// a `let`, `?`, a tail expression, a `for` over `read_dir`, a sync closure, a poll fn.
@@ -63,19 +63,6 @@ fn krate(dir: &Path, name: &str, dependency: &str) {
     );
     let tail = "std::thread::sleep(Duration::from_millis(1))";
     write(dir, &format!("{name}/src/lib.rs"), calls(tail));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn package_name(dir: &Path) -> String {

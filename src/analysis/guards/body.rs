@@ -377,12 +377,9 @@ impl Body {
         }
     }
 
-    /// `name = value`: the old value drops; `guards` now belong to `name`'s binding.
-    pub(crate) fn assign(&mut self, name: &str, guards: &[GuardId]) {
-        self.release(name);
-        let Some((id, scope)) = self.binding(name) else {
-            return;
-        };
+    /// `guards` are alive again, owned by the binding `id` of `scope` (named `name` in
+    /// messages when they had no name yet).
+    fn give(&mut self, guards: &[GuardId], (id, scope): (u32, usize), name: &str) {
         for &guard_id in guards {
             if let Some(guard) = self.guards.get_mut(guard_id) {
                 guard.alive = true;
@@ -395,6 +392,15 @@ impl Body {
                 }
             }
         }
+    }
+
+    /// `name = value`: the old value drops; `guards` now belong to `name`'s binding.
+    pub(crate) fn assign(&mut self, name: &str, guards: &[GuardId]) {
+        self.release(name);
+        let Some((id, scope)) = self.binding(name) else {
+            return;
+        };
+        self.give(guards, (id, scope), name);
     }
 
     /// The guards a container (`guards`, `self.held`) holds: none when `name` is no
@@ -548,18 +554,7 @@ impl Body {
         if !guards.is_empty() && !self.containers.contains(&id) {
             self.containers.push(id);
         }
-        for &guard_id in guards {
-            if let Some(guard) = self.guards.get_mut(guard_id) {
-                guard.alive = true;
-                guard.holder = Holder::Owned {
-                    bindings: Rc::from([id]),
-                    scope,
-                };
-                if guard.binding.is_none() {
-                    guard.binding = Some(name.to_string());
-                }
-            }
-        }
+        self.give(guards, (id, scope), name);
     }
 }
 
