@@ -11,25 +11,29 @@
 //! each crate; read again only the files with findings, for suppressions and fixes.
 //! Bytes and their decoding live in `read`.
 
+mod first;
 mod links;
 mod packages;
 mod read;
 mod scope;
+pub(crate) mod trace;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use first::PARSE_ALL_BELOW;
+use first::{First, Pass, first_pass, little_source, parse_path};
 use links::{linked_groups, links_between};
 pub use read::read_stdin;
 use read::{BOM, absolute, decode, decode_error, display_name, path_error, read_regular, unread};
 pub use scope::{Scope, Summaries};
 
-use crate::analysis::crate_model::select::{ItemNames, Wanted};
+use crate::analysis::crate_model::select::{Wanted, Wants};
 use crate::analysis::crate_model::{self, CrateFile, CrateInfo};
 use crate::analysis::facts::Fact;
-use crate::analysis::summary::{FileSummary, Runtime};
+use crate::analysis::summary::Runtime;
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::{Crate, Discovery, PathError};
 use crate::rules::Rule;
@@ -164,7 +168,7 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
                 .sum();
             let mut results = pool.install(|| lint_units(&units, parse_all, &Scope::default()));
             results.extend(errors.iter().map(path_error));
-            let packages = packages::of_files(&units, &results);
+            let packages = trace::timed("packages", || packages::of_files(&units, &results));
             (results, files_checked, packages)
         }
         Input::Scoped {
@@ -210,8 +214,9 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
         // Levels and selection were applied once, by the rules' gate.
         report.diagnostics.extend(result.diagnostics);
     }
-    diagnostic::sort(&mut report.diagnostics);
+    trace::timed("sort", || diagnostic::sort(&mut report.diagnostics));
     report.notes.sort();
+    trace::counters();
     Ok(report)
 }
 
@@ -238,17 +243,6 @@ pub fn crate_info(krate: &Crate) -> CrateInfo {
     }
 }
 
-/// What the first pass over one file found.
-enum Pass {
-    /// Parsed: its summary.
-    Parsed(Box<FileSummary>),
-    /// Not parsed, since nothing in it mentions async code: the fns and impl types it
-    /// defines, in case parsed code turns out to call them.
-    Skipped(ItemNames),
-    /// Could not be read or decoded.
-    Failed(FileResult),
-}
-
 /// Lints every unit's files in three steps: parse what can hold a finding; parse what
 /// that code calls (until nothing new is called), in its own crate or in crates it depends
 /// on; link each crate with the crates it depends on.
@@ -260,27 +254,26 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
         .collect();
     // A run over little source parses every file, so every syntax error is reported; a
     // large one parses what can matter and checks the rest's brackets only.
-    let total: u64 = files
-        .par_iter()
-        .filter(|(u, _)| !units[*u].context)
-        .map(|(_, path)| scope.size(path))
-        .sum();
-    let parse_all = parse_all || total <= PARSE_ALL_BELOW;
-    let (mut passes, aliases): (Vec<Pass>, Vec<FileExtras>) = files
-        .par_iter()
-        .map(|&(u, path)| first_pass(path, &units[u], parse_all, scope))
-        .unzip();
+    let little = trace::timed("size", || little_source(&files, units, scope));
+    let parse_all = parse_all || little;
+    let firsts: Vec<First> = trace::timed("first pass", || {
+        files
+            .par_iter()
+            .map(|&(u, path)| first_pass(path, &units[u], parse_all, scope))
+            .collect()
+    });
+    let mut passes = Vec::with_capacity(firsts.len());
+    let mut names = Vec::with_capacity(firsts.len());
+    let mut paths = Vec::with_capacity(firsts.len());
     // Files with a suppression comment: its findings (`unknown_rule`, `unused_suppression`)
     // are reported even where the file has no other finding.
-    let mut with_directives: Vec<bool> = aliases.iter().map(|(_, has)| *has).collect();
-    let aliases: Vec<Vec<(String, String)>> = aliases.into_iter().map(|(a, _)| a).collect();
-
+    let mut with_directives = Vec::with_capacity(firsts.len());
     // Each unit's dependencies among the units, under the names its code uses (`extern
     // crate … as` aliases in its crate roots included).
     let mut infos: Vec<CrateInfo> = units.iter().map(|unit| unit.krate.clone()).collect();
-    for (i, found) in aliases.into_iter().enumerate() {
+    for (i, first) in firsts.into_iter().enumerate() {
         let info = &mut infos[files[i].0];
-        for (original, alias) in found {
+        for (original, alias) in first.aliases {
             let root = info
                 .dependencies
                 .iter()
@@ -290,36 +283,58 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                 info.dependencies.push((alias, root));
             }
         }
+        passes.push(first.pass);
+        names.push(first.name);
+        paths.push(first.absolute);
+        with_directives.push(first.directives);
     }
     let links = links_between(&infos);
 
     // Parse skipped files that define what parsed code calls, until a fixed point.
-    let mut wanted = Wanted::new(links.clone());
+    let mut wanted = trace::timed("select: index", || {
+        Wanted::new(
+            links.clone(),
+            passes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, pass)| match pass {
+                    Pass::Skipped(names) => Some((files[i].0, i, names)),
+                    _ => None,
+                }),
+        )
+    });
     let mut fresh: Vec<usize> = (0..passes.len()).collect();
     loop {
-        for &i in &fresh {
-            if let Pass::Parsed(summary) = &passes[i] {
-                let (u, path) = files[i];
-                wanted.add(u, summary, &absolute(path), &infos[u]);
-            }
-        }
-        let skipped = passes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, pass)| match pass {
-                Pass::Skipped(names) => Some((files[i].0, i, names)),
+        let wants: Vec<Wants> = trace::timed("select: wants", || {
+            fresh
+                .par_iter()
+                .filter_map(|&i| match (&passes[i], &paths[i]) {
+                    (Pass::Parsed(summary), Some(path)) => {
+                        let u = files[i].0;
+                        Some(wanted.of(u, summary, path, &infos[u]))
+                    }
+                    _ => None,
+                })
+                .collect()
+        });
+        wants.into_iter().for_each(|wants| wanted.add(wants));
+        let next = trace::timed("select: files defining", || {
+            wanted.files_defining(|i| match &passes[i] {
+                Pass::Skipped(names) => Some(names),
                 _ => None,
-            });
-        let next = wanted.files_defining(skipped);
+            })
+        });
         if next.is_empty() {
             break;
         }
-        let parsed: Vec<Pass> = next
-            .par_iter()
-            .map(|&i| parse_path(files[i].1, &units[files[i].0], scope))
-            .collect();
-        for (&i, pass) in next.iter().zip(parsed) {
+        let parsed: Vec<(Pass, Option<PathBuf>)> = trace::timed("select: parse", || {
+            next.par_iter()
+                .map(|&i| parse_path(files[i].1, &units[files[i].0], scope))
+                .collect()
+        });
+        for (&i, (pass, path)) in next.iter().zip(parsed) {
             passes[i] = pass;
+            paths[i] = path;
         }
         fresh = next;
     }
@@ -327,52 +342,57 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
     // Link each unit's parsed files, with the units it depends on.
     let mut results = Vec::new();
     let mut by_unit: Vec<Vec<CrateFile>> = (0..units.len()).map(|_| Vec::new()).collect();
-    for (i, pass) in passes.into_iter().enumerate() {
-        match pass {
-            Pass::Parsed(summary) if summary.unread.is_some() => {
-                with_directives[i] = false;
-                if !units[files[i].0].context {
-                    results.push(unread(&summary));
+    trace::timed("group by unit", || {
+        for (i, (pass, path)) in passes.into_iter().zip(&mut paths).enumerate() {
+            let u = files[i].0;
+            match pass {
+                Pass::Parsed(summary) if summary.unread.is_some() => {
+                    with_directives[i] = false;
+                    if !units[u].context {
+                        results.push(unread(&summary));
+                    }
                 }
+                Pass::Parsed(summary) => by_unit[u].push(CrateFile {
+                    path: path.take().unwrap_or_else(|| absolute(files[i].1)),
+                    summary: *summary,
+                }),
+                Pass::Skipped(_) => {}
+                Pass::Failed(result) if !units[u].context => {
+                    with_directives[i] = false;
+                    results.push(result);
+                }
+                Pass::Failed(_) => with_directives[i] = false,
             }
-            Pass::Parsed(summary) => by_unit[files[i].0].push(CrateFile {
-                path: absolute(files[i].1),
-                summary: *summary,
-            }),
-            Pass::Skipped(_) => {}
-            Pass::Failed(result) if !units[files[i].0].context => {
-                with_directives[i] = false;
-                results.push(result);
-            }
-            Pass::Failed(_) => with_directives[i] = false,
         }
-    }
+    });
     let groups = linked_groups(units, &links);
-    let linked: Vec<Vec<(usize, Fact)>> = groups
-        .par_iter()
-        .map(|group| {
-            let crates: Vec<crate_model::Linked<'_>> = group
-                .iter()
-                .map(|&u| crate_model::Linked {
-                    info: &infos[u],
-                    files: &by_unit[u],
-                })
-                .collect();
-            let facts = crate_model::link_crates(&crates);
-            // Each fact goes to the unit of its file; a context unit's are dropped.
-            let unit_of: HashMap<&str, usize> = group
-                .iter()
-                .flat_map(|&u| by_unit[u].iter().map(move |f| (f.summary.name.as_str(), u)))
-                .collect();
-            facts
-                .into_iter()
-                .filter_map(|fact| {
-                    let u = *unit_of.get(fact.file())?;
-                    (!units[u].context).then_some((u, fact))
-                })
-                .collect()
-        })
-        .collect();
+    let linked: Vec<Vec<(usize, Fact)>> = trace::timed("link", || {
+        groups
+            .par_iter()
+            .map(|group| {
+                let crates: Vec<crate_model::Linked<'_>> = group
+                    .iter()
+                    .map(|&u| crate_model::Linked {
+                        info: &infos[u],
+                        files: &by_unit[u],
+                    })
+                    .collect();
+                let facts = trace::LINK_GROUP.time(|| crate_model::link_crates(&crates));
+                // Each fact goes to the unit of its file; a context unit's are dropped.
+                let unit_of: HashMap<&str, usize> = group
+                    .iter()
+                    .flat_map(|&u| by_unit[u].iter().map(move |f| (f.summary.name.as_str(), u)))
+                    .collect();
+                facts
+                    .into_iter()
+                    .filter_map(|fact| {
+                        let u = *unit_of.get(fact.file())?;
+                        (!units[u].context).then_some((u, fact))
+                    })
+                    .collect()
+            })
+            .collect()
+    });
 
     // Suppressions and fixes need the text: only files with something to say are read again.
     let mut per_file: BTreeMap<(usize, String), Vec<Fact>> = BTreeMap::new();
@@ -382,133 +402,32 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
             .or_default()
             .push(fact);
     }
-    for (i, &(u, path)) in files.iter().enumerate() {
+    for (i, &(u, _)) in files.iter().enumerate() {
         if with_directives[i] && !units[u].context {
-            per_file.entry((u, display_name(path))).or_default();
+            per_file.entry((u, names[i].clone())).or_default();
         }
     }
     // Read again by the path as reached, not by the name shown (lossy for a name that is
     // not UTF-8, so its suppressions were lost).
-    let path_of: HashMap<String, &Path> = files
+    let reported: HashSet<&str> = per_file.keys().map(|(_, name)| name.as_str()).collect();
+    let path_of: HashMap<&str, &Path> = names
         .iter()
-        .map(|&(_, path)| (display_name(path), path))
+        .zip(&files)
+        .filter(|(name, _)| reported.contains(name.as_str()))
+        .map(|(name, &(_, path))| (name.as_str(), path))
         .collect();
-    let finished: Vec<FileResult> = per_file
-        .into_par_iter()
-        .filter(|((_, name), _)| scope.reports(name))
-        .map(|((u, name), facts)| {
-            let path = path_of.get(&name).map(|path| path.to_path_buf());
-            finish(name, path, facts, &units[u], scope)
-        })
-        .collect();
+    let finished: Vec<FileResult> = trace::timed("finish", || {
+        per_file
+            .into_par_iter()
+            .filter(|((_, name), _)| scope.reports(name))
+            .map(|((u, name), facts)| {
+                let path = path_of.get(name.as_str()).map(|path| path.to_path_buf());
+                trace::FINISH.time(|| finish(name, path, facts, &units[u], scope))
+            })
+            .collect()
+    });
     results.extend(finished);
     results
-}
-
-/// Runs over at most this much source parse every file.
-pub const PARSE_ALL_BELOW: u64 = 1 << 20;
-
-/// Reads a file and parses it if it can hold a finding (or `parse_all`).
-/// Also gives the `extern crate NAME as ALIAS` of a crate root (`src/lib.rs`,
-/// `src/main.rs`): (NAME, ALIAS).
-/// A file's first pass, the `extern crate` aliases of a crate root, and whether the file
-/// holds a suppression comment.
-type FirstPass = (Pass, FileExtras);
-
-/// What a first pass finds besides the pass: `extern crate` aliases, and whether the file
-/// holds a suppression comment.
-type FileExtras = (Vec<(String, String)>, bool);
-
-fn first_pass(path: &Path, unit: &Unit, parse_all: bool, scope: &Scope) -> FirstPass {
-    let name = display_name(path);
-    let bytes = match scope.read(path, || read_regular(path, &name)) {
-        Ok(bytes) => bytes,
-        Err(failed) => return (Pass::Failed(failed), (Vec::new(), false)),
-    };
-    let text = match decode(&name, &bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            return (
-                Pass::Failed(decode_error(name, &bytes, *error)),
-                (Vec::new(), false),
-            );
-        }
-    };
-    let directives = memchr::memmem::find(text.as_bytes(), b"async-lint:").is_some();
-    let is_root = path.ends_with("src/lib.rs") || path.ends_with("src/main.rs");
-    let aliases = if is_root && unit.krate.root.is_some() {
-        extern_crate_aliases(text)
-    } else {
-        Vec::new()
-    };
-    // A file named for a scoped run is parsed, whatever the size of its crate.
-    let parse_all = parse_all || (scope.report.is_some() && scope.reports(&name));
-    (
-        first_pass_text(path, &name, text, (unit, scope), parse_all),
-        (aliases, directives),
-    )
-}
-
-/// `extern crate NAME as ALIAS;` items, by a line scan: (NAME, ALIAS).
-fn extern_crate_aliases(text: &str) -> Vec<(String, String)> {
-    text.lines()
-        .filter_map(|line| {
-            let line = line.trim_start();
-            let line = line.strip_prefix("pub ").unwrap_or(line).trim_start();
-            let rest = line.strip_prefix("extern crate ")?;
-            let rest = rest.trim_end().strip_suffix(';')?;
-            let (original, alias) = rest.split_once(" as ")?;
-            let (original, alias) = (original.trim(), alias.trim());
-            let ident = |s: &str| {
-                !s.is_empty() && s != "_" && s.chars().all(|c| c.is_alphanumeric() || c == '_')
-            };
-            (ident(original) && ident(alias)).then(|| (original.to_string(), alias.to_string()))
-        })
-        .collect()
-}
-
-fn first_pass_text(
-    path: &Path,
-    name: &str,
-    text: &str,
-    (unit, scope): (&Unit, &Scope),
-    parse_all: bool,
-) -> Pass {
-    let name = name.to_string();
-    if unit.context {
-        // Read only for what parsed code calls in it.
-        return Pass::Skipped(ItemNames::scan(
-            text,
-            unit.krate.root.as_deref(),
-            &absolute(path),
-        ));
-    }
-    if parse_all || crate::analysis::may_hold_findings(text) {
-        return Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings)));
-    }
-    if let Some(fact) = crate::analysis::unbalanced(&name, text) {
-        return Pass::Parsed(Box::new(FileSummary {
-            name,
-            facts: vec![fact],
-            ..FileSummary::default()
-        }));
-    }
-    Pass::Skipped(ItemNames::scan(
-        text,
-        unit.krate.root.as_deref(),
-        &absolute(path),
-    ))
-}
-
-fn parse_path(path: &Path, unit: &Unit, scope: &Scope) -> Pass {
-    let name = display_name(path);
-    match scope.read(path, || read_regular(path, &name)) {
-        Ok(bytes) => match decode(&name, &bytes) {
-            Ok(text) => Pass::Parsed(Box::new(scope.summarize(&name, text, &unit.settings))),
-            Err(error) => Pass::Failed(decode_error(name, &bytes, *error)),
-        },
-        Err(failed) => Pass::Failed(failed),
-    }
 }
 
 /// One file's linked facts as findings, through its suppressions, with fixes.
@@ -623,44 +542,6 @@ mod tests {
         assert_eq!((d.span.start.line, d.span.start.column), (2, 5));
         assert_eq!(d.span.start.offset, 17);
         assert!(d.message.contains("line 2, column 5"), "{}", d.message);
-    }
-
-    #[test]
-    fn unreadable_path_is_a_parse_error() {
-        let (Pass::Failed(result), _) = first_pass(
-            Path::new("/nonexistent/async-lint/x.rs"),
-            &Unit::default(),
-            true,
-            &Scope::default(),
-        ) else {
-            panic!("a missing file must fail");
-        };
-        assert_eq!(result.diagnostics.len(), 1);
-        assert!(
-            result.diagnostics[0]
-                .message
-                .starts_with("could not read `/nonexistent/async-lint/x.rs`: ")
-        );
-    }
-
-    /// `extern crate NAME as ALIAS;` gives the crate a second name; without `as`, or in a
-    /// comment, it gives none.
-    #[test]
-    fn extern_crate_aliases_of_a_crate_root() {
-        let text = "//! `extern crate a as b;` in a doc comment\n\
-                    extern crate store_core as store;\n\
-                    pub extern crate index_scheduler as idx ;\n\
-                    extern crate serde;\n\
-                    extern crate self as me;\n\
-                    extern crate alloc as _;\n";
-        assert_eq!(
-            extern_crate_aliases(text),
-            [
-                ("store_core".to_string(), "store".to_string()),
-                ("index_scheduler".to_string(), "idx".to_string()),
-                ("self".to_string(), "me".to_string()),
-            ]
-        );
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub mod select;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use super::facts::Fact;
 use super::imports::FN_SEGMENT;
 use super::summary::{FileSummary, FnKey, Runtime};
@@ -85,7 +87,8 @@ pub fn link(files: &[CrateFile], krate: &CrateInfo) -> Vec<Fact> {
 /// crosses crates. The runtimes that drive each fn stay a matter of its own crate.
 /// Returns the facts of every crate's files.
 pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
-    let model = Model::new(crates);
+    use crate::runner::trace;
+    let model = trace::LINK_MODEL.time(|| Model::new(crates));
     // A blocking call in a closure given to a fn of the crate that offloads it runs
     // elsewhere: not a finding.
     let mut facts: Vec<Fact> = crates
@@ -111,15 +114,24 @@ pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
         })
         .cloned()
         .collect();
-    model.blocking_chains(&mut facts);
-    model.escaped_guards(&mut facts);
-    if let [only] = crates {
-        model.mixed_runtimes(only.info, &mut facts);
-    } else {
-        for krate in crates {
-            Model::new(&[*krate]).mixed_runtimes(krate.info, &mut facts);
+    trace::LINK_REACH.time(|| model.blocking_chains(&mut facts));
+    trace::LINK_GUARDS.time(|| model.escaped_guards(&mut facts));
+    trace::LINK_RUNTIMES.time(|| {
+        if let [only] = crates {
+            model.mixed_runtimes(only.info, &mut facts);
+        } else {
+            // Each crate's own model, on the worker threads; facts in crate order.
+            let found: Vec<Vec<Fact>> = crates
+                .par_iter()
+                .map(|krate| {
+                    let mut found = Vec::new();
+                    Model::new(&[*krate]).mixed_runtimes(krate.info, &mut found);
+                    found
+                })
+                .collect();
+            facts.extend(found.into_iter().flatten());
         }
-    }
+    });
     facts
 }
 
@@ -148,7 +160,7 @@ impl<'a> Model<'a> {
         for (index, krate) in crates.iter().enumerate() {
             let mut own: Vec<(Target, Vec<String>)> = krate
                 .files
-                .iter()
+                .par_iter()
                 .map(|file| layout(krate.info.root.as_deref(), &file.path))
                 .collect();
             apply_path_mods(krate.files, &mut own);
@@ -173,47 +185,24 @@ impl<'a> Model<'a> {
             })
             .collect();
 
-        let mut nodes = Vec::new();
-        let mut origin = Vec::new();
-        for (file_index, file) in files.iter().enumerate() {
-            let (root, module) = &modules[file_index];
-            for (fn_index, summary) in file.summary.fns.iter().enumerate() {
-                // Free fns are keyed and named by module path (`config::load`), methods by
-                // type (`Store::flush`): a call `crate::Store::flush` finds either.
-                let (path, display) = match &summary.key {
-                    FnKey::Free {
-                        module: in_file,
-                        name,
-                    } => {
-                        let segments: Vec<&str> = module
-                            .iter()
-                            .chain(in_file)
-                            .chain([name])
-                            .map(String::as_str)
-                            .collect();
-                        let display = segments
-                            .iter()
-                            .copied()
-                            .filter(|s| !s.is_empty() && *s != FN_SEGMENT)
-                            .collect::<Vec<_>>()
-                            .join("::");
-                        (segments.join("::"), display)
-                    }
-                    FnKey::Assoc { .. } => {
-                        let display = summary.key.display();
-                        (display.clone(), display)
-                    }
-                };
-                nodes.push(Node {
-                    file: file_index,
-                    krate: file_crate[file_index],
-                    root: root.clone(),
-                    path,
-                    display,
-                    is_async: summary.is_async,
-                });
-                origin.push((file_index, fn_index));
-            }
+        // Each file's fns as nodes, file by file on the worker threads, in file order.
+        let per_file: Vec<Vec<Node>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(file_index, file)| {
+                let (root, module) = &modules[file_index];
+                file.summary
+                    .fns
+                    .iter()
+                    .map(|summary| node(summary, root, module, file_index, file_crate[file_index]))
+                    .collect()
+            })
+            .collect();
+        let mut nodes = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
+        let mut origin = Vec::with_capacity(nodes.capacity());
+        for (file_index, file_nodes) in per_file.into_iter().enumerate() {
+            origin.extend((0..file_nodes.len()).map(|fn_index| (file_index, fn_index)));
+            nodes.extend(file_nodes);
         }
         let mut model = Model {
             files,
@@ -281,6 +270,50 @@ impl<'a> Model<'a> {
     fn summary(&self, node: usize) -> &super::summary::FnSummary {
         let (file, index) = self.origin[node];
         &self.files[file].summary.fns[index]
+    }
+}
+
+/// The node of a fn of the file at `root` and `module`. Free fns are keyed and named by
+/// module path (`config::load`), methods by type (`Store::flush`): a call
+/// `crate::Store::flush` finds either.
+fn node(
+    summary: &super::summary::FnSummary,
+    root: &Target,
+    module: &[String],
+    file: usize,
+    krate: usize,
+) -> Node {
+    let (path, display) = match &summary.key {
+        FnKey::Free {
+            module: in_file,
+            name,
+        } => {
+            let segments: Vec<&str> = module
+                .iter()
+                .chain(in_file)
+                .chain([name])
+                .map(String::as_str)
+                .collect();
+            let display = segments
+                .iter()
+                .copied()
+                .filter(|s| !s.is_empty() && *s != FN_SEGMENT)
+                .collect::<Vec<_>>()
+                .join("::");
+            (segments.join("::"), display)
+        }
+        FnKey::Assoc { .. } => {
+            let display = summary.key.display();
+            (display.clone(), display)
+        }
+    };
+    Node {
+        file,
+        krate,
+        root: root.clone(),
+        path,
+        display,
+        is_async: summary.is_async,
     }
 }
 

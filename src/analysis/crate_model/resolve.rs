@@ -9,6 +9,8 @@
 use crate::analysis::known_paths;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::Model;
 use super::layout::Target;
 use crate::analysis::summary::{Call, CallTarget, FnKey, FnSummary, ItemPath, PathRoot};
@@ -85,7 +87,9 @@ impl Model<'_> {
                 pick_maps.methods.entry(slot).or_default().push(index);
             }
         }
+        // Each caller's calls on their own, on the worker threads.
         (0..self.nodes.len())
+            .into_par_iter()
             .map(|caller| {
                 let node = &self.nodes[caller];
                 let (own_root, module) = &self.modules[node.file];

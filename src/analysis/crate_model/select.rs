@@ -3,7 +3,9 @@
 //! (by module path, by type, or by a name only one file defines), until nothing new is
 //! called. The crate model decides; the runner only reads and parses.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
 use std::path::Path;
 
 use super::CrateInfo;
@@ -11,89 +13,129 @@ use super::layout::Target;
 use super::resolve::{absolute_segments, is_common_method};
 use crate::analysis::summary::{CallTarget, FileSummary, PathRoot};
 
-/// What the parsed code of each unit (a crate, or loose files) calls, by unit index.
+/// What the parsed code of each unit (a crate, or loose files) calls, by unit index, and
+/// the skipped files of each unit by the names they define.
 pub struct Wanted {
     by_unit: Vec<HashSet<Want>>,
     /// Each unit's dependencies among the units, by the name its code uses.
     links: Vec<HashMap<String, usize>>,
+    /// Each unit's skipped files by the fn names they define, and by the type names they
+    /// implement: built once, for every round (a file parsed since is passed over).
+    fns: Vec<NameIndex>,
+    types: Vec<NameIndex>,
 }
+
+/// (name hash, file index) pairs, sorted: the files that define a name, in index order.
+#[derive(Default)]
+struct NameIndex(Vec<(u64, usize)>);
+
+impl NameIndex {
+    fn new(mut pairs: Vec<(u64, usize)>) -> NameIndex {
+        pairs.par_sort_unstable();
+        NameIndex(pairs)
+    }
+
+    /// The files that define `name`, ascending.
+    fn files(&self, name: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|&(hash, _)| hash < name);
+        self.0[start..]
+            .iter()
+            .take_while(move |&&(hash, _)| hash == name)
+            .map(|&(_, index)| index)
+    }
+}
+
+/// What one parsed file calls, by the unit that may define it: from `Wanted::of`, for
+/// `Wanted::add` (found on worker threads, added in order).
+pub struct Wants(Vec<(usize, Want)>);
 
 impl Wanted {
     /// `links`: for each unit, the units of the crates it depends on (workspace members,
-    /// `path` dependencies) by the name its code uses for each.
-    pub fn new(links: Vec<HashMap<String, usize>>) -> Wanted {
+    /// `path` dependencies) by the name its code uses for each. `skipped` gives each file
+    /// not parsed (unit, index, names), to index by the names it defines.
+    pub fn new<'a>(
+        links: Vec<HashMap<String, usize>>,
+        skipped: impl IntoIterator<Item = (usize, usize, &'a ItemNames)>,
+    ) -> Wanted {
+        let units = links.len();
+        let mut files: Vec<Vec<(usize, &ItemNames)>> = vec![Vec::new(); units];
+        for (unit, index, names) in skipped {
+            files[unit].push((index, names));
+        }
+        let index = |names_of: fn(&ItemNames) -> &Hashes| -> Vec<NameIndex> {
+            files
+                .par_iter()
+                .map(|files| {
+                    NameIndex::new(
+                        files
+                            .par_iter()
+                            .flat_map_iter(|&(index, names)| {
+                                names_of(names).iter().map(move |&name| (name, index))
+                            })
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
         Wanted {
-            by_unit: vec![HashSet::new(); links.len()],
+            by_unit: vec![HashSet::new(); units],
             links,
+            fns: index(|names| &names.fns),
+            types: index(|names| &names.types),
         }
     }
 
-    /// Adds what a parsed file of `unit` calls; `path` is the file's absolute path.
-    pub fn add(&mut self, unit: usize, summary: &FileSummary, path: &Path, krate: &CrateInfo) {
-        for (target, want) in wanted_by(summary, path, krate, unit, &self.links) {
+    /// What a parsed file of `unit` calls; `path` is the file's absolute path.
+    pub fn of(&self, unit: usize, summary: &FileSummary, path: &Path, krate: &CrateInfo) -> Wants {
+        Wants(wanted_by(summary, path, krate, unit, &self.links))
+    }
+
+    /// Adds what a parsed file calls.
+    pub fn add(&mut self, wants: Wants) {
+        for (target, want) in wants.0 {
             self.by_unit[target].insert(want);
         }
     }
 
     /// The skipped files that define something wanted: the file at a wanted module path,
     /// or the one file that defines a wanted name (a name several files define would not
-    /// resolve). `skipped` gives each skipped file's (unit, index, names) in index order;
-    /// the answer is indices, ascending.
+    /// resolve). `skipped(index)` gives the names of a file still skipped (`None` once it
+    /// is parsed); the answer is indices, ascending. Each want is looked up on its own, on
+    /// the worker threads.
     pub fn files_defining<'a>(
         &self,
-        skipped: impl IntoIterator<Item = (usize, usize, &'a ItemNames)>,
+        skipped: impl Fn(usize) -> Option<&'a ItemNames> + Sync,
     ) -> Vec<usize> {
-        let mut by_unit: Vec<Vec<(usize, &ItemNames)>> = vec![Vec::new(); self.by_unit.len()];
-        for (unit, index, names) in skipped {
-            by_unit[unit].push((index, names));
-        }
-        let mut selected = BTreeSet::new();
-        for (wanted, skipped) in self.by_unit.iter().zip(&by_unit) {
-            if skipped.is_empty() {
-                continue;
-            }
-            // The skipped files by each fn name they define, in index order: a want is
-            // matched against the files that define its name, not against every file.
-            let mut by_name: HashMap<u64, Vec<(usize, &ItemNames)>> = HashMap::new();
-            for &(index, names) in skipped {
-                for &name in &names.fns {
-                    by_name.entry(name).or_default().push((index, names));
-                }
-            }
-            // A wanted type (`Want::Declared`) among the types the files implement.
-            let mut by_type: HashMap<u64, Vec<(usize, &ItemNames)>> = HashMap::new();
-            if wanted.iter().any(|want| matches!(want, Want::Declared(_))) {
-                for &(index, names) in skipped {
-                    for &name in &names.types {
-                        by_type.entry(name).or_default().push((index, names));
-                    }
-                }
-            }
-            for want in wanted {
-                // Hashed once, looked up in the files that define the name.
-                let hashes = (name_hash(want.name()), want.ty().map(name_hash));
-                let candidates = match want {
-                    Want::Declared(_) => by_type.get(&hashes.0),
-                    _ => by_name.get(&hashes.0),
-                };
-                let mut matching = candidates
-                    .into_iter()
-                    .flatten()
-                    .filter(|(_, names)| names.defines(want, hashes));
-                match (want, matching.next(), matching.next()) {
-                    (Want::At { .. }, Some(first), second) => {
-                        selected.insert(first.0);
-                        selected.extend(second.map(|s| s.0));
-                        selected.extend(matching.map(|s| s.0));
-                    }
-                    (_, Some(only), None) => {
-                        selected.insert(only.0);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        selected.into_iter().collect()
+        let mut selected: Vec<usize> = self
+            .by_unit
+            .par_iter()
+            .enumerate()
+            .flat_map(|(unit, wanted)| {
+                let skipped = &skipped;
+                wanted.par_iter().flat_map_iter(move |want| {
+                    // Hashed once, looked up in the files that define the name.
+                    let hashes = (name_hash(want.name()), want.ty().map(name_hash));
+                    let index = match want {
+                        Want::Declared(_) => &self.types[unit],
+                        _ => &self.fns[unit],
+                    };
+                    let mut matching = index.files(hashes.0).filter(move |&index| {
+                        skipped(index).is_some_and(|names| names.defines(want, hashes))
+                    });
+                    let found: Vec<usize> = match (want, matching.next(), matching.next()) {
+                        (Want::At { .. }, Some(first), second) => {
+                            [first].into_iter().chain(second).chain(matching).collect()
+                        }
+                        (_, Some(only), None) => vec![only],
+                        _ => Vec::new(),
+                    };
+                    found
+                })
+            })
+            .collect();
+        selected.par_sort_unstable();
+        selected.dedup();
+        selected
     }
 }
 
