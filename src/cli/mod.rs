@@ -196,6 +196,8 @@ fn run_lint(lint: Lint) -> Outcome {
         },
         None => None,
     };
+    // The walk reads folders on as many threads as the lint.
+    crate::discover::set_walk_threads(lint.threads);
     let plan = match lint.input {
         Input::Nothing => plan::for_paths(Default::default(), &lint.rules, &mut resolver).map(Some),
         Input::Paths(paths) => {
