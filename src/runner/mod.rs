@@ -394,6 +394,12 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
             .collect()
     });
 
+    // The summaries are done with: freed on the worker threads, not one by one here.
+    trace::timed("free summaries", || {
+        by_unit.into_par_iter().flatten().for_each(drop);
+        drop(wanted);
+    });
+
     // Suppressions and fixes need the text: only files with something to say are read again.
     let mut per_file: BTreeMap<(usize, String), Vec<Fact>> = BTreeMap::new();
     for (u, fact) in linked.into_iter().flatten() {
@@ -427,6 +433,9 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
             .collect()
     });
     results.extend(finished);
+    trace::timed("free the rest", || {
+        drop((infos, names, paths, files, links))
+    });
     results
 }
 

@@ -109,6 +109,9 @@ pub fn layout(crate_root: Option<&Path>, file: &Path) -> (Target, Vec<String>) {
 /// `#[path = "x.rs"] mod m;` puts `x.rs` (relative to the declaring file's directory) at
 /// the declaring module's `m`.
 pub(super) fn apply_path_mods(files: &[CrateFile], modules: &mut [(Target, Vec<String>)]) {
+    if files.iter().all(|file| file.summary.path_mods.is_empty()) {
+        return;
+    }
     let index: HashMap<PathBuf, usize> = files
         .iter()
         .enumerate()

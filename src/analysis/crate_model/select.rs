@@ -62,7 +62,7 @@ impl Wanted {
         for (unit, index, names) in skipped {
             files[unit].push((index, names));
         }
-        let index = |names_of: fn(&ItemNames) -> &Hashes| -> Vec<NameIndex> {
+        let index = |names_of: fn(&ItemNames) -> &Names| -> Vec<NameIndex> {
             files
                 .par_iter()
                 .map(|files| {
@@ -306,31 +306,27 @@ fn wanted_by(
 /// (as hashes: kept for every skipped file, they must be small): a cheap text scan, no
 /// parse; and where the file sits in its crate's layout.
 pub struct ItemNames {
-    fns: Hashes,
-    types: Hashes,
+    fns: Names,
+    types: Names,
     place: (Target, Vec<String>),
 }
 
-/// Name hashes, kept as they are: hashing them again would only cost time.
-type Hashes = HashSet<u64, std::hash::BuildHasherDefault<AsIs>>;
+/// Name hashes, sorted, each once: one small allocation a file.
+struct Names(Box<[u64]>);
 
-#[derive(Default)]
-struct AsIs(u64);
-
-impl std::hash::Hasher for AsIs {
-    fn finish(&self) -> u64 {
-        self.0
+impl Names {
+    fn new(mut hashes: Vec<u64>) -> Names {
+        hashes.sort_unstable();
+        hashes.dedup();
+        Names(hashes.into_boxed_slice())
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64`s are hashed here (`write_u64`); anything else is folded in.
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
+    fn contains(&self, hash: &u64) -> bool {
+        self.0.binary_search(hash).is_ok()
     }
 
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
+    fn iter(&self) -> std::slice::Iter<'_, u64> {
+        self.0.iter()
     }
 }
 
@@ -363,13 +359,13 @@ impl ItemNames {
                 || !text.as_bytes()[at - 1].is_ascii_alphanumeric()
                     && text.as_bytes()[at - 1] != b'_'
         };
-        let mut fns = Hashes::default();
+        let mut fns = Vec::new();
         for at in memchr::memmem::find_iter(text.as_bytes(), b"fn ") {
             if starts_word(at) {
                 fns.extend(ident_after(at + 3));
             }
         }
-        let mut types = Hashes::default();
+        let mut types = Vec::new();
         for word in [&b"impl"[..], b" for "] {
             // The first `>` at or after a position, found once for all the `impl<` before
             // it (matches come in order): one pass, however many `impl<` there are.
@@ -389,7 +385,11 @@ impl ItemNames {
                 types.extend(ident_after(after));
             }
         }
-        ItemNames { fns, types, place }
+        ItemNames {
+            fns: Names::new(fns),
+            types: Names::new(types),
+            place,
+        }
     }
 
     /// Whether this file defines `want`, whose name and type hash to `hashes`.
