@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 mod around;
 mod deps;
 pub mod files;
@@ -219,8 +221,10 @@ fn group_into_crates(files: Vec<PathBuf>, errors: &mut Vec<PathError>) -> Vec<Cr
     if let Some((_, root, run_files)) = run {
         groups.entry(root).or_default().extend(run_files);
     }
+    // Each crate's manifests read on the worker threads, crates in the order of their roots.
+    let groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = groups.into_iter().collect();
     let crates = groups
-        .into_iter()
+        .into_par_iter()
         .map(|(root, files)| manifests.crate_at(root, files))
         .collect();
     errors.append(&mut manifests.refused);
@@ -242,7 +246,7 @@ struct ManifestCache {
 impl ManifestCache {
     /// The crate at `root` (its manifest's edition, name and runtimes) holding `files`; the
     /// loose files' group when `root` is `None`.
-    fn crate_at(&mut self, root: Option<PathBuf>, files: Vec<PathBuf>) -> Crate {
+    fn crate_at(&self, root: Option<PathBuf>, files: Vec<PathBuf>) -> Crate {
         let (edition, dependencies) = match &root {
             Some(root) => (self.edition_of(root), dependencies_of(root)),
             None => (LOOSE_EDITION.to_string(), Vec::new()),
@@ -323,7 +327,7 @@ impl ManifestCache {
         found
     }
 
-    fn edition_of(&mut self, root: &Path) -> String {
+    fn edition_of(&self, root: &Path) -> String {
         let Some(manifest) = read_manifest(root) else {
             return LOOSE_EDITION.to_string();
         };
@@ -342,7 +346,7 @@ impl ManifestCache {
     }
 
     /// `edition.workspace = true`: the nearest ancestor workspace's `[workspace.package]`.
-    fn inherited_edition(&mut self, root: &Path) -> String {
+    fn inherited_edition(&self, root: &Path) -> String {
         let mut current = Some(root);
         while let Some(dir) = current {
             if let Some(manifest) = read_manifest(dir)

@@ -228,7 +228,7 @@ pub(super) fn context_crates(crates: &[Crate]) -> Vec<Crate> {
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|dir| fs::canonicalize(dir).ok());
-    let mut manifests = ManifestCache::default();
+    let manifests = ManifestCache::default();
     let mut found = Vec::new();
     while let Some(root) = pending.pop() {
         if !known.insert(root.clone()) || !root.join("src/lib.rs").is_file() {
