@@ -305,19 +305,23 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
     });
     let mut fresh: Vec<usize> = (0..passes.len()).collect();
     loop {
-        let wants: Vec<Wants> = trace::timed("select: wants", || {
-            fresh
-                .par_iter()
-                .filter_map(|&i| match (&passes[i], &paths[i]) {
-                    (Pass::Parsed(summary), Some(path)) => {
-                        let u = files[i].0;
-                        Some(wanted.of(u, summary, path, &infos[u]))
-                    }
-                    _ => None,
-                })
-                .collect()
+        trace::timed("select: wants", || {
+            // Found on the worker threads, a batch of files at a time: a file's wants
+            // repeat much of what is wanted already, and are dropped once added.
+            for batch in fresh.chunks(256) {
+                let wants: Vec<Wants> = batch
+                    .par_iter()
+                    .filter_map(|&i| match (&passes[i], &paths[i]) {
+                        (Pass::Parsed(summary), Some(path)) => {
+                            let u = files[i].0;
+                            Some(wanted.of(u, summary, path, &infos[u]))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                wants.into_iter().for_each(|wants| wanted.add(wants));
+            }
         });
-        wants.into_iter().for_each(|wants| wanted.add(wants));
         let next = trace::timed("select: files defining", || {
             wanted.files_defining(|i| match &passes[i] {
                 Pass::Skipped(names) => Some(names),

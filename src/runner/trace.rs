@@ -53,12 +53,23 @@ pub(crate) fn timed<T>(name: &str, stage: impl FnOnce() -> T) -> T {
     let elapsed = wall.elapsed();
     let used = cpu().saturating_sub(cpu_before);
     eprintln!(
-        "async-lint trace: {name:<28} wall {:>8.1} ms  cpu {:>8.1} ms  (ends at {:>8.1} ms)",
+        "async-lint trace: {name:<28} wall {:>8.1} ms  cpu {:>8.1} ms  (ends at {:>8.1} ms, peak {} MiB)",
         ms(elapsed),
         ms(used),
-        ms(origin.elapsed())
+        ms(origin.elapsed()),
+        peak_mib()
     );
     value
+}
+
+/// The process's peak resident memory so far (`VmHWM`), in MiB; 0 where unknown.
+fn peak_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
 }
 
 fn ms(duration: Duration) -> f64 {
