@@ -20,7 +20,7 @@ mod around;
 mod deps;
 pub mod files;
 mod package;
-pub use around::{Around, around};
+pub use around::{Around, around, workspace_of as workspace_root};
 use deps::{context_crates, dependencies_of};
 pub use package::{Lib, Package, Target as CargoTarget};
 

@@ -11,6 +11,7 @@
 //! each crate; read again only the files with findings, for suppressions and fixes.
 //! Bytes and their decoding live in `read`.
 
+pub mod cache;
 mod links;
 mod packages;
 mod read;
