@@ -20,6 +20,9 @@ pub struct Scope {
     /// Summaries kept from earlier runs (a language server's): a file whose text and
     /// settings are unchanged is not parsed again.
     pub summaries: Option<Arc<Summaries>>,
+    /// The summary cache on disk: a file whose text and settings are those of a kept
+    /// summary is not parsed (`cache`).
+    pub cache: Option<Arc<super::cache::DiskCache>>,
 }
 
 /// Each file's last summary, by displayed name, with the text it was made from.
@@ -60,14 +63,20 @@ impl Scope {
             overlay,
             report: Some(report.iter().map(|p| super::display_name(p)).collect()),
             summaries: None,
+            cache: None,
         }
+    }
+
+    /// The same scope, with summaries kept in `cache` between runs.
+    pub fn with_cache(self, cache: Option<Arc<super::cache::DiskCache>>) -> Scope {
+        Scope { cache, ..self }
     }
 
     /// `analysis::summarize`, or the kept summary of the same text (kept summaries are
     /// dropped when the settings change: `Summaries::settings`).
     pub(super) fn summarize(&self, name: &str, text: &str, settings: &Settings) -> FileSummary {
         let Some(kept) = &self.summaries else {
-            return crate::analysis::summarize(name, text, settings);
+            return self.summarize_cached(name, text, settings);
         };
         let entries = || kept.entries.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((known, summary)) = entries().get(name)
@@ -78,6 +87,35 @@ impl Scope {
         let summary = crate::analysis::summarize(name, text, settings);
         entries().insert(name.to_string(), (text.to_string(), summary.clone()));
         summary
+    }
+
+    /// `analysis::summarize` through the disk cache, if any. A text given instead of the
+    /// file's (stdin, an editor's buffer) is kept only when it is the file's text on disk:
+    /// an unsaved buffer's summary would replace the file's, which the next run reads.
+    fn summarize_cached(&self, name: &str, text: &str, settings: &Settings) -> FileSummary {
+        let Some(cache) = &self.cache else {
+            return crate::analysis::summarize(name, text, settings);
+        };
+        let key = super::cache::Key::new(settings, text);
+        if let Some(summary) = cache.get(name, key) {
+            return summary;
+        }
+        let summary = crate::analysis::summarize(name, text, settings);
+        if self
+            .given(name)
+            .is_none_or(|(path, given)| saved(path, given))
+        {
+            cache.put(name, key, &summary);
+        }
+        summary
+    }
+
+    /// The path and given text of the file shown as `name`, if its text is given.
+    fn given(&self, name: &str) -> Option<(&Path, &[u8])> {
+        self.overlay
+            .iter()
+            .find(|(path, _)| super::display_name(path) == name)
+            .map(|(path, text)| (path.as_path(), text.as_slice()))
     }
 
     /// The given text of `path`, if any.
@@ -125,4 +163,10 @@ impl super::Input {
             other => other,
         }
     }
+}
+
+/// Whether `given` is the text of the file at `path` on disk.
+fn saved(path: &Path, given: &[u8]) -> bool {
+    let limit = crate::discover::files::SOURCE_LIMIT;
+    crate::discover::files::read_limited(path, limit).is_ok_and(|bytes| bytes == given)
 }
