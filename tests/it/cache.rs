@@ -108,6 +108,19 @@ fn an_edit_down_a_chain_and_other_settings_are_seen() {
     same("warm", &concise(&app, file, &[]), &before);
     assert!(before.stdout.contains("src/handlers.rs:"), "{before:?}");
 
+    // An unsaved buffer is linted (its own summary) but not kept: the file's stays.
+    let kept = std::fs::read(cache_file(&app.join(".async-lint-cache"))).unwrap();
+    let mut buffer = std::fs::read(app.join(file)).unwrap();
+    buffer.extend_from_slice(
+        b"\npub fn unsaved() { std::thread::sleep(std::time::Duration::ZERO); }\n",
+    );
+    let args = ["--format", "concise", "--stdin-filename", file, "-"];
+    let unsaved = run_with_stdin(&app, &args, &buffer);
+    let want = run_with_stdin(&app, &[&["--no-cache"][..], &args].concat(), &buffer);
+    same("an unsaved buffer", &unsaved, &want);
+    let now = std::fs::read(cache_file(&app.join(".async-lint-cache"))).unwrap();
+    assert!(now == kept, "an unsaved buffer's summary was written");
+
     // Every blocking call of the crate's other files made harmless: the chains end.
     let mut edited = 0;
     for entry in crate::common::rust_files_under("fixtures/chain_app") {
