@@ -143,18 +143,27 @@ impl Report {
 /// Fails only when the thread pool cannot be built.
 /// `parse_all` parses every file, whatever the size of the run.
 pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Report, String> {
+    Ok(run_in(&pool(threads)?, input, parse_all))
+}
+
+/// The worker threads `run` lints on (`None`: one per available core); a language server
+/// keeps one for its whole session (`run_in`), so its threads' heaps stay warm.
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(1)
     });
-    let pool = rayon::ThreadPoolBuilder::new()
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .stack_size(STACK_SIZE)
         .thread_name(|i| format!("async-lint-{i}"))
         .build()
-        .map_err(|err| format!("could not start {threads} worker threads: {err}"))?;
+        .map_err(|err| format!("could not start {threads} worker threads: {err}"))
+}
 
+/// `run` on the threads of `pool`.
+pub fn run_in(pool: &rayon::ThreadPool, input: Input, parse_all: bool) -> Report {
     let (results, files_checked, packages) = match input {
         Input::Files { units, errors } => {
             let files_checked = units
@@ -212,7 +221,7 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
     }
     diagnostic::sort(&mut report.diagnostics);
     report.notes.sort();
-    Ok(report)
+    report
 }
 
 /// What the crate model needs of a discovered crate.
