@@ -328,8 +328,12 @@ impl Server {
 
     /// Lints the open documents and publishes what changed.
     fn lint_and_publish(&mut self) {
+        let mut trace = lint::Trace::new("publish");
         let open = self.documents.texts();
-        let found = match lint::lint(&open, &self.options) {
+        trace.mark("texts");
+        let found = lint::lint(&open, &self.options);
+        trace.mark("lint");
+        let found = match found {
             Ok(found) => {
                 self.shown_error = None;
                 found
@@ -366,6 +370,7 @@ impl Server {
                 self.publish(uri, lsp, Some(version));
             }
         }
+        trace.mark("convert and send");
     }
 
     fn code_actions(&mut self, params: Value) -> Result<Value, (i32, String)> {
