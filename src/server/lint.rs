@@ -66,6 +66,12 @@ impl Options {
         *self.around.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
+    /// Files on disk may have changed (a save, a watched-file notification): read them
+    /// again, whatever their stamps say (a rewrite within the clock's tick keeps them).
+    pub fn forget_texts(&self) {
+        self.disk.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     fn around(&self, paths: &[PathBuf]) -> Option<crate::discover::Around> {
         let mut kept = self.around.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((known, around)) = kept.as_ref()
