@@ -343,6 +343,7 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                 if !units[files[i].0].context {
                     results.push(unread(&summary));
                 }
+                scope.give_back(*summary);
             }
             Pass::Parsed(summary) => by_unit[files[i].0].push(CrateFile {
                 path: absolute(files[i].1),
@@ -382,6 +383,10 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                 .collect()
         })
         .collect();
+    // A language server's summaries are kept for its next run.
+    for file in by_unit.into_iter().flatten() {
+        scope.give_back(file.summary);
+    }
 
     // Suppressions and fixes need the text: only files with something to say are read again.
     let mut per_file: BTreeMap<(usize, String), Vec<Fact>> = BTreeMap::new();
