@@ -82,11 +82,11 @@ impl Scope {
             lent.insert(name.to_string(), text);
         };
         let found = entries().remove(name);
-        if let Some((known, summary)) = found {
-            if known == text {
-                lend(known);
-                return summary;
-            }
+        if let Some((known, summary)) = found
+            && known == text
+        {
+            lend(known);
+            return summary;
         }
         lend(text.to_string());
         crate::analysis::summarize(name, text, settings)
@@ -166,7 +166,9 @@ mod tests {
         };
         let kept = |scope: &Scope| {
             let entries = scope.summaries.as_ref().unwrap().entries.lock().unwrap();
-            entries.get("a.rs").map(|(text, s)| (text.clone(), s.fns.len()))
+            entries
+                .get("a.rs")
+                .map(|(text, s)| (text.clone(), s.fns.len()))
         };
         let settings = Settings::default();
         let one = "async fn f() {}\n";
