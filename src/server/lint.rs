@@ -31,10 +31,13 @@ pub struct Options {
     /// only when files appear or go, or manifests change (`forget_files`).
     pub around: Mutex<Option<(Vec<PathBuf>, crate::discover::Around)>>,
     /// The text of each file on disk the last lint read, with what its metadata said.
-    disk: Mutex<HashMap<PathBuf, (Stamp, Arc<Vec<u8>>)>>,
+    disk: Mutex<DiskTexts>,
     /// The worker threads, for the number of threads they were made for.
     pool: Mutex<Option<(Option<usize>, Arc<rayon::ThreadPool>)>>,
 }
+
+/// The text of files on disk, with the stamp they had when read.
+type DiskTexts = HashMap<PathBuf, (Stamp, Arc<Vec<u8>>)>;
 
 /// What a file's metadata says of its content: when it was last modified, its size, and
 /// which file it is (a file replaced by a rename gets a new inode).
