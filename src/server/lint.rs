@@ -64,9 +64,11 @@ impl Stamp {
 }
 
 impl Options {
-    /// Files may have appeared or gone, or manifests changed: discover again.
+    /// Files may have appeared or gone, or manifests changed: discover again, on new
+    /// worker threads (the runner's threads cache what each folder resolves to).
     pub fn forget_files(&self) {
         *self.around.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.pool.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Files on disk may have changed (a save, a watched-file notification): read them
