@@ -144,18 +144,27 @@ impl Report {
 /// Fails only when the thread pool cannot be built.
 /// `parse_all` parses every file, whatever the size of the run.
 pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Report, String> {
+    Ok(run_in(&pool(threads)?, input, parse_all))
+}
+
+/// The worker threads `run` lints on (`None`: one per available core); a language server
+/// keeps one for its whole session (`run_in`), so its threads' heaps stay warm.
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(1)
     });
-    let pool = rayon::ThreadPoolBuilder::new()
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .stack_size(STACK_SIZE)
         .thread_name(|i| format!("async-lint-{i}"))
         .build()
-        .map_err(|err| format!("could not start {threads} worker threads: {err}"))?;
+        .map_err(|err| format!("could not start {threads} worker threads: {err}"))
+}
 
+/// `run` on the threads of `pool`.
+pub fn run_in(pool: &rayon::ThreadPool, input: Input, parse_all: bool) -> Report {
     let (results, files_checked, packages) = match input {
         Input::Files { units, errors } => {
             let files_checked = units
@@ -213,7 +222,7 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
     }
     diagnostic::sort(&mut report.diagnostics);
     report.notes.sort();
-    Ok(report)
+    report
 }
 
 /// What the crate model needs of a discovered crate.
@@ -335,6 +344,7 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                 if !units[files[i].0].context {
                     results.push(unread(&summary));
                 }
+                scope.give_back(*summary);
             }
             Pass::Parsed(summary) => by_unit[files[i].0].push(CrateFile {
                 path: absolute(files[i].1),
@@ -374,6 +384,10 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                 .collect()
         })
         .collect();
+    // A language server's summaries are kept for its next run.
+    for file in by_unit.into_iter().flatten() {
+        scope.give_back(file.summary);
+    }
 
     // Suppressions and fixes need the text: only files with something to say are read again.
     let mut per_file: BTreeMap<(usize, String), Vec<Fact>> = BTreeMap::new();

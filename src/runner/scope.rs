@@ -26,9 +26,15 @@ pub struct Scope {
 }
 
 /// Each file's last summary, by displayed name, with the text it was made from.
+///
+/// A run borrows the summaries it uses (no copy): `summarize` takes a kept summary out
+/// (its text waits in `lent`), and the runner gives each summary back after linking
+/// (`Scope::give_back`). One not given back (a run that panicked) is made again.
 #[derive(Debug, Default)]
 pub struct Summaries {
     entries: Mutex<HashMap<String, (String, FileSummary)>>,
+    /// The text of each summary out in a run, by displayed name.
+    lent: Mutex<HashMap<String, String>>,
     /// What the summaries were made under (the units' settings, as text).
     settings: Mutex<String>,
 }
@@ -50,6 +56,7 @@ impl Summaries {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .clear();
+            self.lent.lock().unwrap_or_else(|e| e.into_inner()).clear();
             *made_under = now;
         }
         self
@@ -79,14 +86,33 @@ impl Scope {
             return self.summarize_cached(name, text, settings);
         };
         let entries = || kept.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((known, summary)) = entries().get(name)
+        let lend = |text: String| {
+            let mut lent = kept.lent.lock().unwrap_or_else(|e| e.into_inner());
+            lent.insert(name.to_string(), text);
+        };
+        let found = entries().remove(name);
+        if let Some((known, summary)) = found
             && known == text
         {
-            return summary.clone();
+            lend(known);
+            return summary;
         }
-        let summary = crate::analysis::summarize(name, text, settings);
-        entries().insert(name.to_string(), (text.to_string(), summary.clone()));
-        summary
+        lend(text.to_string());
+        crate::analysis::summarize(name, text, settings)
+    }
+
+    /// Keeps `summary`, taken from `summarize`, for the next run.
+    pub(super) fn give_back(&self, summary: FileSummary) {
+        let Some(kept) = &self.summaries else { return };
+        let text = kept
+            .lent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&summary.name);
+        if let Some(text) = text {
+            let mut entries = kept.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.insert(summary.name.clone(), (text, summary));
+        }
     }
 
     /// `analysis::summarize` through the disk cache, if any. A text given instead of the
@@ -169,4 +195,46 @@ impl super::Input {
 fn saved(path: &Path, given: &[u8]) -> bool {
     let limit = crate::discover::files::SOURCE_LIMIT;
     crate::discover::files::read_limited(path, limit).is_ok_and(|bytes| bytes == given)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run borrows a kept summary and gives it back; a changed text is summarized anew.
+    #[test]
+    fn kept_summaries_are_lent_and_given_back() {
+        let scope = Scope {
+            summaries: Some(Arc::new(Summaries::default())),
+            ..Scope::default()
+        };
+        let kept = |scope: &Scope| {
+            let entries = scope.summaries.as_ref().unwrap().entries.lock().unwrap();
+            entries
+                .get("a.rs")
+                .map(|(text, s)| (text.clone(), s.fns.len()))
+        };
+        let settings = Settings::default();
+        let one = "async fn f() {}\n";
+        let summary = scope.summarize("a.rs", one, &settings);
+        assert_eq!(kept(&scope), None);
+        scope.give_back(summary);
+        assert_eq!(kept(&scope), Some((one.to_string(), 1)));
+        // Out while a run holds it, back after.
+        let summary = scope.summarize("a.rs", one, &settings);
+        assert_eq!((kept(&scope), summary.fns.len()), (None, 1));
+        scope.give_back(summary);
+        let two = "async fn f() {}\nfn g() {}\n";
+        let summary = scope.summarize("a.rs", two, &settings);
+        assert_eq!(summary.fns.len(), 2);
+        scope.give_back(summary);
+        assert_eq!(kept(&scope), Some((two.to_string(), 2)));
+        // A summary the scope did not lend is not kept.
+        scope.give_back(FileSummary {
+            name: "b.rs".to_string(),
+            ..FileSummary::default()
+        });
+        let entries = scope.summaries.as_ref().unwrap().entries.lock().unwrap();
+        assert!(!entries.contains_key("b.rs"));
+    }
 }
