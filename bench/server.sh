@@ -3,7 +3,7 @@
 #
 #   bench/server.sh [CRATE [FILE]]    default: tokio from the corpus, src/net/udp.rs
 #
-# Environment: BENCH_CORPUS (default /work/corpus), BENCH_SERVER_RUNS=20 changes,
+# Environment: BENCH_CORPUS (default /work/corpus), BENCH_SERVER_RUNS=60 changes,
 # CARGO_TARGET_DIR (the release build is made if missing). Needs python3.
 # Prints markdown table rows: the default debounce with a 100 ms pause before each change,
 # changes back to back, no debounce; and, for comparison, one
@@ -16,7 +16,7 @@ target=${CARGO_TARGET_DIR:-$root/target}
 corpus=${BENCH_CORPUS:-/work/corpus}
 crate=${1:-$(ls -d "$corpus"/tokio-1.* | head -1)}
 file=${2:-src/net/udp.rs}
-runs=${BENCH_SERVER_RUNS:-20}
+runs=${BENCH_SERVER_RUNS:-60}
 bin=$target/release/async-lint
 [ -x "$bin" ] || cargo build --release --manifest-path "$root/Cargo.toml" >&2
 

@@ -7,7 +7,9 @@ use crate::rules::{Level, Rule};
 
 /// A position in a file. `line` and `column` are 1-based; `column` counts characters.
 /// `offset` is the 0-based byte offset into the file's text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
@@ -15,7 +17,9 @@ pub struct Pos {
 }
 
 /// A range in one file, `start` inclusive, `end` exclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     pub start: Pos,
     pub end: Pos,

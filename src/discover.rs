@@ -21,7 +21,7 @@ mod deps;
 pub mod files;
 mod package;
 mod walk;
-pub use around::{Around, around};
+pub use around::{Around, around, workspace_of as workspace_root};
 use deps::{context_crates, dependencies_of};
 pub use package::{Lib, Package, Target as CargoTarget};
 pub use walk::set_walk_threads;

@@ -48,6 +48,9 @@ pub(crate) struct LineIndex<'a> {
     /// positions come mostly in order, so the next one on the same line walks on from
     /// here, never from the start of a long line.
     last: Cell<(usize, usize, usize)>,
+    /// Lines before the text syn is reading now, when that is one item of the file
+    /// (`analysis::skeleton`): added to the lines of the positions it gives.
+    lines_before: Cell<usize>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -59,6 +62,7 @@ impl<'a> LineIndex<'a> {
             line_starts,
             ascii: text.is_ascii(),
             last: Cell::new((0, 0, 0)),
+            lines_before: Cell::new(0),
         }
     }
 
@@ -156,9 +160,15 @@ impl<'a> LineIndex<'a> {
 
     // ----- from proc-macro2 (syn) positions -----
 
+    /// From now on, syn's positions come from a text that starts `lines` lines into this
+    /// one, at the start of a line (0: from this text itself).
+    pub(crate) fn set_lines_before(&self, lines: usize) {
+        self.lines_before.set(lines);
+    }
+
     /// `lc.line` is 1-based, `lc.column` a 0-based character column.
     pub(crate) fn pos(&self, lc: LineColumn) -> Pos {
-        let line = lc.line.max(1);
+        let line = lc.line.max(1) + self.lines_before.get();
         let start = self
             .line_starts
             .get(line - 1)

@@ -81,6 +81,13 @@ pub(crate) struct Reported {
 }
 
 impl Reported {
+    /// Forgets every node by address (see `Context::forget_nodes`).
+    pub(crate) fn forget_nodes(&mut self) {
+        self.calls.clear();
+        self.runtimes = runtime_fate::RuntimeFates::default();
+        self.joins = finished::FinishedJoins::default();
+    }
+
     /// Notes what a block shows of the calls in it before they are met: runtimes moved
     /// to another thread or shut down, joins on finished threads.
     pub(super) fn scan_block(

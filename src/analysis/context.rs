@@ -122,6 +122,15 @@ pub(crate) struct Context {
 }
 
 impl Context {
+    /// Forgets every node by address: the tree they were in is gone, and its addresses
+    /// may be reused by the next one (item-granular parsing drops each fn's tree).
+    pub(super) fn forget_nodes(&mut self) {
+        self.offloaded.clear();
+        self.awaited.clear();
+        self.candidates.clear();
+        self.stored_paths.clear();
+    }
+
     /// Enters an expression: a loop adds one, a closure or async block starts afresh
     /// (its body runs once per call or task). Returns what [`Self::exit_expr`] restores.
     /// `track_paths`: whether plain names stored for later are wanted here (the fn has

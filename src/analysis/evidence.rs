@@ -33,6 +33,11 @@ pub(crate) struct Evidence {
 }
 
 impl Evidence {
+    /// Forgets every node by address (see `Context::forget_nodes`).
+    pub(super) fn forget_nodes(&mut self) {
+        self.closure_params.clear();
+    }
+
     /// A block, arm or closure opens a scope of bindings.
     pub(super) fn enter_scope(&mut self) {
         self.env.push(HashMap::new());

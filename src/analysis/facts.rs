@@ -11,7 +11,7 @@ use crate::rules::Rule;
 use super::summary::Runtime;
 
 /// One thing the analysis found, located in `file()`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Fact {
     /// A catalogued (or configured) blocking call made in async context.
     Blocking(BlockingCall),
@@ -54,7 +54,7 @@ impl Fact {
 }
 
 /// What a blocking call does, when it is more than blocking the thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlockingKind {
     /// Blocks the calling thread (file, network, sleep, wait, process).
     Blocks,
@@ -66,7 +66,7 @@ pub enum BlockingKind {
     BlocksOnFuture,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BlockingCall {
     pub rule: Rule,
     pub kind: BlockingKind,
@@ -93,7 +93,7 @@ pub struct BlockingCall {
     pub pending: Option<(u32, super::summary::Pending)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Chain {
     pub rule: Rule,
     pub file: String,
@@ -108,7 +108,7 @@ pub struct Chain {
 }
 
 /// The blocking operation at the end of a chain.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ChainRoot {
     pub file: String,
     pub span: Span,
@@ -120,14 +120,14 @@ pub struct ChainRoot {
 
 /// An allow for `rule` covering `line` of `file` (a blocking operation's, or a sync fn's
 /// name's) that stops the propagation of that rule's blocking reach.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Accepted {
     pub file: String,
     pub line: u32,
     pub rule: Rule,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GuardHeld {
     /// `lock_across_await` or `refcell_across_await`.
     pub rule: Rule,
@@ -146,7 +146,7 @@ pub struct GuardHeld {
 }
 
 /// Where the crate model learned that a guard is one: an item of the crate, where it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LockOrigin {
     pub item: LockItemKind,
     /// The file as displayed, and the item's line.
@@ -154,7 +154,7 @@ pub struct LockOrigin {
     pub line: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LockItemKind {
     /// A fn that returns the guard, by its path in its crate (`Registry::state`).
     Helper(String),
@@ -164,7 +164,7 @@ pub enum LockItemKind {
     Alias(String),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RuntimeMix {
     pub file: String,
     pub span: Span,
@@ -176,7 +176,7 @@ pub struct RuntimeMix {
     pub in_fn: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Unparsable {
     pub file: String,
     pub span: Span,
@@ -184,7 +184,7 @@ pub struct Unparsable {
 }
 
 /// Why a file could not be analyzed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Problem {
     /// The parser's own message.
     Syntax(String),

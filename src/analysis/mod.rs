@@ -12,6 +12,7 @@ mod imports;
 pub(crate) mod known_paths;
 mod macros;
 mod runtimes;
+mod skeleton;
 mod source;
 pub mod summary;
 mod syntax;
@@ -72,10 +73,24 @@ pub fn unbalanced(name: &str, text: &str) -> Option<Fact> {
 /// Parses and walks one file: its own findings and what the crate model needs of it.
 /// Never panics and does no I/O.
 pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
-    // One pass over the tokens bounds how deep syn, the walk and the drop can recurse: a
-    // file that could need more than `MAX_STACK` is refused; one that needs more than
-    // the thread has left gets a stack that big, for as long as it is analyzed.
-    let need = source::stack_need(text);
+    let (skeleton, need) = skeleton::Skeleton::scan(text);
+    guarded(name, text, need, || {
+        (skeleton.as_ref())
+            .and_then(|skeleton| analyze_items(name, text, settings, skeleton))
+            .unwrap_or_else(|| analyze_whole(name, text, settings))
+    })
+}
+
+/// Runs `analyze` on a stack deep enough for `text` and under `catch_unwind`.
+fn guarded(
+    name: &str,
+    text: &str,
+    need: source::StackNeed,
+    analyze: impl FnOnce() -> FileSummary,
+) -> FileSummary {
+    // One pass over the tokens bounds how deep syn, the walk and the drop can recurse
+    // (`need`): a file that could need more than `MAX_STACK` is refused; one that needs
+    // more than the thread has left gets a stack that big, for as long as it is analyzed.
     let bytes = need.bytes.saturating_mul(SCALE);
     if bytes > MAX_STACK * SCALE {
         let line = source::LineIndex::new(text).line(need.at) as usize;
@@ -86,7 +101,7 @@ pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
         };
     }
     let run = || {
-        catch_unwind(AssertUnwindSafe(|| analyze(name, text, settings))).unwrap_or_else(|_| {
+        catch_unwind(AssertUnwindSafe(analyze)).unwrap_or_else(|_| {
             proc_macro2::extra::invalidate_current_thread_spans();
             FileSummary {
                 name: name.to_string(),
@@ -103,7 +118,7 @@ pub fn summarize(name: &str, text: &str, settings: &Settings) -> FileSummary {
     }
 }
 
-fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
+fn analyze_whole(name: &str, text: &str, settings: &Settings) -> FileSummary {
     let only = |fact| FileSummary {
         name: name.to_string(),
         facts: vec![fact],
@@ -136,6 +151,28 @@ fn analyze(name: &str, text: &str, settings: &Settings) -> FileSummary {
     crate::suppress::mark_allowed(text, &mut summary);
     proc_macro2::extra::invalidate_current_thread_spans();
     summary
+}
+
+/// Item-granular: the file's skeleton parsed, each of its fns parsed and walked on its own
+/// (`skeleton`). `None` when that does not apply or something did not parse: the whole
+/// file is then parsed, which gives the same facts or the exact error.
+fn analyze_items(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+    skeleton: &skeleton::Skeleton<'_>,
+) -> Option<FileSummary> {
+    let file = editions::parse_mended(&skeleton.blanked).ok()?;
+    let index = source::LineIndex::new(text);
+    let mut walker = walk::Walker::new(&index, name, settings).with_skeleton(skeleton);
+    walker.walk_file(&file);
+    drop(file);
+    let summary = (!walker.failed).then(|| walker.into_summary(name));
+    proc_macro2::extra::invalidate_current_thread_spans();
+    summary.map(|mut summary| {
+        crate::suppress::mark_allowed(text, &mut summary);
+        summary
+    })
 }
 
 fn parse_error(name: &str, text: &str, at: proc_macro2::LineColumn, message: &str) -> Fact {

@@ -33,42 +33,57 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// closed group only lengthens a tree syn builds in a loop (`a + a + a`, `x.f().f()`),
 /// which the walk and the drop still recurse on, at a small cost per level.
 pub(crate) fn stack_need(text: &str) -> StackNeed {
-    let mut levels: Vec<Level> = Vec::new();
-    let mut level = Level::default();
-    let mut need = StackNeed { bytes: 0, at: 0 };
-    // Whether the previous token ends an operand (an identifier, literal, closed group),
-    // so an operator after it is binary; and the previous punctuation, if adjacent.
-    let mut operand = false;
-    let mut previous: Option<(u8, usize)> = None;
-    let mut after_brace = false;
+    let mut meter = StackMeter::default();
     for token in crate::text::lexer::Lexer::new(text, 0) {
+        meter.feed(text, token);
+    }
+    meter.finish()
+}
+
+/// [`stack_need`] one token at a time, for a pass that reads the tokens for more.
+#[derive(Default)]
+pub(crate) struct StackMeter {
+    levels: Vec<Level>,
+    level: Level,
+    need: StackNeed,
+    /// Whether the previous token ends an operand (an identifier, literal, closed group),
+    /// so an operator after it is binary; and the previous punctuation, if adjacent.
+    operand: bool,
+    previous: Option<(u8, usize)>,
+    after_brace: bool,
+}
+
+impl StackMeter {
+    /// Takes the next token of `text` (comments are passed over).
+    pub(crate) fn feed(&mut self, text: &str, token: crate::text::lexer::Token) {
         if token.is_comment() {
-            continue;
+            return;
         }
         let word = &text[token.start..token.end];
-        if std::mem::take(&mut after_brace) && starts_anew(token.kind, word) {
-            level.reset();
+        if std::mem::take(&mut self.after_brace) && starts_anew(token.kind, word) {
+            self.level.reset();
         }
+        let previous = self.previous;
         let adjacent = |byte: u8| previous.is_some_and(|(b, end)| b == byte && end == token.start);
+        let level = &mut self.level;
         let cost = match token.kind {
-            Kind::Punct(open @ (b'(' | b'[' | b'{')) => {
-                let _ = open;
+            Kind::Punct(b'(' | b'[' | b'{') => {
                 let base = level.depth() + OPEN;
-                levels.push(std::mem::take(&mut level));
+                self.levels.push(std::mem::take(level));
                 level.base = base;
-                operand = false;
-                previous = None;
-                need.note(base, token.start);
-                continue;
+                self.operand = false;
+                self.previous = None;
+                self.need.note(base, token.start);
+                return;
             }
             Kind::Punct(close @ (b')' | b']' | b'}')) => {
-                level = levels.pop().unwrap_or_default();
-                after_brace = close == b'}';
-                operand = true;
-                previous = None;
+                *level = self.levels.pop().unwrap_or_default();
+                self.after_brace = close == b'}';
+                self.operand = true;
+                self.previous = None;
                 level.run += LIGHT;
-                need.note(level.depth(), token.start);
-                continue;
+                self.need.note(level.depth(), token.start);
+                return;
             }
             Kind::Punct(b';') => {
                 level.reset();
@@ -98,30 +113,33 @@ pub(crate) fn stack_need(text: &str) -> StackNeed {
                 HEAVY
             }
             Kind::Punct(b'=' | b'@') => HEAVY,
-            Kind::Punct(_) if operand => LIGHT,
+            Kind::Punct(_) if self.operand => LIGHT,
             Kind::Punct(_) => HEAVY,
             Kind::Ident if !operand_word(word) && !adjacent(b'.') && word != "as" => HEAVY,
             _ => LIGHT,
         };
         level.run += cost;
-        need.note(level.depth(), token.start);
-        operand = match token.kind {
+        self.need.note(level.depth(), token.start);
+        self.operand = match token.kind {
             Kind::Ident => operand_word(word) || adjacent(b'.'),
             Kind::Literal => true,
             Kind::Punct(b'?') => true,
             _ => false,
         };
-        previous = match token.kind {
+        self.previous = match token.kind {
             Kind::Punct(b) => Some((b, token.end)),
             _ => None,
         };
     }
-    need.bytes += BASE;
-    need
+
+    pub(crate) fn finish(mut self) -> StackNeed {
+        self.need.bytes += BASE;
+        self.need
+    }
 }
 
 /// What [`stack_need`] found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StackNeed {
     pub(crate) bytes: u64,
     /// The offset of the token where the most is needed.

@@ -6,7 +6,9 @@ use crate::diagnostic::Span;
 use crate::rules::Rule;
 
 /// An async runtime that drives code, or that an API is bound to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Runtime {
     Tokio,
     AsyncStd,
@@ -37,7 +39,7 @@ impl Runtime {
 }
 
 /// One file's contribution.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileSummary {
     /// The file as displayed.
     pub name: String,
@@ -53,7 +55,7 @@ pub struct FileSummary {
     pub escapes: super::guards::Escapes,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PathMod {
     pub in_file: Vec<String>,
     pub name: String,
@@ -61,7 +63,7 @@ pub struct PathMod {
 }
 
 /// A fn, method or associated fn of the file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FnSummary {
     /// Where the fn sits: at an in-file module, or in an impl of a type.
     pub key: FnKey,
@@ -95,7 +97,7 @@ pub struct FnSummary {
 }
 
 /// What argument-sensitive summaries know of a fn.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FnExtra {
     /// Its body is one enum variant written out (`Self::Memory`): a call of it gives that
     /// variant, whatever its arguments.
@@ -151,7 +153,7 @@ impl FnSummary {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Op {
     pub rule: Rule,
     /// `std::fs::read_to_string`.
@@ -169,7 +171,7 @@ pub struct Op {
 
 /// A closure given to a call (its index among the fn's calls) as argument `arg`: it runs
 /// off the caller's thread when the callee hands that parameter to an offloader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pending {
     pub call: u32,
     pub arg: u8,
@@ -177,13 +179,13 @@ pub struct Pending {
 
 /// A test on a fn's parameter (by position, `self` not counted) that guards some of its
 /// code: `if let Some(p) = path`, `match source { Source::File(p) => .. }`, `if stall`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Cond {
     pub param: u8,
     pub test: Test,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Test {
     /// The parameter is one of these enum variants (by name: `Some`, `File`).
     Variants(Vec<String>),
@@ -205,7 +207,7 @@ impl Test {
 }
 
 /// What a call's argument is, where the source shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Arg {
     /// The caller's own parameter (by position, `self` not counted), passed on unchanged.
     Param(u8),
@@ -221,13 +223,13 @@ pub enum Arg {
 /// What argument-sensitive summaries know of one of a fn's calls (by its index among the
 /// fn's calls): a test its fn's code passed to reach it, an argument the source shows, or
 /// the closure call it sits in. Kept on the fn, sorted by call: most calls have none.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CallShape {
     pub call: u32,
     pub shape: Shape,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Shape {
     /// Boxed: rare, and the widest.
     When(Box<Cond>),
@@ -237,7 +239,7 @@ pub enum Shape {
 }
 
 /// A fn of the file, as the crate model keys it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FnKey {
     /// A free fn at `module`, the path of inline modules within the file (with
     /// `imports::FN_SEGMENT` for a fn declared inside a fn body).
@@ -272,7 +274,7 @@ impl FnKey {
 }
 
 /// Where a path to an item starts, as the file's use-resolution left it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PathRoot {
     /// `self::`: the file's own module (the segments go on with in-file modules).
     SelfMod,
@@ -289,7 +291,7 @@ pub enum PathRoot {
 }
 
 /// A path to an item, typed where it starts: `crate::x::f` is `Crate` then `x`, `f`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ItemPath {
     pub root: PathRoot,
     /// The segments after the root, joined by `::`: one allocation per path, since files
@@ -314,7 +316,7 @@ impl ItemPath {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum CallTarget {
     /// A path as resolved in the file, or an extern path (which may name this crate).
     Path(ItemPath),
@@ -339,7 +341,7 @@ impl CallTarget {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     pub target: CallTarget,
     /// The callee as written (`config::load`, `store.flush`): boxed, files record many
@@ -356,7 +358,7 @@ pub struct Call {
     pub args: u8,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RuntimeUse {
     pub runtime: Runtime,
     pub item: String,

@@ -26,6 +26,7 @@ use super::guards::track::GuardTracker;
 use super::known_paths::{self};
 use super::macros::{self, MacroBody, SelectBranch};
 use super::runtimes::{self, Runtimes};
+use super::skeleton::Skeleton;
 use super::source::LineIndex;
 use super::summary::{Cond, FileSummary, Runtime};
 use super::syntax::*;
@@ -36,6 +37,8 @@ use crate::settings::{Edition, Settings};
 /// Stack kept free before recursing further; past it, recursion moves to a new segment.
 const RED_ZONE: usize = 256 * 1024;
 const NEW_STACK: usize = 16 * 1024 * 1024;
+
+mod split;
 
 pub(crate) struct Walker<'a> {
     index: &'a LineIndex<'a>,
@@ -60,6 +63,12 @@ pub(crate) struct Walker<'a> {
     runtimes: Runtimes,
     /// Calls already reported.
     reported: Reported,
+    /// Item-granular parsing: the file walked is this skeleton, its fns parsed one by one.
+    skeleton: Option<&'a Skeleton<'a>>,
+    /// A fn parsed on its own is being walked (its nested fns stay in it).
+    in_fn_text: bool,
+    /// A fn's own text did not parse: the file must be parsed whole.
+    pub(crate) failed: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -77,6 +86,9 @@ impl<'a> Walker<'a> {
             calls: Calls::default(),
             runtimes: Runtimes::default(),
             facts: Vec::new(),
+            skeleton: None,
+            in_fn_text: false,
+            failed: false,
         }
     }
 
@@ -102,6 +114,7 @@ impl<'a> Walker<'a> {
         let is_async = context::is_async_fn(sig);
         let imports = &self.evidence.imports;
         let mut summary = (self.calls).fn_summary(attrs, sig, &self_ty, in_impl, imports);
+        summary.line = self.index.pos(sig.ident.span().start()).line;
         summary.returns_guard = self.guards.returned_lock(&self.evidence, sig, &self_ty);
         self.calls.enter_fn(summary, sig, block);
         let saved_env = self.evidence.enter_fn(sig, self_ty);
@@ -324,12 +337,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
 
     fn visit_item_fn(&mut self, item: &'ast ItemFn) {
+        if self.split_off::<ItemFn>(&item.block, |w, item| w.visit_item_fn(item)) {
+            return;
+        }
         self.with_gates(&item.attrs, |walker| {
             walker.with_fn_body(&item.attrs, &item.sig, &item.block, Ty::Unknown, false);
         });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        if self.split_off::<syn::ImplItemFn>(&item.block, |w, item| w.visit_impl_item_fn(item)) {
+            return;
+        }
         let self_ty = self.evidence.current_self();
         self.with_gates(&item.attrs, |walker| {
             walker.with_fn_body(&item.attrs, &item.sig, &item.block, self_ty, true);
@@ -337,6 +356,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        if let Some(block) = &item.default
+            && self.split_off::<syn::TraitItemFn>(block, |w, item| w.visit_trait_item_fn(item))
+        {
+            return;
+        }
         if let Some(block) = &item.default {
             self.with_gates(&item.attrs, |walker| {
                 walker.with_fn_body(&item.attrs, &item.sig, block, Ty::Unknown, false);

@@ -112,6 +112,15 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
 
+    /// Do not read or write the summary cache (`.async-lint-cache`)
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+
+    /// Keep the summary cache in DIR instead of `.async-lint-cache` at the workspace root
+    /// (also `ASYNC_LINT_CACHE_DIR`)
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
     /// Print the settings each crate is checked with, and where each comes from, then exit
     #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline", "statistics"])]
     pub show_settings: bool,
@@ -239,6 +248,19 @@ pub struct Lint {
     pub output_file: Option<PathBuf>,
     /// `--show-settings`.
     pub show_settings: bool,
+    /// Where the summary cache is kept.
+    pub cache: CacheChoice,
+}
+
+/// Where a run over some files of a crate keeps its files' summaries between runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CacheChoice {
+    /// `--no-cache`.
+    Off,
+    /// `--cache-dir DIR`, or `ASYNC_LINT_CACHE_DIR` (which of the two).
+    Folder(PathBuf, &'static str),
+    /// `.async-lint-cache` at the workspace (or crate) root.
+    Default,
 }
 
 /// Where the source comes from.
@@ -375,6 +397,7 @@ impl Args {
             quiet: self.quiet,
             output_file: self.output_file,
             show_settings: self.show_settings,
+            cache: cache_choice(self.no_cache, self.cache_dir),
         })))
     }
 
@@ -429,6 +452,20 @@ fn command() -> clap::Command {
 
 fn usage(kind: ErrorKind, message: String) -> clap::Error {
     command().error(kind, message)
+}
+
+/// `--no-cache`, else `--cache-dir`, else a non-empty `ASYNC_LINT_CACHE_DIR`.
+fn cache_choice(no_cache: bool, cache_dir: Option<PathBuf>) -> CacheChoice {
+    let from_env = || {
+        std::env::var_os(crate::runner::cache::ENV)
+            .filter(|dir| !dir.is_empty())
+            .map(|dir| CacheChoice::Folder(dir.into(), crate::runner::cache::ENV))
+    };
+    match cache_dir {
+        _ if no_cache => CacheChoice::Off,
+        Some(dir) => CacheChoice::Folder(dir, "--cache-dir"),
+        None => from_env().unwrap_or(CacheChoice::Default),
+    }
 }
 
 /// `-` (alone) or `--stdin-filename` without paths reads stdin; otherwise paths.

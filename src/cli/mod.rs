@@ -198,6 +198,8 @@ fn run_lint(lint: Lint) -> Outcome {
     };
     // The walk reads folders on as many threads as the lint.
     crate::discover::set_walk_threads(lint.threads);
+    // The summary cache of a run over some files of a crate (written after the run).
+    let mut cache = None;
     let plan = match lint.input {
         Input::Nothing => plan::for_paths(Default::default(), &lint.rules, &mut resolver).map(Some),
         Input::Paths(paths) => {
@@ -213,8 +215,9 @@ fn run_lint(lint: Lint) -> Outcome {
             }
             plan::for_paths(discovery, &lint.rules, &mut resolver).map(|mut plan| {
                 if let Some(report) = report {
+                    cache = open_cache(&lint.cache, &plan.input);
                     let scope = runner::Scope::new(&report, Default::default());
-                    plan.input = plan.input.scoped(scope);
+                    plan.input = plan.input.scoped(scope.with_cache(cache.clone()));
                 }
                 Some(plan)
             })
@@ -228,8 +231,9 @@ fn run_lint(lint: Lint) -> Outcome {
                 Some(around) => {
                     plan::for_paths(around.discovery, &lint.rules, &mut resolver).map(|mut plan| {
                         let overlay = [(std::path::PathBuf::from(&name), bytes)].into();
+                        cache = open_cache(&lint.cache, &plan.input);
                         let scope = runner::Scope::new(&around.report, overlay);
-                        plan.input = plan.input.scoped(scope);
+                        plan.input = plan.input.scoped(scope.with_cache(cache.clone()));
                         Some(plan)
                     })
                 }
@@ -268,6 +272,9 @@ fn run_lint(lint: Lint) -> Outcome {
         Ok(report) => report,
         Err(err) => return fail(stderr, err),
     };
+    if let Some(cache) = &cache {
+        cache.save();
+    }
     for note in &report.notes {
         stderr.push_str(&format!("async-lint: note: {note}\n"));
     }
@@ -372,4 +379,36 @@ fn run_lint(lint: Lint) -> Outcome {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// The summary cache of a run over some files of a crate (`input`'s units: the crates
+/// around the named files), read now; `None` with `--no-cache` or without a crate.
+fn open_cache(
+    choice: &args::CacheChoice,
+    input: &runner::Input,
+) -> Option<std::sync::Arc<runner::cache::DiskCache>> {
+    let runner::Input::Files { units, .. } = input else {
+        return None;
+    };
+    let root = units
+        .iter()
+        .filter(|unit| !unit.context)
+        .find_map(|unit| unit.krate.root.as_deref());
+    let folder = cache_folder(choice, root)?;
+    runner::cache::DiskCache::open(&folder).map(std::sync::Arc::new)
+}
+
+/// Where the summary cache of the crate at `root` is kept, and why; `None` when off.
+fn cache_folder(
+    choice: &args::CacheChoice,
+    root: Option<&std::path::Path>,
+) -> Option<std::path::PathBuf> {
+    match choice {
+        args::CacheChoice::Off => None,
+        args::CacheChoice::Folder(folder, _) => Some(folder.clone()),
+        args::CacheChoice::Default => {
+            let root = std::fs::canonicalize(root?).ok()?;
+            Some(runner::cache::default_folder(&root))
+        }
+    }
 }

@@ -69,6 +69,23 @@ fn render(lint: &Lint) -> Result<String, String> {
             runtime.describe(),
             runtime_source(&krate.runtimes)
         );
+        let cache = match (
+            &lint.cache,
+            super::cache_folder(&lint.cache, krate.root.as_deref()),
+        ) {
+            (_, None) if lint.cache == super::args::CacheChoice::Off => {
+                "\"\"  # --no-cache".to_string()
+            }
+            (_, None) => "\"\"  # no crate: none".to_string(),
+            (super::args::CacheChoice::Folder(_, from), Some(folder)) => {
+                format!("\"{}\"  # {from}", folder.display())
+            }
+            (_, Some(folder)) => format!(
+                "\"{}\"  # the workspace's (or crate's) root",
+                crate::cargo::relative(&folder, &cwd).display()
+            ),
+        };
+        let _ = writeln!(out, "cache = {cache}");
         let settings = lint.rules.settings(config.as_deref());
         out.push_str("\n[rules]\n");
         for &rule in Rule::ALL {

@@ -142,7 +142,7 @@ fn with_dependents(roots: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
 }
 
 /// The nearest folder at or above the crate at `root` whose `Cargo.toml` has `[workspace]`.
-fn workspace_of(root: &Path) -> Option<PathBuf> {
+pub fn workspace_of(root: &Path) -> Option<PathBuf> {
     root.ancestors()
         .find(|dir| read_manifest(dir).is_some_and(|manifest| manifest.contains_key("workspace")))
         .map(Path::to_path_buf)

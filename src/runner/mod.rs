@@ -11,6 +11,7 @@
 //! each crate; read again only the files with findings, for suppressions and fixes.
 //! Bytes and their decoding live in `read`.
 
+pub mod cache;
 mod first;
 mod links;
 mod packages;
@@ -147,18 +148,27 @@ impl Report {
 /// Fails only when the thread pool cannot be built.
 /// `parse_all` parses every file, whatever the size of the run.
 pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Report, String> {
+    Ok(run_in(&pool(threads)?, input, parse_all))
+}
+
+/// The worker threads `run` lints on (`None`: one per available core); a language server
+/// keeps one for its whole session (`run_in`), so its threads' heaps stay warm.
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(1)
     });
-    let pool = rayon::ThreadPoolBuilder::new()
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .stack_size(STACK_SIZE)
         .thread_name(|i| format!("async-lint-{i}"))
         .build()
-        .map_err(|err| format!("could not start {threads} worker threads: {err}"))?;
+        .map_err(|err| format!("could not start {threads} worker threads: {err}"))
+}
 
+/// `run` on the threads of `pool`.
+pub fn run_in(pool: &rayon::ThreadPool, input: Input, parse_all: bool) -> Report {
     let (results, files_checked, packages) = match input {
         Input::Files { units, errors } => {
             let files_checked = units
@@ -217,7 +227,7 @@ pub fn run(input: Input, threads: Option<usize>, parse_all: bool) -> Result<Repo
     trace::timed("sort", || diagnostic::sort(&mut report.diagnostics));
     report.notes.sort();
     trace::counters();
-    Ok(report)
+    report
 }
 
 /// What the crate model needs of a discovered crate.
@@ -355,6 +365,7 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                     if !units[u].context {
                         results.push(unread(&summary));
                     }
+                    scope.give_back(*summary);
                 }
                 Pass::Parsed(summary) => by_unit[u].push(CrateFile {
                     path: path.take().unwrap_or_else(|| absolute(files[i].1)),
@@ -398,9 +409,13 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
             .collect()
     });
 
-    // The summaries are done with: freed on the worker threads, not one by one here.
+    // The summaries are done with: freed on the worker threads, not one by one here (a
+    // language server's are kept for its next run).
     trace::timed("free summaries", || {
-        by_unit.into_par_iter().flatten().for_each(drop);
+        by_unit
+            .into_par_iter()
+            .flatten()
+            .for_each(|file| scope.give_back(file.summary));
         drop(wanted);
     });
 

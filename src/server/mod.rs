@@ -3,8 +3,10 @@
 //! It publishes diagnostics for the open documents from their unsaved text: at once after
 //! a change when it is idle, and otherwise `debounceMs` (20 by default) after the last lint
 //! ended, taking together every change that arrived meanwhile — a quick edit is answered
-//! in the time of one lint, and fast typing costs at most one lint per `debounceMs` + lint. Every lint reads each open document's crate and workspace
-//! from disk with the open buffers in their place, so a chain through another file is
+//! in the time of one lint, and fast typing costs at most one lint per `debounceMs` + lint. Every lint links each open document's crate and workspace
+//! with the open buffers in place of their files (the other files' text is kept between
+//! lints and read again when their stamp changes, a watched file changes or a document is
+//! saved; see `lint`), so a chain through another file is
 //! seen, and a change in a file others call updates their findings too (every open file
 //! is linted, and republished when its findings changed). The configuration is found
 //! afresh on each lint: edits to `async-lint.toml`, `Cargo.toml` or the client's settings
@@ -216,7 +218,10 @@ impl Server {
                     self.schedule();
                 }
             }
-            "textDocument/didSave" => self.schedule(),
+            "textDocument/didSave" => {
+                self.options.forget_texts();
+                self.schedule();
+            }
             "workspace/didChangeWatchedFiles" => {
                 // A file created or deleted (type 1 or 3), or a manifest changed: the crates
                 // are walked again.
@@ -230,6 +235,7 @@ impl Server {
                 if walk {
                     self.options.forget_files();
                 }
+                self.options.forget_texts();
                 self.schedule();
             }
             "workspace/didChangeConfiguration" => {
@@ -328,8 +334,12 @@ impl Server {
 
     /// Lints the open documents and publishes what changed.
     fn lint_and_publish(&mut self) {
+        let mut trace = lint::Trace::new("publish");
         let open = self.documents.texts();
-        let found = match lint::lint(&open, &self.options) {
+        trace.mark("texts");
+        let found = lint::lint(&open, &self.options);
+        trace.mark("lint");
+        let found = match found {
             Ok(found) => {
                 self.shown_error = None;
                 found
@@ -366,6 +376,7 @@ impl Server {
                 self.publish(uri, lsp, Some(version));
             }
         }
+        trace.mark("convert and send");
     }
 
     fn code_actions(&mut self, params: Value) -> Result<Value, (i32, String)> {

@@ -1,6 +1,7 @@
 //! The integration tests, one binary (`cargo test --test it`): one link instead of one per
 //! file. Each module was a test crate of its own; `common` holds what they share.
 
+mod cache;
 mod cargo_subcommand;
 mod cli;
 mod common;

@@ -549,3 +549,41 @@ fn neovim_shows_findings_as_the_buffer_changes_and_applies_a_fix() {
     );
     assert!(value("fixed_line").contains(".await"), "{seen}");
 }
+
+/// The files on disk that are not open are kept between lints: a callee changed on disk
+/// is read again, by its new size and time, or because the client says it changed (the
+/// same size within the clock's tick), and its caller's chain follows.
+#[test]
+fn a_callee_changed_on_disk_updates_its_open_caller() {
+    let tmp = tempdir();
+    let dir = tmp.path().canonicalize().unwrap();
+    crate_with_a_callee(&dir);
+    let mut client = Client::start(&dir);
+    client.initialize(&dir, json!({ "debounceMs": 10 }));
+    let (main, store) = (dir.join("src/main.rs"), dir.join("src/store.rs"));
+    client.open(&main, MAIN);
+    assert!(client.diagnostics(&uri(&main), |_| true).is_empty());
+
+    // Written on disk, then the open buffer edited: the chain appears.
+    std::fs::write(&store, BLOCKING_STORE).unwrap();
+    let edited = format!("{MAIN}\n");
+    client.replace(&main, 2, &edited);
+    let chain = client.diagnostics(&uri(&main), |d| !d.is_empty());
+    assert_eq!(rules(&chain), ["blocking_fs"], "{chain:#?}");
+
+    // The same size, the client's notice: it goes.
+    let quiet = BLOCKING_STORE.replace("std::fs::read", "std::fs_xread");
+    assert_eq!(quiet.len(), BLOCKING_STORE.len());
+    std::fs::write(&store, &quiet).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&store), "type": 2 }] }),
+    );
+    client.diagnostics(&uri(&main), |d| d.is_empty());
+
+    // And back, saved by another editor: the next edit sees it.
+    std::fs::write(&store, BLOCKING_STORE).unwrap();
+    client.replace(&main, 3, MAIN);
+    client.diagnostics(&uri(&main), |d| !d.is_empty());
+    assert_eq!(client.stop(), 0);
+}

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::common::{repo_root, run, run_with_stdin, rust_files_under};
 
 /// Every crate under `fixtures/` (each folder with a `Cargo.toml`) and the fixtures crate.
-fn fixture_crates() -> Vec<String> {
+pub(crate) fn fixture_crates() -> Vec<String> {
     let root = repo_root();
     let mut crates = vec!["fixtures".to_string()];
     for entry in std::fs::read_dir(root.join("fixtures")).unwrap() {
@@ -27,7 +27,7 @@ fn fixture_crates() -> Vec<String> {
 }
 
 /// The findings of a JSON report, by file.
-fn by_file(stdout: &str) -> BTreeMap<String, Vec<Value>> {
+pub(crate) fn by_file(stdout: &str) -> BTreeMap<String, Vec<Value>> {
     let found: Vec<Value> = serde_json::from_str(stdout).unwrap_or_else(|err| {
         panic!("not JSON ({err}):\n{stdout}");
     });
@@ -40,7 +40,7 @@ fn by_file(stdout: &str) -> BTreeMap<String, Vec<Value>> {
 }
 
 /// The crate's `.rs` files (its own, not a nested crate's), relative to the repository.
-fn files_of(krate: &str) -> Vec<String> {
+pub(crate) fn files_of(krate: &str) -> Vec<String> {
     rust_files_under(krate)
         .into_iter()
         .map(|file| file.path)

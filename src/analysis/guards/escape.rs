@@ -13,7 +13,7 @@ use crate::analysis::types::{Ty, resolve_type};
 use crate::diagnostic::Span;
 
 /// What a file leaves to the crate model about guards.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Escapes {
     /// Values held across an `.await` that are guards if the crate model says so.
     pub(crate) pending: Vec<PendingGuard>,
@@ -22,7 +22,7 @@ pub struct Escapes {
 }
 
 /// A value alive at an `.await` that is a guard if the crate model says so.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PendingGuard {
     /// The call that gives the value.
     pub(crate) span: Span,
@@ -35,7 +35,7 @@ pub struct PendingGuard {
 }
 
 /// What would make a value a guard.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PendingSource {
     /// The value of the call at the guard's span (the file's call for the crate model):
     /// a guard when the fn it resolves to returns one.
@@ -54,7 +54,7 @@ pub enum PendingSource {
 
 /// A struct field or type alias of a lock type: a synchronous lock's (`None` for another
 /// lock, an async one: a name the crate gives both stays unknown).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LockItem {
     pub(crate) kind: LockItemKind,
     pub(crate) line: u32,

@@ -36,6 +36,12 @@ pub(crate) struct GuardTracker {
 }
 
 impl GuardTracker {
+    /// Forgets every node by address (see `Context::forget_nodes`).
+    pub(crate) fn forget_nodes(&mut self) {
+        self.lock_calls.clear();
+        self.std_shaped.clear();
+    }
+
     pub(crate) fn push_body(&mut self, is_async: bool) {
         self.bodies.push(Body::new(is_async));
     }
