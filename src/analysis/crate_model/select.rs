@@ -406,3 +406,41 @@ impl ItemNames {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The skipped files are indexed once; each round looks wants up among the files still
+    /// skipped: a name two files define selects neither, until one of them is parsed.
+    #[test]
+    fn wants_are_looked_up_among_the_files_still_skipped() {
+        let scan = |text: &str, file: &str| ItemNames::scan(text, None, Path::new(file));
+        let names = [
+            scan(
+                "pub fn helper() {}\nimpl<T: Copy> Store { fn flush() {} }",
+                "/a.rs",
+            ),
+            scan("fn helper() -> u8 { 1 }", "/b.rs"),
+            scan("fn other() {}", "/c.rs"),
+        ];
+        let mut wanted = Wanted::new(
+            vec![HashMap::new()],
+            names.iter().enumerate().map(|(i, n)| (0, i, n)),
+        );
+        let want = |want: Want| Wants(vec![(0, want)]);
+        wanted.add(want(Want::Named("helper".to_string())));
+        let all = |i: usize| names.get(i);
+        assert!(wanted.files_defining(all).is_empty());
+        wanted.add(want(Want::OnType {
+            ty: "Store".to_string(),
+            name: "flush".to_string(),
+        }));
+        assert_eq!(wanted.files_defining(all), [0]);
+        // `a.rs` parsed: `helper` is now `b.rs`'s alone.
+        assert_eq!(
+            wanted.files_defining(|i| names.get(i).filter(|_| i != 0)),
+            [1]
+        );
+    }
+}
