@@ -24,7 +24,6 @@ mod walk;
 pub use around::{Around, around, workspace_of as workspace_root};
 use deps::{context_crates, dependencies_of};
 pub use package::{Lib, Package, Target as CargoTarget};
-pub use walk::set_walk_threads;
 use walk::{sort_paths, walk};
 
 /// The edition assumed for files that belong to no crate.

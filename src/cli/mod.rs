@@ -196,8 +196,6 @@ fn run_lint(lint: Lint) -> Outcome {
         },
         None => None,
     };
-    // The walk reads folders on as many threads as the lint.
-    crate::discover::set_walk_threads(lint.threads);
     // The summary cache of a run over some files of a crate (written after the run).
     let mut cache = None;
     let plan = match lint.input {

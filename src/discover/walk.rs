@@ -1,5 +1,5 @@
-//! The walk: the `.rs` files under a folder, by the ignore files' rules, on several
-//! threads; what it cannot read; and the files sorted as paths (the walk's order varies).
+//! The walk: the `.rs` files under a folder, by the ignore files' rules; what it cannot
+//! read; and the files sorted as paths.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -92,7 +92,6 @@ pub(super) fn walk(root: &Path, files: &mut Vec<PathBuf>, discovery: &mut Discov
         .require_git(false)
         .hidden(true)
         .follow_links(true)
-        .threads(walk_threads())
         .filter_entry(move |entry| {
             // The walk root itself is always entered, whatever its name.
             if entry.depth() == 0 {
@@ -112,86 +111,24 @@ pub(super) fn walk(root: &Path, files: &mut Vec<PathBuf>, discovery: &mut Discov
             }
             entry.file_name() != "target"
         })
-        .build_parallel();
-    // Folders are read on several threads, each keeping what it finds until it is done:
-    // the order found varies, so files, errors and warnings are sorted afterwards.
-    let found = std::sync::Mutex::new(Found::default());
-    walker.visit(&mut Collect(&found));
-    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.extend(found.files);
-    for err in &found.errors {
-        record_walk_error(root, err, discovery);
-    }
-    discovery
-        .errors
-        .append(&mut refused.lock().unwrap_or_else(|e| e.into_inner()));
-}
-
-/// What the walk's threads found: `.rs` files, and errors.
-#[derive(Default)]
-struct Found {
-    files: Vec<PathBuf>,
-    errors: Vec<ignore::Error>,
-}
-
-/// Gives each walking thread its own `Found`.
-struct Collect<'s>(&'s std::sync::Mutex<Found>);
-
-/// One walking thread's finds, added to the shared ones when the thread is done.
-struct Collector<'s> {
-    own: Found,
-    shared: &'s std::sync::Mutex<Found>,
-}
-
-impl<'s> ignore::ParallelVisitorBuilder<'s> for Collect<'s> {
-    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
-        Box::new(Collector {
-            own: Found::default(),
-            shared: self.0,
-        })
-    }
-}
-
-impl ignore::ParallelVisitor for Collector<'_> {
-    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
+        .build();
+    // One thread: a parallel walk saves little of a run's time (a tenth of a second over
+    // 100,000 files) and its threads' memory outlives it.
+    for entry in walker {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
                 let is_rs = entry.path().extension().is_some_and(|ext| ext == "rs");
                 if is_file && is_rs {
-                    self.own.files.push(entry.into_path());
+                    files.push(entry.into_path());
                 }
             }
-            Err(err) => self.own.errors.push(err),
+            Err(err) => record_walk_error(root, &err, discovery),
         }
-        ignore::WalkState::Continue
     }
-}
-
-impl Drop for Collector<'_> {
-    fn drop(&mut self) {
-        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-        shared.files.append(&mut self.own.files);
-        shared.errors.append(&mut self.own.errors);
-    }
-}
-
-/// The threads a walk reads folders on (`set_walk_threads`; by default one per core).
-fn walk_threads() -> usize {
-    match WALK_THREADS.load(std::sync::atomic::Ordering::Relaxed) {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    }
-}
-
-static WALK_THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// Walks folders on `threads` threads (`--threads`; `None`: one per core).
-pub fn set_walk_threads(threads: Option<usize>) {
-    WALK_THREADS.store(
-        threads.unwrap_or(0).max(usize::from(threads.is_some())),
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    discovery
+        .errors
+        .append(&mut refused.lock().unwrap_or_else(|e| e.into_inner()));
 }
 
 /// An ignore file in `dir` that the walk must not read (not a regular file, or larger

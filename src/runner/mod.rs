@@ -392,7 +392,12 @@ fn lint_units(units: &[Unit], parse_all: bool, scope: &Scope) -> Vec<FileResult>
                         files: &by_unit[u],
                     })
                     .collect();
-                let facts = trace::LINK_GROUP.time(|| crate_model::link_crates(&crates));
+                // One group alone is linked on all the threads; several, each on one.
+                let link = match groups.len() {
+                    1 => crate_model::link_crates_in_parallel,
+                    _ => crate_model::link_crates,
+                };
+                let facts = trace::LINK_GROUP.time(|| link(&crates));
                 // Each fact goes to the unit of its file; a context unit's are dropped.
                 let unit_of: HashMap<&str, usize> = group
                     .iter()

@@ -87,8 +87,36 @@ pub fn link(files: &[CrateFile], krate: &CrateInfo) -> Vec<Fact> {
 /// crosses crates. The runtimes that drive each fn stay a matter of its own crate.
 /// Returns the facts of every crate's files.
 pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
+    link_with(crates, Split::Never)
+}
+
+/// [`link_crates`], with the model's files and fns taken in parallel on the worker threads:
+/// for one large model linked alone (several models linked at once are each better linked
+/// on one thread, holding fewer at a time).
+pub fn link_crates_in_parallel(crates: &[Linked<'_>]) -> Vec<Fact> {
+    link_with(crates, Split::Parallel)
+}
+
+/// Whether a model's work is split among the worker threads.
+#[derive(Clone, Copy)]
+enum Split {
+    Never,
+    Parallel,
+}
+
+impl Split {
+    /// The fewest items a piece of parallel work takes (all of them: not split).
+    fn min_len(self) -> usize {
+        match self {
+            Split::Never => usize::MAX,
+            Split::Parallel => 64,
+        }
+    }
+}
+
+fn link_with(crates: &[Linked<'_>], split: Split) -> Vec<Fact> {
     use crate::runner::trace;
-    let model = trace::LINK_MODEL.time(|| Model::new(crates));
+    let model = trace::LINK_MODEL.time(|| Model::new(crates, split));
     // A blocking call in a closure given to a fn of the crate that offloads it runs
     // elsewhere: not a finding.
     let mut facts: Vec<Fact> = crates
@@ -123,9 +151,10 @@ pub fn link_crates(crates: &[Linked<'_>]) -> Vec<Fact> {
             // Each crate's own model, on the worker threads; facts in crate order.
             let found: Vec<Vec<Fact>> = crates
                 .par_iter()
+                .with_min_len(split.min_len())
                 .map(|krate| {
                     let mut found = Vec::new();
-                    Model::new(&[*krate]).mixed_runtimes(krate.info, &mut found);
+                    Model::new(&[*krate], split).mixed_runtimes(krate.info, &mut found);
                     found
                 })
                 .collect();
@@ -153,7 +182,7 @@ struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    fn new(crates: &[Linked<'a>]) -> Self {
+    fn new(crates: &[Linked<'a>], split: Split) -> Self {
         let mut files: Vec<&'a CrateFile> = Vec::new();
         let mut file_crate = Vec::new();
         let mut modules: Vec<(Target, Vec<String>)> = Vec::new();
@@ -161,6 +190,7 @@ impl<'a> Model<'a> {
             let mut own: Vec<(Target, Vec<String>)> = krate
                 .files
                 .par_iter()
+                .with_min_len(split.min_len())
                 .map(|file| layout(krate.info.root.as_deref(), &file.path))
                 .collect();
             apply_path_mods(krate.files, &mut own);
@@ -188,6 +218,7 @@ impl<'a> Model<'a> {
         // Each file's fns as nodes, file by file on the worker threads, in file order.
         let per_file: Vec<Vec<Node>> = files
             .par_iter()
+            .with_min_len(split.min_len())
             .enumerate()
             .map(|(file_index, file)| {
                 let (root, module) = &modules[file_index];
@@ -214,7 +245,7 @@ impl<'a> Model<'a> {
             targets: Vec::new(),
             file_crates: file_crate,
         };
-        model.targets = model.resolve_calls();
+        model.targets = model.resolve_calls(split.min_len());
         model
     }
 

@@ -71,7 +71,8 @@ struct Site<'s> {
 }
 
 impl Model<'_> {
-    pub(super) fn resolve_calls(&self) -> Vec<Vec<Option<usize>>> {
+    /// `min_len`: the fewest callers a piece of parallel work takes.
+    pub(super) fn resolve_calls(&self, min_len: usize) -> Vec<Vec<Option<usize>>> {
         let mut pick_maps = Maps::default();
         for (index, node) in self.nodes.iter().enumerate() {
             pick_maps
@@ -90,6 +91,7 @@ impl Model<'_> {
         // Each caller's calls on their own, on the worker threads.
         (0..self.nodes.len())
             .into_par_iter()
+            .with_min_len(min_len)
             .map(|caller| {
                 let node = &self.nodes[caller];
                 let (own_root, module) = &self.modules[node.file];
