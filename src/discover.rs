@@ -223,7 +223,7 @@ fn group_into_crates(files: Vec<PathBuf>, errors: &mut Vec<PathError>) -> Vec<Cr
     // Each crate's manifests read on the worker threads, crates in the order of their roots.
     let groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = groups.into_iter().collect();
     let crates = groups
-        .into_par_iter()
+        .into_iter()
         .map(|(root, files)| manifests.crate_at(root, files))
         .collect();
     errors.append(&mut manifests.refused);
