@@ -14,8 +14,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 mod around;
 mod deps;
 pub mod files;
