@@ -166,6 +166,10 @@ impl<'a> LineIndex<'a> {
         self.lines_before.set(lines);
     }
 
+    pub(crate) fn lines_before(&self) -> usize {
+        self.lines_before.get()
+    }
+
     /// `lc.line` is 1-based, `lc.column` a 0-based character column.
     pub(crate) fn pos(&self, lc: LineColumn) -> Pos {
         let line = lc.line.max(1) + self.lines_before.get();

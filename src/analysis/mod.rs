@@ -162,11 +162,27 @@ fn analyze_items(
     settings: &Settings,
     skeleton: &skeleton::Skeleton<'_>,
 ) -> Option<FileSummary> {
-    let file = editions::parse_mended(&skeleton.blanked).ok()?;
+    // The chunks' items in one list (a module's names are resolved over all of them), and
+    // where each chunk's begin, with the lines before them.
+    let mut attrs = Vec::new();
+    let mut items = Vec::new();
+    let mut chunks = Vec::with_capacity(skeleton.chunks.len());
+    for chunk in &skeleton.chunks {
+        let Ok(file) = editions::parse_mended(&chunk.text) else {
+            drop(items);
+            proc_macro2::extra::invalidate_current_thread_spans();
+            return None;
+        };
+        if chunks.is_empty() {
+            attrs = file.attrs;
+        }
+        chunks.push((items.len(), chunk.lines_before));
+        items.extend(file.items);
+    }
     let index = source::LineIndex::new(text);
     let mut walker = walk::Walker::new(&index, name, settings).with_skeleton(skeleton);
-    walker.walk_file(&file);
-    drop(file);
+    walker.walk_chunks(&attrs, &items, &chunks);
+    drop(items);
     let summary = (!walker.failed).then(|| walker.into_summary(name));
     proc_macro2::extra::invalidate_current_thread_spans();
     summary.map(|mut summary| {

@@ -23,13 +23,25 @@ use crate::text::lexer::{Kind, Lexer, Token};
 /// The skeleton of a file and where its fns' texts are.
 pub(super) struct Skeleton<'a> {
     text: &'a str,
-    /// The file with its doc comments and the insides of its item fns' bodies as spaces.
-    pub(super) blanked: String,
+    /// The file with its doc comments, item macros' bodies and the insides of its item
+    /// fns' bodies blanked, in chunks of whole top-level items ([`Chunk`]).
+    pub(super) chunks: Vec<Chunk>,
     /// Each blanked fn, by the byte offset of its body's `{` (ascending): the item's byte
     /// range, from its first attribute or keyword to the body's `}`.
     fns: Vec<(usize, Range<usize>)>,
     /// The doc comments' byte ranges, in order.
     docs: Vec<Range<usize>>,
+}
+
+/// A large file's skeleton is parsed a chunk at a time, so that syn never holds the
+/// tokens of the whole file at once (they take several times the tree built from them).
+const CHUNK: usize = 256 << 10;
+
+/// Top-level items of the skeleton, parsed together: the text (behind as many spaces as
+/// characters precede it on its first line) and the number of lines before it.
+pub(super) struct Chunk {
+    pub(super) text: String,
+    pub(super) lines_before: usize,
 }
 
 /// A fn's own text to parse, and the number of lines before it in the file.
@@ -70,10 +82,10 @@ impl<'a> Skeleton<'a> {
         if scan.fns.is_empty() {
             return (None, need);
         }
-        let blanked = blank(text, &scan.bodies, &scan.docs);
+        let chunks = chunks(text, &scan.tops, &scan.bodies, &scan.docs);
         let skeleton = Skeleton {
             text,
-            blanked,
+            chunks,
             fns: scan.fns,
             docs: scan.docs,
         };
@@ -168,6 +180,8 @@ struct Scan {
     fns: Vec<(usize, Range<usize>)>,
     bodies: Vec<Range<usize>>,
     docs: Vec<Range<usize>>,
+    /// Where each top-level item starts.
+    tops: Vec<usize>,
 }
 
 impl Scan {
@@ -207,6 +221,9 @@ impl Scan {
         let at_items = self.at_items();
         if at_items && self.item.is_none() && token.kind != Kind::Punct(b';') {
             self.item = Some(token.start);
+            if self.frames.is_empty() {
+                self.tops.push(token.start);
+            }
         }
         let after_name =
             std::mem::replace(&mut self.after_name, at_items && token.kind == Kind::Ident);
@@ -256,32 +273,85 @@ impl Scan {
     }
 }
 
-/// `text` with `bodies` and the `docs` outside them blanked ([`push_blank`]).
-fn blank(text: &str, bodies: &[Range<usize>], docs: &[Range<usize>]) -> String {
-    let mut out = String::with_capacity(text.len() / 2);
-    let mut at = 0;
+/// The skeleton in chunks of whole top-level items, each about [`CHUNK`] bytes of the
+/// file or more (one chunk for most files).
+fn chunks(
+    text: &str,
+    tops: &[usize],
+    bodies: &[Range<usize>],
+    docs: &[Range<usize>],
+) -> Vec<Chunk> {
+    let mut starts = vec![0];
+    for &top in tops {
+        if top >= starts.last().copied().unwrap_or(0) + CHUNK {
+            starts.push(top);
+        }
+    }
+    let mut ends = starts[1..].to_vec();
+    ends.push(text.len());
+    let mut lines_before = 0;
+    let mut line_start = 0;
+    let mut chunks = Vec::with_capacity(starts.len());
+    let mut previous = 0;
+    for (start, end) in starts.into_iter().zip(ends) {
+        let before = &text[previous..start];
+        lines_before += memchr::memchr_iter(b'\n', before.as_bytes()).count();
+        if let Some(at) = before.rfind('\n') {
+            line_start = previous + at + 1;
+        }
+        previous = start;
+        let mut out = String::new();
+        out.extend(std::iter::repeat_n(
+            ' ',
+            text[line_start..start].chars().count(),
+        ));
+        blank_into(&mut out, text, start..end, bodies, docs);
+        chunks.push(Chunk {
+            text: out,
+            lines_before,
+        });
+    }
+    chunks
+}
+
+/// `text[range]` with the `bodies` and the `docs` outside them in it blanked
+/// ([`push_blank`]), onto `out`.
+fn blank_into(
+    out: &mut String,
+    text: &str,
+    range: Range<usize>,
+    bodies: &[Range<usize>],
+    docs: &[Range<usize>],
+) {
+    let within = |ranges: &[Range<usize>]| {
+        let first = ranges.partition_point(|r| r.start < range.start);
+        let last = ranges.partition_point(|r| r.start < range.end);
+        first..last
+    };
+    let bodies = &bodies[within(bodies)];
+    let docs = &docs[within(docs)];
+    let mut at = range.start;
     let mut docs = docs.iter().peekable();
     for body in bodies {
         while let Some(doc) = docs.next_if(|doc| doc.start < body.start) {
             if doc.start >= at {
                 out.push_str(&text[at..doc.start]);
-                push_blank(&mut out, text, doc.clone());
+                push_blank(out, text, doc.clone());
                 at = doc.end;
             }
         }
         out.push_str(&text[at..body.start]);
-        push_blank(&mut out, text, body.clone());
+        push_blank(out, text, body.clone());
         at = body.end;
     }
     for doc in docs {
         if doc.start >= at {
             out.push_str(&text[at..doc.start]);
-            push_blank(&mut out, text, doc.clone());
+            push_blank(out, text, doc.clone());
             at = doc.end;
         }
     }
-    out.push_str(&text[at..]);
-    out
+    out.push_str(&text[at..range.end]);
 }
 
 /// `text[range]` as nothing that syn reads, every line and column after it kept: its line
@@ -305,7 +375,14 @@ mod tests {
     use super::*;
 
     fn skeleton(text: &str) -> String {
-        Skeleton::of(text).map_or_else(|| text.to_string(), |s| s.blanked)
+        Skeleton::of(text).map_or_else(|| text.to_string(), |s| s.blanked())
+    }
+
+    impl Skeleton<'_> {
+        fn blanked(&self) -> String {
+            assert_eq!(self.chunks.len(), 1);
+            self.chunks[0].text.clone()
+        }
     }
 
     #[test]
@@ -332,8 +409,8 @@ mod tests {
             .collect();
         names.sort_unstable();
         assert_eq!(names, ["a", "d"]);
-        assert!(s.blanked.contains("m! { ") && !s.blanked.contains("hidden"));
-        assert!(s.blanked.contains("const C: () = { fn c() { z() } };"));
+        assert!(s.blanked().contains("m! { ") && !s.blanked().contains("hidden"));
+        assert!(s.blanked().contains("const C: () = { fn c() { z() } };"));
     }
 
     #[test]
@@ -357,16 +434,16 @@ mod tests {
                     static S: V = vec![f(), g()];\nimpl !Send for A {}\nfn f() {}\n";
         let s = Skeleton::of(text).unwrap();
         assert!(
-            s.blanked
+            s.blanked()
                 .starts_with("macro_rules! m {                     }\ncfg_rt! {")
         );
         let text = "fn f() {\n  a();\n  b() } struct S;\n/** d */ fn g() {}\n";
-        let blanked = Skeleton::of(text).unwrap().blanked;
+        let blanked = Skeleton::of(text).unwrap().blanked();
         assert_eq!(
             blanked,
             "fn f() {\n\n      } struct S;\n         fn g() {}\n"
         );
-        assert!(s.blanked.contains("static S: V = vec![f(), g()];"));
+        assert!(s.blanked().contains("static S: V = vec![f(), g()];"));
         assert_eq!(s.fns.len(), 1);
     }
 

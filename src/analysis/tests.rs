@@ -572,3 +572,34 @@ async fn moved_but_not_called(m: &Mutex<Vec<u8>>) {
 "#,
     );
 }
+
+/// Item-granular parsing (a skeleton in chunks, each fn parsed on its own) gives the facts
+/// and fn summaries of the whole-file parse, positions included: on a file of several
+/// chunks with docs (multibyte), tabs, item macros, nested modules, fns nested in fns,
+/// guards across awaits and blocking calls, on lines and columns after blanked text.
+#[test]
+fn item_granular_parsing_gives_what_the_whole_file_parse_gives() {
+    let mut text = String::from("#![allow(dead_code)]\nuse std::sync::Mutex;\nuse std::fs;\n");
+    let mut i = 0;
+    while text.len() < 3 * (256 << 10) {
+        text.push_str(&format!(
+            "/// Döc {i} — ünïcode\n#[derive(Debug)] pub struct S{i} {{ m: Mutex<u32> }}\n\
+             impl S{i} {{\n\t/** block doc */ pub async fn a(&self) {{ let g = self.m.lock().unwrap(); \
+             tick().await; drop(g); }}\n\
+             \tfn b(&self) -> u32 {{ fn inner() {{ std::thread::sleep(std::time::Duration::ZERO); }} inner(); 1 }}\n}}\n\
+             macro_rules! m{i} {{ () => {{ fn hidden() {{}} }} }}\n\
+             mod n{i} {{ pub async fn c() {{ super::fs::read(\"x\").ok(); }} }}\n\
+             pub async fn d{i}(s: &S{i}) {{ s.b(); fs::remove_file(\"y\").ok(); }}\n"
+        ));
+        i += 1;
+    }
+    text.push_str("async fn tick() {}\n");
+    let settings = Settings::default();
+    let (skeleton, _) = super::skeleton::Skeleton::scan(&text);
+    assert!(skeleton.as_ref().is_some_and(|s| s.chunks.len() >= 3));
+    let split = super::summarize("big.rs", &text, &settings);
+    let whole = super::analyze_whole("big.rs", &text, &settings);
+    assert!(split.facts.len() >= 3 * i && split.fns.len() >= 5 * i);
+    assert_eq!(format!("{:?}", split.facts), format!("{:?}", whole.facts));
+    assert_eq!(format!("{:?}", split.fns), format!("{:?}", whole.fns));
+}
