@@ -164,11 +164,12 @@ fn analyze_items(
 ) -> Option<FileSummary> {
     // The chunks' items in one list (a module's names are resolved over all of them), and
     // where each chunk's begin, with the lines before them.
+    let index = source::LineIndex::new(text);
     let mut attrs = Vec::new();
     let mut items = Vec::new();
     let mut chunks = Vec::with_capacity(skeleton.chunks.len());
     for chunk in &skeleton.chunks {
-        let Ok(file) = editions::parse_mended(&chunk.text) else {
+        let Ok(mut file) = editions::parse_mended(&chunk.text) else {
             drop(items);
             proc_macro2::extra::invalidate_current_thread_spans();
             return None;
@@ -176,12 +177,16 @@ fn analyze_items(
         if chunks.is_empty() {
             attrs = file.attrs;
         }
+        index.set_lines_before(chunk.lines_before);
+        for item in &mut file.items {
+            walk::strip(item, skeleton, &index, walk::Strip::Unread);
+        }
         chunks.push((items.len(), chunk.lines_before));
         items.extend(file.items);
     }
-    let index = source::LineIndex::new(text);
+    index.set_lines_before(0);
     let mut walker = walk::Walker::new(&index, name, settings).with_skeleton(skeleton);
-    walker.walk_chunks(&attrs, &items, &chunks);
+    walker.walk_chunks(&attrs, &mut items, &chunks);
     drop(items);
     let summary = (!walker.failed).then(|| walker.into_summary(name));
     proc_macro2::extra::invalidate_current_thread_spans();

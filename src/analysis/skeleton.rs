@@ -92,6 +92,11 @@ impl<'a> Skeleton<'a> {
         (Some(skeleton), need)
     }
 
+    /// Whether the fn whose body's `{` is at byte `brace` of the file was blanked.
+    pub(super) fn splits_off(&self, brace: usize) -> bool {
+        self.fns.binary_search_by_key(&brace, |(at, _)| *at).is_ok()
+    }
+
     /// The text of the fn whose body's `{` is at byte `brace` of the file, if it was blanked.
     pub(super) fn fn_text(&self, brace: usize, index: &crate::text::LineIndex) -> Option<FnText> {
         let at = self.fns.binary_search_by_key(&brace, |(at, _)| *at).ok()?;
