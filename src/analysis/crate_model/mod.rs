@@ -348,15 +348,6 @@ fn node(
     }
 }
 
-/// Repeats `round` until it changes nothing (at most `limit + 1` rounds).
-fn until_stable(limit: usize, mut round: impl FnMut() -> bool) {
-    for _ in 0..=limit {
-        if !round() {
-            break;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,9 @@
 //! attributes and block-on drivers along resolved calls to a fixed point, and a
 //! `RuntimeMix` fact where an API bound to another runtime is used.
 
-use super::{CrateInfo, Model, until_stable};
+use std::collections::VecDeque;
+
+use super::{CrateInfo, Model};
 use crate::analysis::facts::{Fact, RuntimeMix};
 use crate::analysis::summary::Runtime;
 
@@ -29,22 +31,35 @@ impl Model<'_> {
                 add(list, *only);
             }
         }
-        until_stable(count, || {
-            let mut changed = false;
-            for (caller, call, callee) in self.edges() {
-                let incoming = match call.driver {
+        // To the fixed point with a worklist: a fn is visited again only when what drives it
+        // grows (at most once per runtime), so this is linear in the calls, whatever their
+        // order in the files.
+        let mut calls: Vec<Vec<(Option<Runtime>, usize)>> = vec![Vec::new(); count];
+        for (caller, call, callee) in self.edges() {
+            calls[caller].push((call.driver, callee));
+        }
+        let mut queue: VecDeque<usize> = (0..count).collect();
+        let mut queued = vec![true; count];
+        while let Some(caller) = queue.pop_front() {
+            queued[caller] = false;
+            for &(driver, callee) in &calls[caller] {
+                let incoming = match driver {
                     Some(driver) => vec![driver],
                     None => drivers[caller].clone(),
                 };
+                let mut grew = false;
                 for runtime in incoming {
                     if !drivers[callee].contains(&runtime) {
                         add(&mut drivers[callee], runtime);
-                        changed = true;
+                        grew = true;
                     }
                 }
+                if grew && !queued[callee] {
+                    queued[callee] = true;
+                    queue.push_back(callee);
+                }
             }
-            changed
-        });
+        }
         for (node, driven_by) in drivers.iter().enumerate() {
             let file = &self.files[self.nodes[node].file].summary.name;
             for api in &self.summary(node).uses {
