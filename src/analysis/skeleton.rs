@@ -106,18 +106,8 @@ impl<'a> Skeleton<'a> {
         let before = self.text.get(line_start..range.start)?.chars().count();
         let mut out = String::with_capacity(before + range.len());
         out.extend(std::iter::repeat_n(' ', before));
-        // The doc comments inside, as spaces.
-        let first = self.docs.partition_point(|doc| doc.end <= range.start);
-        let mut at = range.start;
-        for doc in self.docs[first..]
-            .iter()
-            .take_while(|doc| doc.start < range.end)
-        {
-            out.push_str(&self.text[at..doc.start]);
-            push_blank(&mut out, self.text, doc.clone());
-            at = doc.end;
-        }
-        out.push_str(&self.text[at..range.end]);
+        // Its body as written, its doc comments blanked.
+        blank_into(&mut out, self.text, range, &[], &self.docs);
         Some(FnText {
             text: out,
             lines_before: line,
@@ -335,26 +325,23 @@ fn blank_into(
     };
     let bodies = &bodies[within(bodies)];
     let docs = &docs[within(docs)];
+    // The docs inside a body go with it: a body and the docs outside bodies, in order.
     let mut at = range.start;
     let mut docs = docs.iter().peekable();
-    for body in bodies {
-        while let Some(doc) = docs.next_if(|doc| doc.start < body.start) {
-            if doc.start >= at {
-                out.push_str(&text[at..doc.start]);
-                push_blank(out, text, doc.clone());
-                at = doc.end;
-            }
-        }
-        out.push_str(&text[at..body.start]);
-        push_blank(out, text, body.clone());
-        at = body.end;
-    }
-    for doc in docs {
-        if doc.start >= at {
-            out.push_str(&text[at..doc.start]);
-            push_blank(out, text, doc.clone());
-            at = doc.end;
-        }
+    let mut bodies = bodies.iter().peekable();
+    loop {
+        let next = match (docs.peek(), bodies.peek()) {
+            (Some(doc), Some(body)) if doc.start < body.start => docs.next(),
+            (_, Some(_)) => bodies.next(),
+            (Some(_), None) => docs.next(),
+            (None, None) => break,
+        };
+        let Some(blanked) = next.filter(|r| r.start >= at) else {
+            continue;
+        };
+        out.push_str(&text[at..blanked.start]);
+        push_blank(out, text, blanked.clone());
+        at = blanked.end;
     }
     out.push_str(&text[at..range.end]);
 }

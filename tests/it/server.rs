@@ -298,13 +298,20 @@ fn diagnostics_follow_the_unsaved_text() {
     assert_eq!(client.stop(), 0);
 }
 
-#[test]
-fn a_change_in_a_callee_updates_its_caller() {
+/// A server started and initialized (debounce 10 ms) on a fresh crate with a callee; the
+/// folder lives as long as the first value.
+fn started_on_a_crate_with_a_callee() -> (tempfile::TempDir, std::path::PathBuf, Client) {
     let tmp = tempdir();
     let dir = tmp.path().canonicalize().unwrap();
     crate_with_a_callee(&dir);
     let mut client = Client::start(&dir);
     client.initialize(&dir, json!({ "debounceMs": 10 }));
+    (tmp, dir, client)
+}
+
+#[test]
+fn a_change_in_a_callee_updates_its_caller() {
+    let (_tmp, dir, mut client) = started_on_a_crate_with_a_callee();
     let (main, store) = (dir.join("src/main.rs"), dir.join("src/store.rs"));
     client.open(&main, MAIN);
     client.open(&store, QUIET_STORE);
@@ -421,11 +428,7 @@ fn malformed_messages_do_not_end_the_session() {
 /// above it, where it does not change the string, and the finding goes.
 #[test]
 fn allow_on_a_line_ending_inside_a_string_goes_above_it() {
-    let tmp = tempdir();
-    let dir = tmp.path().canonicalize().unwrap();
-    crate_with_a_callee(&dir);
-    let mut client = Client::start(&dir);
-    client.initialize(&dir, json!({ "debounceMs": 10 }));
+    let (_tmp, dir, mut client) = started_on_a_crate_with_a_callee();
     let main = dir.join("src/main.rs");
     let text = "async fn f() {\n    std::fs::write(\"x\", r#\"a\n b\"#).ok();\n}\n\nfn main() {}\n";
     client.open(&main, text);
@@ -555,11 +558,7 @@ fn neovim_shows_findings_as_the_buffer_changes_and_applies_a_fix() {
 /// same size within the clock's tick), and its caller's chain follows.
 #[test]
 fn a_callee_changed_on_disk_updates_its_open_caller() {
-    let tmp = tempdir();
-    let dir = tmp.path().canonicalize().unwrap();
-    crate_with_a_callee(&dir);
-    let mut client = Client::start(&dir);
-    client.initialize(&dir, json!({ "debounceMs": 10 }));
+    let (_tmp, dir, mut client) = started_on_a_crate_with_a_callee();
     let (main, store) = (dir.join("src/main.rs"), dir.join("src/store.rs"));
     client.open(&main, MAIN);
     assert!(client.diagnostics(&uri(&main), |_| true).is_empty());
