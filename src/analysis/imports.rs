@@ -80,7 +80,6 @@ enum Glob {
 
 #[derive(Debug, Default)]
 struct Frame {
-    module: bool,
     /// Where this frame's items live, within the file: inline module names, and `{fn}`
     /// for items declared inside a function body.
     path: Vec<String>,
@@ -95,6 +94,11 @@ pub(crate) struct Imports {
     /// The frames that bind each name, innermost last: a lookup asks this map once, not
     /// each frame (fns nested thousands deep, each with a `use`, made lookups quadratic).
     bound: HashMap<String, Vec<usize>>,
+    /// The indices of the module frames, and of the frames with globs, ascending: finding
+    /// the nearest module or the visible globs is a binary search, not a walk down every
+    /// frame (fns nested thousands deep made each lookup walk thousands of frames).
+    modules: Vec<usize>,
+    glob_frames: Vec<usize>,
 }
 
 impl Imports {
@@ -127,6 +131,12 @@ impl Imports {
             return;
         };
         let index = self.frames.len();
+        if self.modules.last() == Some(&index) {
+            self.modules.pop();
+        }
+        if self.glob_frames.last() == Some(&index) {
+            self.glob_frames.pop();
+        }
         for name in frame.names.keys() {
             if let Some(frames) = self.bound.get_mut(name) {
                 if frames.last() == Some(&index) {
@@ -156,8 +166,10 @@ impl Imports {
         for item in items {
             collect_item(item, &mut raw_names, &mut raw_globs);
         }
+        if module {
+            self.modules.push(self.frames.len());
+        }
         self.frames.push(Frame {
-            module,
             path,
             ..Frame::default()
         });
@@ -211,6 +223,9 @@ impl Imports {
                 }
             };
             self.frames[top - 1].globs.push(glob);
+        }
+        if !self.frames[top - 1].globs.is_empty() {
+            self.glob_frames.push(top - 1);
         }
     }
 
@@ -270,38 +285,44 @@ impl Imports {
     }
 
     fn module_path_below(&self, top: usize) -> Vec<String> {
-        self.frames[..top]
+        self.module_below(top)
+            .map(|i| self.frames[i].path.clone())
+            .unwrap_or_default()
+    }
+
+    /// The innermost module frame below `top`.
+    fn module_below(&self, top: usize) -> Option<usize> {
+        let count = self.modules.partition_point(|&i| i < top);
+        count.checked_sub(1).map(|k| self.modules[k])
+    }
+
+    /// The frames with globs from `start` up to (not including) `top`, innermost first.
+    fn glob_frames_between(&self, start: usize, top: usize) -> impl Iterator<Item = &Frame> {
+        let low = self.glob_frames.partition_point(|&i| i < start);
+        let high = self.glob_frames.partition_point(|&i| i < top);
+        self.glob_frames[low..high]
             .iter()
             .rev()
-            .find(|f| f.module)
-            .map(|f| f.path.clone())
-            .unwrap_or_default()
+            .map(|&i| &self.frames[i])
     }
 
     /// Does a glob import of another crate reach the frames below `top`?
     fn has_extern_glob(&self, top: usize) -> bool {
-        let frames = &self.frames[..top];
-        let module_start = frames.iter().rposition(|f| f.module).unwrap_or(0);
-        frames[module_start..]
-            .iter()
+        let module_start = self.module_below(top).unwrap_or(0);
+        self.glob_frames_between(module_start, top)
             .any(|f| f.globs.iter().any(|g| matches!(g, Glob::Extern(_))))
     }
 
     /// The frames below the result are what the enclosing module sees.
     fn enclosing_module_top(&self, top: usize) -> Option<usize> {
-        let current = self.frames[..top].iter().rposition(|f| f.module)?;
-        self.frames[..current]
-            .iter()
-            .any(|f| f.module)
-            .then_some(current)
+        let current = self.module_below(top)?;
+        self.module_below(current).map(|_| current)
     }
 
     /// Looks `name` up in the frames below `top`, up to and including the nearest module:
     /// explicit names first, then globs.
     fn lookup(&self, top: usize, name: &str) -> Option<Resolved> {
-        let frames = &self.frames[..top];
-        let module_start = frames.iter().rposition(|f| f.module).unwrap_or(0);
-        let visible = &frames[module_start..];
+        let module_start = self.module_below(top).unwrap_or(0);
         // The innermost frame below `top` that binds `name`, if it is visible.
         let binding = self.bound.get(name).and_then(|frames| {
             let innermost = *frames.iter().rev().find(|&&i| i < top)?;
@@ -310,7 +331,7 @@ impl Imports {
         if let Some(i) = binding {
             return self.frames[i].names.get(name).cloned();
         }
-        for frame in visible.iter().rev() {
+        for frame in self.glob_frames_between(module_start, top) {
             for glob in &frame.globs {
                 match glob {
                     Glob::Extern(prefix) => {

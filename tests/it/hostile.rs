@@ -869,8 +869,12 @@ const SHAPES: &[Shape] = &[
 ];
 
 /// Each shape at `n` and `2n`: the time may double (and some), not quadruple.
+///
+/// Each size's time is the faster of two runs, so that one run slowed by the machine does
+/// not read as growth; `.ci/run` runs this test on its own, after the others, for the same
+/// reason (beside the 50 MB file's test, a run took 3.6× as long at twice the size).
 #[test]
-#[ignore = "timing: meaningful on a quiet machine; CI runs it (.ci/run passes --include-ignored)"]
+#[ignore = "timing: meaningful only on a quiet machine; .ci/run runs it alone"]
 fn doubling_any_input_does_not_quadruple_the_time() {
     let mut slow = Vec::new();
     for &(name, n, make) in SHAPES {
@@ -878,9 +882,14 @@ fn doubling_any_input_does_not_quadruple_the_time() {
         for size in [n, 2 * n] {
             let dir = tempfile::tempdir().unwrap();
             let args = make(size, dir.path());
-            let run = run_within(dir.path(), &args, Duration::from_secs(600));
-            assert!(!run.stderr.contains("panicked"), "{name}: {run:?}");
-            times.push(run.elapsed.as_secs_f64());
+            let fastest = (0..2)
+                .map(|_| {
+                    let run = run_within(dir.path(), &args, Duration::from_secs(600));
+                    assert!(!run.stderr.contains("panicked"), "{name}: {run:?}");
+                    run.elapsed.as_secs_f64()
+                })
+                .fold(f64::INFINITY, f64::min);
+            times.push(fastest);
         }
         eprintln!(
             "{name}: {n} in {:.2} s, {} in {:.2} s",
