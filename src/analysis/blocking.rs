@@ -6,7 +6,8 @@
 mod finished;
 mod runtime_fate;
 
-use std::collections::{BTreeSet, HashSet};
+use foldhash::HashSet;
+use std::collections::BTreeSet;
 
 use syn::{Expr, ExprCall, ExprMethodCall, Macro};
 

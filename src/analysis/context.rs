@@ -1,7 +1,7 @@
 //! Where async context begins and ends (SPEC §1): async, sync or detached code,
 //! offloaders, and the closures that inherit their context. Only this module decides it.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use syn::{Block, Expr, ExprClosure, FnArg, Pat, Signature, Stmt, Type};
 

@@ -3,7 +3,7 @@
 //! types closures are given; answers `type_of` an expression as far as that shows it.
 //! No inference beyond that; the walk tells it when scopes, fns and impls begin and end.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use syn::{Expr, ExprMethodCall, FnArg, ImplItem, Item, Pat, Signature};
 

@@ -7,7 +7,7 @@
 //! extern crate path (`std::fs::read`). Every lookup is a few hash probes: nothing is
 //! resolved twice, so no chain of imports can make resolution slow.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use syn::{Item, UseTree};
 

@@ -3,7 +3,7 @@
 //! same block. Such a join returns at once. A pre-scan of each block's statements (no
 //! recursion over syntax): only joins written as a statement of that block or branch.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use syn::{Block, Expr, Stmt};
 

@@ -4,7 +4,7 @@
 //! it is built; dropped there, or blocked on there, it does. A pre-scan of each block,
 //! by explicit worklists (`calls_in`, a token scan), never a recursion over syntax.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;

@@ -6,7 +6,7 @@
 //! cannot change during the call (bound by name, not `mut`, not `&mut`) and that the
 //! tested name still means: when in doubt there is no test, and the code always runs.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use syn::{Expr, FnArg, Pat, Signature, Stmt, Type};
 

@@ -11,7 +11,7 @@
 //!   `Some`), or extended by `&` in a `let`, lives to the end of that binding's block, unless
 //!   the binding is dropped, moved into a call or reassigned first.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
 
 use super::escape::PendingSource;

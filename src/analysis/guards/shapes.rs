@@ -146,11 +146,11 @@ pub(super) fn passes_through(matched: &syn::ExprMatch) -> bool {
 /// The names an async block uses as values (a token scan over an explicit stack of
 /// groups): not a field or method after `.`, a path's first segment, a macro's name, a
 /// field name before `:`; nor a name the block declares with `let` (it may shadow).
-pub(super) fn idents_in(block: &syn::ExprAsync) -> std::collections::HashSet<String> {
+pub(super) fn idents_in(block: &syn::ExprAsync) -> foldhash::HashSet<String> {
     use proc_macro2::TokenTree;
     use quote::ToTokens;
     let punct = |tree: Option<&TokenTree>, c: char| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c);
-    let mut found = std::collections::HashSet::new();
+    let mut found = foldhash::HashSet::default();
     let mut declares = Vec::new();
     let mut work = vec![block.block.to_token_stream()];
     while let Some(stream) = work.pop() {

@@ -2,7 +2,7 @@
 //! walk calls (lock calls, `let`, assignments, awaits, branch snapshots and merges), over
 //! the per-body lifetimes of `guards::body`.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use syn::{Expr, ExprCall, ExprMethodCall, FnArg, Pat, Signature, Stmt};
 

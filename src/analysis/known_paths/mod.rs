@@ -16,7 +16,8 @@ mod offload;
 mod returns;
 mod runtimes;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 pub(crate) use blocking::*;
