@@ -79,6 +79,9 @@ pub(crate) struct Reported {
     runtimes: runtime_fate::RuntimeFates,
     /// Joins on threads known to be finished.
     joins: finished::FinishedJoins,
+    /// Whether the file's text names a runtime shutdown method (`None`: not looked yet).
+    /// Of the file, not of a node: kept by [`Self::forget_nodes`].
+    shutdowns_named: Option<bool>,
 }
 
 impl Reported {
@@ -96,8 +99,18 @@ impl Reported {
         block: &syn::Block,
         evidence: &Evidence,
         offload: &[String],
+        text: &str,
     ) {
-        self.runtimes.scan_block(block, evidence, offload);
+        let named = &mut self.shutdowns_named;
+        let mut shutdowns_named = || {
+            *named.get_or_insert_with(|| {
+                let found = |name: &&str| memchr::memmem::find(text.as_bytes(), name.as_bytes());
+                known_paths::RUNTIME_SHUTDOWNS
+                    .iter()
+                    .any(|name| found(name).is_some())
+            })
+        };
+        (self.runtimes).scan_block(block, evidence, offload, &mut shutdowns_named);
         self.joins.scan_block(block);
     }
 

@@ -347,7 +347,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let offload = &self.settings.offload;
         if self.context.ctx() != Ctx::Detached {
             (self.context).mark_closures_offloaded_later(block, &self.evidence, offload);
-            self.reported.scan_block(block, &self.evidence, offload);
+            (self.reported).scan_block(block, &self.evidence, offload, self.index.text());
         }
         self.guards.with_body(Body::enter_scope);
         self.calls.branches.open_block();

@@ -8,7 +8,8 @@ use foldhash::HashSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::{Block, Expr, Pat, Stmt};
+use syn::punctuated::Punctuated;
+use syn::{Block, Expr, ExprClosure, Pat, Stmt, Token};
 
 use crate::analysis::context;
 use crate::analysis::evidence::Evidence;
@@ -29,12 +30,17 @@ impl RuntimeFates {
 
     /// Notes the runtimes bound by `let` in this block that a later statement moves to
     /// another thread or shuts down.
-    pub(crate) fn scan_block(&mut self, block: &Block, evidence: &Evidence, offload: &[String]) {
+    /// `shutdowns_named`: whether the file names a shutdown method at all (asked only when
+    /// a block binds a runtime candidate; without one, no statement can shut it down).
+    pub(crate) fn scan_block(
+        &mut self,
+        block: &Block,
+        evidence: &Evidence,
+        offload: &[String],
+        shutdowns_named: &mut dyn FnMut() -> bool,
+    ) {
         for (i, stmt) in block.stmts.iter().enumerate() {
             let Stmt::Local(local) = stmt else {
-                continue;
-            };
-            let Some(name) = bound_name(&local.pat) else {
                 continue;
             };
             let Some(init) = &local.init else {
@@ -43,8 +49,13 @@ impl RuntimeFates {
             let Some(creation) = creation_call(&init.expr) else {
                 continue;
             };
+            let Some(name) = bound_name(&local.pat) else {
+                continue;
+            };
             let rest = &block.stmts[i + 1..];
-            if shut_down(rest, &name) || moved_to_thread(block, &name, evidence, offload) {
+            if (shutdowns_named() && shut_down(rest, &name))
+                || moved_to_thread(block, &name, evidence, offload)
+            {
                 self.legal.insert(creation);
             }
         }
@@ -67,23 +78,17 @@ fn creation_call(mut expr: &Expr) -> Option<usize> {
     loop {
         expr = match peel(expr) {
             Expr::Try(inner) => &inner.expr,
-            Expr::MethodCall(call)
-                if known_paths::RUNTIME_BUILD_METHODS
-                    .contains(&call.method.to_string().as_str()) =>
-            {
+            Expr::MethodCall(call) if named(&call.method, known_paths::RUNTIME_BUILD_METHODS) => {
                 return Some(expr_addr(peel(expr)));
             }
-            Expr::MethodCall(call)
-                if known_paths::REPORTED_SEE_THROUGH
-                    .contains(&call.method.to_string().as_str()) =>
-            {
+            Expr::MethodCall(call) if named(&call.method, known_paths::REPORTED_SEE_THROUGH) => {
                 &call.receiver
             }
             Expr::Call(call) => {
                 let Expr::Path(func) = peel(&call.func) else {
                     return None;
                 };
-                let last = func.path.segments.last()?.ident.to_string();
+                let last = &func.path.segments.last()?.ident;
                 return (last == "new").then(|| expr_addr(peel(expr)));
             }
             _ => return None,
@@ -118,28 +123,36 @@ fn shut_down(rest: &[Stmt], name: &str) -> bool {
 /// Is `rt` captured by a `move` closure that an offloader (`std::thread::spawn`, a
 /// thread `Builder`'s or a scope's `spawn`, `spawn_blocking`) runs on another thread?
 fn moved_to_thread(block: &Block, name: &str, evidence: &Evidence, offload: &[String]) -> bool {
+    // The callee is resolved only where an argument is a `move` closure (cheaper first).
     calls_in(block).into_iter().any(|call| {
         let args = match call {
             CallSite::Path(path, args)
-                if context::is_offloader_path(&evidence.resolve_expr_path(path), offload) =>
+                if moving_closures(args).next().is_some()
+                    && context::is_offloader_path(&evidence.resolve_expr_path(path), offload) =>
             {
                 args
             }
             CallSite::Method(method, args)
-                if context::is_offloading_method(&method.to_string()) =>
+                if moving_closures(args).next().is_some()
+                    && context::is_offloading_method(&method.to_string()) =>
             {
                 args
             }
             _ => return false,
         };
-        args.iter().any(|arg| {
-            closure_value(arg).is_some_and(|closure| {
-                closure.capture.is_some()
-                    && closure.asyncness.is_none()
-                    && mentions(closure.body.to_token_stream(), name)
-            })
-        })
+        moving_closures(args).any(|closure| mentions(closure.body.to_token_stream(), name))
     })
+}
+
+/// The `move` closures (not async ones) among a call's arguments.
+fn moving_closures(args: &Punctuated<Expr, Token![,]>) -> impl Iterator<Item = &ExprClosure> {
+    let closures = args.iter().filter_map(closure_value);
+    closures.filter(|closure| closure.capture.is_some() && closure.asyncness.is_none())
+}
+
+/// Is `ident` one of `names` (compared without building its text)?
+fn named(ident: &syn::Ident, names: &[&str]) -> bool {
+    names.iter().any(|name| ident == name)
 }
 
 /// Does this token stream name `name` anywhere?
