@@ -66,6 +66,8 @@ impl StackMeter {
         let previous = self.previous;
         let adjacent = |byte: u8| previous.is_some_and(|(b, end)| b == byte && end == token.start);
         let level = &mut self.level;
+        // Asked once per identifier: the keyword list is long.
+        let operand = token.kind == Kind::Ident && operand_word(word);
         let cost = match token.kind {
             Kind::Punct(b'(' | b'[' | b'{') => {
                 let base = level.depth() + OPEN;
@@ -115,13 +117,13 @@ impl StackMeter {
             Kind::Punct(b'=' | b'@') => HEAVY,
             Kind::Punct(_) if self.operand => LIGHT,
             Kind::Punct(_) => HEAVY,
-            Kind::Ident if !operand_word(word) && !adjacent(b'.') && word != "as" => HEAVY,
+            Kind::Ident if !(operand || adjacent(b'.')) && word != "as" => HEAVY,
             _ => LIGHT,
         };
         level.run += cost;
         self.need.note(level.depth(), token.start);
         self.operand = match token.kind {
-            Kind::Ident => operand_word(word) || adjacent(b'.'),
+            Kind::Ident => operand || adjacent(b'.'),
             Kind::Literal => true,
             Kind::Punct(b'?') => true,
             _ => false,
