@@ -55,7 +55,9 @@ impl Iterator for Lexer<'_> {
             let b = *bytes.get(i)?;
             let (end, kind) = match b {
                 b if b.is_ascii_whitespace() => {
-                    self.i += 1;
+                    // A run of whitespace at once (indentation, blank lines).
+                    let run = bytes[i + 1..].iter().position(|b| !b.is_ascii_whitespace());
+                    self.i = run.map_or(bytes.len(), |n| i + 1 + n);
                     continue;
                 }
                 b'/' if bytes.get(i + 1) == Some(&b'/') => (
@@ -137,11 +139,34 @@ fn quote(text: &str, i: usize) -> (usize, Kind) {
     }
 }
 
+/// The ASCII bytes of identifiers (`_`, letters, digits).
+static WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = b == b'_' as usize || (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 fn word_end(text: &str, i: usize) -> usize {
-    text[i..]
-        .char_indices()
-        .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
-        .map_or(text.len(), |(n, _)| i + n)
+    // ASCII a byte at a time; from the first other character on, by characters.
+    let bytes = text.as_bytes();
+    let mut at = i;
+    while let Some(&b) = bytes.get(at) {
+        if WORD[usize::from(b)] {
+            at += 1;
+        } else if b.is_ascii() {
+            return at;
+        } else {
+            return text[at..]
+                .char_indices()
+                .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
+                .map_or(text.len(), |(n, _)| at + n);
+        }
+    }
+    text.len()
 }
 
 /// `b"…"`, `c"…"`, `b'…'`, `r"…"`, `r#"…"#`, `br#"…"#`, `cr"…"` starting at `i`: the end.
@@ -171,4 +196,33 @@ fn prefixed_literal(text: &str, i: usize) -> Option<usize> {
         memchr::memmem::find(&bytes[body..], &closing)
             .map_or(bytes.len(), |n| body + n + closing.len()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_end_at_the_first_character_not_in_an_identifier() {
+        let text = "ab_c1+x ça_va1 caféine·x naïve(y) 日本語 _ 9a.b";
+        let words: Vec<&str> = (lex(text).iter())
+            .filter(|t| t.kind == Kind::Ident)
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "ab_c1",
+                "x",
+                "ça_va1",
+                "caféine",
+                "x",
+                "naïve",
+                "y",
+                "日本語",
+                "_",
+                "b"
+            ]
+        );
+    }
 }
