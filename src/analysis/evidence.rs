@@ -4,6 +4,7 @@
 //! No inference beyond that; the walk tells it when scopes, fns and impls begin and end.
 
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 
 use syn::{Expr, ExprMethodCall, FnArg, ImplItem, Item, Pat, Signature};
 
@@ -452,8 +453,7 @@ impl Evidence {
     }
 
     pub(super) fn resolve_expr_path(&self, path: &syn::Path) -> Resolved {
-        let first = path.segments.first().map(|s| s.ident.to_string());
-        if first.as_deref() == Some("Self") {
+        if path.segments.first().is_some_and(|s| s.ident == "Self") {
             let self_ty = self.current_self();
             let rest: Vec<String> = path
                 .segments
@@ -474,7 +474,10 @@ impl Evidence {
             };
         }
         match self.imports.resolve_path(path) {
-            Resolved::Extern(text) => Resolved::Extern(known_paths::canonical(&text).into_owned()),
+            Resolved::Extern(text) => Resolved::Extern(match known_paths::canonical(&text) {
+                Cow::Owned(aliased) => aliased,
+                Cow::Borrowed(_) => text,
+            }),
             local => local,
         }
     }

@@ -8,6 +8,7 @@
 //! resolved twice, so no chain of imports can make resolution slow.
 
 use foldhash::HashMap;
+use std::fmt::Write as _;
 
 use syn::{Item, UseTree};
 
@@ -230,24 +231,44 @@ impl Imports {
     }
 
     pub(crate) fn resolve_path(&self, path: &syn::Path) -> Resolved {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        // The segments' texts written into one buffer (one allocation, not one each).
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(path.segments.len());
+        for segment in &path.segments {
+            let _ = write!(text, "{}", segment.ident);
+            ends.push(text.len());
+        }
+        let mut start = 0;
+        let segments: Vec<&str> = (ends.iter())
+            .map(|&end| {
+                let segment = &text[start..end];
+                start = end;
+                segment
+            })
+            .collect();
         self.resolve_in(self.frames.len(), &segments, path.leading_colon.is_some())
     }
 
     /// Resolves with only the frames below `top` visible (`top` is an exclusive index).
-    fn resolve_in(&self, top: usize, segments: &[String], leading_colon: bool) -> Resolved {
+    fn resolve_in<S: AsRef<str>>(
+        &self,
+        top: usize,
+        segments: &[S],
+        leading_colon: bool,
+    ) -> Resolved {
         let Some((first, rest)) = segments.split_first() else {
             return Resolved::Local(String::new());
         };
+        let first = first.as_ref();
         if leading_colon {
-            return Resolved::Extern(segments.join("::"));
+            return Resolved::Extern(joined(None, segments));
         }
-        match first.as_str() {
-            "crate" => return Resolved::Local(segments.join("::")),
-            "Self" => return Resolved::Local(format!("local::{}", segments.join("::"))),
+        match first {
+            "crate" => return Resolved::Local(joined(None, segments)),
+            "Self" => return Resolved::Local(joined(Some("local"), segments)),
             "self" => {
                 let module = self.module_path_below(top);
-                return Resolved::Local(item_text(&module, &rest.join("::")));
+                return Resolved::Local(item_text(&module, &joined(None, rest)));
             }
             "super" => {
                 // `super::x` inside an inline module: look `x` up in the enclosing module;
@@ -257,18 +278,27 @@ impl Imports {
                 {
                     return self.resolve_in(parent_top, rest, false);
                 }
-                let ups = segments.iter().take_while(|s| *s == "super").count();
-                let rest = segments[ups..].join("::");
+                let ups = segments
+                    .iter()
+                    .take_while(|s| s.as_ref() == "super")
+                    .count();
+                let rest = joined(None, &segments[ups..]);
                 return Resolved::Local(format!("super{ups}::{rest}"));
             }
             _ => {}
         }
-        if let Some(found) = self.lookup(top, first) {
+        if let Some(found) = self.binding(top, first) {
+            return match found {
+                Resolved::Extern(base) => Resolved::Extern(joined(Some(base), rest)),
+                Resolved::Local(base) => Resolved::Local(joined(Some(base), rest)),
+            };
+        }
+        if let Some(found) = self.lookup_globs(top, first) {
             return match found {
                 Resolved::Extern(base) if rest.is_empty() => Resolved::Extern(base),
-                Resolved::Extern(base) => Resolved::Extern(format!("{base}::{}", rest.join("::"))),
+                Resolved::Extern(base) => Resolved::Extern(joined(Some(&base), rest)),
                 Resolved::Local(base) if rest.is_empty() => Resolved::Local(base),
-                Resolved::Local(base) => Resolved::Local(format!("{base}::{}", rest.join("::"))),
+                Resolved::Local(base) => Resolved::Local(joined(Some(&base), rest)),
             };
         }
         if segments.len() == 1 {
@@ -281,7 +311,7 @@ impl Imports {
                 None => Resolved::Local(format!("{UNRESOLVED}::{first}")),
             };
         }
-        Resolved::Extern(segments.join("::"))
+        Resolved::Extern(joined(None, segments))
     }
 
     fn module_path_below(&self, top: usize) -> Vec<String> {
@@ -322,15 +352,24 @@ impl Imports {
     /// Looks `name` up in the frames below `top`, up to and including the nearest module:
     /// explicit names first, then globs.
     fn lookup(&self, top: usize, name: &str) -> Option<Resolved> {
-        let module_start = self.module_below(top).unwrap_or(0);
-        // The innermost frame below `top` that binds `name`, if it is visible.
-        let binding = self.bound.get(name).and_then(|frames| {
-            let innermost = *frames.iter().rev().find(|&&i| i < top)?;
-            (innermost >= module_start).then_some(innermost)
-        });
-        if let Some(i) = binding {
-            return self.frames[i].names.get(name).cloned();
+        match self.binding(top, name) {
+            Some(found) => Some(found.clone()),
+            None => self.lookup_globs(top, name),
         }
+    }
+
+    /// What the innermost frame below `top` that binds `name` (explicitly, up to and
+    /// including the nearest module) binds it to.
+    fn binding(&self, top: usize, name: &str) -> Option<&Resolved> {
+        let module_start = self.module_below(top).unwrap_or(0);
+        let frames = self.bound.get(name)?;
+        let innermost = *frames.iter().rev().find(|&&i| i < top)?;
+        (innermost >= module_start).then(|| self.frames[innermost].names.get(name))?
+    }
+
+    /// [`Self::lookup`] through the globs, for a name no frame binds explicitly.
+    fn lookup_globs(&self, top: usize, name: &str) -> Option<Resolved> {
+        let module_start = self.module_below(top).unwrap_or(0);
         for frame in self.glob_frames_between(module_start, top) {
             for glob in &frame.globs {
                 match glob {
@@ -371,6 +410,25 @@ impl Imports {
 pub(crate) const FN_SEGMENT: &str = "{fn}";
 /// The first segment of a name nothing in the file binds.
 pub(crate) const UNRESOLVED: &str = "?";
+
+/// `a::b` for `segments` `[a, b]`, after `base::` if there is a base (just `base` if
+/// there are no segments), in one allocation.
+fn joined<S: AsRef<str>>(base: Option<&str>, segments: &[S]) -> String {
+    let length = segments.iter().map(|s| s.as_ref().len() + 2).sum::<usize>();
+    let mut text = String::with_capacity(base.map_or(0, str::len) + length);
+    let mut first = true;
+    if let Some(base) = base {
+        text.push_str(base);
+        first = false;
+    }
+    for segment in segments {
+        if !std::mem::take(&mut first) {
+            text.push_str("::");
+        }
+        text.push_str(segment.as_ref());
+    }
+    text
+}
 
 /// `self::a::b::name`: an item of this file, by its in-file module path.
 fn item_text(path: &[String], name: &str) -> String {
@@ -543,6 +601,19 @@ mod tests {
             resolve("mod fs {} use std::io;", "fs::read"),
             Resolved::Local(_)
         ));
+    }
+
+    #[test]
+    fn paths_are_joined_onto_what_their_first_name_means() {
+        let local = |s: &str| Resolved::Local(s.to_string());
+        assert_eq!(resolve("use self as m;", "m::f"), local("::f"));
+        assert_eq!(resolve("mod a {}", "a::b::c"), local("self::a::b::c"));
+        assert_eq!(resolve("", "Self::new"), local("local::Self::new"));
+        assert_eq!(resolve("", "super::super::f"), local("super2::f"));
+        assert_eq!(
+            resolve("use std::io as i;", "::i::Read"),
+            Resolved::Extern("i::Read".to_string())
+        );
     }
 
     #[test]
