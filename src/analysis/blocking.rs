@@ -136,8 +136,7 @@ impl Reported {
                 Expr::Try(inner) => peel(&inner.expr),
                 Expr::Reference(inner) => peel(&inner.expr),
                 Expr::MethodCall(inner)
-                    if known_paths::REPORTED_SEE_THROUGH
-                        .contains(&inner.method.to_string().as_str()) =>
+                    if ident_in(&inner.method, known_paths::REPORTED_SEE_THROUGH) =>
                 {
                     peel(&inner.receiver)
                 }
@@ -248,14 +247,14 @@ pub(super) fn method_found(
     in_loop: bool,
 ) -> Option<Found> {
     let method = call.method.to_string();
-    let span = index.span(call.method.span());
+    let span = || index.span(call.method.span());
     if let Some(user) = receiver.path().and_then(|path| {
         settings
             .blocking
             .iter()
             .find(|user| configured_method(path, &method, &user.path))
     }) {
-        return Some(Found::configured(user, span));
+        return Some(Found::configured(user, span()));
     }
     // `"127.0.0.1:8080".to_socket_addrs()` parses an address: no lookup, no wait.
     if known_paths::ADDRESS_PARSING.contains(&method.as_str()) && is_address_literal(&call.receiver)
@@ -271,7 +270,7 @@ pub(super) fn method_found(
     {
         return None;
     }
-    Some(Found::row(entry, item, span))
+    Some(Found::row(entry, item, span()))
 }
 
 /// An IP address and port written out: `"127.0.0.1:8080"`, `"[::1]:80"`, or a tuple of an
@@ -321,7 +320,7 @@ fn method_entry(
     call: &ExprMethodCall,
 ) -> Option<(&'static Blocking, String)> {
     if let Some(path) = receiver.path() {
-        if let Some(entry) = known_paths::blocking_for(&format!("{path}.{method}"), deps) {
+        if let Some(entry) = known_paths::blocking_for(&[path, ".", method].concat(), deps) {
             return Some((entry, format!("{}::{method}", known_paths::shown_as(path))));
         }
         // Buffered adapters do their inner reader's or writer's I/O.
@@ -344,7 +343,7 @@ fn method_entry(
     {
         return Some((entry, format!("{connection}::{method}")));
     }
-    if let Some(entry) = known_paths::blocking_for(&format!(".{method}"), deps) {
+    if let Some(entry) = known_paths::blocking_for(&[".", method].concat(), deps) {
         return Some((entry, method.to_string()));
     }
     for (trait_path, krate, name, row) in known_paths::TRAIT_METHODS {
@@ -384,7 +383,7 @@ pub(super) fn address_test(
     call: &ExprMethodCall,
     evidence: &Evidence,
 ) -> Option<Cond> {
-    if !known_paths::ADDRESS_PARSING.contains(&call.method.to_string().as_str()) {
+    if !ident_in(&call.method, known_paths::ADDRESS_PARSING) {
         return None;
     }
     let param = calls.branches.param_of(&call.receiver, evidence)?;

@@ -66,9 +66,10 @@ pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
 }
 
 /// Does a method of this name, given a plain closure, run it on another thread (now, or
-/// later as a registered callback)?
-pub(crate) fn is_offloading_method(name: &str) -> bool {
-    known_paths::OFFLOADING_METHODS.contains(&name) || known_paths::CALLBACK_METHODS.contains(&name)
+/// later as a registered callback)? (Compared without building the name's text.)
+pub(crate) fn is_offloading_ident(method: &syn::Ident) -> bool {
+    ident_in(method, known_paths::OFFLOADING_METHODS)
+        || ident_in(method, known_paths::CALLBACK_METHODS)
 }
 
 /// Does a resolved path name the configured `path` (`mycrate::pool::run_blocking`)? An
@@ -272,7 +273,7 @@ impl Context {
                 {
                     args
                 }
-                CallSite::Method(method, args) if is_offloading_method(&method.to_string()) => args,
+                CallSite::Method(method, args) if is_offloading_ident(method) => args,
                 _ => continue,
             };
             for arg in args {

@@ -403,8 +403,10 @@ impl Evidence {
         depth: usize,
     ) -> Ty {
         let path = receiver.path().unwrap_or("");
+        // `Type.method`, the key of the tables' rows (none for an unknown receiver).
+        let key = (!path.is_empty()).then(|| [path, ".", method].concat());
         // A type whose `into_iter` the tables name (`walkdir::WalkDir`) gives that type.
-        if let Some(spec) = known_paths::explicit_returns(&format!("{path}.{method}")) {
+        if let Some(spec) = key.as_deref().and_then(known_paths::explicit_returns) {
             return Ty::from_spec(spec, receiver, &[]).normalized();
         }
         if known_paths::ITERATING.contains(&method) {
@@ -432,10 +434,9 @@ impl Evidence {
         if known_paths::cell_contents(path, method) {
             return receiver.arg(0).normalized();
         }
-        if path.is_empty() {
+        let Some(key) = key else {
             return Ty::Unknown;
-        }
-        let key = format!("{path}.{method}");
+        };
         if let Some(spec) = known_paths::returns(&key) {
             let args: Vec<Ty> = call
                 .args
@@ -446,7 +447,7 @@ impl Evidence {
             return Ty::from_spec(spec, receiver, &args).normalized();
         }
         if is_local_text(path) {
-            let key = format!("{}.{method}", last_segment(path));
+            let key = [last_segment(path), ".", method].concat();
             return self.fn_returns.get(&key).cloned().unwrap_or_default();
         }
         Ty::Unknown

@@ -66,7 +66,7 @@ pub(super) fn call_driver(resolved: &Resolved) -> Option<Runtime> {
 pub(super) fn method_driver(receiver: &Ty, method: &syn::Ident) -> Option<Runtime> {
     receiver
         .path()
-        .and_then(|path| known_paths::driver(&format!("{path}.{method}")))
+        .and_then(|path| known_paths::driver(&[path, ".", &method.to_string()].concat()))
 }
 
 /// Runtimes a `#[cfg(..)]` or `#[cfg_attr(..)]` among these attributes names (by feature or

@@ -53,6 +53,11 @@ pub(super) fn closure_value(mut expr: &Expr) -> Option<&ExprClosure> {
     }
 }
 
+/// Is `ident` one of `names`? (Compared without building the identifier's text.)
+pub(crate) fn ident_in(ident: &syn::Ident, names: &[&str]) -> bool {
+    names.iter().any(|name| ident == name)
+}
+
 pub(super) fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
@@ -61,7 +66,7 @@ pub(super) fn last_segment(path: &str) -> &str {
 pub(super) fn local_fn_key(path: &str) -> String {
     let segments: Vec<&str> = path.split("::").collect();
     match segments.as_slice() {
-        [.., ty, f] if ty.starts_with(char::is_uppercase) => format!("{ty}::{f}"),
+        [.., ty, f] if ty.starts_with(char::is_uppercase) => [ty, "::", f].concat(),
         [.., f] => (*f).to_string(),
         [] => String::new(),
     }
@@ -137,9 +142,10 @@ pub(super) fn block_diverges(block: &Block) -> bool {
 }
 
 pub(super) fn is_panic_macro(mac: &Macro) -> bool {
-    mac.path.segments.last().is_some_and(|segment| {
-        known_paths::PANIC_MACROS.contains(&segment.ident.to_string().as_str())
-    })
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|segment| ident_in(&segment.ident, known_paths::PANIC_MACROS))
 }
 
 /// A call that builds a value holding its arguments: `Some(g)`, `Ok(g)`, `Wrapper(g)`,

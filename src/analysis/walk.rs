@@ -457,7 +457,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
-        if known_paths::STD_SHAPE_UNWRAPS.contains(&call.method.to_string().as_str()) {
+        if ident_in(&call.method, known_paths::STD_SHAPE_UNWRAPS) {
             self.guards.mark_std_shaped(&call.receiver);
         }
         self.visit_expr(&call.receiver);
@@ -466,7 +466,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
             (self.guards).on_method_call(call, &receiver, &self.evidence, self.index);
         }
-        if context::is_offloading_method(&call.method.to_string()) {
+        if context::is_offloading_ident(&call.method) {
             self.context.mark_offloaded(call.args.iter());
             self.calls.branches.offloader_args(call.args.iter());
         }
@@ -477,7 +477,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             let recorded = (self.calls).record_method_call(site, &receiver, call, span);
             self.context.candidates(recorded, call.args.iter());
         }
-        if known_paths::ITEM_CLOSURES.contains(&call.method.to_string().as_str())
+        if ident_in(&call.method, known_paths::ITEM_CLOSURES)
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
         {
             let item = receiver.item();

@@ -78,10 +78,12 @@ fn creation_call(mut expr: &Expr) -> Option<usize> {
     loop {
         expr = match peel(expr) {
             Expr::Try(inner) => &inner.expr,
-            Expr::MethodCall(call) if named(&call.method, known_paths::RUNTIME_BUILD_METHODS) => {
+            Expr::MethodCall(call)
+                if ident_in(&call.method, known_paths::RUNTIME_BUILD_METHODS) =>
+            {
                 return Some(expr_addr(peel(expr)));
             }
-            Expr::MethodCall(call) if named(&call.method, known_paths::REPORTED_SEE_THROUGH) => {
+            Expr::MethodCall(call) if ident_in(&call.method, known_paths::REPORTED_SEE_THROUGH) => {
                 &call.receiver
             }
             Expr::Call(call) => {
@@ -108,7 +110,7 @@ fn shut_down(rest: &[Stmt], name: &str) -> bool {
                 TokenTree::Ident(ident) if ident == name => {
                     let dot = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '.');
                     let method = matches!(tokens.get(i + 2), Some(TokenTree::Ident(m))
-                        if known_paths::RUNTIME_SHUTDOWNS.contains(&m.to_string().as_str()));
+                        if ident_in(&m, known_paths::RUNTIME_SHUTDOWNS));
                     if dot && method {
                         return true;
                     }
@@ -134,7 +136,7 @@ fn moved_to_thread(block: &Block, name: &str, evidence: &Evidence, offload: &[St
             }
             CallSite::Method(method, args)
                 if moving_closures(args).next().is_some()
-                    && context::is_offloading_method(&method.to_string()) =>
+                    && context::is_offloading_ident(method) =>
             {
                 args
             }
@@ -148,11 +150,6 @@ fn moved_to_thread(block: &Block, name: &str, evidence: &Evidence, offload: &[St
 fn moving_closures(args: &Punctuated<Expr, Token![,]>) -> impl Iterator<Item = &ExprClosure> {
     let closures = args.iter().filter_map(closure_value);
     closures.filter(|closure| closure.capture.is_some() && closure.asyncness.is_none())
-}
-
-/// Is `ident` one of `names` (compared without building its text)?
-fn named(ident: &syn::Ident, names: &[&str]) -> bool {
-    names.iter().any(|name| ident == name)
 }
 
 /// Does this token stream name `name` anywhere?

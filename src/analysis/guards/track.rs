@@ -463,15 +463,11 @@ impl GuardTracker {
                         && *d == depth
                     {
                         found.push(*id);
-                    } else if known_paths::TAKING_METHODS
-                        .contains(&call.method.to_string().as_str())
-                    {
+                    } else if ident_in(&call.method, known_paths::TAKING_METHODS) {
                         if let Some((place, _)) = place_name(&call.receiver) {
                             found.extend(body.contained(&place));
                         }
-                    } else if known_paths::GUARD_PRESERVING
-                        .contains(&call.method.to_string().as_str())
-                    {
+                    } else if ident_in(&call.method, known_paths::GUARD_PRESERVING) {
                         push(&mut work, next, Want::Value, vec![&call.receiver]);
                     }
                 }

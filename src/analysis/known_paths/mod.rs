@@ -65,7 +65,7 @@ pub(crate) static ALIASES: &[(&str, &str)] = &[
 pub(crate) fn canonical(path: &str) -> std::borrow::Cow<'_, str> {
     for (from, to) in ALIASES {
         if let Some(rest) = path.strip_prefix(from) {
-            return format!("{to}{rest}").into();
+            return [to, rest].concat().into();
         }
     }
     path.into()
@@ -190,7 +190,7 @@ pub(crate) fn blocking_for(
         return active(row.packages, dependencies).then_some(*row);
     }
     let (from, to, packages) = MIRRORS.iter().find(|m| key.starts_with(m.0))?;
-    let mirrored = format!("{to}{}", &key[from.len()..]);
+    let mirrored = [to, &key[from.len()..]].concat();
     let row = TABLES.blocking.get(mirrored.as_str())?;
     active(packages, dependencies).then_some(*row)
 }
@@ -212,7 +212,7 @@ pub(crate) fn returns(key: &str) -> Option<&'static str> {
     }
     // A builder's `Type.*` row: every other method of the type returns what it says.
     let (owner, _) = key.split_once('.')?;
-    TABLES.returns.get(format!("{owner}.*").as_str()).copied()
+    TABLES.returns.get([owner, ".*"].concat().as_str()).copied()
 }
 
 /// The return type spec of a `Type.method` key named by its own row (no mirror, no
