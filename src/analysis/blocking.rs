@@ -243,25 +243,24 @@ pub(super) fn method_found(
     settings: &Settings,
     receiver: &Ty,
     call: &ExprMethodCall,
+    method: &str,
     index: &LineIndex,
     in_loop: bool,
 ) -> Option<Found> {
-    let method = call.method.to_string();
     let span = || index.span(call.method.span());
     if let Some(user) = receiver.path().and_then(|path| {
         settings
             .blocking
             .iter()
-            .find(|user| configured_method(path, &method, &user.path))
+            .find(|user| configured_method(path, method, &user.path))
     }) {
         return Some(Found::configured(user, span()));
     }
     // `"127.0.0.1:8080".to_socket_addrs()` parses an address: no lookup, no wait.
-    if known_paths::ADDRESS_PARSING.contains(&method.as_str()) && is_address_literal(&call.receiver)
-    {
+    if known_paths::ADDRESS_PARSING.contains(&method) && is_address_literal(&call.receiver) {
         return None;
     }
-    let (entry, item) = method_entry(evidence, &settings.dependencies, receiver, &method, call)?;
+    let (entry, item) = method_entry(evidence, &settings.dependencies, receiver, method, call)?;
     // A send on a buffered channel waits only when it is full: reported where it always
     // waits (no buffer) or where repeated sends can fill it (in a loop).
     if known_paths::WAITS_WHEN_FULL.contains(&entry.callee)

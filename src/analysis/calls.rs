@@ -298,6 +298,7 @@ impl Calls {
         site: Site<'_>,
         receiver: &Ty,
         call: &ExprMethodCall,
+        name: &str,
         span: Span,
     ) -> Option<(u32, u32)> {
         // A type of another crate: `krate::Type`, for a crate linked with this one (a
@@ -306,20 +307,19 @@ impl Calls {
             Some(path) if is_local_text(path) => Some(last_segment(path).to_string()),
             Some(path) => match path.split_once("::") {
                 Some((first, _)) if !known_paths::WELL_KNOWN_CRATES.contains(&first) => {
-                    Some(format!("{first}::{}", last_segment(path)))
+                    Some([first, "::", last_segment(path)].concat())
                 }
                 _ => return None,
             },
             None => None,
         };
-        let name = call.method.to_string();
         self.current(site.context.ctx())?;
         let target = CallTarget::Method {
             ty: ty.map(String::into_boxed_str),
-            name: name.as_str().into(),
+            name: name.into(),
         };
         let at = addr(call);
-        let recorded = site.call(target, name, span, at, call.args.len());
+        let recorded = site.call(target, name.to_string(), span, at, call.args.len());
         self.push_call(recorded, site, at, call.args.iter())
     }
 }

@@ -66,10 +66,9 @@ pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
 }
 
 /// Does a method of this name, given a plain closure, run it on another thread (now, or
-/// later as a registered callback)? (Compared without building the name's text.)
-pub(crate) fn is_offloading_ident(method: &syn::Ident) -> bool {
-    ident_in(method, known_paths::OFFLOADING_METHODS)
-        || ident_in(method, known_paths::CALLBACK_METHODS)
+/// later as a registered callback)?
+pub(crate) fn is_offloading_method(name: &str) -> bool {
+    known_paths::OFFLOADING_METHODS.contains(&name) || known_paths::CALLBACK_METHODS.contains(&name)
 }
 
 /// Does a resolved path name the configured `path` (`mycrate::pool::run_blocking`)? An
@@ -273,7 +272,7 @@ impl Context {
                 {
                     args
                 }
-                CallSite::Method(method, args) if is_offloading_ident(method) => args,
+                CallSite::Method(method, args) if is_offloading_method(&method.to_string()) => args,
                 _ => continue,
             };
             for arg in args {

@@ -307,8 +307,8 @@ impl Imports {
             return match known_paths::prelude(first) {
                 Some(path) => Resolved::Extern(path.to_string()),
                 // A glob of another crate may bring it (`use tokio::time::*; timeout(..)`).
-                None if self.has_extern_glob(top) => Resolved::Extern(format!("*::{first}")),
-                None => Resolved::Local(format!("{UNRESOLVED}::{first}")),
+                None if self.has_extern_glob(top) => Resolved::Extern(["*::", first].concat()),
+                None => Resolved::Local([UNRESOLVED, "::", first].concat()),
             };
         }
         Resolved::Extern(joined(None, segments))
@@ -374,7 +374,7 @@ impl Imports {
             for glob in &frame.globs {
                 match glob {
                     Glob::Extern(prefix) => {
-                        let candidate = format!("{prefix}::{name}");
+                        let candidate = [prefix, "::", name].concat();
                         if known_paths::is_known(&candidate) {
                             return Some(Resolved::Extern(candidate));
                         }

@@ -63,10 +63,10 @@ pub(super) fn call_driver(resolved: &Resolved) -> Option<Runtime> {
 }
 
 /// The runtime a method call drives its argument on (`rt.block_on(fut)`).
-pub(super) fn method_driver(receiver: &Ty, method: &syn::Ident) -> Option<Runtime> {
+pub(super) fn method_driver(receiver: &Ty, method: &str) -> Option<Runtime> {
     receiver
         .path()
-        .and_then(|path| known_paths::driver(&[path, ".", &method.to_string()].concat()))
+        .and_then(|path| known_paths::driver(&[path, ".", method].concat()))
 }
 
 /// Runtimes a `#[cfg(..)]` or `#[cfg_attr(..)]` among these attributes names (by feature or

@@ -190,7 +190,10 @@ fn resolve_type_at(ty: &Type, imports: &Imports, self_ty: &Ty, depth: usize) -> 
                 return self_ty.clone();
             }
             let resolved = match imports.resolve_path(&path.path) {
-                Resolved::Extern(text) => super::known_paths::canonical(&text).into_owned(),
+                Resolved::Extern(text) => match super::known_paths::canonical(&text) {
+                    std::borrow::Cow::Owned(aliased) => aliased,
+                    std::borrow::Cow::Borrowed(_) => text,
+                },
                 Resolved::Local(text) => text,
             };
             let args = match segments.last().map(|s| &s.arguments) {

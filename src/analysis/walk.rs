@@ -181,7 +181,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Like [`Self::check_call`], for a method call on a receiver of this type.
-    fn check_method(&mut self, call: &ExprMethodCall, receiver: &Ty) -> bool {
+    fn check_method(&mut self, call: &ExprMethodCall, method: &str, receiver: &Ty) -> bool {
         if self.context.ctx() == Ctx::Detached || self.context.is_awaited(addr(call)) {
             return false;
         }
@@ -194,6 +194,7 @@ impl<'a> Walker<'a> {
             self.settings,
             receiver,
             call,
+            method,
             self.index,
             self.context.in_loop(),
         ) else {
@@ -457,27 +458,29 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
-        if ident_in(&call.method, known_paths::STD_SHAPE_UNWRAPS) {
+        // The method's name, built once for every question below.
+        let method = call.method.to_string();
+        if known_paths::STD_SHAPE_UNWRAPS.contains(&method.as_str()) {
             self.guards.mark_std_shaped(&call.receiver);
         }
         self.visit_expr(&call.receiver);
         // What the source shows of the receiver: read once, nothing below changes it.
         let receiver = self.evidence.type_of(&call.receiver);
         if self.guards.in_body() && !self.context.is_awaited(addr(call)) {
-            (self.guards).on_method_call(call, &receiver, &self.evidence, self.index);
+            (self.guards).on_method_call(call, &method, &receiver, &self.evidence, self.index);
         }
-        if context::is_offloading_ident(&call.method) {
+        if context::is_offloading_method(&method) {
             self.context.mark_offloaded(call.args.iter());
             self.calls.branches.offloader_args(call.args.iter());
         }
-        let driver = runtimes::method_driver(&receiver, &call.method);
-        if !self.check_method(call, &receiver) {
+        let driver = runtimes::method_driver(&receiver, &method);
+        if !self.check_method(call, &method, &receiver) {
             let span = self.index.span(call.method.span());
             let site = Site::new(&self.context, &self.runtimes, &self.evidence);
-            let recorded = (self.calls).record_method_call(site, &receiver, call, span);
+            let recorded = (self.calls).record_method_call(site, &receiver, call, &method, span);
             self.context.candidates(recorded, call.args.iter());
         }
-        if ident_in(&call.method, known_paths::ITEM_CLOSURES)
+        if known_paths::ITEM_CLOSURES.contains(&method.as_str())
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)
         {
             let item = receiver.item();
@@ -490,7 +493,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 walker.visit_expr(arg);
             }
         });
-        self.guards.after_method_call(call);
+        self.guards.after_method_call(call, &method);
     }
 
     fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {

@@ -110,7 +110,7 @@ fn shut_down(rest: &[Stmt], name: &str) -> bool {
                 TokenTree::Ident(ident) if ident == name => {
                     let dot = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '.');
                     let method = matches!(tokens.get(i + 2), Some(TokenTree::Ident(m))
-                        if ident_in(&m, known_paths::RUNTIME_SHUTDOWNS));
+                        if ident_in(m, known_paths::RUNTIME_SHUTDOWNS));
                     if dot && method {
                         return true;
                     }
@@ -136,7 +136,7 @@ fn moved_to_thread(block: &Block, name: &str, evidence: &Evidence, offload: &[St
             }
             CallSite::Method(method, args)
                 if moving_closures(args).next().is_some()
-                    && context::is_offloading_ident(method) =>
+                    && context::is_offloading_method(&method.to_string()) =>
             {
                 args
             }

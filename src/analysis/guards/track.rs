@@ -318,17 +318,19 @@ impl GuardTracker {
     pub(crate) fn on_method_call(
         &mut self,
         call: &ExprMethodCall,
+        method: &str,
         receiver: &Ty,
         evidence: &Evidence,
         index: &LineIndex,
     ) {
-        let method = call.method.to_string();
         let in_async = self.bodies.last().is_some_and(Body::is_async);
-        if let Some((lock, by_shape)) = self.lock_of(call, &method, receiver, &evidence.imports) {
+        if let Some((lock, by_shape)) = self.lock_of(call, method, receiver, &evidence.imports) {
             let span = index.span(call.method.span());
             // `self.cache.lock().unwrap()`, `cache` a field of a struct declared elsewhere:
             // std's lock by the call's shape, unless the crate shows the field's type.
-            match lock_source(call, receiver, evidence, method).filter(|_| by_shape && in_async) {
+            match lock_source(call, receiver, evidence, method.to_string())
+                .filter(|_| by_shape && in_async)
+            {
                 Some(source) => self.create_pending(addr(call), source, span, Some(lock)),
                 None => self.create(addr(call), lock, span),
             }
@@ -337,10 +339,10 @@ impl GuardTracker {
         if !in_async {
             return;
         }
-        let source = if known_paths::is_guard_method(&method) {
-            lock_source(call, receiver, evidence, method)
+        let source = if known_paths::is_guard_method(method) {
+            lock_source(call, receiver, evidence, method.to_string())
         } else if crate_type(receiver) {
-            let returns = evidence.method_return(receiver, &method, call, 0);
+            let returns = evidence.method_return(receiver, method, call, 0);
             (returns == Ty::Unknown || is_guard_type(&returns)).then_some(PendingSource::Call)
         } else {
             None
@@ -463,12 +465,15 @@ impl GuardTracker {
                         && *d == depth
                     {
                         found.push(*id);
-                    } else if ident_in(&call.method, known_paths::TAKING_METHODS) {
-                        if let Some((place, _)) = place_name(&call.receiver) {
-                            found.extend(body.contained(&place));
+                    } else {
+                        let method = call.method.to_string();
+                        if known_paths::TAKING_METHODS.contains(&method.as_str()) {
+                            if let Some((place, _)) = place_name(&call.receiver) {
+                                found.extend(body.contained(&place));
+                            }
+                        } else if known_paths::GUARD_PRESERVING.contains(&method.as_str()) {
+                            push(&mut work, next, Want::Value, vec![&call.receiver]);
                         }
-                    } else if ident_in(&call.method, known_paths::GUARD_PRESERVING) {
-                        push(&mut work, next, Want::Value, vec![&call.receiver]);
                     }
                 }
                 (Want::Value, Expr::Try(inner)) => {
@@ -552,11 +557,11 @@ impl GuardTracker {
     /// After a method call: names passed by value are moved, and a temporary guard moved
     /// into a combinator's closure (`try_borrow_mut().ok().and_then(|mut m| m.take())`)
     /// ends when the closure returns, unless the closure gives it back.
-    pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall) {
+    /// `method`: the call's method name.
+    pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall, method: &str) {
         self.release_moved(call.args.iter());
-        let method = call.method.to_string();
-        let storing = known_paths::GUARD_STORING_METHODS.contains(&method.as_str());
-        let taking = !storing && known_paths::TAKING_METHODS.contains(&method.as_str());
+        let storing = known_paths::GUARD_STORING_METHODS.contains(&method);
+        let taking = !storing && known_paths::TAKING_METHODS.contains(&method);
         if (storing || taking)
             && let Some((place, root)) = place_name(&call.receiver)
         {
@@ -578,7 +583,7 @@ impl GuardTracker {
                 self.with_body(|body| body.take_out(&place));
             }
         }
-        if !known_paths::CONSUMING_COMBINATORS.contains(&method.as_str()) {
+        if !known_paths::CONSUMING_COMBINATORS.contains(&method) {
             return;
         }
         let Some(closure) = call.args.last().and_then(closure_value) else {
