@@ -147,34 +147,44 @@ impl Reported {
 }
 
 /// The blocking operation a call by path performs: a configured path or a catalogue row.
+/// `resolved`: what the call's path resolves to (`Evidence::resolve_expr_path`).
 pub(super) fn call_found(
     evidence: &Evidence,
     settings: &Settings,
     index: &LineIndex,
     call: &ExprCall,
+    resolved: &Resolved,
 ) -> Option<Found> {
     let Expr::Path(func) = peel(&call.func) else {
         return None;
     };
-    let resolved = evidence.resolve_expr_path(&func.path);
     if let Some(user) = settings
         .blocking
         .iter()
-        .find(|user| context::names_configured(&resolved, &user.path))
+        .find(|user| context::names_configured(resolved, &user.path))
     {
         return Some(Found::configured(user, path_span(index, &func.path)));
     }
     let Resolved::Extern(path) = resolved else {
         return None;
     };
-    let span = path_span(index, &func.path);
+    let span = || path_span(index, &func.path);
     if let Some((_, positions, replacement)) =
         known_paths::IO_FORWARDING.iter().find(|row| row.0 == path)
     {
-        return forwarding_found(evidence, settings, call, positions, replacement, path, span);
+        let path = path.clone();
+        return forwarding_found(
+            evidence,
+            settings,
+            call,
+            positions,
+            replacement,
+            path,
+            span(),
+        );
     }
-    let entry = known_paths::blocking_for(&path, &settings.dependencies)?;
-    Some(Found::row(entry, path.replace('.', "::"), span))
+    let entry = known_paths::blocking_for(path, &settings.dependencies)?;
+    Some(Found::row(entry, path.replace('.', "::"), span()))
 }
 
 /// `std::io::copy(reader, writer)` blocks as its reader or writer does (in that order);

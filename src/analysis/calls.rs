@@ -4,6 +4,8 @@
 
 mod branches;
 
+use std::fmt::Write as _;
+
 use syn::{ExprCall, ExprMethodCall, FnArg, ItemImpl, Signature};
 
 pub(crate) use branches::Branches;
@@ -264,14 +266,7 @@ impl Calls {
     ) -> Option<(u32, u32)> {
         let driver = site.runtimes.driver();
         let (at, args) = (addr(call), call.args.len());
-        let written = path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect::<Vec<_>>()
-            .join("::");
         let current = self.current(site.context.ctx())?;
-        let target = CallTarget::Path(resolved.item_path());
         if let Resolved::Extern(text) = resolved {
             if let Some(runtime) = known_paths::runtime_api(text) {
                 current.uses.push(RuntimeUse {
@@ -286,6 +281,13 @@ impl Calls {
             if known_paths::WELL_KNOWN_CRATES.contains(&first) {
                 return None;
             }
+        }
+        // Built only for a call recorded.
+        let target = CallTarget::Path(resolved.item_path());
+        let mut written = String::new();
+        for (i, segment) in path.segments.iter().enumerate() {
+            let separator = if i == 0 { "" } else { "::" };
+            let _ = write!(written, "{separator}{}", segment.ident);
         }
         let recorded = site.call(target, written, span, at, args);
         self.push_call(recorded, site, at, call.args.iter())

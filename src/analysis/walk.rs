@@ -23,6 +23,7 @@ use super::evidence::Evidence;
 use super::facts::Fact;
 use super::guards::Body;
 use super::guards::track::GuardTracker;
+use super::imports::Resolved;
 use super::known_paths::{self};
 use super::runtimes::{self, Runtimes};
 use super::skeleton::Skeleton;
@@ -165,12 +166,12 @@ impl<'a> Walker<'a> {
     }
 
     /// Reports (in a sync fn: records) a catalogued or configured blocking call; true if one.
-    fn check_call(&mut self, call: &ExprCall) -> bool {
+    fn check_call(&mut self, call: &ExprCall, resolved: &Resolved) -> bool {
         if self.context.ctx() == Ctx::Detached || self.context.is_awaited(addr(call)) {
             return false;
         }
-        let Some(found) = blocking::call_found(&self.evidence, self.settings, self.index, call)
-        else {
+        let found = blocking::call_found(&self.evidence, self.settings, self.index, call, resolved);
+        let Some(found) = found else {
             return false;
         };
         if !self.reported.harmless(&found, addr(call)) {
@@ -436,7 +437,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.context.mark_offloaded(call.args.iter());
                 self.calls.branches.offloader_args(call.args.iter());
             }
-            if !self.check_call(call) {
+            if !self.check_call(call, &resolved) {
                 let span = path_span(self.index, &func.path);
                 let site = Site::new(&self.context, &self.runtimes, &self.evidence);
                 let recorded =
