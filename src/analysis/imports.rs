@@ -151,13 +151,20 @@ impl Imports {
     }
 
     /// Binds `name` in frame `frame` (the innermost).
-    fn bind(&mut self, frame: usize, name: &str, resolved: Resolved) {
-        if self.frames[frame]
-            .names
-            .insert(name.to_string(), resolved)
-            .is_none()
-        {
-            self.bound.entry(name.to_string()).or_default().push(frame);
+    /// Whether that changed what `name` means there.
+    fn bind(&mut self, frame: usize, name: &str, resolved: Resolved) -> bool {
+        let names = &mut self.frames[frame].names;
+        match names.get_mut(name) {
+            Some(old) if *old == resolved => false,
+            Some(old) => {
+                *old = resolved;
+                true
+            }
+            None => {
+                names.insert(name.to_string(), resolved);
+                self.bound.entry(name.to_string()).or_default().push(frame);
+                true
+            }
         }
     }
 
@@ -186,8 +193,10 @@ impl Imports {
             }
         }
         // `use` paths may start with a name another `use` of this frame binds
-        // (`use std::fs; use fs::File;`): a few passes settle any order.
+        // (`use std::fs; use fs::File;`): a few passes settle any order (a pass that
+        // changes nothing has settled it: the next would compute the same again).
         for _ in 0..3 {
+            let mut changed = false;
             for (name, binding) in &raw_names {
                 let RawBinding::Use { path, absolute } = binding else {
                     continue;
@@ -205,7 +214,10 @@ impl Imports {
                 } else {
                     self.resolve_in(top, path, false)
                 };
-                self.bind(top - 1, name, resolved);
+                changed |= self.bind(top - 1, name, resolved);
+            }
+            if !changed {
+                break;
             }
         }
         for glob in raw_globs {
