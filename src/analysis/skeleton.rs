@@ -66,17 +66,23 @@ impl<'a> Skeleton<'a> {
         }
         let mut scan = Scan::default();
         let mut meter = StackMeter::default();
-        let mut tokens = Lexer::new(text, 0).peekable();
-        while let Some(token) = tokens.next() {
+        // Each code token is taken with the next one (comments between them passed over).
+        let mut previous: Option<Token> = None;
+        for token in Lexer::new(text, 0) {
             if token.is_comment() {
                 if is_doc(&text[token.start..token.end]) {
                     scan.docs.push(token.start..token.end);
                 }
                 continue;
             }
+            if let Some(previous) = previous {
+                scan.token(text, previous, Some(token));
+            }
             meter.feed(text, token);
-            let next = next_code(&mut tokens, text, &mut scan.docs);
-            scan.token(text, token, next);
+            previous = Some(token);
+        }
+        if let Some(previous) = previous {
+            scan.token(text, previous, None);
         }
         let need = meter.finish();
         if scan.fns.is_empty() {
@@ -113,24 +119,6 @@ impl<'a> Skeleton<'a> {
             lines_before: line,
         })
     }
-}
-
-/// The next token that is not a comment (the doc comments passed on the way noted).
-fn next_code<I: Iterator<Item = Token>>(
-    tokens: &mut std::iter::Peekable<I>,
-    text: &str,
-    docs: &mut Vec<Range<usize>>,
-) -> Option<Token> {
-    while let Some(token) = tokens.peek() {
-        if !token.is_comment() {
-            return Some(*token);
-        }
-        if is_doc(&text[token.start..token.end]) {
-            docs.push(token.start..token.end);
-        }
-        tokens.next();
-    }
-    None
 }
 
 /// `///`, `//!`, `/** */` and `/*! */`, as the reference defines them (`////` and `/***`
