@@ -18,7 +18,7 @@ mod resolve;
 mod runtime_flow;
 pub mod select;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;

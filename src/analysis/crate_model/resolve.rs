@@ -7,7 +7,7 @@
 //! be its type).
 
 use crate::analysis::known_paths;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use rayon::prelude::*;
 
