@@ -277,7 +277,7 @@ impl Calls {
                     gated: site.runtimes.is_gated(runtime),
                 });
             }
-            let first = text.split("::").next().unwrap_or_default();
+            let first = split_path(text).map_or(text.as_str(), |(first, _)| first);
             if known_paths::WELL_KNOWN_CRATES.contains(&first) {
                 return None;
             }
@@ -307,7 +307,7 @@ impl Calls {
         // workspace member, a `path` dependency, this package's lib).
         let ty = match receiver.path() {
             Some(path) if is_local_text(path) => Some(last_segment(path).to_string()),
-            Some(path) => match path.split_once("::") {
+            Some(path) => match split_path(path) {
                 Some((first, _)) if !known_paths::WELL_KNOWN_CRATES.contains(&first) => {
                     Some([first, "::", last_segment(path)].concat())
                 }

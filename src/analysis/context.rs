@@ -61,7 +61,7 @@ pub(crate) fn is_offloader_path(resolved: &Resolved, user: &[String]) -> bool {
         return true;
     }
     // Re-exports and wrappers keep the distinctive names.
-    let last = text.rsplit("::").next().unwrap_or(text);
+    let last = last_segment(text);
     known_paths::OFFLOADER_NAMES.contains(&last)
 }
 
@@ -368,7 +368,7 @@ fn names_wrapper(func: &Expr, table: &[&str]) -> bool {
         return false;
     };
     let before = segments.next();
-    table.iter().any(|row| match row.split_once("::") {
+    table.iter().any(|row| match split_path(row) {
         Some((ty, f)) => last.ident == f && before.is_some_and(|segment| segment.ident == ty),
         None => last.ident == row,
     })

@@ -487,11 +487,11 @@ impl Evidence {
 /// `krate::…::Type::f` of a crate that is not a well-known one: by convention, an
 /// associated fn called on a type builds one (`krate::…::Type`).
 fn extern_constructor(path: &str) -> Option<Ty> {
-    let (first, _) = path.split_once("::")?;
+    let (first, _) = split_path(path)?;
     if known_paths::WELL_KNOWN_CRATES.contains(&first) {
         return None;
     }
-    let (ty, _) = path.rsplit_once("::")?;
+    let (ty, _) = rsplit_path(path)?;
     last_segment(ty)
         .starts_with(char::is_uppercase)
         .then(|| Ty::named(ty))

@@ -36,7 +36,7 @@ impl Resolved {
     /// any other first segment is a crate's name.
     pub(crate) fn item_path(&self) -> ItemPath {
         let text = self.text();
-        let (first, rest) = text.split_once("::").unwrap_or((text, ""));
+        let (first, rest) = super::syntax::split_path(text).unwrap_or((text, ""));
         let root = match first {
             "self" => PathRoot::SelfMod,
             "crate" => PathRoot::Crate,

@@ -59,7 +59,35 @@ pub(crate) fn ident_in(ident: &syn::Ident, names: &[&str]) -> bool {
 }
 
 pub(super) fn last_segment(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
+    rsplit_path(path).map_or(path, |(_, last)| last)
+}
+
+/// `path.split_once("::")`, found by a byte search (a substring searcher costs more to
+/// set up than these short paths take to scan).
+pub(crate) fn split_path(path: &str) -> Option<(&str, &str)> {
+    let bytes = path.as_bytes();
+    let mut from = 0;
+    while let Some(at) = memchr::memchr(b':', &bytes[from..]) {
+        let at = from + at;
+        if bytes.get(at + 1) == Some(&b':') {
+            return Some((&path[..at], &path[at + 2..]));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// `path.rsplit_once("::")`, as [`split_path`].
+pub(crate) fn rsplit_path(path: &str) -> Option<(&str, &str)> {
+    let bytes = path.as_bytes();
+    let mut end = bytes.len();
+    while let Some(at) = memchr::memrchr(b':', &bytes[..end]) {
+        if at > 0 && bytes[at - 1] == b':' {
+            return Some((&path[..at - 1], &path[at + 1..]));
+        }
+        end = at;
+    }
+    None
 }
 
 /// The key of a crate-local fn in `fn_returns`: `f` or `Type::f`.
@@ -304,5 +332,25 @@ pub(super) fn path_span(index: &LineIndex, path: &syn::Path) -> Span {
     match (first, last) {
         (Some(first), Some(last)) => index.join(first, last),
         _ => index.span(PmSpan::call_site()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_split_as_str_split_once_does() {
+        for path in [
+            "", "a", "a::b", "a::b::c", "::a", "a::", "a:::b", "a::::b", ":", "a:b::c", "é::ü",
+        ] {
+            assert_eq!(split_path(path), path.split_once("::"), "{path}");
+            assert_eq!(rsplit_path(path), path.rsplit_once("::"), "{path}");
+            assert_eq!(
+                last_segment(path),
+                path.rsplit("::").next().unwrap(),
+                "{path}"
+            );
+        }
     }
 }
