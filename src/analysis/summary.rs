@@ -309,10 +309,15 @@ impl ItemPath {
     }
 
     pub fn segments(&self) -> impl Iterator<Item = &str> + '_ {
-        (!self.joined.is_empty())
-            .then(|| self.joined.split("::"))
-            .into_iter()
-            .flatten()
+        // `joined.split("::")` (none when empty), by a byte search per segment.
+        let mut rest = (!self.joined.is_empty()).then_some(&*self.joined);
+        std::iter::from_fn(move || {
+            let text = rest?;
+            let (segment, tail) =
+                super::syntax::split_path(text).map_or((text, None), |(a, b)| (a, Some(b)));
+            rest = tail;
+            Some(segment)
+        })
     }
 }
 
@@ -334,7 +339,7 @@ impl CallTarget {
     /// A method call's receiver type: (the crate that defines it, as the file names it,
     /// when it is another crate's; the type's name).
     pub fn receiver(ty: &str) -> (Option<&str>, &str) {
-        match ty.split_once("::") {
+        match super::syntax::split_path(ty) {
             Some((krate, name)) => (Some(krate), name),
             None => (None, ty),
         }

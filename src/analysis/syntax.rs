@@ -338,6 +338,7 @@ pub(super) fn path_span(index: &LineIndex, path: &syn::Path) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::summary::{ItemPath, PathRoot};
 
     #[test]
     fn paths_split_as_str_split_once_does() {
@@ -351,6 +352,12 @@ mod tests {
                 path.rsplit("::").next().unwrap(),
                 "{path}"
             );
+            let item = ItemPath::new(PathRoot::Crate, path);
+            let split: Vec<&str> = match path {
+                "" => Vec::new(),
+                _ => path.split("::").collect(),
+            };
+            assert_eq!(item.segments().collect::<Vec<_>>(), split, "{path}");
         }
     }
 }

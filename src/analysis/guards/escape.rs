@@ -92,7 +92,7 @@ pub(crate) fn lock_items(items: &[Item], imports: &Imports, index: &LineIndex) -
         match known_paths::lock_type(path) {
             Some(lock) => Some(Some(lock)),
             None => known_paths::LOCK_NAMES
-                .contains(&path.rsplit("::").next().unwrap_or(path))
+                .contains(&crate::analysis::syntax::last_segment(path))
                 .then_some(None),
         }
     };
