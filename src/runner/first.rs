@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::read::{absolute, decode, decode_error, display_name, read_regular};
+use super::read::{
+    absolute, absolute_of, decode, decode_error, display_name, read_regular,
+    read_regular_noting_link,
+};
 use super::{FileResult, Scope, Unit, trace};
 use crate::analysis::crate_model::select::ItemNames;
 use crate::analysis::summary::FileSummary;
@@ -68,7 +71,16 @@ pub(super) fn first_pass(path: &Path, unit: &Unit, parse_all: bool, scope: &Scop
         aliases: Vec::new(),
         directives: false,
     };
-    let bytes = match trace::READ.time(|| scope.read(path, || read_regular(path, &name))) {
+    // Whether the path is a link, as the read found it (`None`: the text was given).
+    let mut link = None;
+    let read = || {
+        scope.read(path, || {
+            let (bytes, is_link) = read_regular_noting_link(path, &name)?;
+            link = Some(is_link);
+            Ok(bytes)
+        })
+    };
+    let bytes = match trace::READ.time(read) {
         Ok(bytes) => bytes,
         Err(result) => return failed(Pass::Failed(result), name),
     };
@@ -90,7 +102,10 @@ pub(super) fn first_pass(path: &Path, unit: &Unit, parse_all: bool, scope: &Scop
     };
     // A file named for a scoped run is parsed, whatever the size of its crate.
     let parse_all = parse_all || (scope.report.is_some() && scope.reports(&name));
-    let absolute = trace::ABSOLUTE.time(|| absolute(path));
+    let absolute = trace::ABSOLUTE.time(|| match link {
+        Some(link) => absolute_of(path, link),
+        None => absolute(path),
+    });
     let pass = first_pass_text(&absolute, &name, text, (unit, scope), parse_all);
     First {
         // Kept for parsed files only: a skipped file's is found again if it is parsed.

@@ -9,13 +9,19 @@ use super::FileResult;
 use crate::analysis::FileSummary;
 use crate::diagnostic::{Diagnostic, Pos, Span};
 use crate::discover::PathError;
-use crate::discover::files::{SOURCE_LIMIT, read_limited};
+use crate::discover::files::{SOURCE_LIMIT, read_limited, read_noting_link};
 
 /// A file's path made absolute the way crate roots are (symbolic links resolved), so the
 /// crate model can place it in its crate's layout. A file that is not itself a link is its
 /// folder resolved (once per folder and thread: resolving costs a system call per
 /// component, for every file of a 100,000-file crate) joined with its name.
 pub(super) fn absolute(path: &Path) -> PathBuf {
+    let link = std::fs::symlink_metadata(path).map_or(true, |m| m.file_type().is_symlink());
+    absolute_of(path, link)
+}
+
+/// [`absolute`] of a path known to be a symbolic link or not (`link`; true when unknown).
+pub(super) fn absolute_of(path: &Path, link: bool) -> PathBuf {
     thread_local! {
         static FOLDERS: std::cell::RefCell<std::collections::HashMap<PathBuf, PathBuf>> =
             std::cell::RefCell::default();
@@ -25,9 +31,8 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
             .or_else(|_| std::path::absolute(path))
             .unwrap_or_else(|_| path.to_path_buf())
     };
-    let not_a_link = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
     match (path.parent(), path.file_name()) {
-        (Some(folder), Some(name)) if not_a_link => {
+        (Some(folder), Some(name)) if !link => {
             let folder = if folder.as_os_str().is_empty() {
                 Path::new(".")
             } else {
@@ -51,6 +56,14 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
 /// files are read, and only up to the documented limit (`SOURCE_LIMIT`, 64 MiB).
 pub(super) fn read_regular(path: &Path, name: &str) -> Result<Vec<u8>, FileResult> {
     read_limited(path, SOURCE_LIMIT).map_err(|err| read_error(name.to_string(), &err))
+}
+
+/// [`read_regular`], and whether `path` is a symbolic link (for [`absolute_of`]).
+pub(super) fn read_regular_noting_link(
+    path: &Path,
+    name: &str,
+) -> Result<(Vec<u8>, bool), FileResult> {
+    read_noting_link(path, SOURCE_LIMIT).map_err(|err| read_error(name.to_string(), &err))
 }
 
 pub(super) fn read_error(name: String, err: &std::io::Error) -> FileResult {

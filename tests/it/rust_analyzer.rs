@@ -134,12 +134,27 @@ fn check_all_three_published(override_command: &[String]) {
     let mut check_ended: Option<Instant> = None;
     let mut last_publish = Instant::now();
     let start = Instant::now();
+    // rust-analyzer starts the check twice at start-up (the second cancels the first). Once,
+    // in CI beside the heavy tests, the last check ended with async-lint's second line
+    // missing (its output is the same run after run; not seen with the tests alone). Once
+    // settled without all three, the file is saved again, as a user would, for a whole new
+    // check.
+    let mut saves_left = 2;
     loop {
-        if check_ended.is_some()
-            && last_publish.elapsed() > SETTLE
-            && all_three(&published, &lib_uri, &main_uri).is_ok()
-        {
+        let settled = check_ended.is_some() && last_publish.elapsed() > SETTLE;
+        if settled && all_three(&published, &lib_uri, &main_uri).is_ok() {
             break;
+        }
+        if settled && saves_left > 0 {
+            saves_left -= 1;
+            eprintln!("not all three after a check: saving src/lib.rs again");
+            server.notify(
+                "textDocument/didSave",
+                json!({"textDocument": {"uri": lib_uri}}),
+            );
+            check_ended = None;
+            last_publish = Instant::now();
+            continue;
         }
         if start.elapsed() > TIMEOUT || check_ended.is_some_and(|end| end.elapsed() > AFTER_CHECK) {
             let missing = all_three(&published, &lib_uri, &main_uri)

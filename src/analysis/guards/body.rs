@@ -501,12 +501,18 @@ impl Body {
         )
     }
 
+    /// Goes back to the state of `snapshot`, taken before a branch: the guards made since
+    /// were made on another path (the arm before this one), so none of them is alive here.
     pub(crate) fn restore(&mut self, snapshot: &Snapshot) {
+        let taken = snapshot.0.len();
         for (guard, (alive, holder)) in self.guards.iter_mut().zip(&snapshot.0) {
             guard.alive = *alive;
             if guard.holder != *holder {
                 guard.holder = holder.clone();
             }
+        }
+        for guard in self.guards.iter_mut().skip(taken) {
+            guard.alive = false;
         }
     }
 

@@ -143,6 +143,38 @@ pub(super) fn passes_through(matched: &syn::ExprMatch) -> bool {
     })
 }
 
+/// The values a match's arms give (one of them is the match's): each arm's body, but not
+/// a name its own pattern binds (that is the scrutinee's value: [`passes_through`]; the
+/// arm's scope is over, and the name would be taken for another binding of it).
+pub(super) fn arm_values(matched: &syn::ExprMatch) -> Vec<&Expr> {
+    (matched.arms.iter())
+        .filter(|arm| match peel(&arm.body) {
+            Expr::Path(path) => path
+                .path
+                .get_ident()
+                .is_none_or(|ident| !pattern_names(&arm.pat).contains(&ident.to_string())),
+            _ => true,
+        })
+        .map(|arm| &*arm.body)
+        .collect()
+}
+
+/// `{ let g = …; g }`: the block's tail is a name the block binds. Its scope is over when
+/// the block's value is taken, and the name would be taken for another binding of it.
+pub(super) fn names_a_local(tail: &Expr, block: &syn::Block) -> bool {
+    let Expr::Path(path) = peel(tail) else {
+        return false;
+    };
+    let Some(ident) = path.path.get_ident() else {
+        return false;
+    };
+    let name = ident.to_string();
+    block.stmts.iter().any(|stmt| match stmt {
+        syn::Stmt::Local(local) => pattern_names(&local.pat).contains(&name),
+        _ => false,
+    })
+}
+
 /// The names an async block uses as values (a token scan over an explicit stack of
 /// groups): not a field or method after `.`, a path's first segment, a macro's name, a
 /// field name before `:`; nor a name the block declares with `let` (it may shadow).

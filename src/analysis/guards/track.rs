@@ -509,12 +509,36 @@ impl GuardTracker {
                     );
                 }
                 (Want::Value, Expr::Block(block)) => {
-                    if let Some(Stmt::Expr(tail, None)) = block.block.stmts.last() {
+                    if let Some(Stmt::Expr(tail, None)) = block.block.stmts.last()
+                        && !names_a_local(tail, &block.block)
+                    {
                         push(&mut work, next, Want::Value, vec![tail]);
                     }
                 }
-                (Want::Value, Expr::Match(matched)) if passes_through(matched) => {
-                    push(&mut work, next, Want::Value, vec![&matched.expr]);
+                (Want::Value, Expr::Match(matched)) => {
+                    if passes_through(matched) {
+                        push(&mut work, next, Want::Value, vec![&matched.expr]);
+                    }
+                    push(&mut work, next, Want::Value, arm_values(matched));
+                }
+                (Want::Value, Expr::If(branch)) => {
+                    // A name an `if let` binds is out of scope here: not followed.
+                    let then = match branch.then_branch.stmts.last() {
+                        Some(Stmt::Expr(tail, None))
+                            if !(matches!(peel(tail), Expr::Path(_))
+                                && matches!(peel(&branch.cond), Expr::Let(_))) =>
+                        {
+                            Some(tail)
+                        }
+                        _ => None,
+                    };
+                    let otherwise = branch.else_branch.as_ref().map(|(_, e)| &**e);
+                    push(
+                        &mut work,
+                        next,
+                        Want::Value,
+                        then.into_iter().chain(otherwise).collect(),
+                    );
                 }
                 (Want::Extended, Expr::Reference(reference)) => {
                     push(&mut work, next, Want::Place, vec![&reference.expr]);
