@@ -79,8 +79,7 @@ pub(crate) struct Reported {
     runtimes: runtime_fate::RuntimeFates,
     /// Joins on threads known to be finished.
     joins: finished::FinishedJoins,
-    /// Whether the file's text names a runtime shutdown method (`None`: not looked yet).
-    /// Of the file, not of a node: kept by [`Self::forget_nodes`].
+    /// Whether the file names a runtime shutdown (`None`: not looked yet); not reset by nodes.
     shutdowns_named: Option<bool>,
 }
 
@@ -102,14 +101,7 @@ impl Reported {
         text: &str,
     ) {
         let named = &mut self.shutdowns_named;
-        let mut shutdowns_named = || {
-            *named.get_or_insert_with(|| {
-                let found = |name: &&str| memchr::memmem::find(text.as_bytes(), name.as_bytes());
-                known_paths::RUNTIME_SHUTDOWNS
-                    .iter()
-                    .any(|name| found(name).is_some())
-            })
-        };
+        let mut shutdowns_named = || *named.get_or_insert_with(|| runtime_fate::named_in(text));
         (self.runtimes).scan_block(block, evidence, offload, &mut shutdowns_named);
         self.joins.scan_block(block);
     }
@@ -146,8 +138,8 @@ impl Reported {
     }
 }
 
-/// The blocking operation a call by path performs: a configured path or a catalogue row.
-/// `resolved`: what the call's path resolves to (`Evidence::resolve_expr_path`).
+/// The blocking operation a call by path (resolved as `resolved`) performs: a configured
+/// path or a catalogue row.
 pub(super) fn call_found(
     evidence: &Evidence,
     settings: &Settings,
@@ -168,23 +160,14 @@ pub(super) fn call_found(
     let Resolved::Extern(path) = resolved else {
         return None;
     };
-    let span = || path_span(index, &func.path);
+    let at = || path_span(index, &func.path);
     if let Some((_, positions, replacement)) =
         known_paths::IO_FORWARDING.iter().find(|row| row.0 == path)
     {
-        let path = path.clone();
-        return forwarding_found(
-            evidence,
-            settings,
-            call,
-            positions,
-            replacement,
-            path,
-            span(),
-        );
+        return forwarding_found(evidence, settings, call, positions, replacement, path, at());
     }
     let entry = known_paths::blocking_for(path, &settings.dependencies)?;
-    Some(Found::row(entry, path.replace('.', "::"), span()))
+    Some(Found::row(entry, path.replace('.', "::"), at()))
 }
 
 /// `std::io::copy(reader, writer)` blocks as its reader or writer does (in that order);
@@ -195,7 +178,7 @@ fn forwarding_found(
     call: &ExprCall,
     positions: &[(usize, &str)],
     replacement: &'static str,
-    path: String,
+    path: &str,
     span: Span,
 ) -> Option<Found> {
     positions.iter().find_map(|(position, direction)| {
@@ -210,7 +193,7 @@ fn forwarding_found(
         let ty = evidence.type_of(arg);
         let key = format!("{}.{direction}", ty.path()?);
         let entry = known_paths::blocking_for(&key, &settings.dependencies)?;
-        let mut found = Found::row(entry, path.clone(), span);
+        let mut found = Found::row(entry, path.to_string(), span);
         found.replacement = replacement;
         Some(found)
     })

@@ -62,6 +62,12 @@ impl RuntimeFates {
     }
 }
 
+/// Does `text` name a runtime shutdown method anywhere (a word of it, at least)?
+pub(super) fn named_in(text: &str) -> bool {
+    let found = |name: &&str| memchr::memmem::find(text.as_bytes(), name.as_bytes()).is_some();
+    known_paths::RUNTIME_SHUTDOWNS.iter().any(found)
+}
+
 /// `rt`, `mut rt`, `rt: Runtime`.
 fn bound_name(pat: &Pat) -> Option<String> {
     match pat {
