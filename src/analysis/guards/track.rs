@@ -581,7 +581,6 @@ impl GuardTracker {
     /// After a method call: names passed by value are moved, and a temporary guard moved
     /// into a combinator's closure (`try_borrow_mut().ok().and_then(|mut m| m.take())`)
     /// ends when the closure returns, unless the closure gives it back.
-    /// `method`: the call's method name.
     pub(crate) fn after_method_call(&mut self, call: &ExprMethodCall, method: &str) {
         self.release_moved(call.args.iter());
         let storing = known_paths::GUARD_STORING_METHODS.contains(&method);
