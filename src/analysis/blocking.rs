@@ -3,8 +3,11 @@
 //! makes it a `Blocking` fact in async context or a recorded op in a sync fn. Owns the
 //! address-keyed set of calls already reported.
 
+mod address;
 mod finished;
 mod runtime_fate;
+
+pub(crate) use address::is_address_literal;
 
 use foldhash::HashSet;
 use std::collections::BTreeSet;
@@ -263,26 +266,6 @@ pub(super) fn method_found(
         return None;
     }
     Some(Found::row(entry, item, span()))
-}
-
-/// An IP address and port written out: `"127.0.0.1:8080"`, `"[::1]:80"`, or a tuple of an
-/// IP address literal and a port (`("0.0.0.0", port)`).
-pub(crate) fn is_address_literal(receiver: &Expr) -> bool {
-    fn literal(expr: &Expr) -> Option<String> {
-        match peel_refs(expr) {
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(text),
-                ..
-            }) => Some(text.value()),
-            _ => None,
-        }
-    }
-    match peel_refs(receiver) {
-        Expr::Tuple(tuple) if tuple.elems.len() == 2 => {
-            literal(&tuple.elems[0]).is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
-        }
-        expr => literal(expr).is_some_and(|text| text.parse::<std::net::SocketAddr>().is_ok()),
-    }
 }
 
 /// Does a `[[blocking]]` path (`mycrate::db::Db::query_sync`, `rusqlite::Connection::execute`)
