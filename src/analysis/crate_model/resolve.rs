@@ -182,7 +182,22 @@ impl Model<'_> {
                     && ty.starts_with(char::is_uppercase)
                 {
                     let on_type = format!("{ty}::{name}");
-                    let found = unique(by_id.get(&(krate, &root, on_type.as_str())))?;
+                    let candidates = by_id.get(&(krate, &root, on_type.as_str()))?;
+                    let found = match candidates.as_slice() {
+                        [one] => *one,
+                        // Two types of one name: the one whose file is the module the path
+                        // names (`Upstream::new` in `Upstream`'s own module, `a::Upstream::new`).
+                        many => {
+                            let module = &segments[..segments.len() - 2];
+                            let mut there = many
+                                .iter()
+                                .filter(|&&n| self.modules[self.nodes[n].file].1 == module);
+                            match (there.next(), there.next()) {
+                                (Some(&one), None) => one,
+                                _ => return None,
+                            }
+                        }
+                    };
                     return Some((found, Found::Exact));
                 }
                 let found = pick(by_name.get(&(krate, root, name.to_string())))?;
