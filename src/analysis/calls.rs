@@ -129,7 +129,7 @@ impl Calls {
     }
 
     pub(super) fn exit_fn(&mut self) {
-        let offloads = self.branches.exit_fn();
+        let (offloads, passes) = self.branches.exit_fn();
         let Some(index) = self.fn_stack.pop() else {
             return;
         };
@@ -148,9 +148,10 @@ impl Calls {
             }
         }
         shapes.sort_by_key(|shape| shape.call);
-        if offloads != 0 || !shapes.is_empty() {
+        if offloads != 0 || passes != 0 || !shapes.is_empty() {
             let extra = self.fns[index].extra.get_or_insert_with(Box::default);
             extra.offloads = offloads;
+            extra.passes = passes;
             extra.shapes = shapes.into_boxed_slice();
         }
         let mark = self.recent_marks.pop().unwrap_or(0);

@@ -105,6 +105,10 @@ pub struct FnExtra {
     /// The closure parameters (bits by position, `self` not counted) it hands only to an
     /// offloader or a thread, or stores: a closure given there does not run at the call.
     pub offloads: u32,
+    /// The closure parameters it hands only to an offloader or, unchanged, on to calls
+    /// (`Arg::Param` shapes): offloaded when every fn they go to offloads them (the crate
+    /// model's `offloads`).
+    pub passes: u32,
     /// What is known of its calls' arguments and tests, sorted by call.
     pub shapes: Box<[CallShape]>,
 }
@@ -116,6 +120,19 @@ impl FnSummary {
 
     pub fn offloads(&self) -> u32 {
         self.extra.as_ref().map_or(0, |extra| extra.offloads)
+    }
+
+    pub fn passes(&self) -> u32 {
+        self.extra.as_ref().map_or(0, |extra| extra.passes)
+    }
+
+    /// (call, argument position, parameter): where the fn gives its own parameters on.
+    pub fn param_args(&self) -> impl Iterator<Item = (u32, u8, u8)> + '_ {
+        let shapes: &[CallShape] = self.extra.as_ref().map_or(&[], |extra| &extra.shapes);
+        shapes.iter().filter_map(|shape| match shape.shape {
+            Shape::Arg(position, Arg::Param(param)) => Some((shape.call, position, param)),
+            _ => None,
+        })
     }
 
     fn shapes_of(&self, call: usize) -> impl Iterator<Item = &Shape> + '_ {

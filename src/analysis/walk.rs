@@ -443,6 +443,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 let recorded =
                     (self.calls).record_path_call(site, &resolved, call, &func.path, span);
                 self.context.candidates(recorded, call.args.iter());
+                self.calls.branches.passed_args(call.args.iter());
                 let awaited = self.context.is_awaited(addr(call));
                 (self.guards).on_path_call(call, &resolved, span, awaited);
             }
@@ -480,6 +481,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             let site = Site::new(&self.context, &self.runtimes, &self.evidence);
             let recorded = (self.calls).record_method_call(site, &receiver, call, &method, span);
             self.context.candidates(recorded, call.args.iter());
+            self.calls.branches.passed_args(call.args.iter());
         }
         if known_paths::ITEM_CLOSURES.contains(&method.as_str())
             && let Some(Expr::Closure(closure)) = call.args.first().map(peel)

@@ -33,7 +33,7 @@ pub const ENV: &str = "ASYNC_LINT_CACHE_DIR";
 /// The largest cache file read (and written).
 pub const CACHE_LIMIT: u64 = 256 << 20;
 /// Bumped whenever the file's layout or the summaries' encoding changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"ALCACHE\0";
 const FILE: &str = "summaries.bin";
 

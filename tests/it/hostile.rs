@@ -840,6 +840,26 @@ const SHAPES: &[Shape] = &[
         fs::write(dir.join("a.rs"), text).unwrap();
         vec!["."]
     }),
+    // Closure parameters given on through wrappers to the one that spawns a thread: each
+    // wrapper is settled once its callee is (a worklist, not rounds).
+    ("a chain of closure wrappers", 2_000, |n, dir| {
+        let mut text = String::new();
+        for i in 0..n {
+            let body = if i + 1 < n {
+                format!("w{}(f);", i + 1)
+            } else {
+                "std::thread::spawn(f);".to_string()
+            };
+            text.push_str(&format!(
+                "fn w{i}<F: FnOnce() + Send + 'static>(f: F) {{ {body} }}\n"
+            ));
+        }
+        text.push_str(
+            "async fn main() { w0(|| std::thread::sleep(std::time::Duration::ZERO)); }\n",
+        );
+        fs::write(dir.join("a.rs"), text).unwrap();
+        vec!["."]
+    }),
     ("nested fns with use", 1_000, |n, dir| {
         let text = nested("fn f() { use std::fs; ", "", " }", n);
         fs::write(dir.join("a.rs"), format!("{text}\nasync fn g() {{}}\n")).unwrap();

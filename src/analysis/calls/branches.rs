@@ -47,6 +47,11 @@ struct Frame {
     other: u32,
     /// Path arguments given to an offloader (`thread::spawn(f)`), by address.
     offload_args: HashSet<usize>,
+    /// Closure parameters given on, as they are, to calls the crate model may resolve
+    /// (`Inner::new(name, func)`): offloaded if those fns offload them.
+    passed: u32,
+    /// Path arguments of such calls, by address.
+    passed_args: HashSet<usize>,
     /// The tests in force here, innermost last.
     active: Vec<Cond>,
     /// `active`'s and `locals`' lengths where each open block began.
@@ -80,11 +85,14 @@ impl Branches {
         self.frames.push(frame);
     }
 
-    /// Leaves a fn: the closure parameters it hands only to an offloader (bits by position).
-    pub(crate) fn exit_fn(&mut self) -> u32 {
-        self.frames
-            .pop()
-            .map_or(0, |frame| frame.offloaded & !frame.other)
+    /// Leaves a fn: the closure parameters it hands only to an offloader, and those it
+    /// hands only to an offloader or on to other calls (bits by position).
+    pub(crate) fn exit_fn(&mut self) -> (u32, u32) {
+        self.frames.pop().map_or((0, 0), |frame| {
+            let offloaded = frame.offloaded & !frame.other;
+            let passed = frame.passed & !frame.other;
+            (offloaded, passed)
+        })
     }
 
     /// The tests in force here.
@@ -383,6 +391,21 @@ impl Branches {
         }
     }
 
+    /// A call the crate model may resolve: a closure parameter among its arguments is given
+    /// on, and runs where that fn runs it.
+    pub(crate) fn passed_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        if let Some(frame) = self.frames.last_mut()
+            && !frame.closures.is_empty()
+        {
+            frame
+                .passed_args
+                .extend(args.filter_map(|arg| match peel(arg) {
+                    Expr::Path(path) => Some(addr(path)),
+                    _ => None,
+                }));
+        }
+    }
+
     /// A use of a name: a closure parameter used in an offloaded or stored closure, given
     /// to an offloader, or stored (a struct's field, a constructor's argument) runs
     /// elsewhere or later; any other use may run it here.
@@ -407,8 +430,13 @@ impl Branches {
             return;
         }
         let elsewhere = frame.offload_args.contains(&addr(path)) || context.is_stored_path(path);
+        // Given on unchanged: the call's shape names the parameter (`Arg::Param`).
+        let passed = frame.passed_args.contains(&addr(path))
+            && frame.params.iter().any(|(param, _)| *param == name);
         if !shadowed && (detached || elsewhere) {
             frame.offloaded |= bit;
+        } else if !shadowed && passed {
+            frame.passed |= bit;
         } else {
             frame.other |= bit;
         }

@@ -177,6 +177,9 @@ struct Model<'a> {
     origin: Vec<(usize, usize)>,
     /// Resolved callee of each call: by node, in call order.
     targets: Vec<Vec<Option<usize>>>,
+    /// The closure parameters each node offloads (bits by position, `self` not counted):
+    /// its own, and those it gives on to fns that offload them (`Model::offloads_through`).
+    offloads: Vec<u32>,
     /// The crate of each file.
     file_crates: Vec<usize>,
 }
@@ -243,9 +246,11 @@ impl<'a> Model<'a> {
             nodes,
             origin,
             targets: Vec::new(),
+            offloads: Vec::new(),
             file_crates: file_crate,
         };
         model.targets = model.resolve_calls(split.min_len());
+        model.offloads = model.offloads_through();
         model
     }
 

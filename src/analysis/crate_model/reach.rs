@@ -348,11 +348,90 @@ impl Model<'_> {
         let Some(callee) = self.targets[caller].get(index).copied().flatten() else {
             return false;
         };
-        let summary = self.summary(callee);
-        let shift = usize::from(matches!(call.target, CallTarget::Path(_)) && summary.has_self);
-        usize::from(pending.arg)
-            .checked_sub(shift)
-            .is_some_and(|param| param < 32 && summary.offloads() & (1 << param) != 0)
+        self.callee_param(call, callee, pending.arg)
+            .is_some_and(|param| self.offloads[callee] & (1 << param) != 0)
+    }
+
+    /// The callee's parameter (`self` not counted, below 32) that a call's argument at
+    /// `position` is: a path call of a method passes `self` first.
+    fn callee_param(&self, call: &Call, callee: usize, position: u8) -> Option<u8> {
+        let shift = matches!(call.target, CallTarget::Path(_)) && self.summary(callee).has_self;
+        position
+            .checked_sub(u8::from(shift))
+            .filter(|&param| param < 32)
+    }
+
+    /// The closure parameters each fn offloads: its own (`FnSummary::offloads`), and a
+    /// parameter it only gives on (`FnSummary::passes`) when every call it is given to
+    /// resolves to a fn that offloads it there — a worklist from the callees up, each
+    /// (fn, parameter) taken once its last call is settled, so a chain of wrappers is
+    /// linear.
+    pub(super) fn offloads_through(&self) -> Vec<u32> {
+        let mut offloads: Vec<u32> = (0..self.nodes.len())
+            .map(|node| self.summary(node).offloads())
+            .collect();
+        // (fn, parameter) → its calls not yet known to offload it; by callee, the
+        // (fn, parameter, callee's parameter) waiting on it.
+        let mut waiting: std::collections::HashMap<(usize, u8), usize> = Default::default();
+        let mut by_callee: std::collections::HashMap<usize, Vec<(usize, u8, u8)>> =
+            Default::default();
+        for node in 0..self.nodes.len() {
+            let summary = self.summary(node);
+            let passes = summary.passes() & !summary.offloads();
+            if passes == 0 {
+                continue;
+            }
+            let mut blocked = 0u32;
+            let mut edges = Vec::new();
+            for (index, position, param) in summary.param_args() {
+                if param >= 32 || passes & (1 << param) == 0 {
+                    continue;
+                }
+                let target = usize::try_from(index).ok().and_then(|i| {
+                    let call = summary.calls.get(i)?;
+                    let callee = self.targets[node].get(i).copied().flatten()?;
+                    Some((callee, self.callee_param(call, callee, position)?))
+                });
+                match target {
+                    Some((callee, callee_param)) => edges.push((callee, param, callee_param)),
+                    None => blocked |= 1 << param,
+                }
+            }
+            for (callee, param, callee_param) in edges {
+                if blocked & (1 << param) == 0 {
+                    *waiting.entry((node, param)).or_default() += 1;
+                    by_callee
+                        .entry(callee)
+                        .or_default()
+                        .push((node, param, callee_param));
+                }
+            }
+        }
+        let mut work: Vec<usize> = (0..self.nodes.len())
+            .filter(|&n| offloads[n] != 0)
+            .collect();
+        let mut done: std::collections::HashSet<(usize, u8, usize, u8)> = Default::default();
+        while let Some(callee) = work.pop() {
+            let Some(waiters) = by_callee.get(&callee) else {
+                continue;
+            };
+            for &(node, param, callee_param) in waiters {
+                if offloads[callee] & (1 << callee_param) == 0
+                    || !done.insert((node, param, callee, callee_param))
+                {
+                    continue;
+                }
+                let Some(left) = waiting.get_mut(&(node, param)) else {
+                    continue;
+                };
+                *left -= 1;
+                if *left == 0 && offloads[node] & (1 << param) == 0 {
+                    offloads[node] |= 1 << param;
+                    work.push(node);
+                }
+            }
+        }
+        offloads
     }
 
     fn chain(
