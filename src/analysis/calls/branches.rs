@@ -379,30 +379,29 @@ impl Branches {
     /// An offloader call (`thread::spawn(f)`): the closure parameters among its
     /// arguments run elsewhere.
     pub(crate) fn offloader_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
-        if let Some(frame) = self.frames.last_mut()
-            && !frame.closures.is_empty()
-        {
-            frame
-                .offload_args
-                .extend(args.filter_map(|arg| match peel(arg) {
-                    Expr::Path(path) => Some(addr(path)),
-                    _ => None,
-                }));
-        }
+        self.note_path_args(args, |frame| &mut frame.offload_args);
     }
 
     /// A call the crate model may resolve: a closure parameter among its arguments is given
     /// on, and runs where that fn runs it.
     pub(crate) fn passed_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        self.note_path_args(args, |frame| &mut frame.passed_args);
+    }
+
+    /// Notes the addresses of the bare names among `args` in the set `which` picks, when
+    /// the fn has closure parameters.
+    fn note_path_args<'e>(
+        &mut self,
+        args: impl Iterator<Item = &'e Expr>,
+        which: fn(&mut Frame) -> &mut HashSet<usize>,
+    ) {
         if let Some(frame) = self.frames.last_mut()
             && !frame.closures.is_empty()
         {
-            frame
-                .passed_args
-                .extend(args.filter_map(|arg| match peel(arg) {
-                    Expr::Path(path) => Some(addr(path)),
-                    _ => None,
-                }));
+            which(frame).extend(args.filter_map(|arg| match peel(arg) {
+                Expr::Path(path) => Some(addr(path)),
+                _ => None,
+            }));
         }
     }
 
