@@ -372,9 +372,8 @@ impl Model<'_> {
             .collect();
         // (fn, parameter) → its calls not yet known to offload it; by callee, the
         // (fn, parameter, callee's parameter) waiting on it.
-        let mut waiting: std::collections::HashMap<(usize, u8), usize> = Default::default();
-        let mut by_callee: std::collections::HashMap<usize, Vec<(usize, u8, u8)>> =
-            Default::default();
+        let mut waiting: foldhash::HashMap<(usize, u8), usize> = Default::default();
+        let mut by_callee: Vec<Vec<(usize, u8, u8)>> = vec![Vec::new(); self.nodes.len()];
         for node in 0..self.nodes.len() {
             let summary = self.summary(node);
             let passes = summary.passes() & !summary.offloads();
@@ -400,22 +399,16 @@ impl Model<'_> {
             for (callee, param, callee_param) in edges {
                 if blocked & (1 << param) == 0 {
                     *waiting.entry((node, param)).or_default() += 1;
-                    by_callee
-                        .entry(callee)
-                        .or_default()
-                        .push((node, param, callee_param));
+                    by_callee[callee].push((node, param, callee_param));
                 }
             }
         }
         let mut work: Vec<usize> = (0..self.nodes.len())
             .filter(|&n| offloads[n] != 0)
             .collect();
-        let mut done: std::collections::HashSet<(usize, u8, usize, u8)> = Default::default();
+        let mut done: foldhash::HashSet<(usize, u8, usize, u8)> = Default::default();
         while let Some(callee) = work.pop() {
-            let Some(waiters) = by_callee.get(&callee) else {
-                continue;
-            };
-            for &(node, param, callee_param) in waiters {
+            for &(node, param, callee_param) in &by_callee[callee] {
                 if offloads[callee] & (1 << callee_param) == 0
                     || !done.insert((node, param, callee, callee_param))
                 {

@@ -126,13 +126,7 @@ pub(super) fn async_lock_may_take(imports: &Imports, method: &str) -> bool {
 pub(super) fn passes_through(matched: &syn::ExprMatch) -> bool {
     matched.arms.iter().any(|arm| {
         let names = pattern_names(&arm.pat);
-        let is_bound = |expr: &Expr| match peel(expr) {
-            Expr::Path(path) => path
-                .path
-                .get_ident()
-                .is_some_and(|ident| names.contains(&ident.to_string())),
-            _ => false,
-        };
+        let is_bound = |expr: &Expr| names_one_of(expr, &names);
         match peel(&arm.body) {
             body @ Expr::Path(_) => is_bound(body),
             Expr::MethodCall(call) => {
@@ -148,13 +142,7 @@ pub(super) fn passes_through(matched: &syn::ExprMatch) -> bool {
 /// arm's scope is over, and the name would be taken for another binding of it).
 pub(super) fn arm_values(matched: &syn::ExprMatch) -> Vec<&Expr> {
     (matched.arms.iter())
-        .filter(|arm| match peel(&arm.body) {
-            Expr::Path(path) => path
-                .path
-                .get_ident()
-                .is_none_or(|ident| !pattern_names(&arm.pat).contains(&ident.to_string())),
-            _ => true,
-        })
+        .filter(|arm| !names_one_of(&arm.body, &pattern_names(&arm.pat)))
         .map(|arm| &*arm.body)
         .collect()
 }
@@ -162,17 +150,21 @@ pub(super) fn arm_values(matched: &syn::ExprMatch) -> Vec<&Expr> {
 /// `{ let g = …; g }`: the block's tail is a name the block binds. Its scope is over when
 /// the block's value is taken, and the name would be taken for another binding of it.
 pub(super) fn names_a_local(tail: &Expr, block: &syn::Block) -> bool {
-    let Expr::Path(path) = peel(tail) else {
-        return false;
-    };
-    let Some(ident) = path.path.get_ident() else {
-        return false;
-    };
-    let name = ident.to_string();
     block.stmts.iter().any(|stmt| match stmt {
-        syn::Stmt::Local(local) => pattern_names(&local.pat).contains(&name),
+        syn::Stmt::Local(local) => names_one_of(tail, &pattern_names(&local.pat)),
         _ => false,
     })
+}
+
+/// Is `expr` a bare name (`g`, `(g)`) among `names`?
+pub(super) fn names_one_of(expr: &Expr, names: &[String]) -> bool {
+    match peel(expr) {
+        Expr::Path(path) => path
+            .path
+            .get_ident()
+            .is_some_and(|ident| names.iter().any(|name| ident == name)),
+        _ => false,
+    }
 }
 
 /// The names an async block uses as values (a token scan over an explicit stack of
