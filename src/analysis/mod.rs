@@ -45,16 +45,32 @@ pub fn facts_of(name: &str, text: &str, settings: &Settings) -> Vec<Fact> {
 /// Can this file hold a finding of its own? Only code that mentions async (an `async`
 /// fn or block, an `.await`, a poll fn) can; other files matter only when such code calls
 /// into them, which the runner finds from what it parsed. A text scan: 1/100 of a parse.
+/// A mention on a line that starts with `//` (a doc or line comment: never code) or an
+/// `.await` that is the start of a longer name (`.await_token`) does not count.
 pub fn may_hold_findings(text: &str) -> bool {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let ends_word = |end: usize| bytes.get(end).is_none_or(|&b| !is_ident(b));
     // `async` as a word: not `async_std::`, `asynchronous` or `is_async`.
     let async_word = memchr::memmem::find_iter(bytes, b"async").any(|at| {
-        (at == 0 || !is_ident(bytes[at - 1])) && bytes.get(at + 5).is_none_or(|&b| !is_ident(b))
+        (at == 0 || !is_ident(bytes[at - 1])) && ends_word(at + 5) && !in_line_comment(bytes, at)
     });
     async_word
-        || memchr::memmem::find(bytes, b".await").is_some()
-        || memchr::memmem::find(bytes, b"fn poll").is_some()
+        || memchr::memmem::find_iter(bytes, b".await")
+            .any(|at| ends_word(at + 6) && !in_line_comment(bytes, at))
+        || memchr::memmem::find_iter(bytes, b"fn poll").any(|at| !in_line_comment(bytes, at))
+}
+
+/// Does the line holding `at` start with `//`? Such a line is a comment, or text inside a
+/// string or block comment: never code.
+fn in_line_comment(bytes: &[u8], at: usize) -> bool {
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |newline| newline + 1);
+    let line = &bytes[start..at];
+    let code = line
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(line.len());
+    line[code..].starts_with(b"//")
 }
 
 /// A `parse_error` for a file whose brackets do not balance, for files that are not

@@ -605,3 +605,25 @@ fn item_granular_parsing_gives_what_the_whole_file_parse_gives() {
     assert_eq!(format!("{:?}", split.facts), format!("{:?}", whole.facts));
     assert_eq!(format!("{:?}", split.fns), format!("{:?}", whole.fns));
 }
+
+/// The prefilter: a file is parsed for findings of its own only when code mentions async;
+/// comments and longer names that start with a keyword do not count.
+#[test]
+fn the_prefilter_sees_async_code_not_comments() {
+    use super::may_hold_findings as may;
+    assert!(may("async fn f() {}"));
+    assert!(may("fn f() { let x = async { 1 }; }"));
+    assert!(may("fn f() -> u8 {\n    x\n        .await\n}"));
+    assert!(may(
+        "impl Future for F {\n    fn poll(self: Pin<&mut Self>) {}\n}"
+    ));
+    // A line that does not start with `//` counts even when a comment follows on it.
+    assert!(may("let f = async {}; // start"));
+    assert!(may("let url = \"http://x\"; let f = async {};"));
+    assert!(!may("/// Call it from async code.\npub fn f() {}"));
+    assert!(!may(
+        "//! An async-friendly crate.\n    // see `x.await` and `fn poll`\nfn f() {}"
+    ));
+    assert!(!may("fn f(node: &ExprAwait) { skip!(node.await_token); }"));
+    assert!(!may("fn is_async(asyncness: bool) -> bool { asyncness }"));
+}

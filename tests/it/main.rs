@@ -19,6 +19,7 @@ mod hostile;
 mod pre_commit;
 mod rule_docs;
 mod rust_analyzer;
+mod selection;
 mod server;
 mod single_file;
 mod suppressions;

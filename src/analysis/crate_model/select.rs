@@ -243,11 +243,16 @@ fn wanted_by(
                         name: name.clone(),
                     },
                     _ if path.root == PathRoot::Unresolved => Want::Named(name.clone()),
-                    _ => Want::At {
-                        root,
-                        module: prefix.to_vec(),
-                        name: name.clone(),
-                    },
+                    _ => {
+                        // The module may only re-export it (`pub use executor::spawn;` in
+                        // `lib.rs`): then the one file that defines the name.
+                        wants.push((unit, Want::Named(name.clone())));
+                        Want::At {
+                            root,
+                            module: prefix.to_vec(),
+                            name: name.clone(),
+                        }
+                    }
                 };
                 wants.push((unit, want));
             }
