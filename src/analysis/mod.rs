@@ -45,15 +45,21 @@ pub fn facts_of(name: &str, text: &str, settings: &Settings) -> Vec<Fact> {
 /// Can this file hold a finding of its own? Only code that mentions async (an `async`
 /// fn or block, an `.await`, a poll fn) can; other files matter only when such code calls
 /// into them, which the runner finds from what it parsed. A text scan: 1/100 of a parse.
-/// A mention on a line that starts with `//` (a doc or line comment: never code) or an
-/// `.await` that is the start of a longer name (`.await_token`) does not count.
+/// A mention on a line that starts with `//` (a doc or line comment: never code), an
+/// `.await` that is the start of a longer name (`.await_token`), or an `async` that is a
+/// whole string or a token named to a macro does not count.
 pub fn may_hold_findings(text: &str) -> bool {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let ends_word = |end: usize| bytes.get(end).is_none_or(|&b| !is_ident(b));
-    // `async` as a word: not `async_std::`, `asynchronous` or `is_async`.
+    // `async` as a word: not `async_std::`, `asynchronous` or `is_async`; and not the
+    // whole of a string (`feature = "async"`) or of a macro's brackets (`Token![async]`).
     let async_word = memchr::memmem::find_iter(bytes, b"async").any(|at| {
-        (at == 0 || !is_ident(bytes[at - 1])) && ends_word(at + 5) && !in_line_comment(bytes, at)
+        let around = (at.checked_sub(1).map(|before| bytes[before]), bytes.get(at + 5));
+        (at == 0 || !is_ident(bytes[at - 1]))
+            && ends_word(at + 5)
+            && !matches!(around, (Some(b'"'), Some(b'"')) | (Some(b'['), Some(b']')))
+            && !in_line_comment(bytes, at)
     });
     async_word
         || memchr::memmem::find_iter(bytes, b".await")
