@@ -55,7 +55,10 @@ pub fn may_hold_findings(text: &str) -> bool {
     // `async` as a word: not `async_std::`, `asynchronous` or `is_async`; and not the
     // whole of a string (`feature = "async"`) or of a macro's brackets (`Token![async]`).
     let async_word = memchr::memmem::find_iter(bytes, b"async").any(|at| {
-        let around = (at.checked_sub(1).map(|before| bytes[before]), bytes.get(at + 5));
+        let around = (
+            at.checked_sub(1).map(|before| bytes[before]),
+            bytes.get(at + 5),
+        );
         (at == 0 || !is_ident(bytes[at - 1]))
             && ends_word(at + 5)
             && !matches!(around, (Some(b'"'), Some(b'"')) | (Some(b'['), Some(b']')))

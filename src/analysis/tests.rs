@@ -627,6 +627,8 @@ fn the_prefilter_sees_async_code_not_comments() {
     assert!(!may("fn f(node: &ExprAwait) { skip!(node.await_token); }"));
     assert!(!may("fn is_async(asyncness: bool) -> bool { asyncness }"));
     assert!(!may("#[cfg(feature = \"async\")]\npub fn f() {}"));
-    assert!(!may("fn parse(input: ParseStream) -> bool { input.peek(Token![async]) }"));
+    assert!(!may(
+        "fn parse(input: ParseStream) -> bool { input.peek(Token![async]) }"
+    ));
     assert!(may("macro_rules! m { ($n:ident) => { async fn $n() {} } }"));
 }
