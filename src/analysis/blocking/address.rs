@@ -1,5 +1,6 @@
 //! An IP address and port written out: resolving it looks nothing up.
 
+use quote::ToTokens;
 use syn::Expr;
 
 use super::peel_refs;
@@ -12,8 +13,39 @@ pub(crate) fn is_address_literal(receiver: &Expr) -> bool {
         Expr::Tuple(tuple) if tuple.elems.len() == 2 => {
             text(&tuple.elems[0]).is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
         }
+        Expr::Macro(mac) => formatted_port(&mac.mac),
         expr => text(expr).is_some_and(|text| text.parse::<std::net::SocketAddr>().is_ok()),
     }
+}
+
+/// `format!("127.0.0.1:{port}")`: an IP address written out and a port filled in. (A port
+/// that is not a number makes resolving fail, not look anything up.)
+fn formatted_port(mac: &syn::Macro) -> bool {
+    let format = mac
+        .path
+        .segments
+        .last()
+        .is_some_and(|last| last.ident == "format");
+    if !format {
+        return false;
+    }
+    let Some(proc_macro2::TokenTree::Literal(first)) = mac.tokens.clone().into_iter().next() else {
+        return false;
+    };
+    let Ok(format) = syn::parse2::<syn::LitStr>(first.into_token_stream()) else {
+        return false;
+    };
+    let format = format.value();
+    let Some((host, port)) = format.rsplit_once(':') else {
+        return false;
+    };
+    let placeholder = port.strip_prefix('{').and_then(|p| p.strip_suffix('}'));
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    placeholder.is_some_and(|inner| !inner.contains(['{', '}']))
+        && host.parse::<std::net::IpAddr>().is_ok()
 }
 
 /// A string literal's text, or that of a `String` made from one.
@@ -63,12 +95,18 @@ mod tests {
             r#""1.1.1.1:80".to_owned()"#,
             r#"String::from("10.0.0.1:443")"#,
             r#"std::string::String::from("10.0.0.1:443")"#,
+            r#"format!("127.0.0.1:{port}")"#,
+            r#"format!("[::1]:{}", port)"#,
         ];
         let no = [
             r#""example.com:80""#,
             r#""example.com:80".to_string()"#,
             r#"String::from(host)"#,
             r#"format!("{ip}:80")"#,
+            r#"format!("{host}:{port}")"#,
+            r#"format!("localhost:{port}")"#,
+            r#"format!("127.0.0.1:{port}/path")"#,
+            r#"println!("127.0.0.1:{port}")"#,
             r#""1.1.1.1:80".repeat(1)"#,
             r#"("localhost", 80)"#,
         ];
