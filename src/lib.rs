@@ -31,5 +31,11 @@ pub fn lint_source(name: &str, text: &str, settings: &Settings) -> Vec<Diagnosti
     let facts = analysis::facts_of(name, text, settings);
     let accepted = suppress::accepted(&facts);
     let diagnostics = rules::report(facts, settings, None);
-    suppress::apply(name, text, diagnostics, settings, &accepted)
+    rules::one_per_site(suppress::apply(
+        name,
+        text,
+        diagnostics,
+        settings,
+        &accepted,
+    ))
 }

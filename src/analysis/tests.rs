@@ -632,3 +632,34 @@ fn the_prefilter_sees_async_code_not_comments() {
     ));
     assert!(may("macro_rules! m { ($n:ident) => { async fn $n() {} } }"));
 }
+
+/// One finding per call site (SPEC §3): a call that reaches blocking operations of several
+/// rules is reported once, naming the others; an allow for that rule at the call leaves
+/// the next one's finding.
+#[test]
+fn a_call_reaching_several_rules_is_one_finding() {
+    check(
+        r#"
+fn setup() {
+    std::fs::write("/tmp/x", "y").unwrap();
+    std::process::Command::new("ls").output().unwrap();
+}
+async fn serve() {
+    setup(); //~ blocking_fs
+}
+async fn quiet() {
+    setup(); // async-lint: allow(blocking_fs) //~ blocking_process
+}
+"#,
+    );
+    let source = "fn setup() {\n    std::fs::write(\"x\", \"y\").unwrap();\n    \
+                  std::process::Command::new(\"ls\").output().unwrap();\n}\n\
+                  async fn serve() {\n    setup();\n}\n";
+    let found = lint_source("test.rs", source, &Settings::default());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].notes.iter().any(|note| note
+            == "it also reaches `std::process::Command::output` (blocking_process) at test.rs:3"),
+        "{found:?}"
+    );
+}

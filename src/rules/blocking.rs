@@ -248,6 +248,53 @@ fn fix(call: &BlockingCall, runtime: &CrateRuntime, index: &LineIndex) -> Option
     })
 }
 
+/// One finding per call site (SPEC §3): a call that reaches blocking operations under
+/// several rules is reported once, under the most severe level and then the first rule,
+/// with a note for each other operation it reaches. Run after suppressions, so that an
+/// allow for one rule at the call leaves the others' finding in place.
+pub fn one_per_site(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut chains: Vec<usize> = (0..diagnostics.len())
+        .filter(|&i| diagnostics[i].root.is_some())
+        .collect();
+    if chains.len() < 2 {
+        return diagnostics;
+    }
+    let site = |d: &Diagnostic| (d.file.clone(), d.span.start, d.span.end);
+    chains.sort_by_key(|&i| {
+        let d = &diagnostics[i];
+        (site(d), std::cmp::Reverse(d.level), d.rule)
+    });
+    let mut also: Vec<(usize, usize)> = Vec::new();
+    for pair in chains.windows(2) {
+        if site(&diagnostics[pair[0]]) == site(&diagnostics[pair[1]]) {
+            let kept = also
+                .last()
+                .filter(|&&(_, dropped)| dropped == pair[0])
+                .map_or(pair[0], |&(kept, _)| kept);
+            also.push((kept, pair[1]));
+        }
+    }
+    if also.is_empty() {
+        return diagnostics;
+    }
+    let mut diagnostics: Vec<Option<Diagnostic>> = diagnostics.into_iter().map(Some).collect();
+    for (kept, dropped) in also {
+        let Some(other) = diagnostics[dropped].take() else {
+            continue;
+        };
+        if let (Some(kept), Some(root)) = (diagnostics[kept].as_mut(), other.root) {
+            kept.notes.push(format!(
+                "it also reaches `{}` ({}) at {}:{}",
+                root.item,
+                other.rule.name(),
+                root.file,
+                root.span.start.line
+            ));
+        }
+    }
+    diagnostics.into_iter().flatten().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Family, Rule};

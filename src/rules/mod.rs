@@ -19,6 +19,8 @@ mod refcell_across_await;
 pub mod unknown_rule;
 pub mod unused_suppression;
 
+pub use blocking::one_per_site;
+
 use std::cell::OnceCell;
 use std::fmt;
 

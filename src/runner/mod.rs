@@ -477,7 +477,11 @@ fn finish(
             name,
             source: None,
             bom: false,
-            diagnostics: crate::rules::report(facts, &unit.settings, None),
+            diagnostics: crate::rules::one_per_site(crate::rules::report(
+                facts,
+                &unit.settings,
+                None,
+            )),
             note: None,
         };
     };
@@ -487,7 +491,11 @@ fn finish(
             name,
             source: None,
             bom,
-            diagnostics: crate::rules::report(facts, &unit.settings, None),
+            diagnostics: crate::rules::one_per_site(crate::rules::report(
+                facts,
+                &unit.settings,
+                None,
+            )),
             note: None,
         };
     };
@@ -501,6 +509,7 @@ fn finish_text(name: String, text: &str, bom: bool, facts: Vec<Fact>, unit: &Uni
     let accepted = crate::suppress::accepted(&facts);
     let diagnostics = crate::rules::report(facts, &unit.settings, Some(&source));
     let diagnostics = crate::suppress::apply(&name, text, diagnostics, &unit.settings, &accepted);
+    let diagnostics = crate::rules::one_per_site(diagnostics);
     let source = (!diagnostics.is_empty()).then(|| text.to_string());
     FileResult {
         name,
