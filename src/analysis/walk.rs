@@ -379,6 +379,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.visit_expr(&init.expr);
             guards = self.guards.let_guards(&init.expr, self.index);
             if let Some((_, diverge)) = &init.diverge {
+                self.guards
+                    .with_body(|body| body.drop_temps_before_else(&guards));
                 self.visit_expr(diverge);
             }
             ty = self.evidence.type_of(&init.expr);

@@ -231,6 +231,21 @@ impl Body {
         self.stmt_depth = self.stmt_depth.saturating_sub(1);
     }
 
+    /// `let PAT = EXPR else { .. }` whose pattern did not match: EXPR's temporaries drop
+    /// before the `else` block runs (rust-lang/rust#99518), but for `keep`, those the
+    /// binding would extend.
+    pub(crate) fn drop_temps_before_else(&mut self, keep: &[GuardId]) {
+        let depth = self.stmt_depth;
+        for (id, guard) in self.guards.iter_mut().enumerate() {
+            if let Holder::Temp { depth: d } = guard.holder
+                && d >= depth
+                && !keep.contains(&id)
+            {
+                guard.alive = false;
+            }
+        }
+    }
+
     /// Leaves a block's tail expression: its temporaries live on with the enclosing
     /// statement's.
     pub(crate) fn end_tail(&mut self) {
