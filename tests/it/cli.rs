@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::common::{BIN, Output, run, run_with_stdin, tempdir, write};
+use crate::common::{BIN, Output, run, run_with_stdin, tempdir, write, write_filler};
 
 /// A file syn cannot parse (reported as `parse_error` on line 1).
 const UNPARSABLE: &str = "fn main() { let x = ; }\n";
@@ -678,11 +678,7 @@ fn deep_nesting_does_not_overflow_the_workers() {
 #[test]
 fn parse_all_reports_syntax_errors_in_large_runs() {
     let dir = tempdir();
-    let filler: String = (0..40_000)
-        .map(|i| format!("pub fn f{i}() -> u32 {{ {i} }}\n"))
-        .collect();
-    assert!(filler.len() > 1 << 20);
-    write(dir.path(), "big.rs", filler);
+    write_filler(dir.path(), "big.rs");
     write(dir.path(), "bad.rs", UNPARSABLE);
     let fast = run(dir.path(), &["--format", "json", "."]);
     assert_eq!(fast.code, 0, "{fast:?}");

@@ -62,6 +62,16 @@ pub fn write(dir: &Path, path: &str, contents: impl AsRef<[u8]>) {
     std::fs::write(path, contents).unwrap();
 }
 
+/// Writes `path` under `dir`: over 1 MiB of sync fns, so that the run holds more than
+/// `PARSE_ALL_BELOW` of source and parses only the files that can matter.
+pub fn write_filler(dir: &Path, path: &str) {
+    let filler: String = (0..40_000)
+        .map(|i| format!("pub fn f{i}() -> u32 {{ {i} }}\n"))
+        .collect();
+    assert!(filler.len() > 1 << 20);
+    write(dir, path, filler);
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("async-lint-test-")

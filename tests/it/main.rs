@@ -14,7 +14,6 @@ mod fix_once;
 mod fixes;
 mod fixtures;
 mod formats;
-mod guard_escapes;
 mod hostile;
 mod pre_commit;
 mod rule_docs;
