@@ -3,6 +3,7 @@
 //! for a fn's own code: detached code (offloaded closures, consts) records nothing.
 
 mod branches;
+mod values;
 
 use std::fmt::Write as _;
 
@@ -112,7 +113,7 @@ impl Calls {
     }
 
     pub(super) fn enter_fn(&mut self, summary: FnSummary, sig: &Signature, block: &syn::Block) {
-        let returns_variant = branches::body_variant(block);
+        let returns_variant = values::body_variant(block);
         self.fns.push(FnSummary {
             extra: returns_variant.map(|returns_variant| {
                 Box::new(FnExtra {
@@ -177,7 +178,7 @@ impl Calls {
         if ident.mutability.is_some() || ident.subpat.is_some() || init.diverge.is_some() {
             return;
         }
-        let value = branches::literal_arg(&init.expr).or_else(|| {
+        let value = values::literal_arg(&init.expr).or_else(|| {
             let syn::Expr::Call(call) = peel(&init.expr) else {
                 return None;
             };
