@@ -663,3 +663,27 @@ async fn quiet() {
         "{found:?}"
     );
 }
+
+/// A test double's answer runs where the double is called, not where it is set up: a
+/// closure given to `returning` or `respond_with` is not async context there.
+#[test]
+fn a_test_double_answer_is_not_run_where_it_is_set_up() {
+    check(
+        r#"
+async fn mocks(mut storage: MockStorage, server: MockServer) {
+    storage
+        .expect_put()
+        .returning(move |path| futures::executor::block_on(write(path)));
+    Mock::given(method("GET"))
+        .respond_with(move |_req: &Request| {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            ResponseTemplate::new(200)
+        })
+        .mount(&server)
+        .await;
+    fail::cfg_callback("before-merge", move || std::thread::sleep(D)).unwrap();
+    let answer = (0..3).map(|_| std::thread::sleep(D)).count(); //~ blocking_sleep
+}
+"#,
+    );
+}

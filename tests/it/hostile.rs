@@ -964,8 +964,10 @@ fn human_output_is_streamed_not_held() {
     assert_eq!((human.code, concise.code), (1, 1));
     let output_kib = human.stdout.len() as u64 >> 10;
     assert!(output_kib > 50 << 10, "{output_kib} KiB of output");
+    // Held whole, the output would add at least its own size; the two runs' peaks differ by
+    // up to ~20 MiB from run to run (measured: 392–411 MiB for the same concise run).
     assert!(
-        human.peak_kib < concise.peak_kib + output_kib / 4,
+        human.peak_kib < concise.peak_kib + output_kib / 2,
         "human: {} MiB, concise: {} MiB, output {} MiB",
         human.peak_kib >> 10,
         concise.peak_kib >> 10,

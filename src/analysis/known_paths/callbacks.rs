@@ -29,10 +29,14 @@ pub(crate) static CALLBACK_REGISTRIES: &[&str] = &[
     "actix_rt::Arbiter::with_tokio_rt",
     "actix_rt::System::with_tokio_rt",
     "std::panic::set_hook",
+    // Fault injection: the closure runs when the fail point is hit, in the code under test.
+    "fail::cfg_callback",
 ];
 
-/// Methods that keep a closure to run on other threads: a runtime or pool builder's
-/// thread hooks, a jobserver client's helper thread.
+/// Methods that keep a closure to run on other threads or when something else calls it: a
+/// runtime or pool builder's thread hooks, a jobserver client's helper thread, a test
+/// double's answer (mockall's `returning`, wiremock's `respond_with`: it runs where the
+/// double is called, not where it is set up).
 pub(crate) static CALLBACK_METHODS: &[&str] = &[
     "on_thread_start",
     "on_thread_stop",
@@ -43,6 +47,9 @@ pub(crate) static CALLBACK_METHODS: &[&str] = &[
     "exit_handler",
     "panic_handler",
     "into_helper_thread",
+    "returning",
+    "returning_st",
+    "respond_with",
 ];
 
 /// Methods that store their argument in a collection or send it as a message: a closure
