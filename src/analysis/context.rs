@@ -235,57 +235,73 @@ impl Context {
     }
 
     /// `let work = move || ..; spawn_blocking(work)`: the closure runs off the async
-    /// thread. A bounded scan of the block's calls (see [`calls_in`]), made before the
-    /// block is walked.
+    /// thread; `let sink = Box::new(move |u| ..); Session { sink: Some(sink) }`: it is stored
+    /// for later (SPEC §1). The closures a `let` binds (also boxed or wrapped, or the value of
+    /// each branch of an `if` or `match`) whose name is later given to an offloader or stored
+    /// (a struct literal's field, a constructor's or a storing method's argument, a value
+    /// assigned to a field) in the block. A bounded scan of the block's calls (see
+    /// [`calls_in`]), made before the block is walked.
     pub(super) fn mark_closures_offloaded_later(
         &mut self,
         block: &Block,
         evidence: &Evidence,
         offload: &[String],
     ) {
-        let closures: Vec<(String, usize)> = block
+        let closures: Vec<(String, Vec<usize>)> = block
             .stmts
             .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::Local(local) => {
-                    let Pat::Ident(name) = &local.pat else {
-                        return None;
-                    };
-                    match local.init.as_ref().map(|init| peel(&init.expr)) {
-                        Some(Expr::Closure(closure)) if closure.asyncness.is_none() => {
-                            Some((name.ident.to_string(), addr(closure)))
-                        }
-                        _ => None,
-                    }
-                }
-                _ => None,
+            .filter_map(|stmt| {
+                let Stmt::Local(local) = stmt else {
+                    return None;
+                };
+                let pat = match &local.pat {
+                    Pat::Type(typed) => &*typed.pat,
+                    pat => pat,
+                };
+                let Pat::Ident(name) = pat else {
+                    return None;
+                };
+                let closures = bound_closures(&local.init.as_ref()?.expr);
+                (!closures.is_empty()).then(|| (name.ident.to_string(), closures))
             })
             .collect();
         if closures.is_empty() {
             return;
         }
         let mut names = HashSet::new();
+        let mut note = |value: &Expr| {
+            if let Some(ident) = wrapped_path(value).and_then(|path| path.path.get_ident()) {
+                names.insert(ident.to_string());
+            }
+        };
         for call in calls_in(block) {
-            let args = match call {
+            match call {
                 CallSite::Path(path, args)
                     if is_offloader_path(&evidence.resolve_expr_path(path), offload) =>
                 {
-                    args
+                    args.iter().for_each(&mut note);
                 }
-                CallSite::Method(method, args) if is_offloading_method(&method.to_string()) => args,
-                _ => continue,
-            };
-            for arg in args {
-                if let Expr::Path(path) = peel(arg)
-                    && let Some(ident) = path.path.get_ident()
+                CallSite::Path(path, args) if is_constructor_path(path) => {
+                    args.iter().for_each(&mut note);
+                }
+                CallSite::Method(method, args)
+                    if is_offloading_method(&method.to_string())
+                        || known_paths::STORING_METHODS
+                            .iter()
+                            .any(|name| method == name) =>
                 {
-                    names.insert(ident.to_string());
+                    args.iter().for_each(&mut note);
                 }
+                CallSite::Fields(literal) => {
+                    literal.fields.iter().for_each(|field| note(&field.expr));
+                }
+                CallSite::Assigned(assign) => note(&assign.right),
+                _ => {}
             }
         }
-        for (name, closure) in closures {
+        for (name, closures) in closures {
             if names.contains(&name) {
-                self.offloaded.insert(closure);
+                self.offloaded.extend(closures);
             }
         }
     }
@@ -427,6 +443,56 @@ fn is_constructor(func: &Expr) -> bool {
             || (name.starts_with(|c: char| c.is_ascii_uppercase())
                 && name.contains(|c: char| c.is_ascii_lowercase()))
     }) && !is_wrapper(func)
+}
+
+/// The sync closures a `let`'s value is: itself or wrapped (`Box::new(move || ..)`), or the
+/// value of each branch of an `if`, a `match` or a block (at most 16 places looked at).
+fn bound_closures(value: &Expr) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut pending = vec![value];
+    let mut seen = 0;
+    while let Some(expr) = pending.pop() {
+        seen += 1;
+        if seen > 16 {
+            break;
+        }
+        if let Some(closure) = wrapped_closure(expr) {
+            if closure.asyncness.is_none() {
+                found.push(addr(closure));
+            }
+            continue;
+        }
+        fn tail(block: &Block) -> Option<&Expr> {
+            match block.stmts.last() {
+                Some(Stmt::Expr(tail, None)) => Some(tail),
+                _ => None,
+            }
+        }
+        match peel(expr) {
+            Expr::If(branch) => {
+                pending.extend(tail(&branch.then_branch));
+                pending.extend(branch.else_branch.as_ref().map(|(_, other)| &**other));
+            }
+            Expr::Match(choice) => pending.extend(choice.arms.iter().map(|arm| &*arm.body)),
+            Expr::Block(inner) => pending.extend(tail(&inner.block)),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A constructor's path: `Self(..)`, `Job(..)` (see [`is_constructor`]).
+fn is_constructor_path(path: &syn::Path) -> bool {
+    path.segments.last().is_some_and(|last| {
+        let name = last.ident.to_string();
+        let wrapper = known_paths::CLOSURE_WRAPPERS
+            .iter()
+            .any(|wrapper| wrapper.rsplit("::").next() == Some(name.as_str()));
+        !wrapper
+            && (name == "Self"
+                || (name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && name.contains(|c: char| c.is_ascii_lowercase())))
+    })
 }
 
 /// The plain name a stored value holds: itself, or inside wrappers (`Arc::new(f)`).

@@ -216,10 +216,13 @@ pub(super) fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// A call met by [`calls_in`]: a call by path, or a method call by name, and its
-/// arguments.
+/// arguments; also the other places a value is stored: a struct literal's fields, a value
+/// assigned to a field or an index.
 pub(super) enum CallSite<'a> {
     Path(&'a syn::Path, &'a Punctuated<Expr, Token![,]>),
     Method(&'a syn::Ident, &'a Punctuated<Expr, Token![,]>),
+    Fields(&'a syn::ExprStruct),
+    Assigned(&'a syn::ExprAssign),
 }
 
 enum Node<'a> {
@@ -269,7 +272,12 @@ pub(super) fn calls_in(block: &Block) -> Vec<CallSite<'_>> {
             }
             Expr::Array(e) => stack.extend(e.elems.iter().map(Node::Expr)),
             Expr::Tuple(e) => stack.extend(e.elems.iter().map(Node::Expr)),
-            Expr::Assign(e) => stack.extend([Node::Expr(&e.left), Node::Expr(&e.right)]),
+            Expr::Assign(e) => {
+                if matches!(peel(&e.left), Expr::Field(_) | Expr::Index(_)) {
+                    calls.push(CallSite::Assigned(e));
+                }
+                stack.extend([Node::Expr(&e.left), Node::Expr(&e.right)]);
+            }
             Expr::Binary(e) => stack.extend([Node::Expr(&e.left), Node::Expr(&e.right)]),
             Expr::Index(e) => stack.extend([Node::Expr(&e.expr), Node::Expr(&e.index)]),
             Expr::Repeat(e) => stack.extend([Node::Expr(&e.expr), Node::Expr(&e.len)]),
@@ -313,6 +321,7 @@ pub(super) fn calls_in(block: &Block) -> Vec<CallSite<'_>> {
                 }
             }
             Expr::Struct(e) => {
+                calls.push(CallSite::Fields(e));
                 stack.extend(e.fields.iter().map(|field| Node::Expr(&field.expr)));
                 stack.extend(e.rest.as_deref().map(Node::Expr));
             }
