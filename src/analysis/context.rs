@@ -376,10 +376,11 @@ impl Context {
 
 /// Does this path end with a row of `table` (`Some`, `Box::new`)?
 fn names_wrapper(func: &Expr, table: &[&str]) -> bool {
-    let Expr::Path(path) = peel(func) else {
-        return false;
-    };
-    let mut segments = path.path.segments.iter().rev();
+    matches!(peel(func), Expr::Path(path) if path_names_wrapper(&path.path, table))
+}
+
+fn path_names_wrapper(path: &syn::Path, table: &[&str]) -> bool {
+    let mut segments = path.segments.iter().rev();
     let Some(last) = segments.next() else {
         return false;
     };
@@ -434,15 +435,7 @@ fn wrapped_closure(value: &Expr) -> Option<&ExprClosure> {
 /// `Self(..)`, `Job(..)`, `Kind::Job(..)`: a tuple struct or variant built from its
 /// arguments (which it keeps), not a wrapper (`Some`, `Box::new`).
 fn is_constructor(func: &Expr) -> bool {
-    let Expr::Path(path) = peel(func) else {
-        return false;
-    };
-    path.path.segments.last().is_some_and(|last| {
-        let name = last.ident.to_string();
-        name == "Self"
-            || (name.starts_with(|c: char| c.is_ascii_uppercase())
-                && name.contains(|c: char| c.is_ascii_lowercase()))
-    }) && !is_wrapper(func)
+    matches!(peel(func), Expr::Path(path) if is_constructor_path(&path.path))
 }
 
 /// The sync closures a `let`'s value is: itself or wrapped (`Box::new(move || ..)`), or the
@@ -481,18 +474,14 @@ fn bound_closures(value: &Expr) -> Vec<usize> {
     found
 }
 
-/// A constructor's path: `Self(..)`, `Job(..)` (see [`is_constructor`]).
+/// A constructor's path: `Self(..)`, `Job(..)`; not a wrapper (`Some(..)`).
 fn is_constructor_path(path: &syn::Path) -> bool {
     path.segments.last().is_some_and(|last| {
         let name = last.ident.to_string();
-        let wrapper = known_paths::CLOSURE_WRAPPERS
-            .iter()
-            .any(|wrapper| wrapper.rsplit("::").next() == Some(name.as_str()));
-        !wrapper
-            && (name == "Self"
-                || (name.starts_with(|c: char| c.is_ascii_uppercase())
-                    && name.contains(|c: char| c.is_ascii_lowercase())))
-    })
+        name == "Self"
+            || (name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.contains(|c: char| c.is_ascii_lowercase()))
+    }) && !path_names_wrapper(path, known_paths::CLOSURE_WRAPPERS)
 }
 
 /// The plain name a stored value holds: itself, or inside wrappers (`Arc::new(f)`).
