@@ -286,9 +286,7 @@ impl Context {
                 }
                 CallSite::Method(method, args)
                     if is_offloading_method(&method.to_string())
-                        || known_paths::STORING_METHODS
-                            .iter()
-                            .any(|name| method == name) =>
+                        || ident_in(method, known_paths::STORING_METHODS) =>
                 {
                     args.iter().for_each(&mut note);
                 }
@@ -322,16 +320,9 @@ impl Context {
         let stored: Vec<&Expr> = match expr {
             Expr::Struct(literal) => literal.fields.iter().map(|field| &field.expr).collect(),
             Expr::Array(array) => array.elems.iter().collect(),
-            Expr::Assign(assign)
-                if matches!(peel(&assign.left), Expr::Field(_) | Expr::Index(_)) =>
-            {
-                vec![&*assign.right]
-            }
+            Expr::Assign(assign) if assigns_a_place(assign) => vec![&*assign.right],
             Expr::MethodCall(call) => {
-                if known_paths::STORING_METHODS
-                    .iter()
-                    .any(|name| call.method == name)
-                {
+                if ident_in(&call.method, known_paths::STORING_METHODS) {
                     call.args.iter().collect()
                 } else {
                     call.args.iter().filter(|arg| is_boxed(arg)).collect()

@@ -215,6 +215,12 @@ pub(super) fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     })
 }
 
+/// `x.field = value` or `x[i] = value`: the value is kept in a place that outlives the
+/// statement (not a plain local's new value).
+pub(super) fn assigns_a_place(assign: &syn::ExprAssign) -> bool {
+    matches!(peel(&assign.left), Expr::Field(_) | Expr::Index(_))
+}
+
 /// A call met by [`calls_in`]: a call by path, or a method call by name, and its
 /// arguments; also the other places a value is stored: a struct literal's fields, a value
 /// assigned to a field or an index.
@@ -273,7 +279,7 @@ pub(super) fn calls_in(block: &Block) -> Vec<CallSite<'_>> {
             Expr::Array(e) => stack.extend(e.elems.iter().map(Node::Expr)),
             Expr::Tuple(e) => stack.extend(e.elems.iter().map(Node::Expr)),
             Expr::Assign(e) => {
-                if matches!(peel(&e.left), Expr::Field(_) | Expr::Index(_)) {
+                if assigns_a_place(e) {
                     calls.push(CallSite::Assigned(e));
                 }
                 stack.extend([Node::Expr(&e.left), Node::Expr(&e.right)]);

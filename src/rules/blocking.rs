@@ -259,10 +259,16 @@ pub fn one_per_site(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if chains.len() < 2 {
         return diagnostics;
     }
-    let site = |d: &Diagnostic| (d.file.clone(), d.span.start, d.span.end);
-    chains.sort_by_key(|&i| {
-        let d = &diagnostics[i];
-        (site(d), std::cmp::Reverse(d.level), d.rule)
+    fn site(d: &Diagnostic) -> (&str, Span) {
+        (&d.file, d.span)
+    }
+    chains.sort_by(|&a, &b| {
+        let (a, b) = (&diagnostics[a], &diagnostics[b]);
+        (site(a), std::cmp::Reverse(a.level), a.rule).cmp(&(
+            site(b),
+            std::cmp::Reverse(b.level),
+            b.rule,
+        ))
     });
     let mut also: Vec<(usize, usize)> = Vec::new();
     for pair in chains.windows(2) {
